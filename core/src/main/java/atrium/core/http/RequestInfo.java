@@ -1,0 +1,5 @@
+package atrium.core.http;
+
+/** What every handler may need about the request beyond its content: id and true client address. */
+public record RequestInfo(String id, String clientAddress, boolean secure, String host) {
+}

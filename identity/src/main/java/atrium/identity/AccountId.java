@@ -1,0 +1,8 @@
+package atrium.identity;
+
+public record AccountId(long value) {
+    @Override
+    public String toString() {
+        return Long.toString(value);
+    }
+}

@@ -1,0 +1,4 @@
+package atrium.identity;
+
+public record GroupId(long value) {
+}

@@ -1,0 +1,46 @@
+package atrium.identity;
+
+import atrium.core.Config;
+import atrium.core.Ids;
+import atrium.core.db.Database;
+import atrium.identity.db.AccountStore;
+import atrium.identity.db.AuditStore;
+import atrium.identity.db.CredentialStore;
+import atrium.identity.db.GroupStore;
+import atrium.identity.db.SettingsStore;
+import atrium.identity.db.ThrottleStore;
+import atrium.identity.http.Authentication;
+import atrium.identity.http.IdentityRoutes;
+import java.time.Clock;
+
+/** The identity module's parts, built in order by hand; the server and the CLI both use it. */
+public final class IdentityModule {
+    public final AuditLog audit;
+    public final AdminSettings settings;
+    public final SignInService signIn;
+    public final TwoFactorService twoFactor;
+    public final AccountService accounts;
+    public final UserImportService imports;
+    public final Authentication authentication;
+    public final IdentityRoutes routes;
+
+    public IdentityModule(Config config, Database db, Ids ids, Clock clock) {
+        db.migrate("identity");
+        var jdbi = db.jdbi();
+        var accountStore = new AccountStore(jdbi);
+        var groupStore = new GroupStore(jdbi);
+        var credentialStore = new CredentialStore(jdbi);
+        var hasher = new PasswordHasher();
+        var policy = new PasswordPolicy(config.integer("password.min-length", 8, 128));
+        this.audit = new AuditLog(new AuditStore(jdbi), ids, clock);
+        this.settings = new AdminSettings(new SettingsStore(jdbi));
+        var throttle = new LoginThrottle(new ThrottleStore(jdbi), audit, clock, config);
+        this.signIn = new SignInService(accountStore, groupStore, credentialStore, hasher, policy, throttle, settings, audit,
+                ids, clock, config);
+        this.twoFactor = new TwoFactorService(accountStore, signIn, throttle, audit, clock);
+        this.accounts = new AccountService(accountStore, groupStore, credentialStore, hasher, policy, audit, ids, clock);
+        this.imports = new UserImportService(accounts, audit, ids, clock);
+        this.authentication = new Authentication(signIn);
+        this.routes = new IdentityRoutes(authentication, signIn, twoFactor, accounts, imports, settings, audit, config);
+    }
+}

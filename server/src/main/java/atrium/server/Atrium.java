@@ -1,0 +1,248 @@
+package atrium.server;
+
+import atrium.core.Config;
+import atrium.core.ConfigException;
+import atrium.core.Ids;
+import atrium.core.db.Database;
+import atrium.core.http.AddressRanges;
+import atrium.core.http.HttpPlumbing;
+import atrium.core.http.Json;
+import atrium.core.http.Metrics;
+import atrium.identity.IdentityModule;
+import atrium.identity.Secrets;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * One running Atrium: the database, every module, the listeners. Built in order by hand,
+ * closed in reverse order. Tests start it on port 0 with a temporary data directory.
+ */
+public final class Atrium implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Atrium.class.getName());
+    private static final String APP_SOCKET = WebServer.DEFAULT_SOCKET_NAME;
+    private static final String REDIRECT_SOCKET = "http-redirect";
+
+    private final Config config;
+    private final Database db;
+    private final IdentityModule identity;
+    private final WebServer server;
+    private final ScheduledExecutorService housekeeping;
+    private final boolean proxyMode;
+    private final Metrics metrics;
+
+    private Atrium(Config config, Database db, IdentityModule identity, WebServer server,
+                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics) {
+        this.config = config;
+        this.db = db;
+        this.identity = identity;
+        this.server = server;
+        this.housekeeping = housekeeping;
+        this.proxyMode = proxyMode;
+        this.metrics = metrics;
+    }
+
+    public static Atrium start(Config config) {
+        long t0 = System.nanoTime();
+        String bind = config.string("http.bind");
+        int httpPort = config.port("http.port");
+        int httpsPort = config.port("https.port");
+        boolean proxyMode = config.bool("proxy.enabled");
+        AddressRanges trusted;
+        try {
+            trusted = AddressRanges.parse(config.list("proxy.trusted"));
+        } catch (IllegalArgumentException e) {
+            throw config.bad("proxy.trusted", e.getMessage());
+        }
+        Tls tls = proxyMode ? null : tls(config);
+        long maxBody = config.longValue("http.max-body-bytes", 1024, 1L << 30);
+        long maxImport = config.longValue("import.max-bytes", 1024, 1L << 30);
+        config.oneOf("log.level", LogLevel.class);
+
+        Clock clock = Clock.systemUTC();
+        Ids ids = new Ids(clock, 0);
+        Database db = Database.open(config);
+        try {
+            IdentityModule identity = new IdentityModule(config, db, ids, clock);
+            createFirstAdmin(config, identity);
+            Metrics metrics = new Metrics();
+            metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
+            HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
+            WebConsole console = new WebConsole();
+            byte[] openApi = WebConsole.resource("openapi.json");
+
+            // The redirect needs the bound HTTPS port, known only after start (port 0 in tests).
+            var boundHttpsPort = new java.util.concurrent.atomic.AtomicInteger(httpsPort);
+            WebServerConfig.Builder builder = WebServer.builder()
+                    .shutdownHook(false)
+                    .host(bind)
+                    .port(proxyMode ? httpPort : httpsPort)
+                    .maxPayloadSize(Math.max(maxBody, maxImport) + 1024)
+                    .shutdownGracePeriod(Duration.ofSeconds(5))
+                    .routing(r -> appRouting(r, plumbing, identity, db, metrics, console, openApi));
+            if (!proxyMode) {
+                builder.tls(tls);
+                builder.putSocket(REDIRECT_SOCKET, s -> s.host(bind).port(httpPort).routing(r -> {
+                    plumbing.install(r);
+                    r.get("/health", (req, res) -> health(res, db));
+                    r.any((req, res) -> {
+                        String host = HttpPlumbing.info(req).host().replaceFirst(":\\d+$", "");
+                        int port = boundHttpsPort.get();
+                        String target = "https://" + host + (port == 443 ? "" : ":" + port) + req.path().rawPath()
+                                + (req.query().rawValue().isEmpty() ? "" : "?" + req.query().rawValue());
+                        res.status(Status.MOVED_PERMANENTLY_301).header(HeaderNames.LOCATION, target).send();
+                    });
+                }));
+            }
+            WebServer server = builder.build();
+            server.start();
+            boundHttpsPort.set(server.port());
+            ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+            hk.scheduleAtFixedRate(() -> {
+                try {
+                    identity.signIn.purgeExpired();
+                } catch (RuntimeException e) {
+                    LOG.warning("housekeeping failed: " + e);
+                }
+            }, 1, 10, TimeUnit.MINUTES);
+            Atrium atrium = new Atrium(config, db, identity, server, hk, proxyMode, metrics);
+            LOG.info(() -> String.format("Atrium started in %d ms: %s, data in %s, database %s",
+                    (System.nanoTime() - t0) / 1_000_000, atrium.describeListeners(), config.dataDir(),
+                    db.dialect().name().toLowerCase()));
+            return atrium;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private enum LogLevel { ERROR, WARN, INFO, DEBUG }
+
+    private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, Database db,
+                                   Metrics metrics, WebConsole console, byte[] openApi) {
+        plumbing.install(r);
+        r.get("/health", (req, res) -> health(res, db))
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(metrics.render());
+                })
+                .get("/api/v1/openapi.json", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, Json.CONTENT_TYPE);
+                    res.send(openApi);
+                })
+                .register("/api/v1", identity.routes)
+                .any("/api/*", (req, res) -> Json.send(res, 404, Map.of("error", "not-found",
+                        "message", "There is no API endpoint " + req.prologue().method().text() + " " + req.path().path() + ".")))
+                .register(console);
+    }
+
+    private static void health(io.helidon.webserver.http.ServerResponse res, Database db) {
+        boolean dbUp = db.healthy();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", dbUp ? "up" : "down");
+        body.put("database", dbUp ? "up" : "down");
+        Json.send(res, dbUp ? 200 : 503, body);
+    }
+
+    private static Tls tls(Config config) {
+        var cert = config.path("tls.cert");
+        var key = config.path("tls.key");
+        TlsFiles.TlsMaterial m;
+        if (cert.isPresent() != key.isPresent()) {
+            throw config.bad(cert.isPresent() ? "tls.key" : "tls.cert", "tls.cert and tls.key go together: set both or neither");
+        } else if (cert.isPresent()) {
+            m = TlsFiles.fromPem(cert.get(), key.get());
+        } else {
+            m = TlsFiles.selfSigned(config.dataDir().resolve("tls"));
+        }
+        LOG.info("TLS certificate SHA-256 fingerprint " + m.fingerprintSha256());
+        return Tls.builder().privateKey(m.key()).privateKeyCertChain(m.chain()).build();
+    }
+
+    private static void createFirstAdmin(Config config, IdentityModule identity) {
+        var given = config.optional("admin.password");
+        String password = given.orElseGet(Secrets::generatedPassword);
+        identity.accounts.createFirstAdmin(password, given.isEmpty()).ifPresent(a -> {
+            if (given.isEmpty()) {
+                printBox("First start: the administrator account was created.", "Login:    admin",
+                        "Password: " + password, "This password is shown only once. Sign in and change it.");
+            } else {
+                LOG.info("First start: created the admin account with the password from ATRIUM_ADMIN_PASSWORD.");
+            }
+        });
+    }
+
+    private static void printBox(String... lines) {
+        int width = 0;
+        for (String l : lines) {
+            width = Math.max(width, l.length());
+        }
+        String bar = "#".repeat(width + 6);
+        StringBuilder sb = new StringBuilder("\n").append(bar).append('\n');
+        sb.append("##").append(" ".repeat(width + 2)).append("##\n");
+        for (String l : lines) {
+            sb.append("## ").append(l).append(" ".repeat(width - l.length())).append(" ##\n");
+        }
+        sb.append("##").append(" ".repeat(width + 2)).append("##\n").append(bar).append("\n\n");
+        System.out.print(sb);
+        System.out.flush();
+    }
+
+    private String describeListeners() {
+        if (proxyMode) {
+            return "plain HTTP for a reverse proxy on port " + server.port();
+        }
+        return "HTTPS on port " + server.port() + ", HTTP redirect on port " + server.port(REDIRECT_SOCKET);
+    }
+
+    /** The port serving the app (HTTPS, or plain HTTP behind a proxy). */
+    public int appPort() {
+        return server.port();
+    }
+
+    public boolean tlsEnabled() {
+        return !proxyMode;
+    }
+
+    /** The plain-HTTP redirect port, or -1 behind a proxy. */
+    public int redirectPort() {
+        return proxyMode ? -1 : server.port(REDIRECT_SOCKET);
+    }
+
+    public IdentityModule identity() {
+        return identity;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Atrium stopping");
+        housekeeping.shutdownNow();
+        server.stop();
+        db.close();
+        LOG.info("Atrium stopped");
+    }
+
+    static void failConfig(ConfigException e) {
+        System.err.println("atrium: configuration error: " + e.getMessage());
+    }
+}

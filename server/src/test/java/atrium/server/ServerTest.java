@@ -1,0 +1,137 @@
+package atrium.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import atrium.core.Config;
+import atrium.core.ConfigException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ServerTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void healthAndMetricsAnswer() {
+        var health = server.client().get("/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("database").asText()).isEqualTo("up");
+        var metrics = server.client().get("/metrics");
+        assertThat(metrics.body()).contains("http_requests_total", "jvm_heap_used_bytes", "atrium_accounts");
+    }
+
+    @Test
+    void everyAnswerCarriesSecurityHeadersAndARequestId() {
+        var r = server.client().get("/api/v1/session");
+        assertThat(r.header("Strict-Transport-Security")).isPresent();
+        assertThat(r.header("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(r.header("Content-Security-Policy").orElseThrow()).contains("frame-ancestors 'none'");
+        assertThat(r.header("Referrer-Policy")).isPresent();
+        assertThat(r.header("X-Request-ID").orElseThrow()).hasSizeGreaterThan(8);
+    }
+
+    @Test
+    void plainHttpRedirectsToHttps() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.atrium.redirectPort() + "/login?x=1"))
+                .build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(r.statusCode()).isEqualTo(301);
+        assertThat(r.headers().firstValue("Location").orElseThrow())
+                .isEqualTo("https://127.0.0.1:" + server.atrium.appPort() + "/login?x=1");
+    }
+
+    @Test
+    void theWebConsoleIsServedForAppPathsAndTheApiAnswersJson404s() {
+        var page = server.client().get("/admin/users");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Type").orElseThrow()).startsWith("text/html");
+        var api = server.client().get("/api/v1/nothing-here");
+        assertThat(api.status()).isEqualTo(404);
+        assertThat(api.json().get("error").asText()).isEqualTo("not-found");
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheUserEndpoints() {
+        var doc = server.client().get("/api/v1/openapi.json").json();
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        assertThat(doc.get("paths").has("/users")).isTrue();
+        assertThat(doc.get("paths").has("/users/{login}")).isTrue();
+    }
+
+    @Test
+    void anUnauthenticatedApiCallGets401WithAMessage() {
+        var r = server.client().get("/api/v1/users");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.json().get("message").asText()).isEqualTo("Sign in first.");
+    }
+
+    @Test
+    void behindAProxyPlainHttpServesTheAppAndForwardedHeadersCountOnlyFromTrustedAddresses() throws Exception {
+        try (TestServer proxied = TestServer.start(Map.of("proxy.enabled", "true", "proxy.trusted", "127.0.0.1"))) {
+            assertThat(proxied.baseUrl()).startsWith("http://");
+            TestClient viaProxy = proxied.client();
+            viaProxy.get("/api/v1/session");
+            var r = viaProxy.send("POST", "/api/v1/session", Map.of("login", "admin", "password", "wrong-password-1"),
+                    Map.of("X-Forwarded-For", "203.0.113.9", "X-Forwarded-Proto", "https"));
+            assertThat(r.status()).isEqualTo(401);
+            var audit = proxied.admin().get("/api/v1/audit?action=sign-in-failed").json().get("items").get(0);
+            assertThat(audit.get("address").asText()).isEqualTo("203.0.113.9");
+        }
+        try (TestServer untrusting = TestServer.start(Map.of("proxy.enabled", "true", "proxy.trusted", "10.1.2.3"))) {
+            TestClient c = untrusting.client();
+            c.get("/api/v1/session");
+            c.send("POST", "/api/v1/session", Map.of("login", "admin", "password", "wrong-password-1"),
+                    Map.of("X-Forwarded-For", "203.0.113.9"));
+            var audit = untrusting.admin().get("/api/v1/audit?action=sign-in-failed").json().get("items").get(0);
+            assertThat(audit.get("address").asText()).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
+    void anUnreadableCertificateStopsStartUpNamingTheFile() throws Exception {
+        Path dir = Files.createTempDirectory("atrium-badtls-");
+        Files.writeString(dir.resolve("cert.pem"), "this is not a certificate");
+        Files.writeString(dir.resolve("key.pem"), "nor a key");
+        Config config = Config.load(dir, Map.of()).with(Map.of("http.bind", "127.0.0.1", "http.port", "0", "https.port", "0",
+                "tls.cert", "cert.pem", "tls.key", "key.pem", "admin.password", TestServer.ADMIN_PASSWORD));
+        assertThatThrownBy(() -> Atrium.start(config)).isInstanceOf(ConfigException.class).hasMessageContaining("cert.pem");
+    }
+
+    @Test
+    void aRestartKeepsTheSelfSignedCertificateAndTheData() throws Exception {
+        Path dir = Files.createTempDirectory("atrium-restart-");
+        Config config = Config.load(dir, Map.of()).with(Map.of("http.bind", "127.0.0.1", "http.port", "0", "https.port", "0",
+                "admin.password", TestServer.ADMIN_PASSWORD, "log.level", "warn"));
+        byte[] cert;
+        try (Atrium a = Atrium.start(config)) {
+            cert = Files.readAllBytes(dir.resolve("tls/cert.pem"));
+            TestClient c = new TestClient("https://127.0.0.1:" + a.appPort());
+            c.signIn("admin", TestServer.ADMIN_PASSWORD);
+            assertThat(c.post("/api/v1/groups", Map.of("name", "kept")).status()).isEqualTo(201);
+        }
+        try (Atrium a = Atrium.start(config)) {
+            assertThat(Files.readAllBytes(dir.resolve("tls/cert.pem"))).isEqualTo(cert);
+            TestClient c = new TestClient("https://127.0.0.1:" + a.appPort());
+            c.signIn("admin", TestServer.ADMIN_PASSWORD);
+            assertThat(c.get("/api/v1/groups").body()).contains("kept");
+        }
+    }
+}
