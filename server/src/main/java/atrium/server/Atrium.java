@@ -108,6 +108,7 @@ public final class Atrium implements AutoCloseable {
             }
             WebServer server = builder.build();
             server.start();
+            checkListening(config, server, proxyMode, bind);
             boundHttpsPort.set(server.port());
             ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
             hk.scheduleAtFixedRate(() -> {
@@ -129,6 +130,19 @@ public final class Atrium implements AutoCloseable {
     }
 
     private enum LogLevel { ERROR, WARN, INFO, DEBUG }
+
+    /** Helidon logs a listener that cannot bind and carries on; we stop, naming the setting. */
+    private static void checkListening(Config config, WebServer server, boolean proxyMode, String bind) {
+        String appKey = proxyMode ? "http.port" : "https.port";
+        boolean appUp = server.isRunning() && server.port() > 0;
+        boolean redirectUp = proxyMode || (server.isRunning() && server.port(REDIRECT_SOCKET) > 0);
+        if (!appUp || !redirectUp) {
+            server.stop();
+            String key = !appUp ? appKey : "http.port";
+            throw config.bad(key, "cannot listen on " + bind + ":" + config.string(key)
+                    + " (the port is in use, or the address is not on this machine); choose another port");
+        }
+    }
 
     private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, Database db,
                                    Metrics metrics, WebConsole console, byte[] openApi) {

@@ -84,6 +84,25 @@ class ServerTest {
     }
 
     @Test
+    void onlyMachinesGetABasicChallengeNotTheWebConsole() {
+        assertThat(server.client().get("/api/v1/me").header("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        var fromConsole = server.client().send("GET", "/api/v1/me", null, Map.of("X-Requested-With", "XMLHttpRequest"));
+        assertThat(fromConsole.status()).isEqualTo(401);
+        assertThat(fromConsole.header("WWW-Authenticate")).isEmpty();
+    }
+
+    @Test
+    void aPortInUseStopsStartUpNamingTheSetting() throws Exception {
+        try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path dir = Files.createTempDirectory("atrium-busy-");
+            Config config = Config.load(dir, Map.of()).with(Map.of("http.bind", "127.0.0.1", "http.port", "0",
+                    "https.port", Integer.toString(busy.getLocalPort()), "admin.password", TestServer.ADMIN_PASSWORD));
+            assertThatThrownBy(() -> Atrium.start(config)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("https.port").hasMessageContaining("in use");
+        }
+    }
+
+    @Test
     void behindAProxyPlainHttpServesTheAppAndForwardedHeadersCountOnlyFromTrustedAddresses() throws Exception {
         try (TestServer proxied = TestServer.start(Map.of("proxy.enabled", "true", "proxy.trusted", "127.0.0.1"))) {
             assertThat(proxied.baseUrl()).startsWith("http://");

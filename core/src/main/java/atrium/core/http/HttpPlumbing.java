@@ -119,10 +119,21 @@ public final class HttpPlumbing {
             body.put("retryAfterSeconds", t.retryAfterSeconds());
             res.header(HeaderNames.RETRY_AFTER, Long.toString(t.retryAfterSeconds()));
         }
-        if (e.status() == 401) {
+        if (e.status() == 401 && !fromBrowserApp(req)) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"Atrium\", charset=\"UTF-8\"");
         }
         Json.send(res, e.status(), body);
+    }
+
+    /**
+     * The web console must not get a Basic challenge: browsers answer it with their own
+     * password dialog. It marks its calls with X-Requested-With and holds our cookies.
+     */
+    private static boolean fromBrowserApp(ServerRequest req) {
+        if (req.headers().contains(HeaderNames.AUTHORIZATION)) {
+            return false;
+        }
+        return req.headers().contains(HeaderNames.create("X-Requested-With")) || req.headers().contains(HeaderNames.COOKIE);
     }
 
     private static void handleUnexpected(ServerRequest req, ServerResponse res, Throwable e) {

@@ -1,0 +1,261 @@
+#!/usr/bin/env node
+// End-to-end check of the web console against a running Atrium server, in the
+// system's Chromium (no browser download):
+//   admin signs in → enables 2FA (code from oathtool) → creates camille →
+//   camille signs in and sees her name → admin signs in again with a TOTP code.
+//
+//   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ADMIN_PASSWORD=... node e2e/admin-flow.mjs
+//
+// Needs: /usr/bin/chromium, oathtool, a server whose admin has no 2FA yet and
+// no user "camille". Exit 0 on success; on failure prints what failed, saves a
+// screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
+const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
+const OUT = process.env.ATRIUM_E2E_OUT || '/tmp';
+const CHROMIUM = process.env.ATRIUM_CHROMIUM || '/usr/bin/chromium';
+const ACTION_TIMEOUT = 10_000;
+const WHOLE_RUN = 110_000;
+
+const CAMILLE = {
+  login: 'camille',
+  displayName: 'Camille Dupont',
+  email: 'camille@example.com',
+  password: 'Sunflower-Harbour-42',
+};
+
+if (!BASE || !ADMIN_PASSWORD) {
+  console.error('Set ATRIUM_URL (e.g. https://127.0.0.1:18443) and ATRIUM_ADMIN_PASSWORD.');
+  process.exit(2);
+}
+
+const t0 = Date.now();
+const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const tid = (id) => `[data-testid="${id}"]`;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The current 30-second TOTP time step. */
+const timeStep = () => Math.floor(Date.now() / 30_000);
+
+/** A code from the real authenticator, oathtool. */
+function oathtool(secret) {
+  const out = execFileSync('oathtool', ['--totp', '-b', secret], { encoding: 'utf8', timeout: 5000 }).trim();
+  if (!/^\d{6}$/.test(out)) throw new Error(`oathtool printed ${JSON.stringify(out)}`);
+  return out;
+}
+
+let step = 'starting';
+let context;
+let page;
+let userDataDir;
+const browserProblems = [];
+
+async function run(name, fn) {
+  step = name;
+  log(name);
+  return fn();
+}
+
+async function signIn(login, password) {
+  await page.goto(`${BASE}/login`, { waitUntil: 'domcontentloaded' });
+  await page.locator(tid('login-username')).fill(login);
+  await page.locator(tid('login-password')).fill(password);
+  await page.locator(tid('login-submit')).click();
+}
+
+/** Waits for one of several outcomes and says which came first. */
+async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
+  const found = await Promise.any(
+    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
+  ).catch(() => null);
+  if (!found) {
+    // A 401 answered with "WWW-Authenticate: Basic" leaves headless Chromium waiting for credentials.
+    throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms (a request may still be pending)`);
+  }
+  return found;
+}
+
+async function loginError() {
+  const el = page.locator(tid('login-error'));
+  return (await el.count()) ? (await el.first().textContent())?.trim() : null;
+}
+
+/** After a sign-in submit: the app (optionally showing `displayName`), else the reason why not. */
+async function expectShell(displayName, { afterCode = false } = {}) {
+  // After a code, the code field is still on screen while the request runs: wait for the app or an error only.
+  const outcomes = afterCode
+    ? { shell: tid('user-display-name'), error: tid('login-error') }
+    : { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') };
+  const outcome = await firstOf(outcomes);
+  if (outcome === 'error') throw new Error(`sign-in refused: ${await loginError()}`);
+  if (outcome !== 'shell') throw new Error(`expected the app, got the ${outcome} step`);
+  if (displayName) {
+    await page.locator(tid('user-display-name'), { hasText: displayName }).waitFor({ timeout: ACTION_TIMEOUT });
+  }
+}
+
+async function signOut() {
+  await page.locator(tid('user-menu-button')).click();
+  await page.locator(tid('sign-out')).click();
+  await page.locator(tid('login-form')).waitFor({ timeout: ACTION_TIMEOUT });
+}
+
+async function main() {
+  userDataDir = mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+  });
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  context.setDefaultNavigationTimeout(15_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => browserProblems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') browserProblems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) browserProblems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+
+  await run('admin signs in with the password', async () => {
+    await signIn('admin', ADMIN_PASSWORD);
+    const outcome = await firstOf({ shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+    if (outcome === 'error') throw new Error(`sign-in refused: ${await loginError()}`);
+    if (outcome === 'totp') throw new Error('admin already has two-factor authentication: run against a fresh data directory');
+    if (outcome === 'enrol') throw new Error('the server requires 2FA enrolment at sign-in; this flow expects it off');
+  });
+
+  let enrolStep;
+  let secret;
+  await run('admin enables two-factor authentication in settings', async () => {
+    await page.locator(tid('nav-settings')).click();
+    await page.locator(tid('totp-section')).waitFor();
+    await page.locator(tid('totp-enable')).click();
+    const shown = (await page.locator(tid('totp-secret')).textContent()) ?? '';
+    secret = shown.replace(/\s+/g, '');
+    if (!/^[A-Z2-7]+=*$/i.test(secret)) throw new Error(`the secret shown is not base32: ${JSON.stringify(shown)}`);
+    if ((await page.locator(tid('totp-qr')).count()) !== 1) throw new Error('no QR code shown');
+    enrolStep = timeStep();
+    const code = oathtool(secret);
+    log(`  secret ${secret.slice(0, 4)}…, code from oathtool`);
+    await page.locator(tid('totp-code')).fill(code);
+    await page.locator(tid('totp-confirm')).click();
+    const outcome = await firstOf({ codes: tid('backup-codes'), error: `${tid('totp-section')} [role="alert"]` });
+    if (outcome === 'error') {
+      throw new Error(`code refused: ${await page.locator(`${tid('totp-section')} [role="alert"]`).first().textContent()}`);
+    }
+    const count = await page.locator(`${tid('backup-codes')} li`).count();
+    if (count !== 10) throw new Error(`expected 10 backup codes, saw ${count}`);
+    await page.locator(tid('backup-codes-saved')).click();
+    await page.locator(tid('totp-regenerate')).waitFor();
+  });
+
+  await run('admin creates camille in Administration → Users', async () => {
+    await page.locator(tid('nav-admin')).click();
+    await page.locator(tid('admin-tab-users')).click();
+    await page.locator(tid('users-page')).waitFor();
+    await page.locator(tid('users-create')).click();
+    const dialog = page.locator(tid('user-dialog'));
+    await dialog.waitFor();
+    await dialog.locator(tid('user-form-login')).fill(CAMILLE.login);
+    await dialog.locator(tid('user-form-display-name')).fill(CAMILLE.displayName);
+    await dialog.locator(tid('user-form-email')).fill(CAMILLE.email);
+    await dialog.locator(tid('user-form-password')).fill(CAMILLE.password);
+    await dialog.locator(tid('user-form-submit')).click();
+    const outcome = await firstOf({ created: tid('user-created-dialog'), error: `${tid('user-dialog')} :is([role="alert"], .field-error)` });
+    if (outcome === 'error') {
+      const msgs = await page.locator(`${tid('user-dialog')} :is([role="alert"], .field-error)`).allTextContents();
+      throw new Error(`user not created: ${msgs.join(' / ')}`);
+    }
+    await page.locator(tid('user-created-close')).click();
+    const row = page.locator(`${tid('user-row')}[data-login="${CAMILLE.login}"]`);
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    if (!text.includes(CAMILLE.displayName)) throw new Error(`camille's row does not show her name: ${text}`);
+  });
+
+  await run('admin signs out', signOut);
+
+  await run('camille signs in and sees her name in the shell', async () => {
+    await signIn(CAMILLE.login, CAMILLE.password);
+    await expectShell(CAMILLE.displayName);
+    if (await page.locator(tid('nav-admin')).count()) throw new Error('camille sees the Administration entry');
+  });
+
+  await run('camille signs out', signOut);
+
+  await run('admin signs in again, now with a TOTP code', async () => {
+    await signIn('admin', ADMIN_PASSWORD);
+    const outcome = await firstOf({ totp: tid('login-totp-code'), error: tid('login-error'), shell: tid('user-display-name') });
+    if (outcome === 'error') throw new Error(`sign-in refused: ${await loginError()}`);
+    if (outcome === 'shell') throw new Error('signed in without being asked for a TOTP code');
+    // A code can be used once: wait for the window after the enrolment code's.
+    if (timeStep() <= enrolStep) {
+      const wait = (enrolStep + 1) * 30_000 - Date.now() + 1_000;
+      log(`  waiting ${(wait / 1000).toFixed(1)} s for the next TOTP window`);
+      await sleep(wait);
+    }
+    await page.locator(tid('login-totp-code')).fill(oathtool(secret));
+    await page.locator(tid('login-totp-submit')).click();
+    await expectShell(undefined, { afterCode: true });
+  });
+}
+
+async function failAndExit(err) {
+  console.error(`\nFAILED at step "${step}": ${err?.stack ?? err}`);
+  try {
+    if (page) {
+      console.error(`page: ${page.url()}`);
+      mkdirSync(OUT, { recursive: true });
+      const file = join(OUT, `atrium-e2e-failure-${Date.now()}.png`);
+      await page.screenshot({ path: file, fullPage: true, timeout: 5000 });
+      console.error(`screenshot: ${file}`);
+    }
+  } catch (e) {
+    console.error(`(no screenshot: ${e.message})`);
+  }
+  if (browserProblems.length) console.error(`browser reported:\n  ${browserProblems.join('\n  ')}`);
+  await cleanup();
+  process.exit(1);
+}
+
+async function cleanup() {
+  try {
+    await context?.close();
+  } catch {
+    // already gone
+  }
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+}
+
+const watchdog = setTimeout(() => void failAndExit(new Error(`the whole run took over ${WHOLE_RUN / 1000} s`)), WHOLE_RUN);
+
+main().then(
+  async () => {
+    clearTimeout(watchdog);
+    await cleanup();
+    log('OK: admin flow passed');
+    process.exit(0);
+  },
+  (err) => {
+    clearTimeout(watchdog);
+    void failAndExit(err);
+  },
+);

@@ -1,0 +1,117 @@
+// Loads the session, keeps it in context, and picks the page for the path.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, clearCache, setCsrfToken, setUnauthorizedHandler, toApiError, type ApiError } from './api/client';
+import type { SessionInfo, User } from './api/types';
+import { ErrorMessage } from './components/Form';
+import { Shell } from './components/Shell';
+import { useI18n } from './i18n/i18n';
+import { homePath } from './nav';
+import { AdminPage } from './pages/admin/AdminPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
+import { navigate, usePath } from './router';
+import { SessionContext, type SessionValue } from './session';
+
+// Where to go back to after signing in (set when a page sent us to /login).
+let returnTo: string | null = null;
+
+function routeFor(path: string, user: User) {
+  if (path === '/settings' || path.startsWith('/settings/')) return <SettingsPage />;
+  if ((path === '/admin' || path.startsWith('/admin/')) && (user.admin || user.groupAdminOf.length > 0)) {
+    return <AdminPage path={path} />;
+  }
+  return <NotFoundPage />;
+}
+
+export function App() {
+  const { t, setLang } = useI18n();
+  const path = usePath();
+  const [session, setSessionState] = useState<SessionInfo | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
+
+  const setSession = useCallback((s: SessionInfo) => {
+    if (s.csrf) setCsrfToken(s.csrf);
+    setSessionState(s);
+  }, []);
+
+  const load = useCallback(() => {
+    setLoadError(null);
+    api.get<SessionInfo>('/session').then(setSession, (e: unknown) => setLoadError(toApiError(e)));
+  }, [setSession]);
+
+  useEffect(load, [load]);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      clearCache();
+      setSessionState({ state: 'signed-out' });
+    });
+  }, []);
+
+  // The signed-in user's language wins over the browser's.
+  const userLang = session?.user?.language;
+  useEffect(() => {
+    if (userLang === 'fr' || userLang === 'en') setLang(userLang);
+  }, [userLang, setLang]);
+
+  const signedIn = session?.state === 'signed-in' && !!session.user;
+
+  // Keep the address bar in step with the session.
+  useEffect(() => {
+    if (!session) return;
+    if (!signedIn && path !== '/login') {
+      returnTo = path === '/' ? null : path + window.location.search;
+      navigate('/login', { replace: true });
+    } else if (signedIn && (path === '/login' || path === '/')) {
+      const next = returnTo ?? homePath(session.user!);
+      returnTo = null;
+      navigate(next, { replace: true });
+    } else if (signedIn && path === '/admin') {
+      navigate('/admin/users', { replace: true });
+    }
+  }, [session, signedIn, path]);
+
+  const value = useMemo<SessionValue | null>(() => {
+    if (!session) return null;
+    return {
+      session,
+      setSession,
+      setUser: (user: User) => setSessionState((s) => (s ? { ...s, user } : s)),
+      signOut: async () => {
+        try {
+          await api.del('/session');
+        } catch {
+          // Signed out locally all the same.
+        }
+        clearCache();
+        returnTo = null;
+        setSessionState({ state: 'signed-out' });
+        navigate('/login');
+      },
+    };
+  }, [session, setSession]);
+
+  if (!value) {
+    return (
+      <div className="app-loading" aria-busy={!loadError}>
+        {loadError ? (
+          <div className="app-loading-error">
+            <ErrorMessage error={loadError} />
+            <button type="button" className="btn" onClick={load}>
+              {t('common.retry')}
+            </button>
+          </div>
+        ) : (
+          <p>{t('common.loading')}</p>
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <SessionContext.Provider value={value}>
+      {signedIn ? <Shell>{routeFor(path, value.session.user!)}</Shell> : <LoginPage />}
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,147 @@
+// Shapes of the identity REST API (docs/api/identity.md). Times are UTC ms.
+
+export type Lang = 'fr' | 'en';
+
+export interface User {
+  id: string;
+  login: string;
+  displayName: string;
+  email: string | null;
+  language: Lang;
+  quota: number | null;
+  enabled: boolean;
+  admin: boolean;
+  groups: string[];
+  groupAdminOf: string[];
+  totpEnabled: boolean;
+  createdAt: number;
+  lastLoginAt: number | null;
+}
+
+export type SessionState = 'signed-out' | 'totp-required' | 'totp-enrolment-required' | 'signed-in';
+
+export interface SessionInfo {
+  state: SessionState;
+  user?: User;
+  csrf?: string;
+}
+
+export interface DeviceSession {
+  id: string;
+  userAgent: string | null;
+  address: string | null;
+  createdAt: number;
+  lastSeenAt: number;
+  current: boolean;
+}
+
+export interface TotpStatus {
+  enabled: boolean;
+  required: boolean;
+  backupCodesLeft: number;
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUri: string;
+}
+
+export interface BackupCodes {
+  backupCodes: string[];
+}
+
+export interface AppPassword {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface NewAppPassword {
+  id: string;
+  name: string;
+  loginName: string;
+  password: string;
+}
+
+export interface UserList {
+  items: User[];
+  total: number;
+}
+
+export type CreatedUser = User & { generatedPassword?: string };
+
+export interface Group {
+  id: string;
+  name: string;
+  memberCount: number;
+  admins: string[];
+  requireTotp: boolean;
+}
+
+export interface AdminSettings {
+  requireTotpForAll: boolean;
+}
+
+export interface AuditEntry {
+  id: string | number;
+  at: number;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  address: string | null;
+  detail: unknown;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+}
+
+export interface ImportError {
+  line: number;
+  reason: string;
+}
+
+export interface ImportJob {
+  id: string;
+  dryRun: boolean;
+  status: 'running' | 'done' | 'failed';
+  total: number;
+  processed: number;
+  created: string[];
+  updated: string[];
+  newGroups: string[];
+  errors: ImportError[];
+  passwordsAvailable: boolean;
+}
+
+// The contract's list, plus the actions the server also writes (marked *).
+export const AUDIT_ACTIONS = [
+  'sign-in',
+  'sign-in-password-ok', // *
+  'sign-in-failed',
+  'sign-in-blocked',
+  'sign-out',
+  'totp-enabled',
+  'totp-disabled',
+  'totp-failed',
+  'backup-code-used',
+  'backup-codes-regenerated', // *
+  'app-password-created',
+  'app-password-revoked',
+  'password-changed',
+  'password-change-failed', // *
+  'password-reset', // *
+  'user-created',
+  'user-updated',
+  'user-deleted',
+  'group-created',
+  'group-deleted',
+  'group-member-added',
+  'group-member-removed',
+  'group-admin-added', // *
+  'group-admin-removed', // *
+  'settings-changed',
+  'import',
+  'import-passwords-downloaded', // *
+] as const;

@@ -1,0 +1,28 @@
+// The left navigation. Adding an app (Files, Chat, Calls, Calendar, Phone) is
+// one line here plus its route in App.tsx and its label in the catalogue, e.g.
+//   { id: 'files', path: '/files', label: 'nav.files', icon: 'folder', visible: always },
+import type { User } from './api/types';
+import type { MessageKey } from './i18n/catalog';
+import { isAnyAdmin } from './session';
+
+export type IconName = 'settings' | 'shield' | 'folder' | 'chat' | 'video' | 'calendar' | 'phone';
+
+export interface NavItem {
+  id: string;
+  path: string;
+  label: MessageKey;
+  icon: IconName;
+  visible: (user: User) => boolean;
+}
+
+const always = () => true;
+
+export const NAV_ITEMS: NavItem[] = [
+  { id: 'settings', path: '/settings', label: 'nav.settings', icon: 'settings', visible: always },
+  { id: 'admin', path: '/admin', label: 'nav.admin', icon: 'shield', visible: isAnyAdmin },
+];
+
+/** The page to open after sign-in or at `/`. */
+export function homePath(user: User): string {
+  return NAV_ITEMS.find((item) => item.visible(user))?.path ?? '/settings';
+}
