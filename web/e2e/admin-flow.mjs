@@ -2,7 +2,8 @@
 // End-to-end check of the web console against a running Atrium server, in the
 // system's Chromium (no browser download):
 //   admin signs in → enables 2FA (code from oathtool) → creates camille →
-//   camille signs in and sees her name → admin signs in again with a TOTP code.
+//   admin imports a CSV → camille signs in, sees her name, switches to French →
+//   admin signs in again with a TOTP code.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ADMIN_PASSWORD=... node e2e/admin-flow.mjs
 //
@@ -37,14 +38,16 @@ if (!BASE || !ADMIN_PASSWORD) {
 const t0 = Date.now();
 const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
 const tid = (id) => `[data-testid="${id}"]`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The current 30-second TOTP time step. */
-const timeStep = () => Math.floor(Date.now() / 30_000);
 
-/** A code from the real authenticator, oathtool. */
-function oathtool(secret) {
-  const out = execFileSync('oathtool', ['--totp', '-b', secret], { encoding: 'utf8', timeout: 5000 }).trim();
+/**
+ * A code from the real authenticator, oathtool, for now plus `aheadSeconds`. The server
+ * accepts the steps next to the current one, so asking 30 s ahead gives a fresh code
+ * without waiting for the next window.
+ */
+function oathtool(secret, aheadSeconds = 0) {
+  const at = new Date(Date.now() + aheadSeconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const out = execFileSync('oathtool', ['--totp', '-b', '--now', at, secret], { encoding: 'utf8', timeout: 5000 }).trim();
   if (!/^\d{6}$/.test(out)) throw new Error(`oathtool printed ${JSON.stringify(out)}`);
   return out;
 }
@@ -142,7 +145,6 @@ async function main() {
     if (outcome === 'enrol') throw new Error('the server requires 2FA enrolment at sign-in; this flow expects it off');
   });
 
-  let enrolStep;
   let secret;
   await run('admin enables two-factor authentication in settings', async () => {
     await page.locator(tid('nav-settings')).click();
@@ -152,7 +154,6 @@ async function main() {
     secret = shown.replace(/\s+/g, '');
     if (!/^[A-Z2-7]+=*$/i.test(secret)) throw new Error(`the secret shown is not base32: ${JSON.stringify(shown)}`);
     if ((await page.locator(tid('totp-qr')).count()) !== 1) throw new Error('no QR code shown');
-    enrolStep = timeStep();
     const code = oathtool(secret);
     log(`  secret ${secret.slice(0, 4)}…, code from oathtool`);
     await page.locator(tid('totp-code')).fill(code);
@@ -191,12 +192,37 @@ async function main() {
     if (!text.includes(CAMILLE.displayName)) throw new Error(`camille's row does not show her name: ${text}`);
   });
 
+  await run('admin imports a French Excel CSV: progress, report, the bad row named', async () => {
+    await page.locator(tid('admin-tab-import')).click();
+    await page.locator(tid('import-page')).waitFor();
+    const csv = '\uFEFFIdentifiant;Nom affiché;Courriel;Groupes;Quota\r\n'
+      + 'ines;Inès Fakhfakh;ines@example.tn;"Tunis,Compta";2 Go\r\n'
+      + 'kavi;Kavi Boodhoo;kavi@example.mu;Port-Louis;none\r\n'
+      + 'bad login!;Nobody;not-an-email;;\r\n';
+    await page.locator(tid('import-file')).setInputFiles({ name: 'personnel.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page.locator(tid('import-run')).click();
+    await page.locator(`${tid('import-report')}[data-dry-run="false"]`).waitFor({ timeout: 30_000 });
+    const created = ((await page.locator(tid('import-created-count')).textContent()) ?? '').trim();
+    if (!created.includes('2')) throw new Error(`expected 2 created, the report says ${JSON.stringify(created)}`);
+    const badRows = await page.locator(tid('import-error-row')).allTextContents();
+    if (!badRows.length || !badRows.every((r) => r.includes('4'))) throw new Error(`expected the bad row on line 4, saw ${JSON.stringify(badRows)}`);
+    if ((await page.locator(tid('import-passwords')).count()) !== 1) throw new Error('no link to the generated passwords');
+  });
+
   await run('admin signs out', signOut);
 
   await run('camille signs in and sees her name in the shell', async () => {
     await signIn(CAMILLE.login, CAMILLE.password);
     await expectShell(CAMILLE.displayName);
     if (await page.locator(tid('nav-admin')).count()) throw new Error('camille sees the Administration entry');
+  });
+
+  await run('camille switches the console to French, and it stays French after reloading', async () => {
+    await page.locator(tid('user-menu-button')).click();
+    await page.locator(tid('lang-fr')).click();
+    await page.locator(tid('nav-settings'), { hasText: 'Paramètres' }).waitFor();
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator(tid('nav-settings'), { hasText: 'Paramètres' }).waitFor();
   });
 
   await run('camille signs out', signOut);
@@ -206,13 +232,8 @@ async function main() {
     const outcome = await firstOf({ totp: tid('login-totp-code'), error: tid('login-error'), shell: tid('user-display-name') });
     if (outcome === 'error') throw new Error(`sign-in refused: ${await loginError()}`);
     if (outcome === 'shell') throw new Error('signed in without being asked for a TOTP code');
-    // A code can be used once: wait for the window after the enrolment code's.
-    if (timeStep() <= enrolStep) {
-      const wait = (enrolStep + 1) * 30_000 - Date.now() + 1_000;
-      log(`  waiting ${(wait / 1000).toFixed(1)} s for the next TOTP window`);
-      await sleep(wait);
-    }
-    await page.locator(tid('login-totp-code')).fill(oathtool(secret));
+    // A code can be used once: the enrolment code is spent, so take the next window's code.
+    await page.locator(tid('login-totp-code')).fill(oathtool(secret, 30));
     await page.locator(tid('login-totp-submit')).click();
     await expectShell(undefined, { afterCode: true });
   });

@@ -67,6 +67,7 @@ public final class Atrium implements AutoCloseable {
             throw config.bad("proxy.trusted", e.getMessage());
         }
         Tls tls = proxyMode ? null : tls(config);
+        long tTls = System.nanoTime();
         long maxBody = config.longValue("http.max-body-bytes", 1024, 1L << 30);
         long maxImport = config.longValue("import.max-bytes", 1024, 1L << 30);
         config.oneOf("log.level", LogLevel.class);
@@ -74,8 +75,10 @@ public final class Atrium implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Ids ids = new Ids(clock, 0);
         Database db = Database.open(config);
+        long tDb = System.nanoTime();
         try {
             IdentityModule identity = new IdentityModule(config, db, ids, clock);
+            long tIdentity = System.nanoTime();
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
@@ -107,6 +110,7 @@ public final class Atrium implements AutoCloseable {
                 }));
             }
             WebServer server = builder.build();
+            long tListen = System.nanoTime();
             server.start();
             checkListening(config, server, proxyMode, bind);
             boundHttpsPort.set(server.port());
@@ -119,6 +123,9 @@ public final class Atrium implements AutoCloseable {
                 }
             }, 1, 10, TimeUnit.MINUTES);
             Atrium atrium = new Atrium(config, db, identity, server, hk, proxyMode, metrics);
+            LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
+                    (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,
+                    (System.nanoTime() - tListen) / 1_000_000));
             LOG.info(() -> String.format("Atrium started in %d ms: %s, data in %s, database %s",
                     (System.nanoTime() - t0) / 1_000_000, atrium.describeListeners(), config.dataDir(),
                     db.dialect().name().toLowerCase()));
