@@ -112,16 +112,7 @@ public final class Config {
     }
 
     public int integer(String key, int min, int max) {
-        String v = string(key);
-        try {
-            int i = Integer.parseInt(v);
-            if (i < min || i > max) {
-                throw bad(key, "must be between " + min + " and " + max);
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw bad(key, "must be a whole number");
-        }
+        return (int) longValue(key, min, max);
     }
 
     public long longValue(String key, long min, long max) {

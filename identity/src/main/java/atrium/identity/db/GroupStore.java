@@ -88,26 +88,30 @@ public final class GroupStore {
     }
 
     public void addMember(GroupId group, AccountId account) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO identity_group_members (group_id, account_id) SELECT :g, :a
-                        WHERE NOT EXISTS (SELECT 1 FROM identity_group_members WHERE group_id = :g AND account_id = :a)""")
-                .bind("g", group.value()).bind("a", account.value()).execute());
+        link("identity_group_members", group, account);
     }
 
     public void removeMember(GroupId group, AccountId account) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM identity_group_members WHERE group_id = :g AND account_id = :a")
-                .bind("g", group.value()).bind("a", account.value()).execute());
+        unlink("identity_group_members", group, account);
     }
 
     public void addAdmin(GroupId group, AccountId account) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO identity_group_admins (group_id, account_id) SELECT :g, :a
-                        WHERE NOT EXISTS (SELECT 1 FROM identity_group_admins WHERE group_id = :g AND account_id = :a)""")
-                .bind("g", group.value()).bind("a", account.value()).execute());
+        link("identity_group_admins", group, account);
     }
 
     public void removeAdmin(GroupId group, AccountId account) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM identity_group_admins WHERE group_id = :g AND account_id = :a")
+        unlink("identity_group_admins", group, account);
+    }
+
+    /** Adds a (group, account) row to a link table; adding it twice changes nothing. */
+    private void link(String table, GroupId group, AccountId account) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO " + table + " (group_id, account_id) SELECT :g, :a"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE group_id = :g AND account_id = :a)")
+                .bind("g", group.value()).bind("a", account.value()).execute());
+    }
+
+    private void unlink(String table, GroupId group, AccountId account) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE group_id = :g AND account_id = :a")
                 .bind("g", group.value()).bind("a", account.value()).execute());
     }
 
