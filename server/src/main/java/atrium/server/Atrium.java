@@ -1,7 +1,6 @@
 package atrium.server;
 
 import atrium.core.Config;
-import atrium.core.ConfigException;
 import atrium.core.Ids;
 import atrium.core.db.Database;
 import atrium.core.http.AddressRanges;
@@ -261,9 +260,5 @@ public final class Atrium implements AutoCloseable {
         server.stop();
         db.close();
         LOG.info("Atrium stopped");
-    }
-
-    static void failConfig(ConfigException e) {
-        System.err.println("atrium: configuration error: " + e.getMessage());
     }
 }

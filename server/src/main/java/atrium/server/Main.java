@@ -1,6 +1,5 @@
 package atrium.server;
 
-import atrium.core.AtriumException;
 import atrium.core.Config;
 import atrium.core.ConfigException;
 import java.io.IOException;
@@ -60,10 +59,5 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static int fail(AtriumException e) {
-        System.err.println("atrium: " + e.getMessage());
-        return 1;
     }
 }
