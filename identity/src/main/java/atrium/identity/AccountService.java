@@ -80,6 +80,10 @@ public final class AccountService {
         return view(target);
     }
 
+    public Optional<Account> byId(AccountId id) {
+        return accounts.byId(id);
+    }
+
     public long count() {
         return accounts.count();
     }

@@ -7,6 +7,7 @@ import atrium.core.http.AddressRanges;
 import atrium.core.http.HttpPlumbing;
 import atrium.core.http.Json;
 import atrium.core.http.Metrics;
+import atrium.files.FilesModule;
 import atrium.identity.IdentityModule;
 import atrium.identity.Secrets;
 import io.helidon.common.tls.Tls;
@@ -78,6 +79,7 @@ public final class Atrium implements AutoCloseable {
         try {
             IdentityModule identity = new IdentityModule(config, db, ids, clock);
             long tIdentity = System.nanoTime();
+            FilesModule files = new FilesModule(config, db, ids, clock, identity);
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
@@ -93,7 +95,7 @@ public final class Atrium implements AutoCloseable {
                     .port(proxyMode ? httpPort : httpsPort)
                     .maxPayloadSize(Math.max(maxBody, maxImport) + 1024)
                     .shutdownGracePeriod(Duration.ofSeconds(5))
-                    .routing(r -> appRouting(r, plumbing, identity, db, metrics, console, openApi));
+                    .routing(r -> appRouting(r, plumbing, identity, files, db, metrics, console, openApi));
             if (!proxyMode) {
                 builder.tls(tls);
                 builder.putSocket(REDIRECT_SOCKET, s -> s.host(bind).port(httpPort).routing(r -> {
@@ -150,7 +152,8 @@ public final class Atrium implements AutoCloseable {
         }
     }
 
-    private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, Database db,
+    private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, FilesModule files,
+                                   Database db,
                                    Metrics metrics, WebConsole console, byte[] openApi) {
         plumbing.install(r);
         r.get("/health", (req, res) -> health(res, db))
@@ -163,6 +166,7 @@ public final class Atrium implements AutoCloseable {
                     res.send(openApi);
                 })
                 .register("/api/v1", identity.routes)
+                .register(files.nextcloud)
                 .any("/api/*", (req, res) -> Json.send(res, 404, Map.of("error", "not-found",
                         "message", "There is no API endpoint " + req.prologue().method().text() + " " + req.path().path() + ".")))
                 .register(console);

@@ -1,0 +1,4 @@
+package atrium.core.blob;
+
+public record BlobId(String value) {
+}

@@ -1,0 +1,453 @@
+package atrium.files;
+
+import atrium.core.AtriumException;
+import atrium.core.Ids;
+import atrium.core.blob.Blob;
+import atrium.core.blob.BlobId;
+import atrium.core.blob.BlobStore;
+import atrium.core.blob.BlobWriter;
+import atrium.core.db.Database;
+import atrium.files.db.FileStore;
+import atrium.identity.AccountId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URLConnection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The file tree of every account. A body is streamed into a new blob and becomes visible
+ * only in the transaction that points the node at it, after it arrived whole (and matched
+ * its checksum): a dropped connection or a crash never leaves a partial file. Every change
+ * gives the node and all its ancestors a new etag in that same transaction.
+ */
+public final class FileService {
+    /** Where a path points: the parent folder (when it exists) and the node (when it exists). */
+    public record Target(Optional<Node> parent, String name, Optional<Node> node) {
+    }
+
+    public record Written(Node node, boolean created) {
+    }
+
+    /** What a client sends with a body: modification time, checksum, conditions on the current node. */
+    public record Upload(Optional<Long> mtimeMillis, Optional<Checksums.Expected> checksum,
+                         Consumer<Optional<Node>> precondition) {
+        public static Upload plain() {
+            return new Upload(Optional.empty(), Optional.empty(), n -> { });
+        }
+    }
+
+    private static final int BUFFER = 64 * 1024;
+
+    private final Jdbi jdbi;
+    private final FileStore store;
+    private final BlobStore blobs;
+    private final Ids ids;
+    private final Clock clock;
+    private final Function<AccountId, Optional<Long>> quotaOf;
+
+    public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
+                       Function<AccountId, Optional<Long>> quotaOf) {
+        this.jdbi = db.jdbi();
+        this.store = store;
+        this.blobs = blobs;
+        this.ids = ids;
+        this.clock = clock;
+        this.quotaOf = quotaOf;
+    }
+
+    private String newEtag() {
+        return Long.toHexString(ids.next());
+    }
+
+    // ---- reading
+
+    public Node root(AccountId owner) {
+        Optional<Node> found = jdbi.withHandle(h -> store.root(h, owner));
+        if (found.isPresent()) {
+            return found.get();
+        }
+        long now = clock.millis();
+        Node root = new Node(new NodeId(ids.next()), owner, Optional.empty(), "", true, 0, now, newEtag(),
+                Optional.empty(), Optional.empty(), Optional.empty(), now);
+        try {
+            jdbi.useTransaction(h -> store.insert(h, root));
+            return root;
+        } catch (RuntimeException e) {
+            // Two first requests raced; the other one created it.
+            return jdbi.withHandle(h -> store.root(h, owner)).orElseThrow(() -> e);
+        }
+    }
+
+    public Optional<Node> resolve(AccountId owner, List<String> path) {
+        Node root = root(owner);
+        return jdbi.withHandle(h -> walk(h, root, path));
+    }
+
+    private Optional<Node> walk(Handle h, Node root, List<String> path) {
+        Node current = root;
+        for (String segment : path) {
+            if (!current.folder()) {
+                return Optional.empty();
+            }
+            Optional<Node> next = store.child(h, current.id(), segment);
+            if (next.isEmpty()) {
+                return Optional.empty();
+            }
+            current = next.get();
+        }
+        return Optional.of(current);
+    }
+
+    /** The parent and node a path names, for the protocol layer's precondition checks. */
+    public Target target(AccountId owner, List<String> path) {
+        if (path.isEmpty()) {
+            return new Target(Optional.empty(), "", Optional.of(root(owner)));
+        }
+        Optional<Node> parent = resolve(owner, path.subList(0, path.size() - 1)).filter(Node::folder);
+        String name = path.getLast();
+        Optional<Node> node = parent.flatMap(p -> jdbi.withHandle(h -> store.child(h, p.id(), name)));
+        return new Target(parent, name, node);
+    }
+
+    public Optional<Node> byId(NodeId id) {
+        return jdbi.withHandle(h -> store.byId(h, id));
+    }
+
+    public List<Node> children(Node folder) {
+        return jdbi.withHandle(h -> store.children(h, folder.id()));
+    }
+
+    /** The node and its descendants to maxDepth; more than limit nodes → TooLarge (the client should ask less deep). */
+    public List<Node> subtree(Node node, int maxDepth, int limit) {
+        List<Node> nodes = jdbi.withHandle(h -> store.subtree(h, node.id(), maxDepth, limit + 1));
+        if (nodes.size() > limit) {
+            throw new AtriumException.TooLarge("This folder holds more than " + limit
+                    + " items: list it one level at a time (Depth: 1).");
+        }
+        return nodes;
+    }
+
+    /** The path segments of a node below its owner's root. */
+    public List<String> pathOf(Node node) {
+        return jdbi.withHandle(h -> {
+            List<String> out = new ArrayList<>();
+            Node current = node;
+            while (current.parent().isPresent()) {
+                out.addFirst(current.name());
+                current = store.byId(h, current.parent().get()).orElseThrow();
+            }
+            return out;
+        });
+    }
+
+    public InputStream read(Node file, long offset, long length) {
+        if (file.folder() || file.blob().isEmpty()) {
+            throw new AtriumException.Conflict("'" + file.name() + "' is a folder, not a file.");
+        }
+        return blobs.open(file.blob().get(), offset, length);
+    }
+
+    public long used(AccountId owner) {
+        return root(owner).size();
+    }
+
+    public Optional<Long> quota(AccountId owner) {
+        return quotaOf.apply(owner);
+    }
+
+    // ---- writing
+
+    /** Streams a body into the file at path, creating or replacing it. */
+    public Written write(AccountId owner, List<String> path, InputStream body, long declaredLength, Upload upload) {
+        if (path.isEmpty()) {
+            throw new AtriumException.Conflict("The root folder cannot be replaced by a file.");
+        }
+        Target t = target(owner, path);
+        Node parent = t.parent().orElseThrow(() -> new AtriumException.Conflict(
+                "The folder to put '" + path.getLast() + "' in does not exist."));
+        if (t.node().map(Node::folder).orElse(false)) {
+            throw new AtriumException.Conflict("'" + t.name() + "' is a folder.");
+        }
+        upload.precondition().accept(t.node());
+        Optional<Long> quota = quotaOf.apply(owner);
+        long existingSize = t.node().map(Node::size).orElse(0L);
+        long allowed = quota.map(q -> q - used(owner) + existingSize).orElse(Long.MAX_VALUE);
+        if (declaredLength > allowed) {
+            throw quotaExceeded(quota.orElseThrow());
+        }
+        Blob blob;
+        String checksums;
+        try (BlobWriter writer = blobs.create()) {
+            Checksums sums = Checksums.start(upload.checksum());
+            long n = copy(body, writer.stream(), sums, allowed, quota);
+            if (declaredLength >= 0 && n != declaredLength) {
+                throw new AtriumException.Invalid("The upload ended after " + n + " of " + declaredLength
+                        + " bytes. Nothing was changed; send it again.");
+            }
+            checksums = sums.finish(upload.checksum());
+            blob = writer.commit();
+        }
+        Written result;
+        try {
+            result = jdbi.inTransaction(h -> commitWrite(h, owner, parent, t.name(), blob, checksums, upload));
+        } catch (RuntimeException e) {
+            blobs.delete(blob.id());
+            throw e;
+        }
+        return result;
+    }
+
+    private Written commitWrite(Handle h, AccountId owner, Node parentSeen, String name, Blob blob, String checksums,
+                                Upload upload) {
+        Node parent = store.byId(h, parentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(
+                "The folder was removed while the upload was running."));
+        Optional<Node> existing = store.child(h, parent.id(), name);
+        if (existing.map(Node::folder).orElse(false)) {
+            throw new AtriumException.Conflict("'" + name + "' is a folder.");
+        }
+        upload.precondition().accept(existing);
+        long delta = blob.size() - existing.map(Node::size).orElse(0L);
+        Optional<Long> quota = quotaOf.apply(owner);
+        if (quota.isPresent() && delta > 0 && store.root(h, owner).orElseThrow().size() + delta > quota.get()) {
+            throw quotaExceeded(quota.get());
+        }
+        long now = clock.millis();
+        long mtime = upload.mtimeMillis().orElse(now);
+        String etag = newEtag();
+        Optional<String> type = Optional.of(contentType(name));
+        Node node;
+        if (existing.isPresent()) {
+            Node old = existing.get();
+            store.updateContent(h, old.id(), blob.size(), mtime, blob.id(), type, Optional.of(checksums));
+            store.propagate(h, old.id(), etag, delta);
+            node = new Node(old.id(), owner, old.parent(), name, false, blob.size(), mtime, etag, Optional.of(blob.id()),
+                    type, Optional.of(checksums), old.createdAt());
+            afterCommit(h, old.blob());
+        } else {
+            node = new Node(new NodeId(ids.next()), owner, Optional.of(parent.id()), name, false, blob.size(), mtime, etag,
+                    Optional.of(blob.id()), type, Optional.of(checksums), now);
+            store.insert(h, node);
+            store.propagate(h, parent.id(), etag, blob.size());
+            store.setMtime(h, parent.id(), now);
+        }
+        return new Written(node, existing.isEmpty());
+    }
+
+    /** Removes blobs no node points at any more, once the transaction that dropped them has committed. */
+    private void afterCommit(Handle h, Optional<BlobId> maybeUnused) {
+        maybeUnused.ifPresent(b -> h.afterCommit(() -> deleteIfUnused(List.of(b))));
+    }
+
+    private void deleteIfUnused(List<BlobId> candidates) {
+        for (BlobId b : candidates) {
+            if (!jdbi.withHandle(h -> store.blobInUse(h, b))) {
+                blobs.delete(b);
+            }
+        }
+    }
+
+    private static long copy(InputStream in, OutputStream out, Checksums sums, long allowed, Optional<Long> quota) {
+        byte[] buf = new byte[BUFFER];
+        long total = 0;
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > allowed) {
+                    throw quotaExceeded(quota.orElseThrow());
+                }
+                sums.update(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException("the upload broke off", e);
+        }
+    }
+
+    private static AtriumException quotaExceeded(long quota) {
+        return new AtriumException.QuotaExceeded("This would go over your storage quota of "
+                + atrium.identity.AccountRules.formatQuota(Optional.of(quota)) + ". Delete files or ask your administrator for more space.");
+    }
+
+    static String contentType(String name) {
+        String t = URLConnection.getFileNameMap().getContentTypeFor(name);
+        return t == null ? "application/octet-stream" : t;
+    }
+
+    public Node mkdir(AccountId owner, List<String> path) {
+        if (path.isEmpty()) {
+            throw new AtriumException.Conflict("The root folder exists already.");
+        }
+        Target t = target(owner, path);
+        Node parentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(
+                "The folder to create '" + path.getLast() + "' in does not exist."));
+        return jdbi.inTransaction(h -> {
+            Node parent = store.byId(h, parentSeen.id()).orElseThrow(() -> new AtriumException.Conflict("The parent folder is gone."));
+            if (store.child(h, parent.id(), t.name()).isPresent()) {
+                throw new AtriumException.Conflict("'" + t.name() + "' exists already.");
+            }
+            long now = clock.millis();
+            String etag = newEtag();
+            Node folder = new Node(new NodeId(ids.next()), owner, Optional.of(parent.id()), t.name(), true, 0, now, etag,
+                    Optional.empty(), Optional.empty(), Optional.empty(), now);
+            store.insert(h, folder);
+            store.propagate(h, parent.id(), etag, 0);
+            store.setMtime(h, parent.id(), now);
+            return folder;
+        });
+    }
+
+    public void delete(Node node) {
+        if (node.isRoot()) {
+            throw new AtriumException.Forbidden("The root folder cannot be deleted.");
+        }
+        List<BlobId> freed = jdbi.inTransaction(h -> {
+            Node current = store.byId(h, node.id()).orElseThrow(() -> new AtriumException.NotFound("It was deleted already."));
+            List<BlobId> blobIds = store.deleteSubtree(h, current.id());
+            store.propagate(h, current.parent().orElseThrow(), newEtag(), -current.size());
+            store.setMtime(h, current.parent().orElseThrow(), clock.millis());
+            return blobIds;
+        });
+        deleteIfUnused(freed);
+    }
+
+    /**
+     * Moves (or renames) a node; the id stays, so sync clients see a rename. An existing
+     * destination is replaced only with overwrite.
+     */
+    public Node move(Node source, List<String> destination, boolean overwrite) {
+        return relocate(source, destination, overwrite, true, Integer.MAX_VALUE);
+    }
+
+    /** Copies a node (depth 0 copies a folder without its content); blobs are shared, not duplicated. */
+    public Node copy(Node source, List<String> destination, boolean overwrite, int depth) {
+        return relocate(source, destination, overwrite, false, depth);
+    }
+
+    private Node relocate(Node source, List<String> destination, boolean overwrite, boolean move, int depth) {
+        if (source.isRoot()) {
+            throw new AtriumException.Forbidden("The root folder cannot be moved or copied.");
+        }
+        if (destination.isEmpty()) {
+            throw new AtriumException.Forbidden("Nothing can replace the root folder.");
+        }
+        AccountId owner = source.owner();
+        Target t = target(owner, destination);
+        Node destParentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(
+                "The destination folder does not exist."));
+        List<BlobId> freed = new ArrayList<>();
+        Node result = jdbi.inTransaction(h -> {
+            Node src = store.byId(h, source.id()).orElseThrow(() -> new AtriumException.NotFound("The source is gone."));
+            Node destParent = store.byId(h, destParentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(
+                    "The destination folder is gone."));
+            if (isSelfOrBelow(h, destParent, src)) {
+                throw new AtriumException.Forbidden("A folder cannot be moved or copied into itself.");
+            }
+            Optional<Node> existing = store.child(h, destParent.id(), t.name());
+            if (existing.isPresent() && existing.get().id().equals(src.id())) {
+                throw new AtriumException.Forbidden("The source and the destination are the same.");
+            }
+            long copiedSize = move ? src.size() : (src.folder() && depth == 0 ? 0 : src.size());
+            if (!move) {
+                Optional<Long> quota = quotaOf.apply(owner);
+                long freedByOverwrite = existing.map(Node::size).orElse(0L);
+                if (quota.isPresent() && store.root(h, owner).orElseThrow().size() + copiedSize - freedByOverwrite > quota.get()) {
+                    throw quotaExceeded(quota.get());
+                }
+            }
+            if (existing.isPresent()) {
+                if (!overwrite) {
+                    throw new AtriumException.Conflict("'" + t.name() + "' exists at the destination.");
+                }
+                freed.addAll(store.deleteSubtree(h, existing.get().id()));
+                store.propagate(h, destParent.id(), newEtag(), -existing.get().size());
+            }
+            long now = clock.millis();
+            Node out;
+            if (move) {
+                store.propagate(h, src.parent().orElseThrow(), newEtag(), -src.size());
+                store.setMtime(h, src.parent().orElseThrow(), now);
+                store.move(h, src.id(), destParent.id(), t.name());
+                String etag = newEtag();
+                store.propagate(h, src.id(), etag, 0);
+                store.propagate(h, destParent.id(), etag, src.size());
+                out = store.byId(h, src.id()).orElseThrow();
+            } else {
+                out = copyTree(h, src, destParent.id(), t.name(), depth, now);
+                store.propagate(h, destParent.id(), newEtag(), copiedSize);
+            }
+            store.setMtime(h, destParent.id(), now);
+            return out;
+        });
+        deleteIfUnused(freed);
+        return result;
+    }
+
+    private boolean isSelfOrBelow(Handle h, Node candidate, Node ancestor) {
+        Node current = candidate;
+        while (true) {
+            if (current.id().equals(ancestor.id())) {
+                return true;
+            }
+            if (current.parent().isEmpty()) {
+                return false;
+            }
+            current = store.byId(h, current.parent().get()).orElseThrow();
+        }
+    }
+
+    private Node copyTree(Handle h, Node src, NodeId newParent, String name, int depth, long now) {
+        String etag = newEtag();
+        long size = src.folder() && depth == 0 ? 0 : src.size();
+        Node copy = new Node(new NodeId(ids.next()), src.owner(), Optional.of(newParent), name, src.folder(), size,
+                src.mtime(), etag, src.blob(), src.contentType(), src.checksums(), now);
+        store.insert(h, copy);
+        for (DeadProperty p : store.props(h, src.id())) {
+            store.setProp(h, copy.id(), p);
+        }
+        if (src.folder() && depth > 0) {
+            for (Node child : store.children(h, src.id())) {
+                copyTree(h, child, copy.id(), child.name(), depth - 1, now);
+            }
+        }
+        return copy;
+    }
+
+    // ---- dead properties
+
+    public List<DeadProperty> properties(Node node) {
+        return jdbi.withHandle(h -> store.props(h, node.id()));
+    }
+
+    public Map<NodeId, List<DeadProperty>> properties(List<Node> nodes) {
+        return jdbi.withHandle(h -> store.propsOf(h, nodes.stream().map(Node::id).toList()));
+    }
+
+    /** One PROPPATCH instruction: set (value present) or remove (value empty). */
+    public record PropertyChange(String namespace, String name, Optional<String> value) {
+    }
+
+    /** Applies all changes in one transaction, in order (RFC 4918: all or nothing). */
+    public void changeProperties(Node node, List<PropertyChange> changes) {
+        jdbi.useTransaction(h -> {
+            for (PropertyChange c : changes) {
+                if (c.value().isPresent()) {
+                    store.setProp(h, node.id(), new DeadProperty(c.namespace(), c.name(), c.value().get()));
+                } else {
+                    store.removeProp(h, node.id(), c.namespace(), c.name());
+                }
+            }
+        });
+    }
+}

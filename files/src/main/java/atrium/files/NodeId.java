@@ -1,0 +1,4 @@
+package atrium.files;
+
+public record NodeId(long value) {
+}

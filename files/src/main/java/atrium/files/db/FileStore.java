@@ -1,0 +1,158 @@
+package atrium.files.db;
+
+import atrium.core.blob.BlobId;
+import atrium.files.DeadProperty;
+import atrium.files.Node;
+import atrium.files.NodeId;
+import atrium.identity.AccountId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The node tree in SQL. Every method takes the caller's handle, so the file service can
+ * make one transaction of a change and its etag propagation.
+ */
+public final class FileStore {
+    private static final String ANCESTORS = """
+            WITH RECURSIVE anc(id, parent_id) AS (
+                SELECT id, parent_id FROM files_nodes WHERE id = :id
+                UNION ALL
+                SELECT n.id, n.parent_id FROM files_nodes n JOIN anc a ON n.id = a.parent_id)
+            """;
+    private static final String SUBTREE = """
+            WITH RECURSIVE sub(id, depth) AS (
+                SELECT id, 0 FROM files_nodes WHERE id = :id
+                UNION ALL
+                SELECT n.id, s.depth + 1 FROM files_nodes n JOIN sub s ON n.parent_id = s.id WHERE s.depth < :maxDepth)
+            """;
+
+    static Node map(ResultSet rs) throws SQLException {
+        long parent = rs.getLong("parent_id");
+        Optional<NodeId> parentId = rs.wasNull() ? Optional.empty() : Optional.of(new NodeId(parent));
+        return new Node(new NodeId(rs.getLong("id")), new AccountId(rs.getLong("owner_id")), parentId,
+                rs.getString("name"), rs.getBoolean("folder"), rs.getLong("size"), rs.getLong("mtime"), rs.getString("etag"),
+                Optional.ofNullable(rs.getString("blob_id")).map(BlobId::new), Optional.ofNullable(rs.getString("content_type")),
+                Optional.ofNullable(rs.getString("checksums")), rs.getLong("created_at"));
+    }
+
+    public void insert(Handle h, Node n) {
+        h.createUpdate("""
+                        INSERT INTO files_nodes (id, owner_id, parent_id, name, folder, size, mtime, etag, blob_id,
+                            content_type, checksums, created_at)
+                        VALUES (:id, :owner, :parent, :name, :folder, :size, :mtime, :etag, :blob, :type, :sums, :created)""")
+                .bind("id", n.id().value()).bind("owner", n.owner().value())
+                .bind("parent", n.parent().map(NodeId::value).orElse(null)).bind("name", n.name())
+                .bind("folder", n.folder()).bind("size", n.size()).bind("mtime", n.mtime()).bind("etag", n.etag())
+                .bind("blob", n.blob().map(BlobId::value).orElse(null)).bind("type", n.contentType().orElse(null))
+                .bind("sums", n.checksums().orElse(null)).bind("created", n.createdAt())
+                .execute();
+    }
+
+    public Optional<Node> root(Handle h, AccountId owner) {
+        return h.createQuery("SELECT * FROM files_nodes WHERE owner_id = :o AND parent_id IS NULL")
+                .bind("o", owner.value()).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Node> byId(Handle h, NodeId id) {
+        return h.createQuery("SELECT * FROM files_nodes WHERE id = :id").bind("id", id.value())
+                .map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public Optional<Node> child(Handle h, NodeId parent, String name) {
+        return h.createQuery("SELECT * FROM files_nodes WHERE parent_id = :p AND name = :n")
+                .bind("p", parent.value()).bind("n", name).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public List<Node> children(Handle h, NodeId parent) {
+        return h.createQuery("SELECT * FROM files_nodes WHERE parent_id = :p ORDER BY name")
+                .bind("p", parent.value()).map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** The node and everything below it down to maxDepth, at most limit rows (the caller checks). */
+    public List<Node> subtree(Handle h, NodeId id, int maxDepth, int limit) {
+        return h.createQuery(SUBTREE + " SELECT n.* FROM files_nodes n JOIN sub s ON s.id = n.id ORDER BY s.depth, n.name LIMIT :limit")
+                .bind("id", id.value()).bind("maxDepth", maxDepth).bind("limit", limit)
+                .map((rs, ctx) -> map(rs)).list();
+    }
+
+    /** Gives the node and all its ancestors a new etag, and adds sizeDelta to the ancestors' sizes. */
+    public void propagate(Handle h, NodeId from, String etag, long sizeDelta) {
+        h.createUpdate(ANCESTORS + " UPDATE files_nodes SET etag = :etag, size = size + (CASE WHEN folder THEN :delta ELSE 0 END)"
+                        + " WHERE id IN (SELECT id FROM anc)")
+                .bind("id", from.value()).bind("etag", etag).bind("delta", sizeDelta).execute();
+    }
+
+    public void setMtime(Handle h, NodeId id, long mtime) {
+        h.createUpdate("UPDATE files_nodes SET mtime = :m WHERE id = :id").bind("id", id.value()).bind("m", mtime).execute();
+    }
+
+    public void updateContent(Handle h, NodeId id, long size, long mtime, BlobId blob, Optional<String> contentType,
+                              Optional<String> checksums) {
+        h.createUpdate("""
+                        UPDATE files_nodes SET size = :size, mtime = :mtime, blob_id = :blob, content_type = :type,
+                            checksums = :sums WHERE id = :id""")
+                .bind("id", id.value()).bind("size", size).bind("mtime", mtime).bind("blob", blob.value())
+                .bind("type", contentType.orElse(null)).bind("sums", checksums.orElse(null)).execute();
+    }
+
+    public void move(Handle h, NodeId id, NodeId newParent, String newName) {
+        h.createUpdate("UPDATE files_nodes SET parent_id = :p, name = :n WHERE id = :id")
+                .bind("id", id.value()).bind("p", newParent.value()).bind("n", newName).execute();
+    }
+
+    /** Deletes the node and everything below it; returns the blobs they referenced. */
+    public List<BlobId> deleteSubtree(Handle h, NodeId id) {
+        List<BlobId> blobs = h.createQuery(SUBTREE + " SELECT n.blob_id FROM files_nodes n JOIN sub s ON s.id = n.id"
+                        + " WHERE n.blob_id IS NOT NULL")
+                .bind("id", id.value()).bind("maxDepth", Integer.MAX_VALUE).mapTo(String.class).map(BlobId::new).list();
+        // Children first, so the parent reference never dangles even where the check is per row.
+        h.createUpdate(SUBTREE + " DELETE FROM files_props WHERE node_id IN (SELECT id FROM sub)")
+                .bind("id", id.value()).bind("maxDepth", Integer.MAX_VALUE).execute();
+        List<Long> ids = h.createQuery(SUBTREE + " SELECT id FROM sub ORDER BY depth DESC")
+                .bind("id", id.value()).bind("maxDepth", Integer.MAX_VALUE).mapTo(Long.class).list();
+        for (int i = 0; i < ids.size(); i += 500) {
+            h.createUpdate("DELETE FROM files_nodes WHERE id IN (<ids>)").bindList("ids", ids.subList(i, Math.min(ids.size(), i + 500)))
+                    .execute();
+        }
+        return blobs;
+    }
+
+    public boolean blobInUse(Handle h, BlobId blob) {
+        return h.createQuery("SELECT COUNT(*) FROM files_nodes WHERE blob_id = :b").bind("b", blob.value())
+                .mapTo(Integer.class).one() > 0;
+    }
+
+    public List<DeadProperty> props(Handle h, NodeId id) {
+        return h.createQuery("SELECT ns, name, value FROM files_props WHERE node_id = :id ORDER BY ns, name")
+                .bind("id", id.value())
+                .map((rs, ctx) -> new DeadProperty(rs.getString(1), rs.getString(2), rs.getString(3))).list();
+    }
+
+    /** Dead properties of many nodes in one query per 500 nodes (a PROPFIND listing). */
+    public java.util.Map<NodeId, List<DeadProperty>> propsOf(Handle h, List<NodeId> ids) {
+        java.util.Map<NodeId, List<DeadProperty>> out = new java.util.HashMap<>();
+        for (int i = 0; i < ids.size(); i += 500) {
+            List<Long> chunk = ids.subList(i, Math.min(ids.size(), i + 500)).stream().map(NodeId::value).toList();
+            h.createQuery("SELECT node_id, ns, name, value FROM files_props WHERE node_id IN (<ids>) ORDER BY ns, name")
+                    .bindList("ids", chunk)
+                    .map((rs, ctx) -> java.util.Map.entry(new NodeId(rs.getLong(1)),
+                            new DeadProperty(rs.getString(2), rs.getString(3), rs.getString(4))))
+                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
+        }
+        return out;
+    }
+
+    public void setProp(Handle h, NodeId id, DeadProperty p) {
+        removeProp(h, id, p.namespace(), p.name());
+        h.createUpdate("INSERT INTO files_props (node_id, ns, name, value) VALUES (:id, :ns, :name, :value)")
+                .bind("id", id.value()).bind("ns", p.namespace()).bind("name", p.name()).bind("value", p.value()).execute();
+    }
+
+    public void removeProp(Handle h, NodeId id, String ns, String name) {
+        h.createUpdate("DELETE FROM files_props WHERE node_id = :id AND ns = :ns AND name = :name")
+                .bind("id", id.value()).bind("ns", ns).bind("name", name).execute();
+    }
+}

@@ -1,0 +1,109 @@
+package atrium.files.http;
+
+import atrium.core.http.Json;
+import atrium.files.FileService;
+import atrium.identity.Account;
+import atrium.identity.Caller;
+import atrium.identity.http.Authentication;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The discovery endpoints of the Nextcloud client API: /status.php, the OCS capabilities
+ * and the user endpoint (see shared/reference/nextcloud-client-protocol.md §1). The
+ * clients read the OCS status with a regex on the raw body, so the JSON stays compact.
+ */
+public final class NextcloudRoutes implements HttpService {
+    /** The Nextcloud version we answer as: recent enough for every feature gate of the clients. */
+    static final Map<String, Object> VERSION = Map.of("major", 28, "minor", 0, "micro", 4, "string", "28.0.4",
+            "edition", "", "extendedSupport", false);
+
+    private final Authentication auth;
+    private final FileService files;
+
+    public NextcloudRoutes(Authentication auth, FileService files) {
+        this.auth = auth;
+        this.files = files;
+    }
+
+    /** Mounted at the server root. */
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/status.php", (req, res) -> Json.ok(res, status()))
+                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> ocs(res, 1, capabilities()))
+                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> ocs(res, 2, capabilities()))
+                .get("/ocs/v1.php/cloud/user", (req, res) -> ocs(res, 1, user(auth.require(req))))
+                .get("/ocs/v2.php/cloud/user", (req, res) -> ocs(res, 2, user(auth.require(req))));
+    }
+
+    static Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("installed", true);
+        m.put("maintenance", false);
+        m.put("needsDbUpgrade", false);
+        m.put("version", "28.0.4.1");
+        m.put("versionstring", "28.0.4");
+        m.put("edition", "");
+        m.put("productname", "Atrium");
+        m.put("extendedSupport", false);
+        return m;
+    }
+
+    static Map<String, Object> capabilities() {
+        Map<String, Object> caps = new LinkedHashMap<>();
+        caps.put("core", Map.of("pollinterval", 60, "webdav-root", "remote.php/webdav"));
+        caps.put("dav", Map.of("chunking", "1.0"));
+        caps.put("files", Map.of("bigfilechunking", true, "blacklisted_files", List.of(".htaccess")));
+        caps.put("checksums", Map.of("supportedTypes", List.of("SHA1"), "preferredUploadType", "SHA1"));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("version", VERSION);
+        data.put("capabilities", caps);
+        return data;
+    }
+
+    private Map<String, Object> user(Caller caller) {
+        Account a = caller.account();
+        long used = files.used(a.id());
+        Map<String, Object> quota = new LinkedHashMap<>();
+        quota.put("used", used);
+        a.quotaBytes().ifPresentOrElse(q -> {
+            quota.put("free", Math.max(0, q - used));
+            quota.put("total", q);
+            quota.put("relative", q == 0 ? 100.0 : Math.round(used * 10000.0 / q) / 100.0);
+            quota.put("quota", q);
+        }, () -> {
+            // Nextcloud's "unlimited": -3.
+            quota.put("free", -3);
+            quota.put("total", -3);
+            quota.put("relative", 0);
+            quota.put("quota", -3);
+        });
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.login());
+        m.put("display-name", a.displayName());
+        m.put("displayname", a.displayName());
+        m.put("email", a.email().orElse(null));
+        m.put("language", a.language());
+        m.put("quota", quota);
+        m.put("enabled", a.enabled());
+        return m;
+    }
+
+    /** The OCS envelope: v1 answers statuscode 100, v2 the HTTP status. */
+    private static void ocs(ServerResponse res, int version, Object data) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("status", "ok");
+        meta.put("statuscode", version == 1 ? 100 : 200);
+        meta.put("message", "OK");
+        meta.put("totalitems", "");
+        meta.put("itemsperpage", "");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        Json.ok(res, Map.of("ocs", Map.of("meta", meta, "data", data)));
+    }
+
+}
