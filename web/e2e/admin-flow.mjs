@@ -225,6 +225,20 @@ async function main() {
     await page.locator(tid('nav-settings'), { hasText: 'Paramètres' }).waitFor();
   });
 
+  await run('in French, the server explains a refused new password in French', async () => {
+    // The browser says en-GB; the console sends its own language as Accept-Language.
+    await page.locator(tid('nav-settings')).click();
+    await page.locator(tid('password-section')).waitFor();
+    await page.locator(tid('password-current')).fill(CAMILLE.password);
+    await page.locator(tid('password-new')).fill('azertyuiop');
+    await page.locator(tid('password-confirm')).fill('azertyuiop');
+    await page.locator(tid('password-submit')).click();
+    const error = page.locator(tid('password-new-error'));
+    await error.waitFor();
+    const text = ((await error.textContent()) ?? '').trim();
+    if (!text.startsWith('Le mot de passe')) throw new Error(`expected the server's reason in French, saw ${JSON.stringify(text)}`);
+  });
+
   await run('camille signs out', signOut);
 
   await run('admin signs in again, now with a TOTP code', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, readCookie, request, setUnauthorizedHandler, withQuery } from './client';
+import { api, ApiError, readCookie, request, setRequestLanguage, setUnauthorizedHandler, withQuery } from './client';
 
 interface Call {
   url: string;
@@ -29,6 +29,16 @@ describe('the query layer', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
     setUnauthorizedHandler(() => {});
+    setRequestLanguage('en');
+  });
+
+  it('sends the UI language as Accept-Language on every call, so server messages come in it', async () => {
+    const calls = fakeFetch(204);
+    await api.get('/me');
+    setRequestLanguage('fr');
+    await api.get('/me');
+    await api.post('/session', { login: 'a', password: 'b' });
+    expect(calls.map((c) => headersOf(c)['Accept-Language'])).toEqual(['en', 'fr', 'fr']);
   });
 
   it('reads a cookie by name', () => {

@@ -1,8 +1,9 @@
 // The query layer: every call to the server goes through here. It adds the
-// CSRF header to unsafe requests, turns error bodies into ApiError, sends the
-// user back to sign-in when the session is gone, and offers two hooks
-// (useQuery for reads, useAction for writes).
+// CSRF header to unsafe requests and the UI language to all, turns error bodies
+// into ApiError, sends the user back to sign-in when the session is gone, and
+// offers two hooks (useQuery for reads, useAction for writes).
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Lang } from './types';
 
 export const API_BASE = '/api/v1';
 export const CSRF_COOKIE = 'atrium_csrf';
@@ -66,6 +67,13 @@ export function setCsrfToken(token: string | undefined): void {
   csrfFallback = token;
 }
 
+// The UI language, sent as Accept-Language so that the server writes its
+// messages (errors, import reasons) in it. Set by the I18nProvider.
+let requestLanguage: Lang = 'en';
+export function setRequestLanguage(lang: Lang): void {
+  requestLanguage = lang;
+}
+
 let unauthorizedHandler: () => void = () => {};
 /** Called when a request answers 401 because the session is gone. */
 export function setUnauthorizedHandler(handler: () => void): void {
@@ -85,7 +93,11 @@ export function requestHeaders(method: string, contentType?: string): Record<str
   // X-Requested-With tells the server this is the web console, not a Basic-auth client,
   // so it can leave WWW-Authenticate off its 401s (which would open the browser's own
   // password dialog).
-  const headers: Record<string, string> = { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': requestLanguage,
+    'X-Requested-With': 'XMLHttpRequest',
+  };
   if (method !== 'GET' && method !== 'HEAD') {
     const token = readCookie(CSRF_COOKIE) ?? csrfFallback;
     if (token) headers[CSRF_HEADER] = token;

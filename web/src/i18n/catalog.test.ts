@@ -61,6 +61,14 @@ describe('error messages', () => {
       'Use at least 12 characters.',
     );
     expect(errorText(t, new ApiError(400, { error: 'quota-exceeded', message: 'Quota exceeded.' }))).toBe('Quota exceeded.');
+    // The server answers in the UI language (Accept-Language), so its message is shown as is.
+    const fr: Translate = (key, params) => translate('fr', key, params);
+    expect(errorText(fr, new ApiError(409, { error: 'conflict', message: 'L’identifiant « twice » est déjà pris.' }))).toBe(
+      'L’identifiant « twice » est déjà pris.',
+    );
+    expect(errorText(fr, new ApiError(401, { error: 'invalid-credentials', message: 'Wrong login or password.' }))).toBe(
+      'Identifiant ou mot de passe incorrect.',
+    );
     expect(errorText(t, new ApiError(500, null))).toBe('Something went wrong (error 500). Please try again.');
   });
 });

@@ -1,6 +1,6 @@
 // Language state and the t() function. Strings live in catalog.ts.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { ApiError } from '../api/client';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
+import { setRequestLanguage, type ApiError } from '../api/client';
 import type { Lang } from '../api/types';
 import { catalogs, type MessageKey } from './catalog';
 
@@ -40,7 +40,8 @@ export function formatWait(t: Translate, seconds: number): string {
   return m % 60 ? t('time.hoursMinutes', { h, m: m % 60 }) : t('time.hours', { n: h });
 }
 
-// Codes whose server message is more precise than any generic translation.
+// Codes whose server message is more precise than any generic translation. The
+// server writes it in the UI language (the client sends it as Accept-Language).
 const SERVER_MESSAGE_FIRST = new Set(['invalid', 'conflict', 'weak-password']);
 
 /** The text to show a person for a failed call. */
@@ -72,6 +73,10 @@ const I18nContext = createContext<I18nValue>({
 export function I18nProvider({ initial, children }: { initial?: Lang; children: ReactNode }) {
   const [lang, setLang] = useState<Lang>(() => initial ?? browserLanguage());
   const t = useCallback<Translate>((key, params) => translate(lang, key, params), [lang]);
+  // A layout effect runs before any useEffect of the children, where requests start.
+  useLayoutEffect(() => {
+    setRequestLanguage(lang);
+  }, [lang]);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);

@@ -3,19 +3,33 @@ package atrium.core;
 import java.util.Optional;
 
 /**
- * The errors a user may see. Each carries a message fit for a person and a stable
- * code; one mapper per protocol turns them into a status and a body.
+ * The errors a user may see. Each carries a message fit for a person, as a {@link Msg}
+ * the mapper renders in the language of the request, and a stable code; one mapper per
+ * protocol turns them into a status and a body. {@link #getMessage()} is the English
+ * text, for logs and the command line.
  */
 public abstract sealed class AtriumException extends RuntimeException {
     private final String code;
+    private final Msg msg;
 
-    AtriumException(String code, String message) {
-        super(message, null, false, false);
+    AtriumException(String code, Msg msg) {
+        super(null, null, false, false);
         this.code = code;
+        this.msg = msg;
     }
 
     public String code() {
         return code;
+    }
+
+    public Msg msg() {
+        return msg;
+    }
+
+    /** Rendered only when asked: some of these errors are thrown and caught in bulk (imports). */
+    @Override
+    public String getMessage() {
+        return msg.english();
     }
 
     public abstract int status();
@@ -27,17 +41,17 @@ public abstract sealed class AtriumException extends RuntimeException {
     public static final class Invalid extends AtriumException {
         private final String field;
 
-        public Invalid(String message) {
-            this("invalid", null, message);
+        public Invalid(Msg msg) {
+            this("invalid", null, msg);
         }
 
-        public Invalid(String code, String field, String message) {
-            super(code, message);
+        public Invalid(String code, String field, Msg msg) {
+            super(code, msg);
             this.field = field;
         }
 
-        public static Invalid field(String field, String message) {
-            return new Invalid("invalid", field, message);
+        public static Invalid field(String field, Msg msg) {
+            return new Invalid("invalid", field, msg);
         }
 
         @Override
@@ -52,8 +66,8 @@ public abstract sealed class AtriumException extends RuntimeException {
     }
 
     public static final class Unauthorized extends AtriumException {
-        public Unauthorized(String code, String message) {
-            super(code, message);
+        public Unauthorized(String code, Msg msg) {
+            super(code, msg);
         }
 
         @Override
@@ -63,12 +77,12 @@ public abstract sealed class AtriumException extends RuntimeException {
     }
 
     public static final class Forbidden extends AtriumException {
-        public Forbidden(String message) {
-            super("forbidden", message);
+        public Forbidden(Msg msg) {
+            super("forbidden", msg);
         }
 
-        public Forbidden(String code, String message) {
-            super(code, message);
+        public Forbidden(String code, Msg msg) {
+            super(code, msg);
         }
 
         @Override
@@ -78,8 +92,8 @@ public abstract sealed class AtriumException extends RuntimeException {
     }
 
     public static final class NotFound extends AtriumException {
-        public NotFound(String message) {
-            super("not-found", message);
+        public NotFound(Msg msg) {
+            super("not-found", msg);
         }
 
         @Override
@@ -89,8 +103,8 @@ public abstract sealed class AtriumException extends RuntimeException {
     }
 
     public static final class Conflict extends AtriumException {
-        public Conflict(String message) {
-            super("conflict", message);
+        public Conflict(Msg msg) {
+            super("conflict", msg);
         }
 
         @Override
@@ -100,8 +114,8 @@ public abstract sealed class AtriumException extends RuntimeException {
     }
 
     public static final class Gone extends AtriumException {
-        public Gone(String message) {
-            super("gone", message);
+        public Gone(Msg msg) {
+            super("gone", msg);
         }
 
         @Override
@@ -111,8 +125,8 @@ public abstract sealed class AtriumException extends RuntimeException {
     }
 
     public static final class TooLarge extends AtriumException {
-        public TooLarge(String message) {
-            super("too-large", message);
+        public TooLarge(Msg msg) {
+            super("too-large", msg);
         }
 
         @Override
@@ -124,8 +138,8 @@ public abstract sealed class AtriumException extends RuntimeException {
     public static final class TooManyRequests extends AtriumException {
         private final long retryAfterSeconds;
 
-        public TooManyRequests(String message, long retryAfterSeconds) {
-            super("too-many-attempts", message);
+        public TooManyRequests(Msg msg, long retryAfterSeconds) {
+            super("too-many-attempts", msg);
             this.retryAfterSeconds = retryAfterSeconds;
         }
 
@@ -140,8 +154,8 @@ public abstract sealed class AtriumException extends RuntimeException {
     }
 
     public static final class QuotaExceeded extends AtriumException {
-        public QuotaExceeded(String message) {
-            super("quota-exceeded", message);
+        public QuotaExceeded(Msg msg) {
+            super("quota-exceeded", msg);
         }
 
         @Override

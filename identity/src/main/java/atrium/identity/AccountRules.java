@@ -1,6 +1,7 @@
 package atrium.identity;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
@@ -43,7 +44,6 @@ public final class AccountRules {
     private static final Set<String> NO_QUOTA = Set.of("none", "aucun", "aucune", "unlimited", "illimité",
             "illimite", "no limit", "sans limite", "-");
     private static final Pattern QUOTA = Pattern.compile("(-?)(\\d{1,15}(?:[.,]\\d{1,6})?)\\s*([a-zé]*)");
-    private static final String QUOTA_EXAMPLE = "write for example 10 GB, 500 MB, 1.5 TB or none";
     private static final Pattern EMAIL_LOCAL_CHARS = Pattern.compile("[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~.-]+");
     private static final Pattern DOMAIN_LABEL = Pattern.compile("[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?");
 
@@ -54,23 +54,20 @@ public final class AccountRules {
     public static String login(String raw) {
         String login = raw.strip().toLowerCase(Locale.ROOT);
         if (login.isEmpty()) {
-            throw AtriumException.Invalid.field("login", "The login is required.");
+            throw AtriumException.Invalid.field("login", Msg.of("identity.login.required"));
         }
-        Set<String> forbidden = new TreeSet<>();
-        login.codePoints().filter(c -> !isLoginChar(c)).forEach(c -> forbidden.add(describe(c)));
+        Set<Integer> forbidden = new TreeSet<>();
+        login.codePoints().filter(c -> !isLoginChar(c)).forEach(forbidden::add);
         if (!forbidden.isEmpty()) {
-            throw AtriumException.Invalid.field("login", "The login '" + printable(raw.strip())
-                    + "' contains characters that are not allowed: " + String.join(", ", forbidden)
-                    + ". Use only letters a–z without accents, digits and . _ - @");
+            throw AtriumException.Invalid.field("login", Msg.of("identity.login.forbidden-chars",
+                    printable(raw.strip()), forbidden.stream().map(AccountRules::describe).toList()));
         }
         if (login.length() > MAX_LOGIN) {
-            throw AtriumException.Invalid.field("login",
-                    "The login is " + login.length() + " characters long; at most " + MAX_LOGIN + " are allowed.");
+            throw AtriumException.Invalid.field("login", Msg.of("identity.login.too-long", login.length(), MAX_LOGIN));
         }
         char first = login.charAt(0);
         if (!(first >= 'a' && first <= 'z' || first >= '0' && first <= '9')) {
-            throw AtriumException.Invalid.field("login",
-                    "The login '" + login + "' must start with a letter or a digit, not '" + first + "'.");
+            throw AtriumException.Invalid.field("login", Msg.of("identity.login.bad-start", login, first));
         }
         return login;
     }
@@ -87,33 +84,32 @@ public final class AccountRules {
         }
         String shown = printable(email);
         if (email.length() > MAX_EMAIL) {
-            throw invalidEmail("The e-mail address is " + email.length() + " characters long; at most "
-                    + MAX_EMAIL + " are allowed.");
+            throw invalidEmail(Msg.of("identity.email.too-long", email.length(), MAX_EMAIL));
         }
         if (email.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || isControl(c))) {
-            throw invalidEmail("The e-mail address '" + shown + "' contains a space or an invisible character.");
+            throw invalidEmail(Msg.of("identity.email.space", shown));
         }
         int at = email.indexOf('@');
         if (at < 0 || email.indexOf('@', at + 1) >= 0) {
-            throw invalidEmail("The e-mail address '" + shown + "' must contain exactly one @.");
+            throw invalidEmail(Msg.of("identity.email.at", shown));
         }
         String local = email.substring(0, at);
         String domain = email.substring(at + 1).toLowerCase(Locale.ROOT);
         if (local.isEmpty() || local.length() > 64 || !EMAIL_LOCAL_CHARS.matcher(local).matches()
                 || local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
-            throw invalidEmail("The e-mail address '" + shown + "' has an invalid part before the @.");
+            throw invalidEmail(Msg.of("identity.email.local", shown));
         }
         String[] labels = domain.split("\\.", -1);
         if (labels.length < 2) {
-            throw invalidEmail("The e-mail address '" + shown + "' must contain a dot after the @, like name@example.fr.");
+            throw invalidEmail(Msg.of("identity.email.dot", shown));
         }
         for (String label : labels) {
             if (!DOMAIN_LABEL.matcher(label).matches()) {
-                throw invalidEmail("The e-mail address '" + shown + "' has an invalid domain after the @.");
+                throw invalidEmail(Msg.of("identity.email.domain", shown));
             }
         }
         if (labels[labels.length - 1].length() < 2 || labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
-            throw invalidEmail("The e-mail address '" + shown + "' does not end with a valid top-level domain like .fr.");
+            throw invalidEmail(Msg.of("identity.email.tld", shown));
         }
         return Optional.of(local + "@" + domain);
     }
@@ -131,14 +127,12 @@ public final class AccountRules {
         int length = name.codePointCount(0, name.length());
         if (length > MAX_DISPLAY_NAME) {
             throw AtriumException.Invalid.field("displayName",
-                    "The display name is " + length + " characters long; at most " + MAX_DISPLAY_NAME + " are allowed.");
+                    Msg.of("identity.display-name.too-long", length, MAX_DISPLAY_NAME));
         }
         Optional<String> bad = name.codePoints().filter(AccountRules::isForbiddenInName).boxed().findFirst().map(
                 c -> String.format("U+%04X", c));
         if (bad.isPresent()) {
-            throw AtriumException.Invalid.field("displayName",
-                    "The display name contains an invisible control character (" + bad.get()
-                            + ", such as a tab or a line break); remove it.");
+            throw AtriumException.Invalid.field("displayName", Msg.of("identity.display-name.control", bad.get()));
         }
         return name;
     }
@@ -152,8 +146,7 @@ public final class AccountRules {
         if (language.matches("(fr|en)([-_][a-z]{2})?")) {
             return language.substring(0, 2);
         }
-        throw AtriumException.Invalid.field("language",
-                "The language '" + printable(raw.strip()) + "' is not available; choose fr or en.");
+        throw AtriumException.Invalid.field("language", Msg.of("identity.language.unknown", printable(raw.strip())));
     }
 
     /**
@@ -168,24 +161,23 @@ public final class AccountRules {
         }
         Matcher m = QUOTA.matcher(text);
         if (!m.matches()) {
-            throw invalidQuota("The quota '" + printable(raw.strip()) + "' is not understood; " + QUOTA_EXAMPLE + ".");
+            throw invalidQuota(Msg.of("identity.quota.not-understood", printable(raw.strip())));
         }
         if (!m.group(1).isEmpty()) {
-            throw invalidQuota("The quota cannot be negative; " + QUOTA_EXAMPLE + ".");
+            throw invalidQuota(Msg.of("identity.quota.negative"));
         }
         String unit = m.group(3);
         if (unit.isEmpty()) {
-            throw invalidQuota("The quota '" + printable(raw.strip()) + "' needs a unit; " + QUOTA_EXAMPLE + ".");
+            throw invalidQuota(Msg.of("identity.quota.unit-needed", printable(raw.strip())));
         }
         Long multiplier = UNITS.get(unit);
         if (multiplier == null) {
-            throw invalidQuota("The unit '" + unit + "' of the quota is not known; use B, KB, MB, GB or TB"
-                    + " (or o, Ko, Mo, Go, To).");
+            throw invalidQuota(Msg.of("identity.quota.unit-unknown", unit));
         }
         BigDecimal bytes = new BigDecimal(m.group(2).replace(',', '.')).multiply(BigDecimal.valueOf(multiplier))
                 .setScale(0, RoundingMode.DOWN);
         if (bytes.compareTo(BigDecimal.valueOf(MAX_QUOTA)) > 0) {
-            throw invalidQuota("The quota '" + printable(raw.strip()) + "' is larger than the 1 PB this server allows.");
+            throw invalidQuota(Msg.of("identity.quota.too-large", printable(raw.strip())));
         }
         return Optional.of(bytes.longValueExact());
     }
@@ -225,15 +217,15 @@ public final class AccountRules {
     }
 
     /** How a forbidden character is named in a message: 'é', "space", or U+0009 for the invisible. */
-    private static String describe(int c) {
+    private static Object describe(int c) {
         if (c == ' ') {
-            return "space";
+            return Msg.of("identity.char.space");
         }
         if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
                 || Character.getType(c) == Character.FORMAT) {
             return String.format("U+%04X", c);
         }
-        return "'" + new String(Character.toChars(c)) + "'";
+        return Msg.of("core.quoted", new String(Character.toChars(c)));
     }
 
     // A value echoed in a message must not carry control characters into logs or the UI.
@@ -249,11 +241,11 @@ public final class AccountRules {
         return value.codePointCount(0, value.length()) > 80 ? out + "…" : out.toString();
     }
 
-    private static AtriumException.Invalid invalidEmail(String message) {
+    private static AtriumException.Invalid invalidEmail(Msg message) {
         return AtriumException.Invalid.field("email", message);
     }
 
-    private static AtriumException.Invalid invalidQuota(String message) {
+    private static AtriumException.Invalid invalidQuota(Msg message) {
         return AtriumException.Invalid.field("quota", message);
     }
 }

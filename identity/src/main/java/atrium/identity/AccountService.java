@@ -2,6 +2,7 @@ package atrium.identity;
 
 import atrium.core.AtriumException;
 import atrium.core.Ids;
+import atrium.core.Msg;
 import atrium.identity.db.AccountStore;
 import atrium.identity.db.CredentialStore;
 import atrium.identity.db.GroupStore;
@@ -48,12 +49,12 @@ public final class AccountService {
 
     public AccountStore.Page search(Caller caller, Optional<String> text, Optional<String> group, int limit, int offset) {
         Optional<Long> groupId = group.map(name -> groups.byName(name)
-                .orElseThrow(() -> new AtriumException.NotFound("There is no group '" + name + "'.")).id().value());
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("identity.group.none", name))).id().value());
         Optional<Collection<Long>> within = Optional.empty();
         if (!caller.isAdmin()) {
             List<Long> mine = groups.groupsAdministeredBy(caller.id()).stream().map(g -> g.id().value()).toList();
             if (mine.isEmpty()) {
-                throw new AtriumException.Forbidden("Only administrators and group administrators can list users.");
+                throw new AtriumException.Forbidden(Msg.of("identity.users.list-forbidden"));
             }
             within = Optional.of(mine);
         }
@@ -90,7 +91,7 @@ public final class AccountService {
 
     public Account find(String login) {
         return accounts.byLogin(login)
-                .orElseThrow(() -> new AtriumException.NotFound("There is no user '" + login + "'."));
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("identity.user.none", login)));
     }
 
     // ---- writing
@@ -98,17 +99,16 @@ public final class AccountService {
     public Created create(Caller caller, String rawLogin, Optional<String> password, AccountChanges c) {
         String login = AccountRules.login(rawLogin);
         if (accounts.byLogin(login).isPresent()) {
-            throw new AtriumException.Conflict("The login '" + login + "' is taken.");
+            throw new AtriumException.Conflict(Msg.of("identity.login.taken", login));
         }
         List<Group> target = resolveGroups(c.groups().orElse(List.of()));
         if (!caller.isAdmin()) {
             if (c.admin().orElse(false)) {
-                throw new AtriumException.Forbidden("Only administrators can make someone an administrator.");
+                throw new AtriumException.Forbidden(Msg.of("identity.admin.only-make-admin"));
             }
             Set<GroupId> mine = administered(caller);
             if (target.isEmpty() || !target.stream().allMatch(g -> mine.contains(g.id()))) {
-                throw new AtriumException.Forbidden(
-                        "As a group administrator you can create users only in the groups you administer.");
+                throw new AtriumException.Forbidden(Msg.of("identity.group-admin.create-in-own-groups"));
             }
         }
         String displayName = AccountRules.displayName(c.displayName().orElse(""), login);
@@ -139,14 +139,14 @@ public final class AccountService {
         checkManage(caller, current);
         if (c.admin().isPresent() && c.admin().get() != current.admin()) {
             if (!caller.isAdmin()) {
-                throw new AtriumException.Forbidden("Only administrators can change administrator rights.");
+                throw new AtriumException.Forbidden(Msg.of("identity.admin.only-change-rights"));
             }
             if (!c.admin().get() && current.id().equals(caller.id())) {
-                throw new AtriumException.Conflict("You cannot remove your own administrator rights.");
+                throw new AtriumException.Conflict(Msg.of("identity.self.remove-admin"));
             }
         }
         if (c.enabled().isPresent() && !c.enabled().get() && current.id().equals(caller.id())) {
-            throw new AtriumException.Conflict("You cannot disable your own account.");
+            throw new AtriumException.Conflict(Msg.of("identity.self.disable"));
         }
         Account updated = new Account(current.id(), current.login(),
                 c.displayName().map(n -> AccountRules.displayName(n, current.login())).orElse(current.displayName()),
@@ -216,7 +216,7 @@ public final class AccountService {
         for (Group g : wanted) {
             if (!currentIds.contains(g.id())) {
                 if (allowed != null && !allowed.contains(g.id())) {
-                    throw new AtriumException.Forbidden("You do not administer the group '" + g.name() + "'.");
+                    throw new AtriumException.Forbidden(Msg.of("identity.group.not-administered", g.name()));
                 }
                 groups.addMember(g.id(), target.id());
                 audit.record(caller, "group-member-added", g.name(), target.login());
@@ -228,7 +228,7 @@ public final class AccountService {
         Account target = find(login);
         checkManage(caller, target);
         if (target.id().equals(caller.id())) {
-            throw new AtriumException.Conflict("You cannot delete your own account.");
+            throw new AtriumException.Conflict(Msg.of("identity.self.delete"));
         }
         accounts.delete(target.id());
         audit.record(caller, "user-deleted", login, "");
@@ -271,7 +271,7 @@ public final class AccountService {
         }
         List<Long> mine = groups.groupsAdministeredBy(caller.id()).stream().map(g -> g.id().value()).toList();
         if (mine.isEmpty()) {
-            throw new AtriumException.Forbidden("Only administrators and group administrators can see groups.");
+            throw new AtriumException.Forbidden(Msg.of("identity.groups.list-forbidden"));
         }
         return groups.list(Optional.of(mine));
     }
@@ -285,7 +285,7 @@ public final class AccountService {
         requireAdmin(caller);
         String name = groupName(rawName);
         if (groups.byName(name).isPresent()) {
-            throw new AtriumException.Conflict("The group '" + name + "' already exists.");
+            throw new AtriumException.Conflict(Msg.of("identity.group.exists", name));
         }
         Group g = new Group(new GroupId(ids.next()), name, false, clock.millis());
         groups.insert(g);
@@ -312,10 +312,10 @@ public final class AccountService {
     public static String groupName(String raw) {
         String name = raw == null ? "" : raw.strip();
         if (name.isEmpty() || name.codePointCount(0, name.length()) > 64) {
-            throw AtriumException.Invalid.field("name", "A group name needs 1 to 64 characters.");
+            throw AtriumException.Invalid.field("name", Msg.of("identity.group.name-length"));
         }
         if (name.chars().anyMatch(Character::isISOControl)) {
-            throw AtriumException.Invalid.field("name", "A group name cannot contain control characters.");
+            throw AtriumException.Invalid.field("name", Msg.of("identity.group.name-control"));
         }
         return name;
     }
@@ -348,7 +348,7 @@ public final class AccountService {
         checkGroupManage(caller, g);
         Account a = find(login);
         if (a.admin() && !caller.isAdmin()) {
-            throw new AtriumException.Forbidden("Only administrators can manage administrators.");
+            throw new AtriumException.Forbidden(Msg.of("identity.admin.only-manage-admins"));
         }
         groups.addMember(g.id(), a.id());
         audit.record(caller, "group-member-added", g.name(), a.login());
@@ -377,7 +377,7 @@ public final class AccountService {
     // ---- permissions
 
     public Group findGroup(String name) {
-        return groups.byName(name).orElseThrow(() -> new AtriumException.NotFound("There is no group '" + name + "'."));
+        return groups.byName(name).orElseThrow(() -> new AtriumException.NotFound(Msg.of("identity.group.none", name)));
     }
 
     private List<Group> resolveGroups(List<String> names) {
@@ -396,7 +396,7 @@ public final class AccountService {
 
     public static void requireAdmin(Caller caller) {
         if (!caller.isAdmin()) {
-            throw new AtriumException.Forbidden("Only administrators can do this.");
+            throw new AtriumException.Forbidden(Msg.of("identity.admin.only"));
         }
     }
 
@@ -408,13 +408,13 @@ public final class AccountService {
         Set<GroupId> mine = administered(caller);
         boolean member = groups.groupsOf(target.id()).stream().anyMatch(g -> mine.contains(g.id()));
         if (!member || target.admin()) {
-            throw new AtriumException.Forbidden("You may manage only the members of the groups you administer.");
+            throw new AtriumException.Forbidden(Msg.of("identity.group-admin.manage-own-members"));
         }
     }
 
     private void checkGroupManage(Caller caller, Group g) {
         if (!caller.isAdmin() && !administered(caller).contains(g.id())) {
-            throw new AtriumException.Forbidden("You do not administer the group '" + g.name() + "'.");
+            throw new AtriumException.Forbidden(Msg.of("identity.group.not-administered", g.name()));
         }
     }
 

@@ -1,6 +1,7 @@
 package atrium.identity;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -50,7 +51,8 @@ public final class CsvImport {
         }
     }
 
-    public record RowError(int line, String reason) {
+    /** A refused line and why, rendered in the reader's language when shown. */
+    public record RowError(int line, Msg reason) {
     }
 
     public record ParsedCsv(List<ImportRow> rows, List<RowError> errors) {
@@ -61,12 +63,13 @@ public final class CsvImport {
     }
 
     private enum Column {
-        LOGIN("login"), DISPLAY_NAME("display name"), EMAIL("email"), GROUPS("groups"), QUOTA("quota"),
-        PASSWORD("password");
+        LOGIN(Msg.of("identity.csv.column.login")), DISPLAY_NAME(Msg.of("identity.csv.column.display-name")),
+        EMAIL(Msg.of("identity.csv.column.email")), GROUPS(Msg.of("identity.csv.column.groups")),
+        QUOTA(Msg.of("identity.csv.column.quota")), PASSWORD(Msg.of("identity.csv.column.password"));
 
-        final String label;
+        final Msg label;
 
-        Column(String label) {
+        Column(Msg label) {
             this.label = label;
         }
     }
@@ -84,8 +87,7 @@ public final class CsvImport {
             Map.entry("groupes", Column.GROUPS), Map.entry("groupe", Column.GROUPS),
             Map.entry("quota", Column.QUOTA),
             Map.entry("password", Column.PASSWORD), Map.entry("motdepasse", Column.PASSWORD));
-    private static final String COLUMNS_HELP = "The columns are login, display name, email, groups, quota and password"
-            + " (in French: identifiant, nom, courriel, groupes, quota, mot de passe); only login is required.";
+    private static final Msg COLUMNS_HELP = Msg.of("identity.csv.columns-help");
     private static final Pattern SEP_LINE = Pattern.compile("sep=(.)[ \\t]*(\\r\\n|\\r|\\n|$)");
 
     private CsvImport() {
@@ -94,8 +96,7 @@ public final class CsvImport {
     public static ParsedCsv parse(byte[] data) {
         if (data.length >= 2 && ((data[0] & 0xFF) == 0xFF && (data[1] & 0xFF) == 0xFE
                 || (data[0] & 0xFF) == 0xFE && (data[1] & 0xFF) == 0xFF)) {
-            return fatal(1, "The file is in UTF-16 (Excel's \"Unicode text\"), not UTF-8. In Excel, use Save As and"
-                    + " choose \"CSV UTF-8 (délimité par des virgules)\" / \"CSV UTF-8 (Comma delimited)\".");
+            return fatal(1, Msg.of("identity.csv.utf16"));
         }
         int start = data.length >= 3 && (data[0] & 0xFF) == 0xEF && (data[1] & 0xFF) == 0xBB
                 && (data[2] & 0xFF) == 0xBF ? 3 : 0;
@@ -112,9 +113,7 @@ public final class CsvImport {
                     line++;
                 }
             }
-            return fatal(line, "The file is not in UTF-8: line " + line + " has a character that is not (often an"
-                    + " accented letter saved as \"CSV (séparateur : point-virgule)\"). In Excel, use Save As and"
-                    + " choose \"CSV UTF-8 (délimité par des virgules)\" / \"CSV UTF-8 (Comma delimited)\".");
+            return fatal(line, Msg.of("identity.csv.not-utf8", line));
         }
         decoder.flush(out);
         return parseText(out.flip().toString());
@@ -122,8 +121,7 @@ public final class CsvImport {
 
     private static ParsedCsv parseText(String text) {
         if (text.isBlank()) {
-            return fatal(1, "The file is empty. Its first line must name the columns, for example"
-                    + " login;display name;email;groups;quota;password");
+            return fatal(1, Msg.of("identity.csv.empty"));
         }
         int position = 0;
         int firstLine = 1;
@@ -139,16 +137,15 @@ public final class CsvImport {
         List<CsvRecord> records = new Tokenizer(text, position, firstLine, separator).records();
         records.removeIf(CsvRecord::isBlank);
         if (records.isEmpty()) {
-            return fatal(1, "The file is empty. Its first line must name the columns, for example"
-                    + " login;display name;email;groups;quota;password");
+            return fatal(1, Msg.of("identity.csv.empty"));
         }
         CsvRecord header = records.removeFirst();
         if (header.problem().isPresent()) {
-            return fatal(header.line(), "The header line cannot be read: " + header.problem().get());
+            return fatal(header.line(), header.problem().get().inHeader());
         }
         Map<Column, Integer> columns = new EnumMap<>(Column.class);
-        List<String> errors = new ArrayList<>();
-        List<String> unknown = new ArrayList<>();
+        List<Msg> errors = new ArrayList<>();
+        List<Msg> unknown = new ArrayList<>();
         List<Integer> unnamed = new ArrayList<>();
         for (int i = 0; i < header.cells().size(); i++) {
             String name = header.cells().get(i).strip();
@@ -158,31 +155,27 @@ public final class CsvImport {
             }
             Column column = HEADERS.get(headerKey(name));
             if (column == null) {
-                unknown.add("'" + name + "'");
+                unknown.add(Msg.of("core.quoted", name));
             } else if (columns.containsKey(column)) {
-                errors.add("The " + column.label + " column appears twice (columns " + (columns.get(column) + 1)
-                        + " and " + (i + 1) + ").");
+                errors.add(Msg.of("identity.csv.column-twice", column.label, columns.get(column) + 1, i + 1));
             } else {
                 columns.put(column, i);
             }
         }
         if (!columns.containsKey(Column.LOGIN)) {
-            List<String> found = header.cells().stream().filter(c -> !c.isBlank()).map(c -> "'" + c.strip() + "'")
+            List<Msg> found = header.cells().stream().filter(c -> !c.isBlank()).map(c -> Msg.of("core.quoted", c.strip()))
                     .limit(8).toList();
-            return fatal(header.line(), "The first line must name the columns, and one of them must be login"
-                    + " (or identifiant); found " + String.join(", ", found) + ". " + COLUMNS_HELP);
+            return fatal(header.line(), Msg.of("identity.csv.login-column-missing", found, COLUMNS_HELP));
         }
         if (!unknown.isEmpty()) {
-            errors.add(0, (unknown.size() == 1 ? "Unknown column " : "Unknown columns ") + String.join(", ", unknown)
-                    + ". " + COLUMNS_HELP);
+            errors.add(0, unknown.size() == 1 ? Msg.of("identity.csv.unknown-column", unknown, COLUMNS_HELP)
+                    : Msg.of("identity.csv.unknown-columns", unknown, COLUMNS_HELP));
         }
         if (!errors.isEmpty()) {
             return new ParsedCsv(List.of(), errors.stream().map(e -> new RowError(header.line(), e)).toList());
         }
         if (records.size() > MAX_ROWS) {
-            return fatal(records.get(MAX_ROWS).line(), String.format(Locale.ROOT,
-                    "The file has %,d users; at most %,d can be imported at once. Split it into several files.",
-                    records.size(), MAX_ROWS));
+            return fatal(records.get(MAX_ROWS).line(), Msg.of("identity.csv.too-many-rows", records.size(), MAX_ROWS));
         }
         return new Rows(columns, header.cells().size(), unnamed).read(records);
     }
@@ -219,12 +212,25 @@ public final class CsvImport {
                 .replaceAll("[^a-z0-9]", "");
     }
 
-    private static ParsedCsv fatal(int line, String reason) {
+    private static ParsedCsv fatal(int line, Msg reason) {
         return new ParsedCsv(List.of(), List.of(new RowError(line, reason)));
     }
 
+    /** A quote never closed, or text after a closing quote; {@code line} is where the quote opened. */
+    private record QuoteProblem(boolean unclosed, int column, int line) {
+        Msg inRow() {
+            return unclosed ? Msg.of("identity.csv.quote-unclosed", column, line)
+                    : Msg.of("identity.csv.text-after-quote", column);
+        }
+
+        Msg inHeader() {
+            return unclosed ? Msg.of("identity.csv.header-quote-unclosed", column, line)
+                    : Msg.of("identity.csv.header-text-after-quote", column);
+        }
+    }
+
     /** One CSV record: the line it starts on, its cells, and what is wrong with its quoting, if anything. */
-    private record CsvRecord(int line, List<String> cells, Optional<String> problem) {
+    private record CsvRecord(int line, List<String> cells, Optional<QuoteProblem> problem) {
         boolean isBlank() {
             return problem.isEmpty() && cells.stream().allMatch(String::isBlank);
         }
@@ -249,23 +255,21 @@ public final class CsvImport {
             while (i < text.length()) {
                 int recordLine = line;
                 List<String> cells = new ArrayList<>();
-                Optional<String> problem = Optional.empty();
+                Optional<QuoteProblem> problem = Optional.empty();
                 while (true) {
                     StringBuilder cell = new StringBuilder();
                     if (i < text.length() && text.charAt(i) == '"') {
                         int quoteLine = line;
                         if (!readQuoted(cell)) {
                             cells.add(cell.toString());
-                            records.add(new CsvRecord(recordLine, cells, Optional.of("the quote opened in column "
-                                    + cells.size() + " on line " + quoteLine + " is never closed, so the rest of the"
-                                    + " file could not be read.")));
+                            records.add(new CsvRecord(recordLine, cells,
+                                    Optional.of(new QuoteProblem(true, cells.size(), quoteLine))));
                             return records;
                         }
                         int before = cell.length();
                         readPlain(cell);
                         if (cell.length() > before && problem.isEmpty() && !cell.substring(before).isBlank()) {
-                            problem = Optional.of("column " + (cells.size() + 1) + " has text after its closing quote;"
-                                    + " a quote inside a quoted value must be doubled (\"\").");
+                            problem = Optional.of(new QuoteProblem(false, cells.size() + 1, line));
                         }
                     } else {
                         readPlain(cell);
@@ -358,20 +362,19 @@ public final class CsvImport {
         private void read(CsvRecord record) {
             int line = record.line();
             if (record.problem().isPresent()) {
-                errors.add(new RowError(line, capitalised(record.problem().get())));
+                errors.add(new RowError(line, record.problem().get().inRow()));
                 return;
             }
             List<String> cells = record.cells();
             if (cells.size() != width) {
-                errors.add(new RowError(line, "This line has " + cells.size() + (cells.size() == 1 ? " cell" : " cells")
-                        + " but the header has " + width + " columns; look for a separator inside a value that"
-                        + " is not between quotes."));
+                errors.add(new RowError(line, cells.size() == 1 ? Msg.of("identity.csv.cells-one", cells.size(), width)
+                        : Msg.of("identity.csv.cells-many", cells.size(), width)));
                 return;
             }
-            List<String> problems = new ArrayList<>();
+            List<Msg> problems = new ArrayList<>();
             for (int index : unnamed) {
                 if (!cells.get(index).isBlank()) {
-                    problems.add("column " + (index + 1) + " has a value but no name in the header line.");
+                    problems.add(Msg.of("identity.csv.unnamed-column", index + 1));
                 }
             }
             String rawLogin = cell(cells, Column.LOGIN);
@@ -379,7 +382,7 @@ public final class CsvImport {
             if (login.isPresent()) {
                 Integer first = firstLineOfLogin.putIfAbsent(login.get(), line);
                 if (first != null) {
-                    problems.add("the login '" + login.get() + "' already appears on line " + first + ".");
+                    problems.add(Msg.of("identity.csv.login-repeated", login.get(), first));
                 }
             }
             Optional<String> displayName = check(problems,
@@ -391,8 +394,8 @@ public final class CsvImport {
             List<String> groups = groups(cell(cells, Column.GROUPS), problems);
             String password = cell(cells, Column.PASSWORD);
             if (!problems.isEmpty()) {
-                for (String problem : problems) {
-                    errors.add(new RowError(line, capitalised(problem)));
+                for (Msg problem : problems) {
+                    errors.add(new RowError(line, problem));
                 }
                 return;
             }
@@ -406,7 +409,7 @@ public final class CsvImport {
             return index == null ? "" : cells.get(index);
         }
 
-        private static List<String> groups(String raw, List<String> problems) {
+        private static List<String> groups(String raw, List<Msg> problems) {
             Set<String> groups = new LinkedHashSet<>();
             for (String part : raw.split(",")) {
                 String name = part.strip();
@@ -415,11 +418,10 @@ public final class CsvImport {
                 }
                 int length = name.codePointCount(0, name.length());
                 if (length > MAX_GROUP_NAME) {
-                    problems.add("the group name '" + name.substring(0, name.offsetByCodePoints(0, 20)) + "…' is " + length
-                            + " characters long; at most " + MAX_GROUP_NAME + " are allowed.");
+                    problems.add(Msg.of("identity.csv.group-too-long", name.substring(0, name.offsetByCodePoints(0, 20)),
+                            length, MAX_GROUP_NAME));
                 } else if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
-                    problems.add("a group name in the groups column contains a control character (such as a line"
-                            + " break); separate groups with commas.");
+                    problems.add(Msg.of("identity.csv.group-control"));
                 } else {
                     groups.add(name);
                 }
@@ -427,17 +429,13 @@ public final class CsvImport {
             return List.copyOf(groups);
         }
 
-        private static <T> Optional<T> check(List<String> problems, Supplier<T> rule) {
+        private static <T> Optional<T> check(List<Msg> problems, Supplier<T> rule) {
             try {
                 return Optional.of(rule.get());
             } catch (AtriumException.Invalid e) {
-                problems.add(e.getMessage());
+                problems.add(e.msg());
                 return Optional.empty();
             }
-        }
-
-        private static String capitalised(String text) {
-            return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
         }
     }
 }

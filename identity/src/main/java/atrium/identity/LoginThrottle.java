@@ -2,6 +2,7 @@ package atrium.identity;
 
 import atrium.core.AtriumException;
 import atrium.core.Config;
+import atrium.core.Msg;
 import atrium.identity.db.ThrottleStore;
 import java.time.Clock;
 import java.util.Locale;
@@ -55,8 +56,7 @@ public final class LoginThrottle {
             audit.record(Optional.empty(), "sign-in-blocked", Optional.of(login), address,
                     "refused: too many failures (" + byAccount.count() + " for the account, " + byAddress.count()
                             + " from the address)");
-            throw new AtriumException.TooManyRequests("Too many failed sign-in attempts. Try again in "
-                    + humanDuration(seconds) + ".", seconds);
+            throw new AtriumException.TooManyRequests(Msg.of("identity.throttle.blocked", humanDuration(seconds)), seconds);
         }
     }
 
@@ -84,10 +84,10 @@ public final class LoginThrottle {
         store.purge(clock.millis() - blockMillis);
     }
 
-    static String humanDuration(long seconds) {
+    static Msg humanDuration(long seconds) {
         if (seconds < 90) {
-            return seconds + " seconds";
+            return Msg.of("identity.duration.seconds", seconds);
         }
-        return ((seconds + 59) / 60) + " minutes";
+        return Msg.of("identity.duration.minutes", (seconds + 59) / 60);
     }
 }

@@ -1,6 +1,7 @@
 package atrium.identity;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,29 +60,27 @@ public final class PasswordPolicy {
     public void check(String password, String login, String displayName) {
         int length = password.codePointCount(0, password.length());
         if (length < minLength) {
-            throw weak("The password must be at least " + minLength + " characters long (this one has " + length + ").");
+            throw weak(Msg.of("identity.password.too-short", minLength, length));
         }
         if (length > MAX_LENGTH) {
-            throw weak("The password must be at most " + MAX_LENGTH + " characters long.");
+            throw weak(Msg.of("identity.password.too-long", MAX_LENGTH));
         }
         String lower = password.toLowerCase(Locale.ROOT);
         // Also without the digits and symbols tacked on at the ends ("aaaaaaaa1", "qwertyuiop!"),
         // as long as what remains is most of the password.
         if (affixVariants(lower).stream().anyMatch(core -> core.length() * 3 >= length * 2
                 && isRepetitionOrSequence(core))) {
-            throw weak("The password is a single repeated character or a simple sequence"
-                    + " (like aaaa, 1234 or azerty), which is guessed at once.");
+            throw weak(Msg.of("identity.password.sequence"));
         }
         if (isCommon(lower)) {
-            throw weak("The password is one of the most common passwords, which are tried first by attackers;"
-                    + " adding digits or a symbol at the end does not help. Choose another.");
+            throw weak(Msg.of("identity.password.common"));
         }
         String loginKey = login.strip().toLowerCase(Locale.ROOT);
         if (loginKey.length() >= 3 && (lower.contains(loginKey) || fold(lower).contains(fold(loginKey)))) {
-            throw weak("The password contains your login; choose something that others cannot guess from it.");
+            throw weak(Msg.of("identity.password.login"));
         }
         if (isName(lower, displayName)) {
-            throw weak("The password is your name; choose something that others cannot guess from it.");
+            throw weak(Msg.of("identity.password.name"));
         }
     }
 
@@ -190,7 +189,7 @@ public final class PasswordPolicy {
         return Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
     }
 
-    private static AtriumException.Invalid weak(String message) {
+    private static AtriumException.Invalid weak(Msg message) {
         return new AtriumException.Invalid(CODE, FIELD, message);
     }
 

@@ -3,6 +3,7 @@ package atrium.identity;
 import atrium.core.AtriumException;
 import atrium.core.Config;
 import atrium.core.Ids;
+import atrium.core.Msg;
 import atrium.identity.db.AccountStore;
 import atrium.identity.db.CredentialStore;
 import atrium.identity.db.GroupStore;
@@ -70,7 +71,7 @@ public final class SignInService {
             throttle.failed(key, address);
             audit.record(Optional.empty(), "sign-in-failed", Optional.of(key), address,
                     found.isEmpty() ? "unknown login" : !ok ? "wrong password" : "account disabled");
-            throw new AtriumException.Unauthorized("invalid-credentials", "Wrong login or password.");
+            throw new AtriumException.Unauthorized("invalid-credentials", Msg.of("identity.sign-in.wrong"));
         }
         Account a = found.get();
         if (hasher.needsRehash(hash) && !hash.startsWith("$sha256$")) {
@@ -142,8 +143,7 @@ public final class SignInService {
         if (a.isEmpty()) {
             throttle.failed(key, address);
             audit.record(Optional.empty(), "sign-in-failed", Optional.of(key), address, "HTTP Basic: wrong app password");
-            throw new AtriumException.Unauthorized("invalid-credentials",
-                    "Wrong login or app password. Create an app password in your personal settings.");
+            throw new AtriumException.Unauthorized("invalid-credentials", Msg.of("identity.sign-in.wrong-app-password"));
         }
         long now = clock.millis();
         if (p.get().lastUsedAt().map(t -> now - t > TOUCH_EVERY_MS).orElse(true)) {
@@ -162,7 +162,7 @@ public final class SignInService {
         if (!hasher.verify(current == null ? "" : current, hash)) {
             throttle.failed(caller.login(), caller.address());
             audit.record(caller, "password-change-failed", caller.login(), "wrong current password");
-            throw new AtriumException.Forbidden("invalid-credentials", "The current password is wrong.");
+            throw new AtriumException.Forbidden("invalid-credentials", Msg.of("identity.password.current-wrong"));
         }
         policy.check(next == null ? "" : next, caller.login(), caller.account().displayName());
         accounts.setPasswordHash(caller.id(), hasher.hash(next));
@@ -182,7 +182,7 @@ public final class SignInService {
 
     public void revokeSession(Caller caller, long id) {
         if (!credentials.deleteSession(caller.id(), id)) {
-            throw new AtriumException.NotFound("There is no such session.");
+            throw new AtriumException.NotFound(Msg.of("identity.session.none"));
         }
         audit.record(caller, "session-revoked", caller.login(), "session " + id);
     }
@@ -192,11 +192,11 @@ public final class SignInService {
 
     public NewAppPassword createAppPassword(Caller caller, String rawName) {
         if (caller.viaAppPassword()) {
-            throw new AtriumException.Forbidden("An app password cannot create other app passwords.");
+            throw new AtriumException.Forbidden(Msg.of("identity.app-password.no-nesting"));
         }
         String name = rawName == null ? "" : rawName.strip();
         if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
-            throw AtriumException.Invalid.field("name", "Give the device a name of 1 to 200 characters.");
+            throw AtriumException.Invalid.field("name", Msg.of("identity.app-password.name"));
         }
         String password = Secrets.appPassword();
         AppPassword p = new AppPassword(ids.next(), caller.id(), name, clock.millis(), Optional.empty());
@@ -211,7 +211,7 @@ public final class SignInService {
 
     public void revokeAppPassword(Caller caller, long id) {
         if (!credentials.deleteAppPassword(caller.id(), id)) {
-            throw new AtriumException.NotFound("There is no such app password.");
+            throw new AtriumException.NotFound(Msg.of("identity.app-password.none"));
         }
         audit.record(caller, "app-password-revoked", caller.login(), "app password " + id);
     }

@@ -1,6 +1,7 @@
 package atrium.identity;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import atrium.identity.db.AccountStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,9 +42,9 @@ public final class TwoFactorService {
     /** The second sign-in step: a TOTP code or a backup code upgrades the session. */
     public Session verifySignIn(Session session, String code, String address) {
         Account a = accounts.byId(session.accountId()).filter(Account::enabled)
-                .orElseThrow(() -> new AtriumException.Unauthorized("unauthorized", "Sign in again."));
+                .orElseThrow(() -> new AtriumException.Unauthorized("unauthorized", Msg.of("identity.sign-in.again")));
         if (session.state() != SessionState.TOTP_REQUIRED) {
-            throw new AtriumException.Conflict("This session is not waiting for a two-factor code.");
+            throw new AtriumException.Conflict(Msg.of("identity.totp.not-waiting"));
         }
         throttle.check(a.login(), address);
         String how = check(a, code, address);
@@ -62,8 +63,7 @@ public final class TwoFactorService {
                         return "totp";
                     }
                     fail(a, address, "code already used");
-                    throw new AtriumException.Unauthorized("invalid-code",
-                            "This code was already used. Wait for the next code of your authenticator app.");
+                    throw new AtriumException.Unauthorized("invalid-code", Msg.of("identity.totp.code-used"));
                 }
             }
         } else if (code.length() >= 8 && code.length() <= 20) {
@@ -74,7 +74,7 @@ public final class TwoFactorService {
             }
         }
         fail(a, address, "wrong code");
-        throw new AtriumException.Unauthorized("invalid-code", "Wrong code. Check the time on your phone and try again.");
+        throw new AtriumException.Unauthorized("invalid-code", Msg.of("identity.totp.wrong"));
     }
 
     private void fail(Account a, String address, String why) {
@@ -85,7 +85,7 @@ public final class TwoFactorService {
     /** Starts enrolment with a fresh secret; nothing changes until it is confirmed with a code. */
     public Setup begin(Caller caller) {
         if (caller.viaAppPassword()) {
-            throw new AtriumException.Forbidden("Two-factor settings can be changed only from a browser session.");
+            throw new AtriumException.Forbidden(Msg.of("identity.totp.browser-only"));
         }
         byte[] secret = Totp.newSecret();
         String b32 = Totp.base32(secret);
@@ -97,14 +97,13 @@ public final class TwoFactorService {
     public List<String> confirm(Caller caller, String rawCode) {
         var state = accounts.totp(caller.id());
         if (state.pendingSecret().isEmpty()) {
-            throw new AtriumException.Conflict("Start the two-factor set-up first.");
+            throw new AtriumException.Conflict(Msg.of("identity.totp.setup-first"));
         }
         String code = rawCode == null ? "" : rawCode.replaceAll("\\s", "");
         OptionalLong step = Totp.matchingStep(Totp.fromBase32(state.pendingSecret().get()), code, clock.instant(), 1);
         if (step.isEmpty()) {
             fail(caller.account(), caller.address(), "wrong code during enrolment");
-            throw new AtriumException.Unauthorized("invalid-code",
-                    "Wrong code. Check that the time on your phone is right and type the current code.");
+            throw new AtriumException.Unauthorized("invalid-code", Msg.of("identity.totp.wrong-enrolment"));
         }
         List<String> codes = newBackupCodes();
         accounts.activateTotp(caller.id(), state.pendingSecret().get(), step.getAsLong(),
@@ -117,7 +116,7 @@ public final class TwoFactorService {
 
     public List<String> regenerateBackupCodes(Caller caller) {
         if (!caller.account().totpEnabled()) {
-            throw new AtriumException.Conflict("Two-factor sign-in is not enabled.");
+            throw new AtriumException.Conflict(Msg.of("identity.totp.not-enabled"));
         }
         List<String> codes = newBackupCodes();
         accounts.replaceBackupCodes(caller.id(), codes.stream().map(TwoFactorService::backupHash).toList());
@@ -127,14 +126,14 @@ public final class TwoFactorService {
 
     public void disable(Caller caller, String password) {
         if (signIn.totpRequired(caller.account())) {
-            throw new AtriumException.Forbidden("Two-factor sign-in is required for your account by an administrator.");
+            throw new AtriumException.Forbidden(Msg.of("identity.totp.required"));
         }
         if (caller.viaAppPassword()) {
-            throw new AtriumException.Forbidden("Two-factor settings can be changed only from a browser session.");
+            throw new AtriumException.Forbidden(Msg.of("identity.totp.browser-only"));
         }
         if (!signIn.checkPassword(caller, password)) {
             fail(caller.account(), caller.address(), "wrong password when disabling two-factor");
-            throw new AtriumException.Forbidden("invalid-credentials", "The password is wrong.");
+            throw new AtriumException.Forbidden("invalid-credentials", Msg.of("identity.password.wrong"));
         }
         accounts.clearTotp(caller.id());
         audit.record(caller, "totp-disabled", caller.login(), "by the user");

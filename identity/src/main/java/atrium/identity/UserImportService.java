@@ -2,6 +2,7 @@ package atrium.identity;
 
 import atrium.core.AtriumException;
 import atrium.core.Ids;
+import atrium.core.Msg;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * fetched once.
  */
 public final class UserImportService {
-    public record RowError(int line, String reason) {
+    /** A refused line and why, rendered in the reader's language when shown. */
+    public record RowError(int line, Msg reason) {
     }
 
     public record Report(boolean dryRun, int total, List<String> created, List<String> updated, List<String> newGroups,
@@ -43,7 +45,7 @@ public final class UserImportService {
         private final AtomicInteger processed = new AtomicInteger();
         private final AtomicInteger total = new AtomicInteger();
         private final AtomicReference<Report> report = new AtomicReference<>();
-        private final AtomicReference<String> failure = new AtomicReference<>();
+        private final AtomicReference<Msg> failure = new AtomicReference<>();
         private final AtomicReference<Map<String, String>> passwords = new AtomicReference<>();
 
         Job(long id, boolean dryRun, long ownerId, long startedAt) {
@@ -73,7 +75,7 @@ public final class UserImportService {
             return Optional.ofNullable(report.get());
         }
 
-        public Optional<String> failure() {
+        public Optional<Msg> failure() {
             return Optional.ofNullable(failure.get());
         }
 
@@ -113,9 +115,9 @@ public final class UserImportService {
                 job.passwords.set(new ConcurrentHashMap<>(r.generatedPasswords()));
                 job.report.set(r);
             } catch (AtriumException e) {
-                job.failure.set(e.getMessage());
+                job.failure.set(e.msg());
             } catch (RuntimeException e) {
-                job.failure.set("The import stopped on an unexpected error; the rows before it were imported.");
+                job.failure.set(Msg.of("identity.import.unexpected"));
                 java.util.logging.Logger.getLogger(UserImportService.class.getName())
                         .log(java.util.logging.Level.SEVERE, "import " + job.id + " failed", e);
             }
@@ -126,7 +128,7 @@ public final class UserImportService {
     public Job job(Caller caller, long id) {
         Job j = jobs.get(id);
         if (j == null || (j.ownerId != caller.id().value() && !caller.isAdmin())) {
-            throw new AtriumException.NotFound("There is no such import (imports are kept for an hour).");
+            throw new AtriumException.NotFound(Msg.of("identity.import.not-found"));
         }
         return j;
     }
@@ -136,7 +138,7 @@ public final class UserImportService {
         Job j = job(caller, id);
         Map<String, String> p = j.passwords.getAndSet(Map.of());
         if (p == null || p.isEmpty()) {
-            throw new AtriumException.Gone("The generated passwords were already downloaded, or there were none.");
+            throw new AtriumException.Gone(Msg.of("identity.import.passwords-gone"));
         }
         audit.record(caller, "import-passwords-downloaded", null, p.size() + " passwords");
         StringBuilder sb = new StringBuilder("\uFEFFlogin;password\r\n");
@@ -176,7 +178,7 @@ public final class UserImportService {
                     try {
                         importRow(caller, row, dryRun, created, updated, passwords);
                     } catch (AtriumException e) {
-                        errors.add(new RowError(row.line(), e.getMessage()));
+                        errors.add(new RowError(row.line(), e.msg()));
                     } finally {
                         processed.incrementAndGet();
                     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import atrium.identity.CsvImport.ImportRow;
 import atrium.identity.CsvImport.ParsedCsv;
+import atrium.core.Language;
 import atrium.identity.CsvImport.RowError;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
@@ -50,7 +51,7 @@ class CsvImportTest {
         // "zlevêque" has an accent: the row is refused, naming the character and the line.
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(3);
-            assertThat(e.reason()).contains("login").contains("'ê'");
+            assertThat(e.reason().english()).contains("login").contains("'ê'");
         });
     }
 
@@ -126,7 +127,7 @@ class CsvImportTest {
         assertThat(parsed.rows().get(0).line()).isEqualTo(4);
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(2);
-            assertThat(e.reason()).contains("display name").contains("U+000A");
+            assertThat(e.reason().english()).contains("display name").contains("U+000A");
         });
     }
 
@@ -142,7 +143,7 @@ class CsvImportTest {
         assertThat(parsed.rows()).extracting(ImportRow::login).containsExactly("a");
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(3);
-            assertThat(e.reason()).contains("never closed").contains("column 2").contains("line 3");
+            assertThat(e.reason().english()).contains("never closed").contains("column 2").contains("line 3");
         });
     }
 
@@ -157,7 +158,7 @@ class CsvImportTest {
         assertThat(parsed.rows()).extracting(ImportRow::login).containsExactly("b");
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(2);
-            assertThat(e.reason()).contains("Column 2").contains("after its closing quote");
+            assertThat(e.reason().english()).contains("Column 2").contains("after its closing quote");
         });
     }
 
@@ -171,7 +172,11 @@ class CsvImportTest {
         ParsedCsv parsed = CsvImport.parse(utf8(csv));
 
         assertThat(parsed.rows()).extracting(ImportRow::login).containsExactly("jdupont", "mmartin");
-        assertThat(parsed.errors()).containsExactly(new RowError(4, "The login 'jdupont' already appears on line 2."));
+        assertThat(parsed.errors()).singleElement().satisfies(e -> {
+            assertThat(e.line()).isEqualTo(4);
+            assertThat(e.reason().english()).isEqualTo("The login 'jdupont' already appears on line 2.");
+            assertThat(e.reason().text(Language.FR)).isEqualTo("L’identifiant «\u00A0jdupont\u00A0» figure déjà à la ligne 2.");
+        });
     }
 
     @Test
@@ -186,9 +191,9 @@ class CsvImportTest {
 
         assertThat(parsed.rows()).extracting(ImportRow::login).containsExactly("a");
         assertThat(parsed.errors()).extracting(RowError::line).containsExactly(3, 4, 5);
-        assertThat(parsed.errors().get(0).reason()).contains("e-mail address").contains("b.example.fr").contains("@");
-        assertThat(parsed.errors().get(1).reason()).contains("c@localhost").contains("dot");
-        assertThat(parsed.errors().get(2).reason()).contains("space");
+        assertThat(parsed.errors().get(0).reason().english()).contains("e-mail address").contains("b.example.fr").contains("@");
+        assertThat(parsed.errors().get(1).reason().english()).contains("c@localhost").contains("dot");
+        assertThat(parsed.errors().get(2).reason().english()).contains("space");
     }
 
     @Test
@@ -203,11 +208,11 @@ class CsvImportTest {
         assertThat(parsed.rows()).extracting(ImportRow::login).containsExactly("ok");
         List<RowError> line2 = parsed.errors().stream().filter(e -> e.line() == 2).toList();
         assertThat(line2).hasSize(3);
-        assertThat(line2.get(0).reason()).contains("login").contains("space").contains("'!'");
-        assertThat(line2.get(1).reason()).contains("e-mail");
-        assertThat(line2.get(2).reason()).contains("quota").contains("parsecs");
+        assertThat(line2.get(0).reason().english()).contains("login").contains("space").contains("'!'");
+        assertThat(line2.get(1).reason().english()).contains("e-mail");
+        assertThat(line2.get(2).reason().english()).contains("quota").contains("parsecs");
         assertThat(parsed.errors()).filteredOn(e -> e.line() == 3).singleElement()
-                .satisfies(e -> assertThat(e.reason()).contains("must start with a letter or a digit"));
+                .satisfies(e -> assertThat(e.reason().english()).contains("must start with a letter or a digit"));
     }
 
     @Test
@@ -226,8 +231,8 @@ class CsvImportTest {
         assertThat(parsed.rows().get(0).groups()).containsExactly("Équipe 🚀");
         assertThat(parsed.rows().get(1).displayName()).isEqualTo("محمد");
         assertThat(parsed.errors()).extracting(RowError::line).containsExactly(3, 4);
-        assertThat(parsed.errors().get(0).reason()).contains("display name").contains("201");
-        assertThat(parsed.errors().get(1).reason()).contains("group name").contains("65");
+        assertThat(parsed.errors().get(0).reason().english()).contains("display name").contains("201");
+        assertThat(parsed.errors().get(1).reason().english()).contains("group name").contains("65");
     }
 
     @Test
@@ -241,8 +246,8 @@ class CsvImportTest {
 
         assertThat(parsed.rows()).extracting(ImportRow::login).containsExactly("c");
         assertThat(parsed.errors()).extracting(RowError::line).containsExactly(2, 3);
-        assertThat(parsed.errors().get(0).reason()).contains("4 cells").contains("3 columns");
-        assertThat(parsed.errors().get(1).reason()).contains("2 cells");
+        assertThat(parsed.errors().get(0).reason().english()).contains("4 cells").contains("3 columns");
+        assertThat(parsed.errors().get(1).reason().english()).contains("2 cells");
     }
 
     @Test
@@ -252,7 +257,7 @@ class CsvImportTest {
             assertThat(parsed.rows()).isEmpty();
             assertThat(parsed.errors()).singleElement().satisfies(e -> {
                 assertThat(e.line()).isEqualTo(1);
-                assertThat(e.reason()).contains("empty").contains("login");
+                assertThat(e.reason().english()).contains("empty").contains("login");
             });
         }
     }
@@ -272,7 +277,7 @@ class CsvImportTest {
         assertThat(parsed.rows()).isEmpty();
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(1);
-            assertThat(e.reason()).contains("login").contains("'jdupont'");
+            assertThat(e.reason().english()).contains("login").contains("'jdupont'");
         });
     }
 
@@ -283,7 +288,7 @@ class CsvImportTest {
         assertThat(parsed.rows()).isEmpty();
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(1);
-            assertThat(e.reason()).contains("'Prénom'").contains("'Service'").contains("display name");
+            assertThat(e.reason().english()).contains("'Prénom'").contains("'Service'").contains("display name");
         });
     }
 
@@ -292,7 +297,7 @@ class CsvImportTest {
         ParsedCsv parsed = CsvImport.parse(utf8("login;email;courriel\na;a@example.fr;a@example.fr\n"));
 
         assertThat(parsed.rows()).isEmpty();
-        assertThat(parsed.errors()).singleElement().satisfies(e -> assertThat(e.reason()).contains("email column appears twice"));
+        assertThat(parsed.errors()).singleElement().satisfies(e -> assertThat(e.reason().english()).contains("email column appears twice"));
     }
 
     @Test
@@ -306,7 +311,7 @@ class CsvImportTest {
         assertThat(parsed.rows()).extracting(ImportRow::login).containsExactly("a");
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(3);
-            assertThat(e.reason()).contains("Column 3").contains("no name");
+            assertThat(e.reason().english()).contains("Column 3").contains("no name");
         });
     }
 
@@ -319,7 +324,7 @@ class CsvImportTest {
         assertThat(parsed.rows()).isEmpty();
         assertThat(parsed.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(3);
-            assertThat(e.reason()).contains("not in UTF-8").contains("CSV UTF-8");
+            assertThat(e.reason().english()).contains("not in UTF-8").contains("CSV UTF-8");
         });
     }
 
@@ -332,7 +337,7 @@ class CsvImportTest {
         System.arraycopy(utf16, 0, withBom, 2, utf16.length);
 
         assertThat(CsvImport.parse(withBom).errors()).singleElement()
-                .satisfies(e -> assertThat(e.reason()).contains("UTF-16").contains("CSV UTF-8"));
+                .satisfies(e -> assertThat(e.reason().english()).contains("UTF-16").contains("CSV UTF-8"));
     }
 
     @Test
@@ -342,10 +347,10 @@ class CsvImportTest {
         ParsedCsv parsed = CsvImport.parse(utf8(csv + "a;A, B;a@example.fr\n"));
 
         // The odd header name is unknown, which proves it was read as one column.
-        assertThat(parsed.errors()).singleElement().satisfies(e -> assertThat(e.reason())
+        assertThat(parsed.errors()).singleElement().satisfies(e -> assertThat(e.reason().english())
                 .contains("'display name, the one, shown, to all'"));
         assertThat(CsvImport.parse(utf8("login,display name,email;x\na,A,a@b.fr;x\n")).errors()).singleElement()
-                .satisfies(e -> assertThat(e.reason()).contains("'email;x'"));
+                .satisfies(e -> assertThat(e.reason().english()).contains("'email;x'"));
     }
 
     @Test
@@ -394,7 +399,7 @@ class CsvImportTest {
         assertThat(tooMany.rows()).isEmpty();
         assertThat(tooMany.errors()).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(10_002);
-            assertThat(e.reason()).contains("10,001").contains("10,000");
+            assertThat(e.reason().english()).contains("10,001").contains("10,000");
         });
     }
 

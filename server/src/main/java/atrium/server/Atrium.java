@@ -1,7 +1,10 @@
 package atrium.server;
 
+import atrium.core.AtriumException;
 import atrium.core.Config;
 import atrium.core.Ids;
+import atrium.core.Messages;
+import atrium.core.Msg;
 import atrium.core.db.Database;
 import atrium.core.http.AddressRanges;
 import atrium.core.http.HttpPlumbing;
@@ -56,6 +59,8 @@ public final class Atrium implements AutoCloseable {
 
     public static Atrium start(Config config) {
         long t0 = System.nanoTime();
+        // Read the message catalogue now: a module's broken file stops start-up, not the first error.
+        Messages.standard();
         String bind = config.string("http.bind");
         int httpPort = config.port("http.port");
         int httpsPort = config.port("https.port");
@@ -167,8 +172,10 @@ public final class Atrium implements AutoCloseable {
                 })
                 .register("/api/v1", identity.routes)
                 .register(files.nextcloud)
-                .any("/api/*", (req, res) -> Json.send(res, 404, Map.of("error", "not-found",
-                        "message", "There is no API endpoint " + req.prologue().method().text() + " " + req.path().path() + ".")))
+                .any("/api/*", (req, res) -> {
+                    throw new AtriumException.NotFound(
+                            Msg.of("server.api.no-endpoint", req.prologue().method().text(), req.path().path()));
+                })
                 .register(console);
     }
 

@@ -4,6 +4,7 @@ import atrium.core.AtriumException;
 import atrium.core.Config;
 import atrium.core.ConfigException;
 import atrium.core.Ids;
+import atrium.core.Language;
 import atrium.core.db.Database;
 import atrium.identity.Account;
 import atrium.identity.AccountChanges;
@@ -33,6 +34,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "atrium cli", mixinStandardHelpOptions = true, subcommands = {Cli.UserCmd.class, Cli.Status.class},
         description = "Administer Atrium from the command line (works whether or not the server is running).")
 final class Cli implements Callable<Integer> {
+    /** Messages from the server side (errors, import reasons) follow the shell's locale, French or English. */
+    static final Language LANGUAGE = Language.fromEnvironment(System.getenv());
+
     @Override
     public Integer call() {
         CommandLine.usage(this, System.out);
@@ -44,7 +48,7 @@ final class Cli implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Cli());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof AtriumException ae) {
-                cmd.getErr().println("atrium: " + ae.getMessage());
+                cmd.getErr().println("atrium: " + ae.msg().text(LANGUAGE));
                 return 1;
             }
             if (e instanceof ConfigException ce) {
@@ -227,7 +231,7 @@ final class Cli implements Callable<Integer> {
                     out.println((dryRun ? "Groups to create: " : "Groups created: ") + String.join(", ", r.newGroups()));
                 }
                 for (var e : r.errors()) {
-                    out.printf("line %d: %s%n", e.line(), e.reason());
+                    out.printf("line %d: %s%n", e.line(), e.reason().text(LANGUAGE));
                 }
                 if (!r.generatedPasswords().isEmpty()) {
                     Path target = passwordsFile != null ? passwordsFile : Path.of(file + ".passwords.csv");

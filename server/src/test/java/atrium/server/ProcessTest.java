@@ -25,6 +25,9 @@ class ProcessTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("ATRIUM_"));
+        // The CLI speaks the language of LC_ALL / LC_MESSAGES / LANG: English unless a test asks.
+        pb.environment().remove("LC_ALL");
+        pb.environment().put("LC_MESSAGES", "C");
         pb.environment().put("ATRIUM_DATA", data.toString());
         pb.environment().putAll(env);
         return pb.start();
@@ -146,5 +149,10 @@ class ProcessTest {
         Result unknown = run(data, env, new byte[0], "cli", "user", "disable", "ghost");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.out()).contains("There is no user 'ghost'");
+        Map<String, String> french = new java.util.HashMap<>(env);
+        french.put("LC_MESSAGES", "fr_FR.UTF-8");
+        Result inFrench = run(data, french, new byte[0], "cli", "user", "disable", "ghost");
+        assertThat(inFrench.exit()).isEqualTo(1);
+        assertThat(inFrench.out()).contains("Aucun utilisateur").contains("ghost");
     }
 }

@@ -1,6 +1,8 @@
 package atrium.core.http;
 
 import atrium.core.AtriumException;
+import atrium.core.Language;
+import atrium.core.Msg;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -110,10 +112,27 @@ public final class HttpPlumbing {
                 .orElseGet(() -> new RequestInfo("-", peerAddress(req), req.isSecure(), req.authority()));
     }
 
+    /** The language to answer a person in: the first of ours in Accept-Language, else English. */
+    public static Language language(ServerRequest req) {
+        return req.headers().first(HeaderNames.ACCEPT_LANGUAGE).map(Language::fromAcceptLanguage).orElse(Language.EN);
+    }
+
+    /** The request's language, named in the response too (Content-Language, and Vary for caches). */
+    public static Language answerLanguage(ServerRequest req, ServerResponse res) {
+        Language language = language(req);
+        res.header(HeaderNames.CONTENT_LANGUAGE, language.tag());
+        res.header(HeaderNames.VARY, "Accept-Language");
+        return language;
+    }
+
+    private static String text(ServerRequest req, ServerResponse res, Msg msg) {
+        return msg.text(answerLanguage(req, res));
+    }
+
     private static void handleAtrium(ServerRequest req, ServerResponse res, AtriumException e) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.code());
-        body.put("message", e.getMessage());
+        body.put("message", text(req, res, e.msg()));
         e.field().ifPresent(f -> body.put("field", f));
         if (e instanceof AtriumException.TooManyRequests t) {
             body.put("retryAfterSeconds", t.retryAfterSeconds());
@@ -139,11 +158,12 @@ public final class HttpPlumbing {
     private static void handleUnexpected(ServerRequest req, ServerResponse res, Throwable e) {
         String id = info(req).id();
         if (e instanceof io.helidon.http.RequestException re && re.status().code() < 500) {
-            Json.send(res, re.status().code(), Map.of("error", "bad-request", "message", "The request could not be understood."));
+            Json.send(res, re.status().code(), Map.of("error", "bad-request", "message",
+                    text(req, res, Msg.of("core.request.not-understood"))));
             return;
         }
         LOG.log(Level.SEVERE, "request " + id + " failed", e);
         Json.send(res, Status.INTERNAL_SERVER_ERROR_500.code(), Map.of("error", "internal",
-                "message", "Something went wrong on the server. Give this reference to your administrator: " + id));
+                "message", text(req, res, Msg.of("core.internal", id))));
     }
 }

@@ -1,6 +1,7 @@
 package atrium.core.http;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -30,14 +31,14 @@ public final class Json {
     public static <T> T read(ServerRequest req, Class<T> type, long maxBytes) {
         byte[] body = readBody(req, maxBytes);
         if (body.length == 0) {
-            throw new AtriumException.Invalid("The request needs a JSON body.");
+            throw new AtriumException.Invalid(Msg.of("core.json.body-needed"));
         }
         try {
             return MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
-            throw AtriumException.Invalid.field(e.getPropertyName(), "Unknown field '" + e.getPropertyName() + "'.");
+            throw AtriumException.Invalid.field(e.getPropertyName(), Msg.of("core.json.unknown-field", e.getPropertyName()));
         } catch (JsonProcessingException e) {
-            throw new AtriumException.Invalid("The body is not valid JSON for this request: " + e.getOriginalMessage());
+            throw new AtriumException.Invalid(Msg.of("core.json.not-valid-for-request", e.getOriginalMessage()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,7 +49,7 @@ public final class Json {
         try {
             return MAPPER.readTree(body);
         } catch (IOException e) {
-            throw new AtriumException.Invalid("The body is not valid JSON: " + e.getMessage());
+            throw new AtriumException.Invalid(Msg.of("core.json.not-valid", e.getMessage()));
         }
     }
 
@@ -59,13 +60,13 @@ public final class Json {
         }
         req.headers().contentLength().ifPresent(len -> {
             if (len > maxBytes) {
-                throw new AtriumException.TooLarge("The request body is larger than the limit of " + maxBytes + " bytes.");
+                throw new AtriumException.TooLarge(Msg.of("core.body.too-large", maxBytes));
             }
         });
         try (InputStream in = req.content().inputStream()) {
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (data.length > maxBytes) {
-                throw new AtriumException.TooLarge("The request body is larger than the limit of " + maxBytes + " bytes.");
+                throw new AtriumException.TooLarge(Msg.of("core.body.too-large", maxBytes));
             }
             return data;
         } catch (IOException e) {

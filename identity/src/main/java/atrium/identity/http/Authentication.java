@@ -1,6 +1,7 @@
 package atrium.identity.http;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import atrium.core.http.HttpPlumbing;
 import atrium.identity.Caller;
 import atrium.identity.SessionState;
@@ -80,7 +81,7 @@ public final class Authentication {
     }
 
     private static AtriumException signInNeeded() {
-        return new AtriumException.Unauthorized("unauthorized", "Sign in first.");
+        return new AtriumException.Unauthorized("unauthorized", Msg.of("identity.sign-in.first"));
     }
 
     /** Double-submit check: the header must equal the CSRF cookie, which other sites cannot read. */
@@ -90,8 +91,7 @@ public final class Authentication {
         if (cookie.isEmpty() || header.isEmpty() || cookie.get().length() < 16
                 || !MessageDigest.isEqual(cookie.get().getBytes(StandardCharsets.UTF_8),
                 header.get().getBytes(StandardCharsets.UTF_8))) {
-            throw new AtriumException.Forbidden("csrf",
-                    "The request is missing its security token. Reload the page and try again.");
+            throw new AtriumException.Forbidden("csrf", Msg.of("identity.csrf"));
         }
     }
 
@@ -134,7 +134,7 @@ public final class Authentication {
             }
             return new String[] {s.substring(0, colon), s.substring(colon + 1)};
         } catch (IllegalArgumentException e) {
-            throw new AtriumException.Unauthorized("invalid-credentials", "The Authorization header is malformed.");
+            throw new AtriumException.Unauthorized("invalid-credentials", Msg.of("identity.auth.malformed"));
         }
     }
 }

@@ -2,6 +2,8 @@ package atrium.identity.http;
 
 import atrium.core.AtriumException;
 import atrium.core.Config;
+import atrium.core.Language;
+import atrium.core.Msg;
 import atrium.core.http.HttpPlumbing;
 import atrium.core.http.Json;
 import atrium.identity.Account;
@@ -197,8 +199,9 @@ public final class IdentityRoutes implements HttpService {
     }
 
     private void postSessionTotp(ServerRequest req, ServerResponse res) {
-        Caller c = auth.resolve(req).orElseThrow(() -> new AtriumException.Unauthorized("unauthorized", "Sign in first."));
-        Session s = c.session().orElseThrow(() -> new AtriumException.Conflict("Only a browser session has a second step."));
+        Caller c = auth.resolve(req)
+                .orElseThrow(() -> new AtriumException.Unauthorized("unauthorized", Msg.of("identity.sign-in.first")));
+        Session s = c.session().orElseThrow(() -> new AtriumException.Conflict(Msg.of("identity.session.no-second-step")));
         Session upgraded = twoFactor.verifySignIn(s, text(body(req), "code"), c.address());
         Caller signedIn = new Caller(accounts.find(c.login()), Optional.of(upgraded), false, c.address());
         Json.ok(res, sessionBody(Optional.of(upgraded.state()), Optional.of(signedIn), Authentication.ensureCsrfCookie(req, res)));
@@ -229,7 +232,7 @@ public final class IdentityRoutes implements HttpService {
     private void changePassword(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
         if (c.viaAppPassword()) {
-            throw new AtriumException.Forbidden("The password can be changed only from a browser session.");
+            throw new AtriumException.Forbidden(Msg.of("identity.password.browser-only"));
         }
         JsonNode b = body(req);
         signIn.changePassword(c, text(b, "currentPassword"), text(b, "newPassword"));
@@ -306,7 +309,7 @@ public final class IdentityRoutes implements HttpService {
         JsonNode b = body(req);
         onlyFields(b, USER_FIELDS);
         if (b.has("login") || b.has("password")) {
-            throw new AtriumException.Invalid("The login cannot be changed, and passwords are reset with POST /users/{login}/password.");
+            throw new AtriumException.Invalid(Msg.of("identity.user.immutable"));
         }
         Json.ok(res, user(accounts.update(c, param(req, "login"), changes(b))));
     }
@@ -334,13 +337,13 @@ public final class IdentityRoutes implements HttpService {
             } else if (q.isTextual()) {
                 quota = Optional.of(AccountRules.quota(q.asText()));
             } else {
-                throw AtriumException.Invalid.field("quota", "The quota is a number of bytes, a size like \"10 GB\", or null for none.");
+                throw AtriumException.Invalid.field("quota", Msg.of("identity.quota.type"));
             }
         }
         Optional<List<String>> groups = Optional.empty();
         if (b.has("groups")) {
             if (!b.get("groups").isArray()) {
-                throw AtriumException.Invalid.field("groups", "groups must be a list of group names.");
+                throw AtriumException.Invalid.field("groups", Msg.of("identity.groups.type"));
             }
             List<String> names = new ArrayList<>();
             b.get("groups").forEach(n -> names.add(n.asText()));
@@ -420,7 +423,7 @@ public final class IdentityRoutes implements HttpService {
         boolean dryRun = req.query().first("dryRun").asOptional().map("true"::equalsIgnoreCase).orElse(false);
         byte[] csv = Json.readBody(req, maxImport);
         if (csv.length == 0) {
-            throw new AtriumException.Invalid("The CSV file is empty.");
+            throw new AtriumException.Invalid(Msg.of("identity.import.empty"));
         }
         var job = imports.start(c, csv, dryRun);
         Json.send(res, 202, Map.of("id", Long.toString(job.id())));
@@ -435,13 +438,15 @@ public final class IdentityRoutes implements HttpService {
         m.put("status", job.failure().isPresent() ? "failed" : job.report().isPresent() ? "done" : "running");
         m.put("total", job.total());
         m.put("processed", job.processed());
-        job.failure().ifPresent(f -> m.put("message", f));
+        Language language = HttpPlumbing.answerLanguage(req, res);
+        job.failure().ifPresent(f -> m.put("message", f.text(language)));
         var r = job.report();
         m.put("created", r.map(UserImportService.Report::created).orElse(List.of()));
         m.put("updated", r.map(UserImportService.Report::updated).orElse(List.of()));
         m.put("newGroups", r.map(UserImportService.Report::newGroups).orElse(List.of()));
         m.put("errors", r.map(x -> x.errors().stream()
-                .map(e -> Map.<String, Object>of("line", e.line(), "reason", e.reason())).toList()).orElse(List.of()));
+                .map(e -> Map.<String, Object>of("line", e.line(), "reason", e.reason().text(language))).toList())
+                .orElse(List.of()));
         m.put("passwordsAvailable", job.passwordsAvailable());
         Json.ok(res, m);
     }
@@ -451,7 +456,7 @@ public final class IdentityRoutes implements HttpService {
     private JsonNode body(ServerRequest req) {
         JsonNode n = Json.readTree(req, maxBody);
         if (n == null || !n.isObject()) {
-            throw new AtriumException.Invalid("The body must be a JSON object.");
+            throw new AtriumException.Invalid(Msg.of("identity.body.object"));
         }
         return n;
     }
@@ -460,7 +465,7 @@ public final class IdentityRoutes implements HttpService {
         for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                throw AtriumException.Invalid.field(f, "Unknown field '" + f + "'.");
+                throw AtriumException.Invalid.field(f, Msg.of("core.json.unknown-field", f));
             }
         }
     }
@@ -468,7 +473,7 @@ public final class IdentityRoutes implements HttpService {
     private static String text(JsonNode b, String field) {
         JsonNode n = b.get(field);
         if (n == null || n.isNull() || !n.isTextual()) {
-            throw AtriumException.Invalid.field(field, "The field '" + field + "' is required (text).");
+            throw AtriumException.Invalid.field(field, Msg.of("identity.field.required-text", field));
         }
         return n.asText();
     }
@@ -482,7 +487,7 @@ public final class IdentityRoutes implements HttpService {
             return Optional.of("");
         }
         if (!n.isTextual()) {
-            throw AtriumException.Invalid.field(field, "The field '" + field + "' must be text.");
+            throw AtriumException.Invalid.field(field, Msg.of("identity.field.text", field));
         }
         return Optional.of(n.asText());
     }
@@ -490,7 +495,7 @@ public final class IdentityRoutes implements HttpService {
     private static boolean bool(JsonNode b, String field) {
         JsonNode n = b.get(field);
         if (n == null || !n.isBoolean()) {
-            throw AtriumException.Invalid.field(field, "The field '" + field + "' must be true or false.");
+            throw AtriumException.Invalid.field(field, Msg.of("identity.field.boolean", field));
         }
         return n.asBoolean();
     }
@@ -507,7 +512,7 @@ public final class IdentityRoutes implements HttpService {
         try {
             return Long.parseLong(param(req, "id"));
         } catch (NumberFormatException e) {
-            throw new AtriumException.NotFound("There is no such item.");
+            throw new AtriumException.NotFound(Msg.of("identity.item.none"));
         }
     }
 
@@ -515,7 +520,7 @@ public final class IdentityRoutes implements HttpService {
         try {
             return v.filter(s -> !s.isBlank()).map(Integer::parseInt).orElse(dflt);
         } catch (NumberFormatException e) {
-            throw new AtriumException.Invalid("A number was expected, found '" + v.get() + "'.");
+            throw new AtriumException.Invalid(Msg.of("identity.number.expected", v.get()));
         }
     }
 
@@ -523,7 +528,7 @@ public final class IdentityRoutes implements HttpService {
         try {
             return v.filter(s -> !s.isBlank()).map(Long::parseLong);
         } catch (NumberFormatException e) {
-            throw new AtriumException.Invalid("A number was expected, found '" + v.get() + "'.");
+            throw new AtriumException.Invalid(Msg.of("identity.number.expected", v.get()));
         }
     }
 
