@@ -1,6 +1,7 @@
 package atrium.files;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -36,11 +37,11 @@ public final class Checksums {
             String v = header.get().strip();
             int colon = v.indexOf(':');
             if (colon <= 0) {
-                throw new AtriumException.Invalid("The checksum header must look like SHA1:hexdigits.");
+                throw new AtriumException.Invalid(Msg.of("files.checksum.malformed"));
             }
             String type = v.substring(0, colon).toUpperCase(Locale.ROOT).replace("-", "");
             if (!Map.of("SHA1", 1, "MD5", 1, "ADLER32", 1, "SHA256", 1).containsKey(type)) {
-                throw new AtriumException.Invalid("Unsupported checksum type " + type + " (use SHA1, SHA256, MD5 or ADLER32).");
+                throw new AtriumException.Invalid(Msg.of("files.checksum.unsupported", type));
             }
             return Optional.of(new Expected(type, v.substring(colon + 1).strip().toLowerCase(Locale.ROOT)));
         }
@@ -64,8 +65,7 @@ public final class Checksums {
                 .orElseGet(() -> HexFormat.of().formatHex(extraDigest.orElseThrow().digest()))));
         expected.ifPresent(e -> {
             if (!e.hex().equals(values.get(e.type()))) {
-                throw new AtriumException.Invalid("checksum-mismatch", null, "The content does not match its " + e.type()
-                        + " checksum: the upload was damaged on the way. Nothing was changed; send it again.");
+                throw new AtriumException.Invalid("checksum-mismatch", null, Msg.of("files.checksum.mismatch", e.type()));
             }
         });
         StringBuilder sb = new StringBuilder();

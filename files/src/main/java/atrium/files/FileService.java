@@ -1,6 +1,7 @@
 package atrium.files;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import atrium.core.Ids;
 import atrium.core.blob.Blob;
 import atrium.core.blob.BlobId;
@@ -131,8 +132,7 @@ public final class FileService {
     public List<Node> subtree(Node node, int maxDepth, int limit) {
         List<Node> nodes = jdbi.withHandle(h -> store.subtree(h, node.id(), maxDepth, limit + 1));
         if (nodes.size() > limit) {
-            throw new AtriumException.TooLarge("This folder holds more than " + limit
-                    + " items: list it one level at a time (Depth: 1).");
+            throw new AtriumException.TooLarge(Msg.of("files.listing.too-large", limit));
         }
         return nodes;
     }
@@ -152,7 +152,7 @@ public final class FileService {
 
     public InputStream read(Node file, long offset, long length) {
         if (file.folder() || file.blob().isEmpty()) {
-            throw new AtriumException.Conflict("'" + file.name() + "' is a folder, not a file.");
+            throw new AtriumException.Conflict(Msg.of("files.is-folder-not-file", file.name()));
         }
         return blobs.open(file.blob().get(), offset, length);
     }
@@ -170,13 +170,12 @@ public final class FileService {
     /** Streams a body into the file at path, creating or replacing it. */
     public Written write(AccountId owner, List<String> path, InputStream body, long declaredLength, Upload upload) {
         if (path.isEmpty()) {
-            throw new AtriumException.Conflict("The root folder cannot be replaced by a file.");
+            throw new AtriumException.Conflict(Msg.of("files.root.not-a-file"));
         }
         Target t = target(owner, path);
-        Node parent = t.parent().orElseThrow(() -> new AtriumException.Conflict(
-                "The folder to put '" + path.getLast() + "' in does not exist."));
+        Node parent = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.missing", path.getLast())));
         if (t.node().map(Node::folder).orElse(false)) {
-            throw new AtriumException.Conflict("'" + t.name() + "' is a folder.");
+            throw new AtriumException.Conflict(Msg.of("files.is-folder", t.name()));
         }
         upload.precondition().accept(t.node());
         Optional<Long> quota = quotaOf.apply(owner);
@@ -191,8 +190,7 @@ public final class FileService {
             Checksums sums = Checksums.start(upload.checksum());
             long n = copy(body, writer.stream(), sums, allowed, quota);
             if (declaredLength >= 0 && n != declaredLength) {
-                throw new AtriumException.Invalid("The upload ended after " + n + " of " + declaredLength
-                        + " bytes. Nothing was changed; send it again.");
+                throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
             }
             checksums = sums.finish(upload.checksum());
             blob = writer.commit();
@@ -209,11 +207,10 @@ public final class FileService {
 
     private Written commitWrite(Handle h, AccountId owner, Node parentSeen, String name, Blob blob, String checksums,
                                 Upload upload) {
-        Node parent = store.byId(h, parentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(
-                "The folder was removed while the upload was running."));
+        Node parent = store.byId(h, parentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.removed-during-upload")));
         Optional<Node> existing = store.child(h, parent.id(), name);
         if (existing.map(Node::folder).orElse(false)) {
-            throw new AtriumException.Conflict("'" + name + "' is a folder.");
+            throw new AtriumException.Conflict(Msg.of("files.is-folder", name));
         }
         upload.precondition().accept(existing);
         long delta = blob.size() - existing.map(Node::size).orElse(0L);
@@ -276,8 +273,7 @@ public final class FileService {
     }
 
     private static AtriumException quotaExceeded(long quota) {
-        return new AtriumException.QuotaExceeded("This would go over your storage quota of "
-                + atrium.identity.AccountRules.formatQuota(Optional.of(quota)) + ". Delete files or ask your administrator for more space.");
+        return new AtriumException.QuotaExceeded(Msg.of("files.quota.exceeded", atrium.identity.AccountRules.formatQuota(Optional.of(quota))));
     }
 
     static String contentType(String name) {
@@ -287,15 +283,14 @@ public final class FileService {
 
     public Node mkdir(AccountId owner, List<String> path) {
         if (path.isEmpty()) {
-            throw new AtriumException.Conflict("The root folder exists already.");
+            throw new AtriumException.Conflict(Msg.of("files.root.exists"));
         }
         Target t = target(owner, path);
-        Node parentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(
-                "The folder to create '" + path.getLast() + "' in does not exist."));
+        Node parentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.missing-for-folder", path.getLast())));
         return jdbi.inTransaction(h -> {
-            Node parent = store.byId(h, parentSeen.id()).orElseThrow(() -> new AtriumException.Conflict("The parent folder is gone."));
+            Node parent = store.byId(h, parentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.gone")));
             if (store.child(h, parent.id(), t.name()).isPresent()) {
-                throw new AtriumException.Conflict("'" + t.name() + "' exists already.");
+                throw new AtriumException.Conflict(Msg.of("files.exists", t.name()));
             }
             long now = clock.millis();
             String etag = newEtag();
@@ -310,10 +305,10 @@ public final class FileService {
 
     public void delete(Node node) {
         if (node.isRoot()) {
-            throw new AtriumException.Forbidden("The root folder cannot be deleted.");
+            throw new AtriumException.Forbidden(Msg.of("files.root.no-delete"));
         }
         List<BlobId> freed = jdbi.inTransaction(h -> {
-            Node current = store.byId(h, node.id()).orElseThrow(() -> new AtriumException.NotFound("It was deleted already."));
+            Node current = store.byId(h, node.id()).orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.deleted-already")));
             List<BlobId> blobIds = store.deleteSubtree(h, current.id());
             store.propagate(h, current.parent().orElseThrow(), newEtag(), -current.size());
             store.setMtime(h, current.parent().orElseThrow(), clock.millis());
@@ -337,26 +332,24 @@ public final class FileService {
 
     private Node relocate(Node source, List<String> destination, boolean overwrite, boolean move, int depth) {
         if (source.isRoot()) {
-            throw new AtriumException.Forbidden("The root folder cannot be moved or copied.");
+            throw new AtriumException.Forbidden(Msg.of("files.root.no-move"));
         }
         if (destination.isEmpty()) {
-            throw new AtriumException.Forbidden("Nothing can replace the root folder.");
+            throw new AtriumException.Forbidden(Msg.of("files.root.no-replace"));
         }
         AccountId owner = source.owner();
         Target t = target(owner, destination);
-        Node destParentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(
-                "The destination folder does not exist."));
+        Node destParentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.destination.missing")));
         List<BlobId> freed = new ArrayList<>();
         Node result = jdbi.inTransaction(h -> {
-            Node src = store.byId(h, source.id()).orElseThrow(() -> new AtriumException.NotFound("The source is gone."));
-            Node destParent = store.byId(h, destParentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(
-                    "The destination folder is gone."));
+            Node src = store.byId(h, source.id()).orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.source.gone")));
+            Node destParent = store.byId(h, destParentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.destination.gone")));
             if (isSelfOrBelow(h, destParent, src)) {
-                throw new AtriumException.Forbidden("A folder cannot be moved or copied into itself.");
+                throw new AtriumException.Forbidden(Msg.of("files.into-itself"));
             }
             Optional<Node> existing = store.child(h, destParent.id(), t.name());
             if (existing.isPresent() && existing.get().id().equals(src.id())) {
-                throw new AtriumException.Forbidden("The source and the destination are the same.");
+                throw new AtriumException.Forbidden(Msg.of("files.same-source-destination"));
             }
             long copiedSize = move ? src.size() : (src.folder() && depth == 0 ? 0 : src.size());
             if (!move) {
@@ -368,7 +361,7 @@ public final class FileService {
             }
             if (existing.isPresent()) {
                 if (!overwrite) {
-                    throw new AtriumException.Conflict("'" + t.name() + "' exists at the destination.");
+                    throw new AtriumException.Conflict(Msg.of("files.destination.exists", t.name()));
                 }
                 freed.addAll(store.deleteSubtree(h, existing.get().id()));
                 store.propagate(h, destParent.id(), newEtag(), -existing.get().size());
