@@ -21,10 +21,10 @@ public final class FilesModule {
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
         db.migrate("files");
-        Optional<MasterKey> key = config.bool("files.encryption")
-                ? Optional.of(MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key")))
-                : Optional.empty();
-        this.blobs = new LocalBlobStore(config.dataDir().resolve("blobs"), key);
+        var dir = config.dataDir().resolve("blobs");
+        this.blobs = config.bool("files.encryption")
+                ? new LocalBlobStore(dir, MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key")))
+                : new LocalBlobStore(dir);
         this.files = new FileService(db, new FileStore(), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes));
         this.nextcloud = new NextcloudRoutes(identity.authentication, files);
