@@ -207,6 +207,7 @@ public final class FileService {
 
     private Written commitWrite(Handle h, AccountId owner, Node parentSeen, String name, Blob blob, String checksums,
                                 Upload upload) {
+        store.lock(h, parentSeen.id());
         Node parent = store.byId(h, parentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.removed-during-upload")));
         Optional<Node> existing = store.child(h, parent.id(), name);
         if (existing.map(Node::folder).orElse(false)) {
@@ -288,6 +289,7 @@ public final class FileService {
         Target t = target(owner, path);
         Node parentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.missing-for-folder", path.getLast())));
         return jdbi.inTransaction(h -> {
+            store.lock(h, parentSeen.id());
             Node parent = store.byId(h, parentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.gone")));
             if (store.child(h, parent.id(), t.name()).isPresent()) {
                 throw new AtriumException.Conflict(Msg.of("files.exists", t.name()));
@@ -308,6 +310,7 @@ public final class FileService {
             throw new AtriumException.Forbidden(Msg.of("files.root.no-delete"));
         }
         List<BlobId> freed = jdbi.inTransaction(h -> {
+            node.parent().ifPresent(p -> store.lock(h, p));
             Node current = store.byId(h, node.id()).orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.deleted-already")));
             List<BlobId> blobIds = store.deleteSubtree(h, current.id());
             store.propagate(h, current.parent().orElseThrow(), newEtag(), -current.size());
@@ -342,6 +345,11 @@ public final class FileService {
         Node destParentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.destination.missing")));
         List<BlobId> freed = new ArrayList<>();
         Node result = jdbi.inTransaction(h -> {
+            // Both folders, lower id first, so two opposite moves cannot deadlock.
+            long a = source.parent().orElseThrow().value();
+            long b = destParentSeen.id().value();
+            store.lock(h, new NodeId(Math.min(a, b)));
+            store.lock(h, new NodeId(Math.max(a, b)));
             Node src = store.byId(h, source.id()).orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.source.gone")));
             Node destParent = store.byId(h, destParentSeen.id()).orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.destination.gone")));
             if (isSelfOrBelow(h, destParent, src)) {

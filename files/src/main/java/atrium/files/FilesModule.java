@@ -25,7 +25,7 @@ public final class FilesModule {
         this.blobs = config.bool("files.encryption")
                 ? new LocalBlobStore(dir, MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key")))
                 : new LocalBlobStore(dir);
-        this.files = new FileService(db, new FileStore(), blobs, ids, clock,
+        this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes));
         this.nextcloud = new NextcloudRoutes(identity.authentication, files);
     }

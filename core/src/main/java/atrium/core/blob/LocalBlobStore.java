@@ -1,6 +1,7 @@
 package atrium.core.blob;
 
 import atrium.core.AtriumException;
+import atrium.core.Msg;
 import atrium.core.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -328,7 +329,7 @@ public final class LocalBlobStore implements BlobStore {
         try {
             return FileChannel.open(path(id), StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw new AtriumException.NotFound("the content " + id + " does not exist");
+            throw new AtriumException.NotFound(Msg.of("core.blob.missing", id.value()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open blob " + id + ": " + e.getMessage(), e);
         }

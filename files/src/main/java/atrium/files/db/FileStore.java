@@ -1,6 +1,7 @@
 package atrium.files.db;
 
 import atrium.core.blob.BlobId;
+import atrium.core.db.Database;
 import atrium.files.DeadProperty;
 import atrium.files.Node;
 import atrium.files.NodeId;
@@ -16,6 +17,24 @@ import org.jdbi.v3.core.Handle;
  * make one transaction of a change and its etag propagation.
  */
 public final class FileStore {
+    private final Database.Dialect dialect;
+
+    public FileStore(Database.Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /**
+     * Takes the row lock of a folder for the rest of the transaction, so two changes inside
+     * one folder happen one after the other. SQLite needs none: its write transactions
+     * (IMMEDIATE) already run one at a time, and it has no FOR UPDATE.
+     */
+    public void lock(Handle h, NodeId id) {
+        if (dialect == Database.Dialect.POSTGRES) {
+            h.createQuery("SELECT id FROM files_nodes WHERE id = :id FOR UPDATE").bind("id", id.value())
+                    .mapTo(Long.class).findOne();
+        }
+    }
+
     private static final String ANCESTORS = """
             WITH RECURSIVE anc(id, parent_id) AS (
                 SELECT id, parent_id FROM files_nodes WHERE id = :id

@@ -1,0 +1,263 @@
+package atrium.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import atrium.core.AtriumException;
+import atrium.core.Ids;
+import atrium.core.blob.LocalBlobStore;
+import atrium.core.blob.MasterKey;
+import atrium.core.db.Database;
+import atrium.files.db.FileStore;
+import atrium.identity.AccountId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The file tree's behaviour, run on SQLite and on PostgreSQL. */
+abstract class FileServiceContract {
+    static final AccountId ALICE = new AccountId(1);
+    static final AccountId BOB = new AccountId(2);
+
+    Database db;
+    Path blobDir;
+    FileService files;
+    final Map<AccountId, Long> quotas = new HashMap<>();
+
+    abstract Database database();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        db = database();
+        db.migrate("files");
+        blobDir = Files.createTempDirectory("atrium-blobs-");
+        var key = MasterKey.loadOrCreate(blobDir.resolve("master.key"));
+        files = new FileService(db, new FileStore(db.dialect()), new LocalBlobStore(blobDir.resolve("blobs"), key),
+                new Ids(Clock.systemUTC(), 7), Clock.systemUTC(), owner -> Optional.ofNullable(quotas.get(owner)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    static List<String> p(String path) {
+        return path.isEmpty() ? List.of() : List.of(path.split("/"));
+    }
+
+    FileService.Written put(AccountId owner, String path, String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        return files.write(owner, p(path), new ByteArrayInputStream(bytes), bytes.length, FileService.Upload.plain());
+    }
+
+    String read(AccountId owner, String path) throws IOException {
+        Node n = files.resolve(owner, p(path)).orElseThrow();
+        try (InputStream in = files.read(n, 0, -1)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    String etag(AccountId owner, String path) {
+        return files.resolve(owner, p(path)).orElseThrow().etag();
+    }
+
+    @Test
+    void aFileWrittenIsReadBackWholeAndInRanges() throws IOException {
+        files.mkdir(ALICE, p("Docs"));
+        var w = put(ALICE, "Docs/bilan 2025 é.txt", "Bonjour le monde");
+        assertThat(w.created()).isTrue();
+        assertThat(read(ALICE, "Docs/bilan 2025 é.txt")).isEqualTo("Bonjour le monde");
+        try (InputStream in = files.read(w.node(), 8, 2)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("le");
+        }
+        assertThat(w.node().checksums().orElseThrow()).startsWith("SHA1:");
+        assertThat(files.resolve(ALICE, p("Docs")).orElseThrow().size()).isEqualTo(16);
+        assertThat(files.used(ALICE)).isEqualTo(16);
+    }
+
+    @Test
+    void everyChangeGivesTheNodeAndEveryAncestorANewEtagButNotTheSiblings() {
+        files.mkdir(ALICE, p("a"));
+        files.mkdir(ALICE, p("a/b"));
+        files.mkdir(ALICE, p("other"));
+        put(ALICE, "a/b/f.txt", "1");
+        String root = etag(ALICE, ""), a = etag(ALICE, "a"), b = etag(ALICE, "a/b"), other = etag(ALICE, "other");
+        put(ALICE, "a/b/f.txt", "22");
+        assertThat(etag(ALICE, "")).isNotEqualTo(root);
+        assertThat(etag(ALICE, "a")).isNotEqualTo(a);
+        assertThat(etag(ALICE, "a/b")).isNotEqualTo(b);
+        assertThat(etag(ALICE, "other")).isEqualTo(other);
+        assertThat(files.resolve(ALICE, p("a")).orElseThrow().size()).isEqualTo(2);
+    }
+
+    @Test
+    void namesInNfcAndNfdAreTwoDifferentFiles() throws IOException {
+        String nfc = "caf\u00e9.txt";
+        String nfd = "cafe\u0301.txt";
+        put(ALICE, nfc, "nfc");
+        put(ALICE, nfd, "nfd");
+        assertThat(read(ALICE, nfc)).isEqualTo("nfc");
+        assertThat(read(ALICE, nfd)).isEqualTo("nfd");
+        assertThat(files.children(files.root(ALICE))).extracting(Node::name).containsExactlyInAnyOrder(nfc, nfd);
+    }
+
+    @Test
+    void aMoveKeepsTheIdAndUpdatesSizesOnBothSides() {
+        files.mkdir(ALICE, p("src"));
+        files.mkdir(ALICE, p("dst"));
+        Node f = put(ALICE, "src/report.pdf", "12345").node();
+        String dstEtag = etag(ALICE, "dst");
+        Node moved = files.move(f, p("dst/rapport.pdf"), false);
+        assertThat(moved.id()).isEqualTo(f.id());
+        assertThat(files.resolve(ALICE, p("src/report.pdf"))).isEmpty();
+        assertThat(files.resolve(ALICE, p("src")).orElseThrow().size()).isZero();
+        assertThat(files.resolve(ALICE, p("dst")).orElseThrow().size()).isEqualTo(5);
+        assertThat(etag(ALICE, "dst")).isNotEqualTo(dstEtag);
+    }
+
+    @Test
+    void aFolderCannotMoveIntoItselfNorOntoAnExistingNameWithoutOverwrite() {
+        files.mkdir(ALICE, p("a"));
+        files.mkdir(ALICE, p("a/b"));
+        put(ALICE, "x.txt", "x");
+        put(ALICE, "y.txt", "y");
+        Node a = files.resolve(ALICE, p("a")).orElseThrow();
+        assertThatThrownBy(() -> files.move(a, p("a/b/a"), false)).isInstanceOf(AtriumException.Forbidden.class);
+        Node x = files.resolve(ALICE, p("x.txt")).orElseThrow();
+        assertThatThrownBy(() -> files.move(x, p("y.txt"), false)).isInstanceOf(AtriumException.Conflict.class);
+        files.move(x, p("y.txt"), true);
+        assertThat(files.resolve(ALICE, p("x.txt"))).isEmpty();
+        assertThat(files.used(ALICE)).isEqualTo(1);
+    }
+
+    @Test
+    void aCopySharesContentAndDeletingOneKeepsTheOther() throws IOException {
+        files.mkdir(ALICE, p("d"));
+        put(ALICE, "d/one.txt", "same content");
+        Node d = files.resolve(ALICE, p("d")).orElseThrow();
+        files.copy(d, p("d2"), false, Integer.MAX_VALUE);
+        assertThat(read(ALICE, "d2/one.txt")).isEqualTo("same content");
+        assertThat(files.used(ALICE)).isEqualTo(24);
+        files.delete(files.resolve(ALICE, p("d")).orElseThrow());
+        assertThat(read(ALICE, "d2/one.txt")).isEqualTo("same content");
+        assertThat(files.used(ALICE)).isEqualTo(12);
+        files.delete(files.resolve(ALICE, p("d2")).orElseThrow());
+        assertThat(files.used(ALICE)).isZero();
+        try (var blobs = Files.walk(blobDir.resolve("blobs"))) {
+            assertThat(blobs.filter(Files::isRegularFile).filter(f -> !f.getParent().getFileName().toString().equals("tmp"))
+                    .filter(f -> !f.getFileName().toString().equals("key-check"))).as("no blob left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void aWriteOverTheQuotaIsRefusedAndLeavesNothing() {
+        quotas.put(ALICE, 10L);
+        put(ALICE, "small.txt", "12345");
+        assertThatThrownBy(() -> put(ALICE, "big.txt", "123456789"))
+                .isInstanceOf(AtriumException.QuotaExceeded.class).hasMessageContaining("quota");
+        // Without a declared length, the limit is enforced while streaming.
+        assertThatThrownBy(() -> files.write(ALICE, p("stream.txt"), new ByteArrayInputStream(new byte[20]), -1,
+                FileService.Upload.plain())).isInstanceOf(AtriumException.QuotaExceeded.class);
+        assertThat(files.resolve(ALICE, p("big.txt"))).isEmpty();
+        assertThat(files.resolve(ALICE, p("stream.txt"))).isEmpty();
+        assertThat(files.used(ALICE)).isEqualTo(5);
+    }
+
+    @Test
+    void anUploadThatBreaksOffChangesNothing() throws IOException {
+        put(ALICE, "keep.txt", "old content");
+        InputStream broken = new InputStream() {
+            int n;
+
+            @Override
+            public int read() throws IOException {
+                if (n++ > 1000) {
+                    throw new IOException("connection reset");
+                }
+                return 'x';
+            }
+        };
+        assertThatThrownBy(() -> files.write(ALICE, p("keep.txt"), broken, 5000, FileService.Upload.plain()))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(read(ALICE, "keep.txt")).isEqualTo("old content");
+        var shortBody = new ByteArrayInputStream("abc".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> files.write(ALICE, p("keep.txt"), shortBody, 10, FileService.Upload.plain()))
+                .isInstanceOf(AtriumException.Invalid.class).hasMessageContaining("3 of 10");
+        assertThat(read(ALICE, "keep.txt")).isEqualTo("old content");
+    }
+
+    @Test
+    void aWrongChecksumIsRefusedAndARightOneKept() throws IOException {
+        var bad = new FileService.Upload(Optional.empty(), Checksums.Expected.parse(Optional.of("SHA1:0000")), n -> { });
+        assertThatThrownBy(() -> files.write(ALICE, p("c.txt"), new ByteArrayInputStream("abc".getBytes()), 3, bad))
+                .isInstanceOf(AtriumException.Invalid.class);
+        assertThat(files.resolve(ALICE, p("c.txt"))).isEmpty();
+        var good = new FileService.Upload(Optional.of(1_700_000_000_000L),
+                Checksums.Expected.parse(Optional.of("SHA1:a9993e364706816aba3e25717850c26c9cd0d89d")), n -> { });
+        Node n = files.write(ALICE, p("c.txt"), new ByteArrayInputStream("abc".getBytes()), 3, good).node();
+        assertThat(n.mtime()).isEqualTo(1_700_000_000_000L);
+        assertThat(n.checksums().orElseThrow()).contains("SHA1:a9993e364706816aba3e25717850c26c9cd0d89d");
+    }
+
+    @Test
+    void concurrentWritesToOnePathLeaveOneCompleteContent() throws Exception {
+        List<String> contents = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            contents.add(String.valueOf((char) ('a' + i)).repeat(100_000 + i));
+        }
+        List<java.util.concurrent.Future<FileService.Written>> done = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (String c : contents) {
+                done.add(pool.submit(() -> put(ALICE, "race.bin", c)));
+            }
+        }
+        for (var f : done) {
+            f.get();
+        }
+        String result = read(ALICE, "race.bin");
+        assertThat(contents).contains(result);
+        assertThat(files.used(ALICE)).isEqualTo(result.length());
+    }
+
+    @Test
+    void accountsHaveSeparateTrees() {
+        put(ALICE, "mine.txt", "a");
+        assertThat(files.resolve(BOB, p("mine.txt"))).isEmpty();
+        assertThat(files.root(ALICE).id()).isNotEqualTo(files.root(BOB).id());
+    }
+
+    @Test
+    void deadPropertiesAreKeptChangedAndCopied() {
+        Node n = put(ALICE, "p.txt", "x").node();
+        files.changeProperties(n, List.of(new FileService.PropertyChange("http://example.com/ns", "colour", Optional.of("<x:colour xmlns:x=\"http://example.com/ns\">blue</x:colour>")),
+                new FileService.PropertyChange("http://example.com/ns", "size", Optional.of("<x:size xmlns:x=\"http://example.com/ns\">3</x:size>"))));
+        files.changeProperties(n, List.of(new FileService.PropertyChange("http://example.com/ns", "size", Optional.empty())));
+        assertThat(files.properties(n)).extracting(DeadProperty::name).containsExactly("colour");
+        Node copy = files.copy(n, p("q.txt"), false, 0);
+        assertThat(files.properties(List.of(copy)).get(copy.id())).extracting(DeadProperty::name).containsExactly("colour");
+    }
+
+    @Test
+    void aDeepListingIsBounded() {
+        files.mkdir(ALICE, p("big"));
+        for (int i = 0; i < 12; i++) {
+            put(ALICE, "big/f" + i, "x");
+        }
+        Node big = files.resolve(ALICE, p("big")).orElseThrow();
+        assertThat(files.subtree(big, Integer.MAX_VALUE, 20)).hasSize(13);
+        assertThatThrownBy(() -> files.subtree(big, Integer.MAX_VALUE, 10)).isInstanceOf(AtriumException.TooLarge.class);
+    }
+}
