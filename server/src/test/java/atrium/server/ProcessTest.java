@@ -95,7 +95,14 @@ class ProcessTest {
         }
         assertThat(password).as(out.toString()).isNotNull();
         assertThat(port).as(out.toString()).isPositive();
-        assertThat(new TestClient("https://127.0.0.1:" + port).signIn("admin", password).status()).isEqualTo(200);
+        TestClient admin = new TestClient("https://127.0.0.1:" + port);
+        assertThat(admin.signIn("admin", password).status()).isEqualTo(200);
+        // The CLI works on the same data while the server runs, and the server sees its changes.
+        Result status = run(data, Map.of(), new byte[0], "cli", "status");
+        assertThat(status.out()).contains("running (pid " + p.pid() + ")");
+        Result add = run(data, Map.of(), new byte[0], "cli", "user", "add", "walid", "--display-name", "Walid Gharbi");
+        assertThat(add.exit()).as(add.out()).isZero();
+        assertThat(admin.get("/api/v1/users/walid").json().get("displayName").asText()).isEqualTo("Walid Gharbi");
         sigterm(p); // Process.destroy() would also close our end of its output
         while ((line = reader.readLine()) != null) {
             out.append(line).append('\n');
