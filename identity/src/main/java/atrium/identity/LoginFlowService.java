@@ -115,11 +115,11 @@ public final class LoginFlowService {
         }
         LoginFlow f = found.get();
         return switch (f.state()) {
-            case DELIVERED -> throw new AtriumException.Gone(Msg.of("identity.login-flow.used"));
-            case CANCELLED -> throw new AtriumException.Gone(Msg.of("identity.login-flow.cancelled"));
+            case DELIVERED -> throw new AtriumException.Gone("login-flow-used", Msg.of("identity.login-flow.used"));
+            case CANCELLED -> throw new AtriumException.Gone("login-flow-cancelled", Msg.of("identity.login-flow.cancelled"));
             default -> {
                 if (f.expired(clock.millis())) {
-                    throw new AtriumException.Gone(Msg.of("identity.login-flow.expired"));
+                    throw expired();
                 }
                 yield f;
             }
@@ -143,10 +143,10 @@ public final class LoginFlowService {
         if (!store.granted(f.id(), caller.id(), caller.login(), created.password(), created.appPassword().id())) {
             // Expired and purged while the password was being made: nobody will collect it.
             credentials.deleteAppPassword(caller.id(), created.appPassword().id());
-            throw new AtriumException.Gone(Msg.of("identity.login-flow.expired"));
+            throw expired();
         }
         audit.record(caller, "login-flow-granted", caller.login(), f.clientName());
-        return store.byId(f.id()).orElseThrow(() -> new AtriumException.Gone(Msg.of("identity.login-flow.expired")));
+        return store.byId(f.id()).orElseThrow(LoginFlowService::expired);
     }
 
     /** The person declines; the client's polls keep answering "pending" until it gives up. */
@@ -208,6 +208,10 @@ public final class LoginFlowService {
             audit.record(f.loginName(), "login-flow-expired", f.loginName(), address,
                     f.clientName() + ": never collected, app password revoked");
         }
+    }
+
+    private static AtriumException expired() {
+        return new AtriumException.Gone("login-flow-expired", Msg.of("identity.login-flow.expired"));
     }
 
     private static boolean wellFormed(String token) {

@@ -135,7 +135,9 @@ class LoginFlowTest {
         assertThat(appPassword).matches("([A-Za-z0-9]{5}-){4}[A-Za-z0-9]{5}");
         assertPending(poll(server, flow.pollToken()));
         assertPending(poll(server, flow.pollToken()));
-        assertThat(browser.get(flow.apiPath()).status()).as("the link is used up").isEqualTo(410);
+        var usedUp = browser.get(flow.apiPath());
+        assertThat(usedUp.status()).as("the link is used up").isEqualTo(410);
+        assertThat(usedUp.json().get("error").asText()).isEqualTo("login-flow-used");
 
         var user = server.client().basic("nomad", appPassword).send("GET", "/ocs/v1.php/cloud/user?format=json", null,
                 Map.of("OCS-APIREQUEST", "true"));
@@ -206,7 +208,9 @@ class LoginFlowTest {
         TestClient browser = server.admin();
         assertThat(browser.post(flow.apiPath() + "/cancel", null).status()).isEqualTo(204);
         assertPending(poll(server, flow.pollToken()));
-        assertThat(browser.get(flow.apiPath()).status()).isEqualTo(410);
+        var gone = browser.get(flow.apiPath());
+        assertThat(gone.status()).isEqualTo(410);
+        assertThat(gone.json().get("error").asText()).isEqualTo("login-flow-cancelled");
         assertThat(browser.get(flow.pagePath()).status()).isEqualTo(410);
         assertThat(browser.post(flow.apiPath() + "/grant", null).status()).isEqualTo(410);
         assertThat(server.admin().get("/api/v1/audit?action=login-flow-cancelled").json().get("items")).isNotEmpty();
@@ -237,7 +241,7 @@ class LoginFlowTest {
 
             waitUntil("the flow to expire", Duration.ofSeconds(20), () -> browser.get(ignored.apiPath()).status() == 410);
             var gone = browser.get(ignored.apiPath());
-            assertThat(gone.json().get("error").asText()).isEqualTo("gone");
+            assertThat(gone.json().get("error").asText()).isEqualTo("login-flow-expired");
             assertThat(gone.json().get("message").asText()).contains("expired");
             assertThat(browser.get(ignored.pagePath()).status()).as("the grant page").isEqualTo(410);
             assertThat(browser.post(ignored.apiPath() + "/grant", null).status()).isEqualTo(410);
