@@ -439,7 +439,7 @@ export const fr: Record<MessageKey, string> = {
   'loginFlow.switchAccount': 'Utiliser un autre compte',
   'loginFlow.grant': 'Autoriser l’accès',
   'loginFlow.doneTitle': 'Application connectée',
-  'loginFlow.done': '{client} est maintenant connectée à votre compte. Vous pouvez fermer cette fenêtre et revenir à l’application.',
+  'loginFlow.done': 'L’application {client} est maintenant connectée à votre compte. Vous pouvez fermer cette fenêtre et revenir à l’application.',
   'loginFlow.cancelledTitle': 'Connexion annulée',
   'loginFlow.cancelled': 'L’application n’a pas été connectée. Vous pouvez fermer cette fenêtre.',
   'loginFlow.unavailableTitle': 'Ce lien ne peut pas être utilisé',

@@ -172,7 +172,7 @@ class LoginFlowTest {
     }
 
     @Test
-    void aClientWithoutUserAgentIsNamedAndTheNameIsCleaned() {
+    void theClientIsNamedByItsUserAgentWithoutControlCharacters() {
         Flow flow = startFlow(server, Map.of("User-Agent", "  Nextcloud-iOS/5.2\t(iPhone)  "));
         assertThat(server.client().get(flow.apiPath()).json().get("clientName").asText()).isEqualTo("Nextcloud-iOS/5.2 (iPhone)");
     }
