@@ -7,6 +7,7 @@ import { Shell } from './components/Shell';
 import { useI18n } from './i18n/i18n';
 import { homePath } from './nav';
 import { AdminPage } from './pages/admin/AdminPage';
+import { LoginFlowPage, loginFlowToken } from './pages/LoginFlowPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
@@ -56,10 +57,12 @@ export function App() {
   }, [userLang, setLang]);
 
   const signedIn = session?.state === 'signed-in' && !!session.user;
+  // An app's sign-in link (Nextcloud Login Flow v2) signs in on its own address.
+  const flowToken = loginFlowToken(path);
 
   // Keep the address bar in step with the session.
   useEffect(() => {
-    if (!session) return;
+    if (!session || flowToken) return;
     if (!signedIn && path !== '/login') {
       returnTo = path === '/' ? null : path + window.location.search;
       navigate('/login', { replace: true });
@@ -70,7 +73,7 @@ export function App() {
     } else if (signedIn && path === '/admin') {
       navigate('/admin/users', { replace: true });
     }
-  }, [session, signedIn, path]);
+  }, [session, signedIn, path, flowToken]);
 
   const value = useMemo<SessionValue | null>(() => {
     if (!session) return null;
@@ -111,7 +114,13 @@ export function App() {
 
   return (
     <SessionContext.Provider value={value}>
-      {signedIn ? <Shell>{routeFor(path, value.session.user!)}</Shell> : <LoginPage />}
+      {flowToken ? (
+        <LoginFlowPage token={flowToken} />
+      ) : signedIn ? (
+        <Shell>{routeFor(path, value.session.user!)}</Shell>
+      ) : (
+        <LoginPage />
+      )}
     </SessionContext.Provider>
   );
 }

@@ -144,4 +144,16 @@ export const AUDIT_ACTIONS = [
   'settings-changed',
   'import',
   'import-passwords-downloaded', // *
+  'login-flow-granted',
+  'login-flow-cancelled',
+  'login-flow-delivered',
+  'login-flow-expired',
+  'login-flow-blocked',
 ] as const;
+
+/** A Nextcloud Login Flow v2 as the grant page sees it (GET /login-flows/{token}). */
+export interface LoginFlowInfo {
+  clientName: string;
+  expiresAt: number;
+  state: 'pending' | 'granted';
+}

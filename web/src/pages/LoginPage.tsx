@@ -1,6 +1,6 @@
 // Sign-in: password, then (if needed) a TOTP or backup code, or a first
 // set-up of two-factor authentication when an admin requires it.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { api, toApiError, useAction, type ApiError } from '../api/client';
 import type { SessionInfo, SessionState } from '../api/types';
 import { TextField } from '../components/Form';
@@ -29,11 +29,18 @@ function useSecondsLeft(until: number | null): number {
   return until === null ? 0 : Math.max(0, Math.ceil((until - now) / 1000));
 }
 
-export function LoginPage() {
-  const { t, lang, setLang } = useI18n();
+interface LoginPageProps {
+  /** Shown above the form, e.g. which app the sign-in is for. */
+  notice?: ReactNode;
+  /** Pre-fills the login (a client may pass the name it knows). */
+  initialLogin?: string;
+}
+
+export function LoginPage({ notice, initialLogin }: LoginPageProps = {}) {
+  const { t } = useI18n();
   const { session, setSession } = useSession();
   const [step, setStep] = useState<Step>(() => stepFor(session.state));
-  const [login, setLogin] = useState('');
+  const [login, setLogin] = useState(initialLogin ?? '');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
@@ -104,26 +111,8 @@ export function LoginPage() {
     : null;
 
   return (
-    <div className="login-page">
-      <main className="login-card" data-testid="login-page">
-        <div className="login-top">
-          <h1 className="login-brand">{t('app.name')}</h1>
-          <div className="login-langs" role="group" aria-label={t('shell.language')}>
-            {(['fr', 'en'] as const).map((l) => (
-              <button
-                key={l}
-                type="button"
-                className="btn btn-link"
-                aria-pressed={lang === l}
-                lang={l}
-                onClick={() => setLang(l)}
-                data-testid={`login-lang-${l}`}
-              >
-                {l.toUpperCase()}
-              </button>
-            ))}
-          </div>
-        </div>
+    <AuthCard testId="login-page">
+        {notice}
 
         {step === 'password' && (
           <form
@@ -248,6 +237,35 @@ export function LoginPage() {
             />
           </div>
         )}
+    </AuthCard>
+  );
+}
+
+/** The card on a plain page that sign-in and similar pages use, with the language switch. */
+export function AuthCard({ testId, children }: { testId: string; children: ReactNode }) {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <div className="login-page">
+      <main className="login-card" data-testid={testId}>
+        <div className="login-top">
+          <h1 className="login-brand">{t('app.name')}</h1>
+          <div className="login-langs" role="group" aria-label={t('shell.language')}>
+            {(['fr', 'en'] as const).map((l) => (
+              <button
+                key={l}
+                type="button"
+                className="btn btn-link"
+                aria-pressed={lang === l}
+                lang={l}
+                onClick={() => setLang(l)}
+                data-testid={`login-lang-${l}`}
+              >
+                {l.toUpperCase()}
+              </button>
+            ))}
+          </div>
+        </div>
+        {children}
       </main>
     </div>
   );

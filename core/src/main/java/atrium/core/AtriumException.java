@@ -118,6 +118,11 @@ public abstract sealed class AtriumException extends RuntimeException {
             super("gone", msg);
         }
 
+        /** With a code that says why, when a client shows its own text for each reason. */
+        public Gone(String code, Msg msg) {
+            super(code, msg);
+        }
+
         @Override
         public int status() {
             return 410;

@@ -128,6 +128,23 @@ public final class Config {
         }
     }
 
+    /** A number that may have a fraction, written with a dot ({@code 0.5}); for durations tests shorten. */
+    public double decimal(String key, double min, double max) {
+        String v = string(key).strip();
+        if (!v.matches("[0-9]{1,9}(\\.[0-9]{1,9})?")) {
+            throw bad(key, "must be a number such as 20 or 0.5");
+        }
+        double d = Double.parseDouble(v);
+        if (d < min || d > max) {
+            throw bad(key, "must be between " + plain(min) + " and " + plain(max));
+        }
+        return d;
+    }
+
+    private static String plain(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+
     public int port(String key) {
         return integer(key, 0, 65535);
     }

@@ -136,6 +136,19 @@ class ConfigTest {
     }
 
     @Test
+    void decimalsAcceptAFractionAndRefuseOtherSpellings() throws IOException {
+        assertThat(load(null, Map.of("ATRIUM_LOGIN_FLOW_MINUTES", "0.05")).decimal("login-flow.minutes", 0.01, 1440))
+                .isEqualTo(0.05);
+        assertThat(load(null, Map.of()).decimal("login-flow.minutes", 0.01, 1440)).isEqualTo(20.0);
+        for (String bad : new String[] {"1e3", "NaN", "0,5", "-1", "twenty", ".5"}) {
+            assertThatThrownBy(() -> load(null, Map.of("ATRIUM_LOGIN_FLOW_MINUTES", bad)).decimal("login-flow.minutes", 0.01, 1440))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("'login-flow.minutes'");
+        }
+        assertThatThrownBy(() -> load(null, Map.of("ATRIUM_LOGIN_FLOW_MINUTES", "0")).decimal("login-flow.minutes", 0.01, 1440))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("between 0.01 and 1440");
+    }
+
+    @Test
     void badPortNamesKey() throws IOException {
         assertThatThrownBy(() -> load(null, Map.of("ATRIUM_HTTP_PORT", "80a")).port("http.port"))
                 .isInstanceOf(ConfigException.class)

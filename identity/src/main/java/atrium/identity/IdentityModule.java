@@ -7,10 +7,12 @@ import atrium.identity.db.AccountStore;
 import atrium.identity.db.AuditStore;
 import atrium.identity.db.CredentialStore;
 import atrium.identity.db.GroupStore;
+import atrium.identity.db.LoginFlowStore;
 import atrium.identity.db.SettingsStore;
 import atrium.identity.db.ThrottleStore;
 import atrium.identity.http.Authentication;
 import atrium.identity.http.IdentityRoutes;
+import atrium.identity.http.LoginFlowRoutes;
 import java.time.Clock;
 
 /** The identity module's parts, built in order by hand; the server and the CLI both use it. */
@@ -21,8 +23,10 @@ public final class IdentityModule {
     public final TwoFactorService twoFactor;
     public final AccountService accounts;
     public final UserImportService imports;
+    public final LoginFlowService loginFlows;
     public final Authentication authentication;
     public final IdentityRoutes routes;
+    public final LoginFlowRoutes loginFlowRoutes;
 
     public IdentityModule(Config config, Database db, Ids ids, Clock clock) {
         db.migrate("identity");
@@ -40,7 +44,10 @@ public final class IdentityModule {
         this.twoFactor = new TwoFactorService(accountStore, signIn, throttle, audit, clock);
         this.accounts = new AccountService(accountStore, groupStore, credentialStore, hasher, policy, audit, ids, clock);
         this.imports = new UserImportService(accounts, audit, ids, clock);
+        this.loginFlows = new LoginFlowService(new LoginFlowStore(jdbi), credentialStore, signIn, throttle, audit, ids,
+                clock, config);
         this.authentication = new Authentication(signIn);
         this.routes = new IdentityRoutes(authentication, signIn, twoFactor, accounts, imports, settings, audit, config);
+        this.loginFlowRoutes = new LoginFlowRoutes(loginFlows, authentication, config);
     }
 }

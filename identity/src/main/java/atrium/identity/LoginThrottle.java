@@ -11,7 +11,9 @@ import java.util.Optional;
 /**
  * Slows and then refuses repeated sign-in failures, per account and per address.
  * An address gets three times the account allowance, because a whole office may sit
- * behind one NAT address.
+ * behind one NAT address. Unknown login-flow tokens (links and polls of Nextcloud's Login
+ * Flow v2) are counted per address under a subject of their own, so that a client polling
+ * a stale flow never blocks the office's sign-ins.
  */
 public final class LoginThrottle {
     private static final int ADDRESS_FACTOR = 3;
@@ -67,9 +69,40 @@ public final class LoginThrottle {
         store.record("address:" + address, now);
         int n = Math.max(store.since(accountKey(login), now - blockMillis).count(),
                 store.since("address:" + address, now - blockMillis).count() / ADDRESS_FACTOR);
-        if (n > freeFailures && delayMillis > 0) {
+        slowDown(n);
+    }
+
+    private static String tokenKey(String address) {
+        return "flow-token:" + address;
+    }
+
+    /** Refuses with 429 while an address that tried too many unknown login-flow tokens is blocked. */
+    public void checkTokenGuesses(String address) {
+        long now = clock.millis();
+        var byAddress = store.since(tokenKey(address), now - blockMillis);
+        if (byAddress.count() >= blockAfter * ADDRESS_FACTOR) {
+            long until = byAddress.latest() + blockMillis;
+            if (until > now) {
+                long seconds = (until - now + 999) / 1000;
+                audit.record(Optional.empty(), "login-flow-blocked", Optional.empty(), address,
+                        "refused: " + byAddress.count() + " unknown login-flow tokens from the address");
+                throw new AtriumException.TooManyRequests(Msg.of("identity.throttle.tokens", humanDuration(seconds)),
+                        seconds);
+            }
+        }
+    }
+
+    /** Records an unknown login-flow token from an address, then waits as after a failed sign-in. */
+    public void tokenGuessFailed(String address) {
+        long now = clock.millis();
+        store.record(tokenKey(address), now);
+        slowDown(store.since(tokenKey(address), now - blockMillis).count() / ADDRESS_FACTOR);
+    }
+
+    private void slowDown(int failures) {
+        if (failures > freeFailures && delayMillis > 0) {
             try {
-                Thread.sleep(Math.min(delayMillis * (n - freeFailures), 10 * delayMillis));
+                Thread.sleep(Math.min(delayMillis * (failures - freeFailures), 10 * delayMillis));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

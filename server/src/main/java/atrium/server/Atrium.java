@@ -122,10 +122,12 @@ public final class Atrium implements AutoCloseable {
             boundHttpsPort.set(server.port());
             ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
             hk.scheduleAtFixedRate(() -> {
-                try {
-                    identity.signIn.purgeExpired();
-                } catch (RuntimeException e) {
-                    LOG.warning("housekeeping failed: " + e);
+                for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired}) {
+                    try {
+                        purge.run();
+                    } catch (RuntimeException e) {
+                        LOG.warning("housekeeping failed: " + e);
+                    }
                 }
             }, 1, 10, TimeUnit.MINUTES);
             Atrium atrium = new Atrium(config, db, identity, server, hk, proxyMode, metrics);
@@ -171,6 +173,8 @@ public final class Atrium implements AutoCloseable {
                     res.send(openApi);
                 })
                 .register("/api/v1", identity.routes)
+                .register("/api/v1", identity.loginFlowRoutes.api())
+                .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
                 .any("/api/*", (req, res) -> {
                     throw new AtriumException.NotFound(

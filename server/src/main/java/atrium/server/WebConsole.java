@@ -55,6 +55,12 @@ final class WebConsole implements HttpService {
                 return;
             }
         }
+        page(req, res, 200);
+    }
+
+    /** The console's page with a status, for routes that know more about the address than "the app is here". */
+    void page(ServerRequest req, ServerResponse res, int status) {
+        res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.send(index);

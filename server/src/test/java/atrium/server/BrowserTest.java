@@ -2,23 +2,53 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.identity.db.AuditStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Headless Chromium, driven by playwright-core (web/e2e/admin-flow.mjs), signs in as admin,
- * enrols TOTP with oathtool, creates a user, signs out and signs in as that user. CI sets
- * ATRIUM_TEST_BROWSER=required so a missing browser fails instead of skipping.
+ * Headless Chromium, driven by playwright-core (web/e2e/*.mjs), against a fresh server each.
+ * CI sets ATRIUM_TEST_BROWSER=required so a missing browser fails instead of skipping.
  */
 class BrowserTest {
+    /** admin-flow.mjs signs in as admin, enrols TOTP with oathtool, creates a user, signs out and signs in as that user. */
     @Test
     void anAdminEnrolsTwoFactorCreatesAUserAndThatUserSignsIn() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            runScript("admin-flow.mjs", server);
+            // The admin has 2FA now, so read the audit log directly rather than through a new sign-in.
+            assertThat(audit(server, Optional.empty(), "user-created")).anySatisfy(e -> assertThat(e.target()).hasValue("camille"));
+            assertThat(audit(server, Optional.of("camille"), "sign-in")).isNotEmpty();
+        }
+    }
+
+    /** login-flow.mjs: a client starts Login Flow v2, the browser signs in and grants, the client collects the password. */
+    @Test
+    void aNextcloudClientGetsAnAppPasswordThroughTheBrowser() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            runScript("login-flow.mjs", server);
+            assertThat(audit(server, Optional.of("admin"), "login-flow-granted")).hasSize(1);
+            assertThat(audit(server, Optional.of("admin"), "login-flow-delivered")).hasSize(1);
+            assertThat(audit(server, Optional.of("admin"), "login-flow-cancelled")).hasSize(1);
+            var names = server.admin().get("/api/v1/me/app-passwords").json().findValuesAsText("name");
+            assertThat(names).singleElement().asString().contains("mirall/3.7.3git (atrium-e2e");
+        }
+    }
+
+    private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
+        return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), 50));
+    }
+
+    private static void runScript(String name, TestServer server) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
-        Path script = Path.of("..", "web", "e2e", "admin-flow.mjs").toAbsolutePath().normalize();
+        Path script = Path.of("..", "web", "e2e", name).toAbsolutePath().normalize();
         boolean required = "required".equals(System.getenv("ATRIUM_TEST_BROWSER"));
         if (!required) {
             Assumptions.assumeTrue(Files.isExecutable(chromium), "Chromium is not installed (apt-get install chromium)");
@@ -28,26 +58,15 @@ class BrowserTest {
         assertThat(Path.of("..", "web", "node_modules", "playwright-core")).as("run npm ci in web/").exists();
         assertThat(Path.of("target", "classes", "web", "index.html")).as("the web console must be built first").exists();
 
-        try (TestServer server = TestServer.start()) {
-            Path out = Files.createTempDirectory("atrium-e2e-");
-            ProcessBuilder pb = new ProcessBuilder("node", script.toString()).redirectErrorStream(true)
-                    .directory(script.getParent().getParent().toFile());
-            pb.environment().put("ATRIUM_URL", server.baseUrl());
-            pb.environment().put("ATRIUM_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
-            pb.environment().put("ATRIUM_E2E_OUT", out.toString());
-            Process p = pb.start();
-            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("e2e script finished").isTrue();
-            assertThat(p.exitValue()).as("e2e script output:\n" + log + "\nscreenshots in " + out).isZero();
-            // The admin has 2FA now, so read the audit log directly rather than through a new sign-in.
-            var created = server.atrium.identity().audit.search(new atrium.identity.db.AuditStore.Filter(
-                    java.util.Optional.empty(), java.util.Optional.of("user-created"), java.util.Optional.empty(),
-                    java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 50));
-            assertThat(created).anySatisfy(e -> assertThat(e.target()).hasValue("camille"));
-            var signIns = server.atrium.identity().audit.search(new atrium.identity.db.AuditStore.Filter(
-                    java.util.Optional.of("camille"), java.util.Optional.of("sign-in"), java.util.Optional.empty(),
-                    java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 50));
-            assertThat(signIns).isNotEmpty();
-        }
+        Path out = Files.createTempDirectory("atrium-e2e-");
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString()).redirectErrorStream(true)
+                .directory(script.getParent().getParent().toFile());
+        pb.environment().put("ATRIUM_URL", server.baseUrl());
+        pb.environment().put("ATRIUM_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
+        pb.environment().put("ATRIUM_E2E_OUT", out.toString());
+        Process p = pb.start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(name + " finished").isTrue();
+        assertThat(p.exitValue()).as(name + " output:\n" + log + "\nscreenshots in " + out).isZero();
     }
 }

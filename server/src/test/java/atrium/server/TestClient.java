@@ -120,6 +120,17 @@ final class TestClient {
         return send("DELETE", path, null, Map.of());
     }
 
+    /** POSTs an application/x-www-form-urlencoded body, as the Nextcloud clients do. */
+    Response form(String path, Map<String, String> fields, Map<String, String> headers) {
+        StringBuilder body = new StringBuilder();
+        fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
+                .append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        var all = new java.util.HashMap<>(headers);
+        all.put("Content-Type", "application/x-www-form-urlencoded");
+        return send("POST", path, body.toString(), all);
+    }
+
     Response send(String method, String path, Object body, Map<String, String> headers) {
         try {
             HttpRequest.BodyPublisher publisher;
@@ -136,7 +147,7 @@ final class TestClient {
             }
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                     .method(method, publisher);
-            if (body != null) {
+            if (body != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
                 b.header("Content-Type", type);
             }
             basic.ifPresent(v -> b.header("Authorization", v));

@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// End-to-end check of Nextcloud Login Flow v2 against a running Atrium server, in the
+// system's Chromium: a client (here: fetch) starts a flow → the browser opens the
+// login link, signs in as admin and grants → the client polls and gets an app
+// password once, which then works with HTTP Basic. Then a second flow is cancelled.
+//
+//   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ADMIN_PASSWORD=... node e2e/login-flow.mjs
+//
+// Needs: /usr/bin/chromium, a server whose admin has no 2FA. Exit 0 on success; on
+// failure prints what failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp)
+// and exits 1.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
+const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
+const OUT = process.env.ATRIUM_E2E_OUT || '/tmp';
+const CHROMIUM = process.env.ATRIUM_CHROMIUM || '/usr/bin/chromium';
+const ACTION_TIMEOUT = 10_000;
+const WHOLE_RUN = 90_000;
+const CLIENT_UA = 'Mozilla/5.0 (Linux) mirall/3.7.3git (atrium-e2e, ClientArchitecture: x86_64)';
+
+if (!BASE || !ADMIN_PASSWORD) {
+  console.error('Set ATRIUM_URL (e.g. https://127.0.0.1:18443) and ATRIUM_ADMIN_PASSWORD.');
+  process.exit(2);
+}
+// The test server's certificate is self-signed; the browser below ignores it too.
+if (BASE.startsWith('https://127.0.0.1') || BASE.startsWith('https://localhost')) {
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+}
+
+const t0 = Date.now();
+const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const tid = (id) => `[data-testid="${id}"]`;
+
+let step = 'starting';
+let context;
+let page;
+let userDataDir;
+const browserProblems = [];
+
+async function run(name, fn) {
+  step = name;
+  log(name);
+  return fn();
+}
+
+/** What a Nextcloud client sends: its User-Agent, no cookies, no credentials. */
+async function client(path, init = {}) {
+  const url = path.startsWith('http') ? path : BASE + path;
+  const res = await fetch(url, { ...init, headers: { 'User-Agent': CLIENT_UA, ...(init.headers ?? {}) } });
+  return { status: res.status, text: await res.text() };
+}
+
+async function startFlow() {
+  const r = await client('/index.php/login/v2', { method: 'POST', headers: { 'Content-Length': '0' } });
+  if (r.status !== 200) throw new Error(`starting a flow answered ${r.status}: ${r.text}`);
+  const flow = JSON.parse(r.text);
+  if (!flow.poll?.token || !flow.poll?.endpoint || !flow.login) throw new Error(`incomplete answer: ${r.text}`);
+  if (flow.poll.token.length !== 128) throw new Error(`the poll token has ${flow.poll.token.length} characters, not 128`);
+  if (!flow.login.startsWith(`${BASE}/index.php/login/v2/flow/`)) throw new Error(`unexpected login URL ${flow.login}`);
+  return flow;
+}
+
+function poll(flow) {
+  return client(flow.poll.endpoint, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: flow.poll.token }).toString(),
+  });
+}
+
+async function expectPending(flow, why) {
+  const r = await poll(flow);
+  if (r.status !== 404 || r.text !== '[]') throw new Error(`${why}: the poll answered ${r.status} ${r.text}, not 404 []`);
+}
+
+/** Waits for one of several outcomes and says which came first. */
+async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
+  const found = await Promise.any(
+    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
+  ).catch(() => null);
+  if (!found) throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms`);
+  return found;
+}
+
+async function text(selector) {
+  return ((await page.locator(selector).first().textContent()) ?? '').trim();
+}
+
+async function main() {
+  userDataDir = mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+  });
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  context.setDefaultNavigationTimeout(15_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => browserProblems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') browserProblems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) browserProblems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+
+  let flow;
+  await run('the client starts a flow; its first poll is pending', async () => {
+    flow = await startFlow();
+    await expectPending(flow, 'before the grant');
+  });
+
+  await run('the browser opens the login link: sign-in, naming the app, in French after switching', async () => {
+    await page.goto(flow.login, { waitUntil: 'domcontentloaded' });
+    await page.locator(tid('login-form')).waitFor();
+    const notice = await text(tid('login-flow-notice'));
+    if (!notice.includes(CLIENT_UA)) throw new Error(`the sign-in does not name the app: ${JSON.stringify(notice)}`);
+    await page.locator(tid('login-lang-fr')).click();
+    await page.locator(tid('login-flow-notice'), { hasText: 'Connectez-vous' }).waitFor();
+    if (new URL(page.url()).pathname !== new URL(flow.login).pathname) throw new Error(`the page moved to ${page.url()}`);
+  });
+
+  await run('admin signs in on that page and is asked about the app', async () => {
+    await page.locator(tid('login-username')).fill('admin');
+    await page.locator(tid('login-password')).fill(ADMIN_PASSWORD);
+    await page.locator(tid('login-submit')).click();
+    const outcome = await firstOf({ consent: tid('login-flow-consent'), error: tid('login-error'), totp: tid('login-totp-code') });
+    if (outcome === 'error') throw new Error(`sign-in refused: ${await text(tid('login-error'))}`);
+    if (outcome === 'totp') throw new Error('admin has two-factor authentication: run against a fresh data directory');
+    const question = await text(tid('login-flow-question'));
+    if (!question.includes(CLIENT_UA)) throw new Error(`the question does not name the app: ${JSON.stringify(question)}`);
+    await expectPending(flow, 'signed in but not granted yet');
+  });
+
+  await run('admin grants access; the page says it is done', async () => {
+    await page.locator(tid('login-flow-grant')).click();
+    const outcome = await firstOf({ done: tid('login-flow-done'), error: tid('login-flow-error') });
+    if (outcome === 'error') throw new Error(`grant refused: ${await text(tid('login-flow-error'))}`);
+  });
+
+  let appPassword;
+  await run('the client polls: the credentials once, then nothing', async () => {
+    const r = await poll(flow);
+    if (r.status !== 200) throw new Error(`the poll after the grant answered ${r.status} ${r.text}`);
+    const got = JSON.parse(r.text);
+    if (got.server !== BASE) throw new Error(`server is ${got.server}, expected ${BASE}`);
+    if (got.loginName !== 'admin') throw new Error(`loginName is ${got.loginName}`);
+    if (!/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$/.test(got.appPassword ?? '')) throw new Error('no app password in the answer');
+    appPassword = got.appPassword;
+    await expectPending(flow, 'after collecting');
+  });
+
+  await run('the app password works with HTTP Basic', async () => {
+    const basic = Buffer.from(`admin:${appPassword}`).toString('base64');
+    const r = await client('/ocs/v1.php/cloud/user?format=json', {
+      headers: { Authorization: `Basic ${basic}`, 'OCS-APIREQUEST': 'true' },
+    });
+    if (r.status !== 200 || !r.text.includes('"statuscode":100')) throw new Error(`cloud/user answered ${r.status} ${r.text}`);
+  });
+
+  await run('a second flow, opened while signed in, is cancelled', async () => {
+    const second = await startFlow();
+    await page.goto(second.login, { waitUntil: 'domcontentloaded' });
+    await page.locator(tid('login-flow-cancel')).click();
+    await page.locator(tid('login-flow-cancelled')).waitFor();
+    await expectPending(second, 'after cancelling');
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator(tid('login-flow-unavailable')).waitFor();
+  });
+}
+
+async function failAndExit(err) {
+  console.error(`\nFAILED at step "${step}": ${err?.stack ?? err}`);
+  try {
+    if (page) {
+      console.error(`page: ${page.url()}`);
+      mkdirSync(OUT, { recursive: true });
+      const file = join(OUT, `atrium-e2e-login-flow-failure-${Date.now()}.png`);
+      await page.screenshot({ path: file, fullPage: true, timeout: 5000 });
+      console.error(`screenshot: ${file}`);
+    }
+  } catch (e) {
+    console.error(`(no screenshot: ${e.message})`);
+  }
+  if (browserProblems.length) console.error(`browser reported:\n  ${browserProblems.join('\n  ')}`);
+  await cleanup();
+  process.exit(1);
+}
+
+async function cleanup() {
+  try {
+    await context?.close();
+  } catch {
+    // already gone
+  }
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+}
+
+const watchdog = setTimeout(() => void failAndExit(new Error(`the whole run took over ${WHOLE_RUN / 1000} s`)), WHOLE_RUN);
+
+main().then(
+  async () => {
+    clearTimeout(watchdog);
+    await cleanup();
+    log('OK: login flow passed');
+    process.exit(0);
+  },
+  (err) => {
+    clearTimeout(watchdog);
+    void failAndExit(err);
+  },
+);
