@@ -370,7 +370,10 @@ export async function propfind(login: string, path: string, depth: 0 | 1, signal
 
 /** The folder and what is in it. */
 export async function listFolder(login: string, path: string, signal?: AbortSignal): Promise<DavListing> {
-  return toListing(await propfind(login, path, 1, signal), path);
+  const listing = toListing(await propfind(login, path, 1, signal), path);
+  // The folder is the one asked for, whatever form its href took.
+  const asked = pathFromSegments(pathSegments(path));
+  return { ...listing, folder: { ...listing.folder, path: asked, name: baseName(asked) } };
 }
 
 /** The user's used and available space, from the root (Depth 0). */
