@@ -4,7 +4,7 @@
 // files and whole folders), download, rename, move, copy and delete.
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { downloadUrl, parentPath, pathSegments, type DavEntry } from '../../api/dav';
-import { ErrorMessage, TextField } from '../../components/Form';
+import { ErrorMessage, SelectField, TextField } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { RowMenu } from '../../components/RowMenu';
@@ -24,6 +24,9 @@ import './Files.css';
 function allows(permissions: string | null, letter: string): boolean {
   return permissions === null || permissions.includes(letter);
 }
+
+// The sort as one choice, for narrow screens where the size and date columns are hidden.
+const SORT_OPTIONS = ['name-asc', 'name-desc', 'size-desc', 'size-asc', 'modified-desc', 'modified-asc'] as const;
 
 type Open =
   | { kind: 'new-folder' }
@@ -134,6 +137,17 @@ export function FilesPage({ path }: { path: string }) {
           placeholder={t('files.filterPlaceholder')}
           className="field-inline files-filter"
           testId="files-filter"
+        />
+        <SelectField
+          label={t('files.sortBy')}
+          value={`${sort.key}-${sort.dir}`}
+          onChange={(v) => {
+            const [key, dir] = v.split('-') as [SortKey, Sort['dir']];
+            setSort({ key, dir });
+          }}
+          options={SORT_OPTIONS.map((o) => ({ value: o, label: t(`files.sort.${o}`) }))}
+          className="field-inline files-sort-select"
+          testId="files-sort"
         />
         <div className="files-actions">
           <button type="button" className="btn" disabled={!canMakeFolder} onClick={() => setOpen({ kind: 'new-folder' })} data-testid="files-new-folder">

@@ -8,9 +8,9 @@
 // uploads (when the server has its chunking endpoint) replace `put` there and
 // nothing else; this one is not resumable: a cancelled or failed file starts
 // again from the beginning.
-import { invalidate } from '../../api/client';
 import { DavError, joinPath, mkcol, pathSegments, put, type PutHandle } from '../../api/dav';
 import type { Picked } from './picked';
+import { refreshFiles } from './queries';
 
 export const UPLOAD_CONCURRENCY = 3;
 
@@ -241,7 +241,7 @@ function refreshSoon() {
   if (refreshTimer !== undefined) return;
   refreshTimer = setTimeout(() => {
     refreshTimer = undefined;
-    invalidate('dav:');
+    refreshFiles();
   }, 700);
 }
 
