@@ -92,7 +92,6 @@ export function nameProblem(name: string, siblings: Iterable<string> = [], curre
   if (name === '.' || name === '..') return 'dots';
   if (name.includes('/')) return 'slash';
   if (name.includes('\\')) return 'backslash';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f\ufffe\uffff]/.test(name)) return 'control';
   if (new TextEncoder().encode(name).length > MAX_NAME_BYTES) return 'tooLong';
   if (name !== current) {
