@@ -11,9 +11,14 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    // `npm run dev` talks to a server started with ATRIUM_DEV_API (default: the stub on 18090).
+    // `npm run dev` talks (API and WebDAV) to a server started with ATRIUM_DEV_API (default: the stub on 18090).
     proxy: {
       '/api': {
+        target: process.env.ATRIUM_DEV_API ?? 'http://127.0.0.1:18090',
+        changeOrigin: false,
+        secure: false,
+      },
+      '/remote.php': {
         target: process.env.ATRIUM_DEV_API ?? 'http://127.0.0.1:18090',
         changeOrigin: false,
         secure: false,

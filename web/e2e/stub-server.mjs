@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// A small in-memory stand-in for the Atrium identity API (docs/api/identity.md),
-// for working on the web console and trying e2e/admin-flow.mjs without the Java
-// server. Not a reference implementation: the Java server is the truth.
+// A small in-memory stand-in for the Atrium identity API (docs/api/identity.md)
+// and the WebDAV files endpoint (dav-stub.mjs), for working on the web console
+// and trying e2e/admin-flow.mjs and e2e/files-flow.mjs without the Java server.
+// Not a reference implementation: the Java server is the truth.
 //
 //   npm run build && node e2e/stub-server.mjs        # serves dist/ and /api/v1 on :18090
 //   STUB_PORT=18091 ATRIUM_ADMIN_PASSWORD=... node e2e/stub-server.mjs
@@ -10,6 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { handleDav } from './dav-stub.mjs';
 
 const PORT = Number(process.env.STUB_PORT ?? 18090);
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -467,7 +469,9 @@ async function api(req, res, path, query) {
 // ---------------------------------------------------------------- static files
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json' };
 function serveStatic(res, path) {
-  const file = normalize(join(DIST, decodeURIComponent(path)));
+  let decoded;
+  try { decoded = decodeURIComponent(path); } catch { decoded = '/'; }
+  const file = normalize(join(DIST, decoded));
   const target = file.startsWith(DIST) && existsSync(file) && statSync(file).isFile() ? file : join(DIST, 'index.html');
   if (!existsSync(target)) { res.writeHead(503, { 'Content-Type': 'text/plain' }); return res.end('Run npm run build first.\n'); }
   res.writeHead(200, { 'Content-Type': TYPES[extname(target)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
@@ -476,6 +480,13 @@ function serveStatic(res, path) {
 
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://stub');
+  if (url.pathname.startsWith('/remote.php/dav/')) {
+    return handleDav(req, res, (r) => {
+      const s = sessions.get(cookies(r).atrium_session);
+      const u = s && s.state === 'signed-in' ? users.get(s.login) : null;
+      return u ? { login: u.login, csrf: s.csrf, quota: u.quota } : null;
+    });
+  }
   if (!url.pathname.startsWith('/api/v1/')) return serveStatic(res, url.pathname);
   try {
     await api(req, res, url.pathname.slice('/api/v1'.length), url.searchParams);

@@ -7,6 +7,8 @@ import { Shell } from './components/Shell';
 import { useI18n } from './i18n/i18n';
 import { homePath } from './nav';
 import { AdminPage } from './pages/admin/AdminPage';
+import { FilesPage } from './pages/files/FilesPage';
+import { uploads } from './pages/files/uploads';
 import { LoginFlowPage, loginFlowToken } from './pages/LoginFlowPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -18,6 +20,7 @@ import { SessionContext, type SessionValue } from './session';
 let returnTo: string | null = null;
 
 function routeFor(path: string, user: User) {
+  if (path === '/files' || path.startsWith('/files/')) return <FilesPage path={path} />;
   if (path === '/settings' || path.startsWith('/settings/')) return <SettingsPage />;
   if ((path === '/admin' || path.startsWith('/admin/')) && (user.admin || user.groupAdminOf.length > 0)) {
     return <AdminPage path={path} />;
@@ -46,6 +49,7 @@ export function App() {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       clearCache();
+      uploads.reset();
       setSessionState({ state: 'signed-out' });
     });
   }, []);
@@ -88,6 +92,7 @@ export function App() {
           // Signed out locally all the same.
         }
         clearCache();
+        uploads.reset();
         returnTo = null;
         setSessionState({ state: 'signed-out' });
         navigate('/login');

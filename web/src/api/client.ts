@@ -80,6 +80,11 @@ export function setUnauthorizedHandler(handler: () => void): void {
   unauthorizedHandler = handler;
 }
 
+/** For other transports (WebDAV): the session is gone, go back to sign-in. */
+export function reportUnauthorized(): void {
+  unauthorizedHandler();
+}
+
 // The sign-in calls answer 401 as part of their normal flow.
 function isSignInPath(path: string): boolean {
   return path === '/session' || path.startsWith('/session/') || path.startsWith('/session?');
@@ -222,20 +227,27 @@ interface QueryState<T> {
   loading: boolean;
 }
 
-/** GETs `path` (skipped when null) and keeps the answer fresh. */
-export function useQuery<T>(path: string | null): QueryResult<T> {
+/**
+ * GETs `path` (skipped when null) and keeps the answer fresh. With `loader`,
+ * `path` is only the cache key (e.g. `dav:…` for WebDAV listings) and `loader`
+ * fetches the value; invalidate(prefix) refreshes both kinds alike.
+ */
+export function useQuery<T>(path: string | null, loader?: (key: string) => Promise<T>): QueryResult<T> {
   const [state, setState] = useState<QueryState<T>>(() => ({
     data: path === null ? undefined : (cache.get(path) as T | undefined),
     error: undefined,
     loading: path !== null,
   }));
   const seq = useRef(0);
+  const loaderRef = useRef(loader);
+  loaderRef.current = loader;
 
   const load = useCallback(() => {
     if (path === null) return;
     const n = ++seq.current;
     setState((s) => ({ ...s, loading: true }));
-    request<T>('GET', path).then(
+    const fetchIt = loaderRef.current ?? ((p: string) => request<T>('GET', p));
+    fetchIt(path).then(
       (data) => {
         if (n !== seq.current) return;
         cache.set(path, data);

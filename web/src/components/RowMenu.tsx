@@ -4,6 +4,9 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import './RowMenu.css';
 
+// The menu's items: buttons, and links (e.g. a download).
+const ITEMS = 'button:not([disabled]), a[href]';
+
 const supportsPopover = typeof HTMLElement !== 'undefined' && Object.prototype.hasOwnProperty.call(HTMLElement.prototype, 'popover');
 
 interface Props {
@@ -32,7 +35,7 @@ export function RowMenu({ label, ariaLabel, testId, children }: Props) {
       const below = r.bottom + 4 + height <= window.innerHeight;
       pop.style.left = `${Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8))}px`;
       pop.style.top = `${below ? r.bottom + 4 : Math.max(8, r.top - height - 4)}px`;
-      pop.querySelector<HTMLElement>('button:not([disabled])')?.focus();
+      pop.querySelector<HTMLElement>(ITEMS)?.focus();
     };
     pop.addEventListener('toggle', onToggle);
     return () => pop.removeEventListener('toggle', onToggle);
@@ -60,12 +63,12 @@ export function RowMenu({ label, ariaLabel, testId, children }: Props) {
         popover="auto"
         className="row-menu"
         onClick={(e) => {
-          if ((e.target as HTMLElement).closest('button')) popRef.current?.hidePopover();
+          if ((e.target as HTMLElement).closest('button, a[href]')) popRef.current?.hidePopover();
         }}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault();
-            const items = [...(popRef.current?.querySelectorAll<HTMLElement>('button:not([disabled])') ?? [])];
+            const items = [...(popRef.current?.querySelectorAll<HTMLElement>(ITEMS) ?? [])];
             const i = items.indexOf(document.activeElement as HTMLElement);
             items[(i + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
           }

@@ -1,0 +1,324 @@
+#!/usr/bin/env node
+// End-to-end check of the Files app against a running Atrium server (WebDAV at
+// /remote.php/dav/files/{login}/), in the system's Chromium (no browser download):
+//   admin signs in → Files → creates "Rapports 2026" → opens it → uploads two
+//   files (accented name; "#", "%" and parentheses) → sees both with their sizes →
+//   renames one → moves the other to the root with the folder picker → deletes
+//   one → breadcrumbs, reload, back/forward → the moved file downloads → the
+//   quota shows a used size.
+//
+//   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ADMIN_PASSWORD=... node e2e/files-flow.mjs
+//
+// Needs /usr/bin/chromium and a fresh server: admin without 2FA and no
+// "Rapports 2026" in admin's files. Exit 0 on success; on failure prints what
+// failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
+const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
+const OUT = process.env.ATRIUM_E2E_OUT || '/tmp';
+const CHROMIUM = process.env.ATRIUM_CHROMIUM || '/usr/bin/chromium';
+const ACTION_TIMEOUT = 10_000;
+const WHOLE_RUN = 110_000;
+
+const FOLDER = 'Rapports 2026';
+// Built in memory. Names in NFC, as typed; the server must give back the same bytes.
+const BILAN = { name: 'bilan-été.txt', mimeType: 'text/plain', buffer: Buffer.from('Bilan de l’année 2026 : tout va bien.\n', 'utf8') };
+const COMPTE_RENDU = {
+  name: 'compte-rendu #3 (100%).txt',
+  mimeType: 'text/plain',
+  buffer: Buffer.from('Réunion du 12 mars.\n'.repeat(40), 'utf8'),
+};
+const RENAMED = 'bilan-été 2026.txt';
+
+if (!BASE || !ADMIN_PASSWORD) {
+  console.error('Set ATRIUM_URL (e.g. https://127.0.0.1:18443) and ATRIUM_ADMIN_PASSWORD.');
+  process.exit(2);
+}
+
+const t0 = Date.now();
+const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const tid = (id) => `[data-testid="${id}"]`;
+/** A CSS attribute value in double quotes, for names with spaces, quotes, #, % … */
+const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
+const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;
+
+let step = 'starting';
+let context;
+let page;
+let userDataDir;
+const browserProblems = [];
+
+async function run(name, fn) {
+  step = name;
+  log(name);
+  return fn();
+}
+
+/** Waits for one of several outcomes and says which came first. */
+async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
+  const found = await Promise.any(
+    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
+  ).catch(() => null);
+  if (!found) throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms (a request may still be pending)`);
+  return found;
+}
+
+async function textOf(selector) {
+  return ((await page.locator(selector).first().textContent()) ?? '').trim();
+}
+
+/** The folder the Files page shows, once it has loaded it. */
+async function expectFolder(path) {
+  await page.locator(`${tid('files-page')}[data-path=${q(path)}]`).waitFor();
+  const outcome = await firstOf({ table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
+  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(tid('files-error'))}`);
+  return outcome;
+}
+
+/** Opens the "More" menu of a row and clicks one of its actions. */
+async function rowAction(name, action) {
+  const r = page.locator(row(name));
+  await r.locator(tid('file-actions')).click();
+  await r.locator(tid(action)).click();
+}
+
+/** The error shown inside a dialog, if any, to explain a dialog that did not close. */
+async function dialogError(dialogId) {
+  const sel = `${tid(dialogId)} :is([role="alert"], .field-error)`;
+  return (await page.locator(sel).count()) ? (await page.locator(sel).allTextContents()).join(' / ') : null;
+}
+
+async function waitDialogClosed(dialogId) {
+  try {
+    await page.locator(tid(dialogId)).waitFor({ state: 'detached' });
+  } catch {
+    throw new Error(`the dialog ${dialogId} stayed open: ${(await dialogError(dialogId)) ?? 'no error shown'}`);
+  }
+}
+
+async function crumbs() {
+  return page.locator(tid('files-crumb')).evaluateAll((els) =>
+    els.map((e) => ({ path: e.getAttribute('data-path'), current: e.getAttribute('aria-current'), text: e.textContent.trim() })),
+  );
+}
+
+async function main() {
+  userDataDir = mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(ACTION_TIMEOUT);
+  context.setDefaultNavigationTimeout(15_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => browserProblems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') browserProblems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) browserProblems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+
+  await run('admin signs in with the password', async () => {
+    await page.goto(`${BASE}/login`, { waitUntil: 'domcontentloaded' });
+    await page.locator(tid('login-username')).fill('admin');
+    await page.locator(tid('login-password')).fill(ADMIN_PASSWORD);
+    await page.locator(tid('login-submit')).click();
+    const outcome = await firstOf({ shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+    if (outcome === 'error') throw new Error(`sign-in refused: ${await textOf(tid('login-error'))}`);
+    if (outcome === 'totp') throw new Error('admin has two-factor authentication: run against a fresh data directory');
+    if (outcome === 'enrol') throw new Error('the server requires 2FA enrolment at sign-in; this flow expects it off');
+  });
+
+  await run('Files is the first app; it opens on the root with breadcrumbs and a quota', async () => {
+    const first = await page.locator(`${tid('nav')} a`).first().getAttribute('data-testid');
+    if (first !== 'nav-files') throw new Error(`the first navigation entry is ${first}, not nav-files`);
+    await page.locator(tid('nav-files')).click();
+    await expectFolder('/');
+    if (!new URL(page.url()).pathname.startsWith('/files')) throw new Error(`the URL is ${page.url()}`);
+    const c = await crumbs();
+    if (c.length !== 1 || c[0].path !== '/' || c[0].current !== 'page') throw new Error(`unexpected breadcrumbs at the root: ${JSON.stringify(c)}`);
+    await page.locator(tid('quota')).waitFor();
+    if (await page.locator(row(FOLDER)).count()) throw new Error(`"${FOLDER}" already exists: run against a fresh data directory`);
+  });
+
+  await run(`admin creates the folder "${FOLDER}"`, async () => {
+    await page.locator(tid('files-new-folder')).click();
+    await page.locator(tid('new-folder-dialog')).waitFor();
+    // The name is checked before anything is sent.
+    await page.locator(tid('new-folder-name')).fill('..');
+    await page.locator(tid('new-folder-submit')).click();
+    await page.locator(tid('new-folder-name-error')).waitFor();
+    await page.locator(tid('new-folder-name')).fill(FOLDER);
+    await page.locator(tid('new-folder-submit')).click();
+    await waitDialogClosed('new-folder-dialog');
+    await page.locator(`${row(FOLDER)}[data-type="folder"]`).waitFor();
+  });
+
+  await run('admin opens it: the URL, the title and the breadcrumbs follow', async () => {
+    await page.locator(row(FOLDER)).locator(tid('file-open')).click();
+    const outcome = await expectFolder(`/${FOLDER}`);
+    if (outcome !== 'empty') throw new Error('the new folder is not shown as empty');
+    const path = new URL(page.url()).pathname;
+    if (path !== '/files/Rapports%202026') throw new Error(`the URL path is ${path}, expected /files/Rapports%202026`);
+    const c = await crumbs();
+    if (c.map((x) => x.path).join('|') !== `/|/${FOLDER}` || c[1].text !== FOLDER || c[1].current !== 'page') {
+      throw new Error(`unexpected breadcrumbs: ${JSON.stringify(c)}`);
+    }
+  });
+
+  await run('admin uploads two files through the file input and sees them with their sizes', async () => {
+    await page.locator(tid('files-upload-input')).setInputFiles([BILAN, COMPTE_RENDU]);
+    for (const f of [BILAN, COMPTE_RENDU]) {
+      const outcome = await firstOf(
+        { done: `${uploadRow(f.name)}[data-status="done"]`, failed: `${uploadRow(f.name)}[data-status="failed"]` },
+        30_000,
+      );
+      if (outcome === 'failed') throw new Error(`the upload of ${f.name} failed: ${await textOf(`${uploadRow(f.name)} ${tid('upload-error')}`)}`);
+    }
+    for (const f of [BILAN, COMPTE_RENDU]) {
+      const r = page.locator(`${row(f.name)}[data-type="file"]`);
+      await r.waitFor();
+      const size = await r.getAttribute('data-size');
+      if (Number(size) !== f.buffer.length) throw new Error(`${f.name}: size ${size}, expected ${f.buffer.length}`);
+      const shown = ((await r.locator(tid('file-size')).textContent()) ?? '').trim();
+      if (!/\d/.test(shown)) throw new Error(`${f.name}: no size shown (${JSON.stringify(shown)})`);
+    }
+    const names = await page.locator(tid('file-row')).evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+    if (!names.includes(BILAN.name)) throw new Error(`the accented name came back changed: ${JSON.stringify(names)}`);
+    await page.locator(tid('uploads-clear')).click();
+    await page.locator(tid('uploads')).waitFor({ state: 'detached' });
+  });
+
+  await run(`admin renames "${BILAN.name}" to "${RENAMED}"`, async () => {
+    await rowAction(BILAN.name, 'file-rename');
+    await page.locator(tid('rename-dialog')).waitFor();
+    await page.locator(tid('rename-name')).fill(RENAMED);
+    await page.locator(tid('rename-submit')).click();
+    await waitDialogClosed('rename-dialog');
+    await page.locator(row(RENAMED)).waitFor();
+    await page.locator(row(BILAN.name)).waitFor({ state: 'detached' });
+    const size = await page.locator(row(RENAMED)).getAttribute('data-size');
+    if (Number(size) !== BILAN.buffer.length) throw new Error(`the renamed file has size ${size}`);
+  });
+
+  await run(`admin moves "${COMPTE_RENDU.name}" to the root through the folder picker`, async () => {
+    await rowAction(COMPTE_RENDU.name, 'file-move');
+    const picker = page.locator(tid('folder-picker'));
+    await picker.waitFor();
+    // Moving to where it already is is not offered.
+    if (await picker.locator(tid('picker-submit')).isEnabled()) throw new Error('the picker offers to move the file where it already is');
+    await picker.locator(`${tid('picker-crumb')}[data-path="/"]`).click();
+    await picker.locator(`${tid('picker-folder')}[data-name=${q(FOLDER)}]`).waitFor();
+    await picker.locator(tid('picker-submit')).click();
+    await waitDialogClosed('folder-picker');
+    await page.locator(row(COMPTE_RENDU.name)).waitFor({ state: 'detached' });
+  });
+
+  await run(`admin deletes "${RENAMED}" after confirming`, async () => {
+    await rowAction(RENAMED, 'file-delete');
+    await page.locator(tid('confirm-dialog')).waitFor();
+    await page.locator(tid('confirm-ok')).click();
+    await waitDialogClosed('confirm-dialog');
+    await page.locator(row(RENAMED)).waitFor({ state: 'detached' });
+    await page.locator(tid('files-empty')).waitFor();
+  });
+
+  await run('the folder survives a reload; the breadcrumbs lead back to the root', async () => {
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await expectFolder(`/${FOLDER}`);
+    await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
+    await expectFolder('/');
+    await page.locator(`${row(FOLDER)}[data-type="folder"]`).waitFor();
+    const moved = page.locator(`${row(COMPTE_RENDU.name)}[data-type="file"]`);
+    await moved.waitFor();
+    if (Number(await moved.getAttribute('data-size')) !== COMPTE_RENDU.buffer.length) throw new Error('the moved file has the wrong size');
+  });
+
+  await run('back and forward move between the folders', async () => {
+    await page.goBack();
+    await expectFolder(`/${FOLDER}`);
+    await page.goForward();
+    await expectFolder('/');
+  });
+
+  await run('the moved file downloads with its content', async () => {
+    const link = page.locator(row(COMPTE_RENDU.name)).locator(tid('file-open'));
+    if ((await link.getAttribute('download')) === null) throw new Error('the file link has no download attribute');
+    const href = await link.getAttribute('href');
+    const res = await context.request.get(new URL(href, BASE).href);
+    if (res.status() !== 200) throw new Error(`GET ${href} answered ${res.status()}`);
+    const body = await res.body();
+    if (!body.equals(COMPTE_RENDU.buffer)) throw new Error(`GET ${href} gave ${body.length} bytes that differ from the upload`);
+  });
+
+  await run('the quota shows a used size', async () => {
+    const quota = page.locator(tid('quota'));
+    await quota.waitFor();
+    const used = Number(await quota.getAttribute('data-used'));
+    if (!(used >= COMPTE_RENDU.buffer.length)) throw new Error(`the quota says ${used} bytes used, expected at least ${COMPTE_RENDU.buffer.length}`);
+    const text = await textOf(tid('quota-text'));
+    if (!/\d/.test(text)) throw new Error(`the quota text shows no size: ${JSON.stringify(text)}`);
+    log(`  quota: ${text}`);
+  });
+}
+
+async function failAndExit(err) {
+  console.error(`\nFAILED at step "${step}": ${err?.stack ?? err}`);
+  try {
+    if (page) {
+      console.error(`page: ${page.url()}`);
+      mkdirSync(OUT, { recursive: true });
+      const file = join(OUT, `atrium-e2e-files-failure-${Date.now()}.png`);
+      await page.screenshot({ path: file, fullPage: true, timeout: 5000 });
+      console.error(`screenshot: ${file}`);
+    }
+  } catch (e) {
+    console.error(`(no screenshot: ${e.message})`);
+  }
+  if (browserProblems.length) console.error(`browser reported:\n  ${browserProblems.join('\n  ')}`);
+  await cleanup();
+  process.exit(1);
+}
+
+async function cleanup() {
+  try {
+    await context?.close();
+  } catch {
+    // already gone
+  }
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+}
+
+const watchdog = setTimeout(() => void failAndExit(new Error(`the whole run took over ${WHOLE_RUN / 1000} s`)), WHOLE_RUN);
+
+main().then(
+  async () => {
+    clearTimeout(watchdog);
+    await cleanup();
+    log('OK: files flow passed');
+    process.exit(0);
+  },
+  (err) => {
+    clearTimeout(watchdog);
+    void failAndExit(err);
+  },
+);

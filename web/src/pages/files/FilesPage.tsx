@@ -1,0 +1,411 @@
+// The Files app: one folder of the signed-in person's files at /files/…path
+// (the path is in the URL, so reload and back/forward work), with breadcrumbs,
+// sorting, a name filter, new folder, upload (buttons and drag-and-drop of
+// files and whole folders), download, rename, move, copy and delete.
+import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { downloadUrl, parentPath, pathSegments, type DavEntry } from '../../api/dav';
+import { ErrorMessage, SelectField, TextField } from '../../components/Form';
+import { Icon } from '../../components/Icon';
+import { ProgressBar } from '../../components/ProgressBar';
+import { RowMenu } from '../../components/RowMenu';
+import { formatBytes, formatDateTime } from '../../format';
+import { useI18n } from '../../i18n/i18n';
+import { Link } from '../../router';
+import { useUser } from '../../session';
+import { DeleteDialog, FolderPickerDialog, NewFolderDialog, RenameDialog } from './FileDialogs';
+import { davErrorText, DEFAULT_SORT, filesUrl, filterEntries, folderFromUrl, nextSort, sortEntries, type Sort, type SortKey } from './model';
+import { droppedItems, fromFileList, walkDropped, type Picked } from './picked';
+import { refreshFiles, useListing, useQuota } from './queries';
+import { UploadPanel } from './UploadPanel';
+import { uploads } from './uploads';
+import './Files.css';
+
+/** Whether `permissions` (oc:permissions letters) allows `letter`; unknown permissions allow all. */
+function allows(permissions: string | null, letter: string): boolean {
+  return permissions === null || permissions.includes(letter);
+}
+
+// The sort as one choice, for narrow screens where the size and date columns are hidden.
+const SORT_OPTIONS = ['name-asc', 'name-desc', 'size-desc', 'size-asc', 'modified-desc', 'modified-asc'] as const;
+
+type Open =
+  | { kind: 'new-folder' }
+  | { kind: 'rename'; entry: DavEntry }
+  | { kind: 'move' | 'copy'; entry: DavEntry }
+  | { kind: 'delete'; entry: DavEntry }
+  | null;
+
+export function FilesPage({ path }: { path: string }) {
+  const { t, lang } = useI18n();
+  const { login } = useUser();
+  const folder = folderFromUrl(path) ?? '/';
+  const listing = useListing(login, folder);
+  const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
+  const [filter, setFilter] = useState('');
+  const [open, setOpen] = useState<Open>(null);
+  const [dropError, setDropError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const dragDepth = useRef(0);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+
+  // A folder chosen from the upload-folder button comes with its sub-folders.
+  useEffect(() => {
+    folderInput.current?.setAttribute('webkitdirectory', '');
+  }, []);
+
+  // Another folder: start with no filter and move the focus to its title, so that
+  // keyboard and screen reader users know where they are.
+  const shownFolder = useRef(folder);
+  useEffect(() => {
+    if (shownFolder.current === folder) return;
+    shownFolder.current = folder;
+    setFilter('');
+    setOpen(null);
+    headingRef.current?.focus();
+  }, [folder]);
+
+  // The listing may be of a previous folder while the new one loads: keep it only if it matches.
+  const data = listing.data && listing.data.folder.path === folder ? listing.data : undefined;
+  const isFile = data ? !data.folder.isFolder : false;
+  const children = useMemo(() => data?.children ?? [], [data]);
+  const names = useMemo(() => new Set(children.map((e) => e.name)), [children]);
+  const shown = useMemo(() => sortEntries(filterEntries(children, filter), sort, lang), [children, filter, sort, lang]);
+  const folderPerms = data?.folder.permissions ?? null;
+  const canUpload = !isFile && allows(folderPerms, 'C');
+  const canMakeFolder = !isFile && allows(folderPerms, 'K');
+
+  const enqueue = (picked: Picked) => {
+    if (picked.files.length === 0 && picked.folders.length === 0) return;
+    uploads.add(login, folder, picked, names);
+  };
+
+  const onDragEnter = (e: DragEvent) => {
+    if (!canUpload || !Array.from(e.dataTransfer.types).includes('Files')) return;
+    e.preventDefault();
+    dragDepth.current++;
+    setDragging(true);
+  };
+  const onDragOver = (e: DragEvent) => {
+    if (!canUpload || !Array.from(e.dataTransfer.types).includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  };
+  const onDragLeave = () => {
+    dragDepth.current = Math.max(0, dragDepth.current - 1);
+    if (dragDepth.current === 0) setDragging(false);
+  };
+  const onDrop = (e: DragEvent) => {
+    if (!canUpload) return;
+    e.preventDefault();
+    dragDepth.current = 0;
+    setDragging(false);
+    setDropError(null);
+    // Read the items now: the DataTransfer is emptied when the event ends.
+    const items = droppedItems(e.dataTransfer);
+    walkDropped(items).then(enqueue, () => setDropError(t('files.dropFailed')));
+  };
+
+  const title = folder === '/' ? t('files.title') : pathSegments(folder).at(-1)!;
+
+  return (
+    <div
+      className={`page files-page ${dragging ? 'files-dragging' : ''}`}
+      data-testid="files-page"
+      data-path={folder}
+      onDragEnter={onDragEnter}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+      onDrop={onDrop}
+    >
+      <div className="files-head">
+        <h1 ref={headingRef} tabIndex={-1} className="files-title">
+          {title}
+        </h1>
+        <QuotaBar login={login} />
+      </div>
+
+      <Breadcrumbs folder={folder} />
+
+      <div className="files-toolbar">
+        <TextField
+          label={t('files.filter')}
+          type="search"
+          value={filter}
+          onChange={setFilter}
+          placeholder={t('files.filterPlaceholder')}
+          className="field-inline files-filter"
+          testId="files-filter"
+        />
+        <SelectField
+          label={t('files.sortBy')}
+          value={`${sort.key}-${sort.dir}`}
+          onChange={(v) => {
+            const [key, dir] = v.split('-') as [SortKey, Sort['dir']];
+            setSort({ key, dir });
+          }}
+          options={SORT_OPTIONS.map((o) => ({ value: o, label: t(`files.sort.${o}`) }))}
+          className="field-inline files-sort-select"
+          testId="files-sort"
+        />
+        <div className="files-actions">
+          <button type="button" className="btn" disabled={!canMakeFolder} onClick={() => setOpen({ kind: 'new-folder' })} data-testid="files-new-folder">
+            <Icon name="folderPlus" size={18} />
+            {t('files.newFolder')}
+          </button>
+          <button type="button" className="btn btn-primary" disabled={!canUpload} onClick={() => filesInput.current?.click()} data-testid="files-upload">
+            <Icon name="upload" size={18} />
+            {t('files.upload')}
+          </button>
+          <button type="button" className="btn" disabled={!canUpload} onClick={() => folderInput.current?.click()} data-testid="files-upload-folder">
+            {t('files.uploadFolder')}
+          </button>
+          <input
+            ref={filesInput}
+            type="file"
+            multiple
+            hidden
+            tabIndex={-1}
+            aria-label={t('files.upload')}
+            data-testid="files-upload-input"
+            onChange={(e) => {
+              enqueue(fromFileList(Array.from(e.target.files ?? [])));
+              e.target.value = '';
+            }}
+          />
+          <input
+            ref={folderInput}
+            type="file"
+            multiple
+            hidden
+            tabIndex={-1}
+            aria-label={t('files.uploadFolder')}
+            data-testid="files-upload-folder-input"
+            onChange={(e) => {
+              enqueue(fromFileList(Array.from(e.target.files ?? [])));
+              e.target.value = '';
+            }}
+          />
+        </div>
+      </div>
+      {canUpload && <p className="files-drop-hint muted">{t('files.dropHint')}</p>}
+
+      <ErrorMessage error={dropError} testId="files-drop-error" />
+      <UploadPanel />
+
+      {listing.error && (
+        <div className="files-error">
+          <ErrorMessage error={davErrorText(t, listing.error)} testId="files-error" />
+          <div className="button-row">
+            <button type="button" className="btn" onClick={listing.reload} data-testid="files-retry">
+              {t('common.retry')}
+            </button>
+            {folder !== '/' && (
+              <Link to={filesUrl(listing.error.code === 'not-found' ? '/' : parentPath(folder))} className="btn" data-testid="files-up">
+                {listing.error.code === 'not-found' ? t('files.backHome') : t('files.up')}
+              </Link>
+            )}
+          </div>
+        </div>
+      )}
+
+      {!data && !listing.error && (
+        <p className="muted" data-testid="files-loading" aria-live="polite">
+          {t('common.loading')}
+        </p>
+      )}
+
+      {data && isFile && (
+        <p className="alert alert-error" data-testid="files-not-folder">
+          {t('files.notFolder')}{' '}
+          <a href={downloadUrl(login, folder)} download={data.folder.name}>
+            {t('files.download')}
+          </a>
+        </p>
+      )}
+
+      {data && !isFile && children.length === 0 && (
+        <div className="files-empty" data-testid="files-empty">
+          <Icon name="folder" size={40} />
+          <p>{t('files.empty')}</p>
+          {canUpload && <p className="muted">{t('files.emptyHint')}</p>}
+        </div>
+      )}
+
+      {data && !isFile && children.length > 0 && shown.length === 0 && (
+        <p className="muted" data-testid="files-no-match">
+          {t('files.noMatch', { q: filter.trim() })}
+        </p>
+      )}
+
+      {data && shown.length > 0 && (
+        <div className="table-wrap files-table-wrap">
+          <table className="table files-table" data-testid="files-table" aria-busy={listing.loading}>
+            <caption className="visually-hidden">{t('files.tableCaption', { folder: title })}</caption>
+            <thead>
+              <tr>
+                <SortHeader label={t('files.name')} k="name" sort={sort} onSort={setSort} />
+                <SortHeader label={t('files.size')} k="size" sort={sort} onSort={setSort} className="files-col-size" />
+                <SortHeader label={t('files.modified')} k="modified" sort={sort} onSort={setSort} className="files-col-modified" />
+                <th scope="col" className="files-col-actions">
+                  <span className="visually-hidden">{t('common.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((e) => (
+                <FileRow key={e.path} entry={e} login={login} onOpen={setOpen} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {data && children.length > 0 && (
+        <p className="files-count muted" aria-live="polite" data-testid="files-count">
+          {t('files.count', { folders: children.filter((e) => e.isFolder).length, files: children.filter((e) => !e.isFolder).length })}
+        </p>
+      )}
+
+      {dragging && (
+        <div className="files-drop-overlay" aria-hidden="true">
+          <p>{t('files.dropHere', { folder: title })}</p>
+        </div>
+      )}
+
+      {open?.kind === 'new-folder' && (
+        <NewFolderDialog login={login} folder={folder} siblings={names} onClose={() => setOpen(null)} onDone={refreshFiles} />
+      )}
+      {open?.kind === 'rename' && <RenameDialog login={login} entry={open.entry} siblings={names} onClose={() => setOpen(null)} onDone={refreshFiles} />}
+      {(open?.kind === 'move' || open?.kind === 'copy') && (
+        <FolderPickerDialog login={login} entry={open.entry} mode={open.kind} onClose={() => setOpen(null)} onDone={refreshFiles} />
+      )}
+      {open?.kind === 'delete' && <DeleteDialog login={login} entry={open.entry} onClose={() => setOpen(null)} onDone={refreshFiles} />}
+    </div>
+  );
+}
+
+function SortHeader({ label, k, sort, onSort, className }: { label: string; k: SortKey; sort: Sort; onSort: (s: Sort) => void; className?: string }) {
+  const active = sort.key === k;
+  return (
+    <th scope="col" className={className} aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+      <button type="button" className="files-sort" onClick={() => onSort(nextSort(sort, k))} data-testid={`files-sort-${k}`}>
+        {label}
+        <span aria-hidden="true" className="files-sort-arrow">
+          {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; onOpen: (o: Open) => void }) {
+  const { t, lang } = useI18n();
+  const size = formatBytes(e.size, lang);
+  const modified = e.lastModified === null ? '—' : formatDateTime(e.lastModified, lang);
+  const canRename = allows(e.permissions, 'N');
+  const canMove = allows(e.permissions, 'V') && allows(e.permissions, 'D');
+  const canDelete = allows(e.permissions, 'D');
+  return (
+    <tr data-testid="file-row" data-name={e.name} data-type={e.isFolder ? 'folder' : 'file'} data-size={e.size}>
+      <td className="files-name-cell">
+        <span className="files-name">
+          <span className={`files-icon ${e.isFolder ? 'files-icon-folder' : ''}`}>
+            <Icon name={e.isFolder ? 'folder' : 'file'} size={20} />
+          </span>
+          {e.isFolder ? (
+            <Link to={filesUrl(e.path)} className="files-link" data-testid="file-open">
+              {e.name}
+            </Link>
+          ) : (
+            <a href={downloadUrl(login, e.path)} download={e.name} className="files-link" data-testid="file-open">
+              {e.name}
+            </a>
+          )}
+        </span>
+        <span className="files-meta-narrow muted">
+          {size} · {modified}
+        </span>
+      </td>
+      <td className="cell-nowrap files-col-size" data-testid="file-size">
+        {size}
+      </td>
+      <td className="cell-nowrap files-col-modified" data-testid="file-modified">
+        {e.lastModified === null ? '—' : <time dateTime={new Date(e.lastModified).toISOString()}>{modified}</time>}
+      </td>
+      <td className="cell-actions files-col-actions">
+        <RowMenu label={t('files.more')} ariaLabel={t('files.actionsFor', { name: e.name })} testId="file-actions">
+          {!e.isFolder && (
+            <a className="btn btn-small" href={downloadUrl(login, e.path)} download={e.name} data-testid="file-download">
+              {t('files.download')}
+            </a>
+          )}
+          {canRename && (
+            <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'rename', entry: e })} data-testid="file-rename">
+              {t('files.rename')}
+            </button>
+          )}
+          {canMove && (
+            <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'move', entry: e })} data-testid="file-move">
+              {t('files.move')}
+            </button>
+          )}
+          <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'copy', entry: e })} data-testid="file-copy">
+            {t('files.copy')}
+          </button>
+          {canDelete && (
+            <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onOpen({ kind: 'delete', entry: e })} data-testid="file-delete">
+              {t('common.delete')}
+            </button>
+          )}
+        </RowMenu>
+      </td>
+    </tr>
+  );
+}
+
+function Breadcrumbs({ folder }: { folder: string }) {
+  const { t } = useI18n();
+  const segments = pathSegments(folder);
+  const crumbs = [{ path: '/', label: t('files.home') }, ...segments.map((s, i) => ({ path: '/' + segments.slice(0, i + 1).join('/'), label: s }))];
+  return (
+    <nav className="breadcrumbs" aria-label={t('files.breadcrumbs')} data-testid="files-breadcrumbs">
+      <ol>
+        {crumbs.map((c, i) => {
+          const last = i === crumbs.length - 1;
+          return (
+            <li key={c.path}>
+              <Link to={filesUrl(c.path)} aria-current={last ? 'page' : undefined} data-testid="files-crumb" data-path={c.path}>
+                {i === 0 && <Icon name="folder" size={16} />}
+                {c.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}
+
+function QuotaBar({ login }: { login: string }) {
+  const { t, lang } = useI18n();
+  const q = useQuota(login);
+  if (!q.data) return null;
+  const { used, available } = q.data;
+  const total = available === null ? null : used + available;
+  const text =
+    total === null
+      ? t('files.quota.usedNoLimit', { used: formatBytes(used, lang) })
+      : t('files.quota.used', { used: formatBytes(used, lang), total: formatBytes(total, lang), free: formatBytes(available!, lang) });
+  return (
+    <div className="files-quota" data-testid="quota" data-used={used} data-available={available ?? ''}>
+      {total !== null && (
+        <ProgressBar value={used} max={total} label={t('files.quota.label')} valueText={text} testId="quota-bar" />
+      )}
+      <p className="files-quota-text" data-testid="quota-text">
+        {text}
+      </p>
+    </div>
+  );
+}
