@@ -152,6 +152,10 @@ public final class DavRoutes implements HttpService {
             }
             Caller caller = auth.require(req);
             String raw = req.prologue().uriPath().rawPath();
+            if (req.prologue().fragment().hasValue()) {
+                // The server has cut "#…" off the path already; acting on what is left could delete the wrong thing.
+                throw new DavException(400, Msg.of("files.dav.fragment").text(lang));
+            }
             DavPath full = DavPath.parse(raw);
             Mount mount = mount(full, caller, lang);
             DavPath path = full.relativeTo(mount.prefix()).orElseThrow();
@@ -216,7 +220,9 @@ public final class DavRoutes implements HttpService {
             return;
         }
         res.headers().remove(HeaderNames.CONTENT_LENGTH);
-        res.headers().remove(HeaderNames.CONTENT_RANGE);
+        if (status != 416) {
+            res.headers().remove(HeaderNames.CONTENT_RANGE);
+        }
         res.status(Status.create(status));
         if (status == 401) {
             res.header(HeaderNames.WWW_AUTHENTICATE, CHALLENGE);
@@ -476,7 +482,7 @@ public final class DavRoutes implements HttpService {
                 end = size - 1;
             } else {
                 start = Long.parseLong(first);
-                end = last.isEmpty() ? size - 1 : Long.parseLong(last);
+                end = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
                 if (start < 0 || end < start) {
                     return Optional.empty();
                 }
