@@ -186,15 +186,67 @@ public final class DavRoutes implements HttpService {
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(t.retryAfterSeconds()));
             }
             error(req, res, method, e.status(), e.msg().text(lang), "");
+        } catch (ClientGone e) {
+            brokenOff(req, res, method, lang, e);
         } catch (UncheckedIOException e) {
-            // The client went away (or stopped sending) in the middle of a body: nothing to log loudly.
-            LOG.log(Level.FINE, "request " + HttpPlumbing.info(req).id() + " broke off", e);
-            error(req, res, method, 400, Msg.of("files.dav.broken-off").text(lang), "");
+            if (e.getCause() instanceof ClientGone.Reading) {
+                brokenOff(req, res, method, lang, e);
+            } else {
+                String id = HttpPlumbing.info(req).id();
+                LOG.log(Level.SEVERE, "request " + id + " failed", e);
+                error(req, res, method, 500, Msg.of("core.internal", id).text(lang), "");
+            }
         } catch (RuntimeException e) {
             String id = HttpPlumbing.info(req).id();
             LOG.log(Level.SEVERE, "request " + id + " failed", e);
             error(req, res, method, 500, Msg.of("core.internal", id).text(lang), "");
         }
+    }
+
+    /**
+     * The client went away, or stopped sending, in the middle of a body: nothing to log
+     * loudly, and nothing was changed (a body becomes a file only once it arrived whole).
+     */
+    private static void brokenOff(ServerRequest req, ServerResponse res, String method, Language lang, Exception e) {
+        LOG.log(Level.FINE, "request " + HttpPlumbing.info(req).id() + " broke off", e);
+        error(req, res, method, 400, Msg.of("files.dav.broken-off").text(lang), "");
+    }
+
+    /** A failure of the connection to the client, as opposed to one of our own disks. */
+    static final class ClientGone extends RuntimeException {
+        ClientGone(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
+
+        /** What the request body throws, wrapped by the file service like any IOException. */
+        static final class Reading extends IOException {
+            Reading(Throwable cause) {
+                super(cause.toString(), cause);
+            }
+        }
+    }
+
+    /** The request body, its failures marked as the client's. */
+    private static InputStream clientStream(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException | RuntimeException e) {
+                    throw new ClientGone.Reading(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException | RuntimeException e) {
+                    throw new ClientGone.Reading(e);
+                }
+            }
+        };
     }
 
     /** The tree a path is in; the user named in the path must be the caller. */
@@ -215,7 +267,8 @@ public final class DavRoutes implements HttpService {
         throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
     }
 
-    private void error(ServerRequest req, ServerResponse res, String method, int status, String message, String condition) {
+    private static void error(ServerRequest req, ServerResponse res, String method, int status, String message,
+                              String condition) {
         if (res.isSent()) {
             return;
         }
@@ -430,8 +483,16 @@ public final class DavRoutes implements HttpService {
             res.send();
             return;
         }
+        byte[] buffer = new byte[64 * 1024];
         try (InputStream in = files.read(node, offset, length); OutputStream out = res.outputStream()) {
-            in.transferTo(out);
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException | RuntimeException e) {
+                    throw new ClientGone(e);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -523,8 +584,7 @@ public final class DavRoutes implements HttpService {
         FileService.Upload upload = new FileService.Upload(mtime,
                 Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false));
         long declared = c.req().headers().contentLength().orElse(-1L);
-        InputStream in = c.req().content().hasEntity() ? c.req().content().inputStream() : InputStream.nullInputStream();
-        FileService.Written written = files.write(c.owner(), c.path().segments(), in, declared, upload);
+        FileService.Written written = files.write(c.owner(), c.path().segments(), body(c), declared, upload);
         identify(c, written.node());
         if (mtime.isPresent()) {
             c.res().header(X_OC_MTIME, "accepted");
@@ -812,7 +872,7 @@ public final class DavRoutes implements HttpService {
     }
 
     private static InputStream body(Call c) {
-        return c.req().content().hasEntity() ? c.req().content().inputStream() : InputStream.nullInputStream();
+        return c.req().content().hasEntity() ? clientStream(c.req().content().inputStream()) : InputStream.nullInputStream();
     }
 
     /**
