@@ -19,6 +19,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,11 +34,14 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.xml.namespace.QName;
@@ -228,7 +232,7 @@ public final class DavRoutes implements HttpService {
 
     /** The request body, its failures marked as the client's. */
     private static InputStream clientStream(InputStream in) {
-        return new java.io.FilterInputStream(in) {
+        return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
                 try {
@@ -349,7 +353,7 @@ public final class DavRoutes implements HttpService {
 
     private static void describe(Multistatus out, String href, DavXml.Propfind request, LiveProperties live,
                                  LiveProperties.Resource r, List<DeadProperty> dead) {
-        Map<QName, DeadProperty> deadByName = new java.util.LinkedHashMap<>();
+        Map<QName, DeadProperty> deadByName = new LinkedHashMap<>();
         for (DeadProperty d : dead) {
             deadByName.put(new QName(d.namespace(), d.name()), d);
         }
@@ -790,7 +794,7 @@ public final class DavRoutes implements HttpService {
      * Hrefs of lock roots for lockdiscovery: the resource itself when the lock is its own, else
      * an ancestor with a depth-infinity lock, which is a folder.
      */
-    private static java.util.function.Function<String, String> lockHref(Call c, DavPath p, boolean folder) {
+    private static Function<String, String> lockHref(Call c, DavPath p, boolean folder) {
         String own = LockManager.normalise(key(c, p));
         return lockPath -> lockPath.equals(own) ? c.href(p, folder) : c.href(pathOfKey(c, lockPath), true);
     }
@@ -940,8 +944,8 @@ public final class DavRoutes implements HttpService {
         }
     }
 
-    private static <T> java.util.function.Supplier<T> memo(java.util.function.Supplier<T> supplier) {
-        return new java.util.function.Supplier<>() {
+    private static <T> Supplier<T> memo(Supplier<T> supplier) {
+        return new Supplier<>() {
             private T value;
 
             @Override
