@@ -7,17 +7,27 @@ import atrium.core.blob.LocalBlobStore;
 import atrium.core.blob.MasterKey;
 import atrium.core.db.Database;
 import atrium.files.db.FileStore;
+import atrium.files.http.DavRoutes;
+import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
 import atrium.identity.Account;
 import atrium.identity.IdentityModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Optional;
+import java.time.Duration;
 
 /** The files module's parts, built in order by hand. */
 public final class FilesModule {
     public final BlobStore blobs;
     public final FileService files;
     public final NextcloudRoutes nextcloud;
+    public final LockManager locks;
+    public final DavRoutes dav;
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
         db.migrate("files");
@@ -28,5 +38,35 @@ public final class FilesModule {
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes));
         this.nextcloud = new NextcloudRoutes(identity.authentication, files);
+        this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
+        this.dav = new DavRoutes(identity.authentication, files, locks, clock, instanceId(config.dataDir()),
+                config.integer("files.propfind-infinity-limit", 1, 1_000_000));
+    }
+
+    /**
+     * The suffix of every Nextcloud oc:id, made once and kept in the data directory: like
+     * Nextcloud's instanceid, "oc" and ten random lower-case letters and digits.
+     */
+    static String instanceId(Path dataDir) {
+        Path file = dataDir.resolve("instance-id");
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file, StandardCharsets.US_ASCII).strip();
+                if (id.matches("oc[a-z0-9]{10}")) {
+                    return id;
+                }
+            }
+            String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+            SecureRandom random = new SecureRandom();
+            StringBuilder id = new StringBuilder("oc");
+            for (int i = 0; i < 10; i++) {
+                id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            Files.createDirectories(dataDir);
+            Files.writeString(file, id + "\n", StandardCharsets.US_ASCII);
+            return id.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
     }
 }

@@ -73,8 +73,9 @@ public final class Atrium implements AutoCloseable {
         }
         Tls tls = proxyMode ? null : tls(config);
         long tTls = System.nanoTime();
-        long maxBody = config.longValue("http.max-body-bytes", 1024, 1L << 30);
-        long maxImport = config.longValue("import.max-bytes", 1024, 1L << 30);
+        // Checked here so that a bad value stops start-up; the routes that read bodies enforce them.
+        config.longValue("http.max-body-bytes", 1024, 1L << 30);
+        config.longValue("import.max-bytes", 1024, 1L << 30);
         config.oneOf("log.level", LogLevel.class);
 
         Clock clock = Clock.systemUTC();
@@ -98,7 +99,9 @@ public final class Atrium implements AutoCloseable {
                     .shutdownHook(false)
                     .host(bind)
                     .port(proxyMode ? httpPort : httpsPort)
-                    .maxPayloadSize(Math.max(maxBody, maxImport) + 1024)
+                    // No server-wide cap: WebDAV uploads are limited by the quota, and every
+                    // JSON or CSV body is read through Json.readBody with its own limit.
+                    .maxPayloadSize(-1)
                     .shutdownGracePeriod(Duration.ofSeconds(5))
                     .routing(r -> appRouting(r, plumbing, identity, files, db, metrics, console, openApi));
             if (!proxyMode) {
@@ -176,6 +179,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", identity.loginFlowRoutes.api())
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
+                .register(files.dav)
                 .any("/api/*", (req, res) -> {
                     throw new AtriumException.NotFound(
                             Msg.of("server.api.no-endpoint", req.prologue().method().text(), req.path().path()));

@@ -1,0 +1,960 @@
+package atrium.files.http;
+
+import atrium.core.AtriumException;
+import atrium.core.Language;
+import atrium.core.Msg;
+import atrium.core.http.HttpPlumbing;
+import atrium.files.Checksums;
+import atrium.files.DeadProperty;
+import atrium.files.FileService;
+import atrium.files.Node;
+import atrium.files.NodeId;
+import atrium.identity.AccountId;
+import atrium.identity.Caller;
+import atrium.identity.http.Authentication;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.xml.namespace.QName;
+
+/**
+ * The WebDAV files API (RFC 4918 classes 1 and 2) as the Nextcloud clients and litmus speak
+ * it: {@code /remote.php/dav/files/{login}/…} and the legacy {@code /remote.php/webdav/…},
+ * both the caller's own files. Errors are answered with the Sabre-style XML body the
+ * clients show ({@link Multistatus#errorBody}), never with the JSON of the REST API.
+ *
+ * <p>Paths are taken from the raw request line and decoded by {@link DavPath}, never from
+ * the server's decoded path. Locks are kept by {@link LockManager} under the key
+ * {@code /{account id}/{path}}, so both mounts see the same locks.
+ */
+public final class DavRoutes implements HttpService {
+    private static final Logger LOG = Logger.getLogger(DavRoutes.class.getName());
+    static final String DAV_ROOT = "/remote.php/dav";
+    static final String WEBDAV_ROOT = "/remote.php/webdav";
+    private static final DavPath DAV_PREFIX = DavPath.parse(DAV_ROOT);
+    private static final DavPath WEBDAV_PREFIX = DavPath.parse(WEBDAV_ROOT);
+    static final String ALLOW = "OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, MKCOL, LOCK, UNLOCK";
+    private static final String CHALLENGE = "Basic realm=\"Atrium\", charset=\"UTF-8\"";
+    private static final HeaderName DAV_HEADER = HeaderNames.create("DAV");
+    private static final HeaderName MS_AUTHOR_VIA = HeaderNames.create("MS-Author-Via");
+    private static final HeaderName DEPTH = HeaderNames.create("Depth");
+    private static final HeaderName DESTINATION = HeaderNames.create("Destination");
+    private static final HeaderName OVERWRITE = HeaderNames.create("Overwrite");
+    private static final HeaderName IF = HeaderNames.create("If");
+    private static final HeaderName LOCK_TOKEN = HeaderNames.create("Lock-Token");
+    private static final HeaderName TIMEOUT = HeaderNames.create("Timeout");
+    private static final HeaderName OC_ETAG = HeaderNames.create("OC-ETag");
+    private static final HeaderName OC_FILEID = HeaderNames.create("OC-FileId");
+    private static final HeaderName OC_CHECKSUM = HeaderNames.create("OC-Checksum");
+    private static final HeaderName X_OC_MTIME = HeaderNames.create("X-OC-MTime");
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+    private final Authentication auth;
+    private final FileService files;
+    private final LockManager locks;
+    private final Clock clock;
+    private final String instanceId;
+    private final int infinityLimit;
+
+    /**
+     * @param instanceId    the suffix of every {@code oc:id}, stable for the life of the data
+     * @param infinityLimit the most resources a Depth: infinity PROPFIND lists (403 beyond)
+     */
+    public DavRoutes(Authentication auth, FileService files, LockManager locks, Clock clock, String instanceId,
+                     int infinityLimit) {
+        this.auth = auth;
+        this.files = files;
+        this.locks = locks;
+        this.clock = clock;
+        this.instanceId = instanceId;
+        this.infinityLimit = infinityLimit;
+    }
+
+    /** Mounted at the server root; every method goes to one handler that dispatches itself. */
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any(DAV_ROOT, this::handle)
+                .any(DAV_ROOT + "/*", this::handle)
+                .any(WEBDAV_ROOT, this::handle)
+                .any(WEBDAV_ROOT + "/*", this::handle);
+    }
+
+    /** Where a request's files are: the owner's tree, under a path prefix and its encoded href. */
+    private record Mount(DavPath prefix, String hrefPrefix, AccountId owner) {
+    }
+
+    /** One request, resolved: who asks, which tree, which path in it, and the If header. */
+    private record Call(ServerRequest req, ServerResponse res, String method, String rawPath, Language lang,
+                        Caller caller, Mount mount, DavPath path, Optional<IfHeader> ifHeader) {
+        Set<String> tokens() {
+            return ifHeader.map(IfHeader::submittedTokens).orElse(Set.of());
+        }
+
+        String principal() {
+            return caller.login();
+        }
+
+        AccountId owner() {
+            return mount.owner();
+        }
+
+        Optional<String> header(HeaderName name) {
+            return req.headers().first(name);
+        }
+
+        String href(DavPath p, boolean collection) {
+            return p.href(mount.hrefPrefix(), collection);
+        }
+
+        DavException fail(int status, Msg msg) {
+            return new DavException(status, msg.text(lang));
+        }
+
+        DavException fail(int status, Msg msg, String condition) {
+            return new DavException(status, msg.text(lang), condition);
+        }
+    }
+
+    // ---- Entry, authentication and errors ---------------------------------------------
+
+    private void handle(ServerRequest req, ServerResponse res) {
+        String method = req.prologue().method().text();
+        Language lang = HttpPlumbing.language(req);
+        try {
+            if (method.equals("OPTIONS")) {
+                options(res);
+                return;
+            }
+            Caller caller = auth.require(req);
+            String raw = req.prologue().uriPath().rawPath();
+            if (req.prologue().fragment().hasValue()) {
+                // The server has cut "#…" off the path already; acting on what is left could delete the wrong thing.
+                throw new DavException(400, Msg.of("files.dav.fragment").text(lang));
+            }
+            DavPath full = DavPath.parse(raw);
+            Mount mount = mount(full, caller, lang);
+            DavPath path = full.relativeTo(mount.prefix()).orElseThrow();
+            Optional<IfHeader> ifHeader = req.headers().first(IF).map(IfHeader::parse);
+            Call c = new Call(req, res, method, raw, lang, caller, mount, path, ifHeader);
+            // Section 10.4: a false If header fails the whole request, before anything else is looked at.
+            if (ifHeader.isPresent() && !ifHeader.get().evaluate(raw, resources(c))) {
+                throw c.fail(412, Msg.of("files.dav.if-failed"));
+            }
+            switch (method) {
+                case "PROPFIND" -> propfind(c);
+                case "PROPPATCH" -> proppatch(c);
+                case "MKCOL" -> mkcol(c);
+                case "GET" -> get(c, false);
+                case "HEAD" -> get(c, true);
+                case "PUT" -> put(c);
+                case "DELETE" -> delete(c);
+                case "COPY" -> copyOrMove(c, false);
+                case "MOVE" -> copyOrMove(c, true);
+                case "LOCK" -> lock(c);
+                case "UNLOCK" -> unlock(c);
+                default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", method));
+            }
+        } catch (DavException e) {
+            error(req, res, method, e.status(), e.getMessage(), e.condition().orElse(""));
+        } catch (AtriumException e) {
+            if (e instanceof AtriumException.TooManyRequests t && !res.isSent()) {
+                res.header(HeaderNames.RETRY_AFTER, Long.toString(t.retryAfterSeconds()));
+            }
+            error(req, res, method, e.status(), e.msg().text(lang), "");
+        } catch (ClientGone e) {
+            brokenOff(req, res, method, lang, e);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof ClientGone.Reading) {
+                brokenOff(req, res, method, lang, e);
+            } else {
+                String id = HttpPlumbing.info(req).id();
+                LOG.log(Level.SEVERE, "request " + id + " failed", e);
+                error(req, res, method, 500, Msg.of("core.internal", id).text(lang), "");
+            }
+        } catch (RuntimeException e) {
+            String id = HttpPlumbing.info(req).id();
+            LOG.log(Level.SEVERE, "request " + id + " failed", e);
+            error(req, res, method, 500, Msg.of("core.internal", id).text(lang), "");
+        }
+    }
+
+    /**
+     * The client went away, or stopped sending, in the middle of a body: nothing to log
+     * loudly, and nothing was changed (a body becomes a file only once it arrived whole).
+     */
+    private static void brokenOff(ServerRequest req, ServerResponse res, String method, Language lang, Exception e) {
+        LOG.log(Level.FINE, "request " + HttpPlumbing.info(req).id() + " broke off", e);
+        error(req, res, method, 400, Msg.of("files.dav.broken-off").text(lang), "");
+    }
+
+    /** A failure of the connection to the client, as opposed to one of our own disks. */
+    static final class ClientGone extends RuntimeException {
+        ClientGone(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
+
+        /** What the request body throws, wrapped by the file service like any IOException. */
+        static final class Reading extends IOException {
+            Reading(Throwable cause) {
+                super(cause.toString(), cause);
+            }
+        }
+    }
+
+    /** The request body, its failures marked as the client's. */
+    private static InputStream clientStream(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException | RuntimeException e) {
+                    throw new ClientGone.Reading(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException | RuntimeException e) {
+                    throw new ClientGone.Reading(e);
+                }
+            }
+        };
+    }
+
+    /** The tree a path is in; the user named in the path must be the caller. */
+    private static Mount mount(DavPath full, Caller caller, Language lang) {
+        List<String> segments = full.segments();
+        if (full.startsWith(DAV_PREFIX)) {
+            if (segments.size() >= 4 && segments.get(2).equals("files")) {
+                String login = segments.get(3);
+                if (!login.equals(caller.login())) {
+                    throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+                }
+                return new Mount(DavPath.of(segments.subList(0, 4)),
+                        DAV_ROOT + "/files/" + DavPath.encodeSegment(login), caller.id());
+            }
+        } else if (full.startsWith(WEBDAV_PREFIX)) {
+            return new Mount(WEBDAV_PREFIX, WEBDAV_ROOT, caller.id());
+        }
+        throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+    }
+
+    private static void error(ServerRequest req, ServerResponse res, String method, int status, String message,
+                              String condition) {
+        if (res.isSent()) {
+            return;
+        }
+        res.headers().remove(HeaderNames.CONTENT_LENGTH);
+        if (status != 416) {
+            res.headers().remove(HeaderNames.CONTENT_RANGE);
+        }
+        res.status(Status.create(status));
+        if (status == 401) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, CHALLENGE);
+        }
+        if (status == 405) {
+            res.header(HeaderNames.ALLOW, ALLOW);
+        }
+        HttpPlumbing.answerLanguage(req, res);
+        res.header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+        if (method.equals("HEAD")) {
+            res.send();
+        } else {
+            res.send(Multistatus.errorBody(DavException.sabreException(status), message, condition)
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    // ---- OPTIONS ----------------------------------------------------------------------
+
+    /** Answered without authentication: it reveals nothing but what the server can do. */
+    private static void options(ServerResponse res) {
+        res.header(DAV_HEADER, "1, 2");
+        res.header(HeaderNames.ALLOW, ALLOW);
+        res.header(MS_AUTHOR_VIA, "DAV");
+        res.header(HeaderNames.ACCEPT_RANGES, "bytes");
+        res.status(Status.OK_200).send();
+    }
+
+    // ---- PROPFIND (section 9.1) ---------------------------------------------------------
+
+    private void propfind(Call c) {
+        Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.INFINITY);
+        DavXml.Propfind request = DavXml.propfind(body(c));
+        Node node = existing(c, c.path());
+        Map<NodeId, DavPath> paths = new HashMap<>();
+        paths.put(node.id(), c.path());
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(node);
+        if (node.folder() && depth == Depth.ONE) {
+            nodes.addAll(files.children(node));
+        } else if (node.folder() && depth == Depth.INFINITY) {
+            try {
+                nodes = files.subtree(node, Integer.MAX_VALUE, infinityLimit);
+            } catch (AtriumException.TooLarge e) {
+                throw c.fail(403, Msg.of("files.listing.too-large", infinityLimit), "<d:propfind-finite-depth/>");
+            }
+        }
+        // The subtree comes parents first, so every parent's path is known before its children's.
+        for (Node n : nodes) {
+            if (!paths.containsKey(n.id())) {
+                paths.put(n.id(), paths.get(n.parent().orElseThrow()).child(n.name()));
+            }
+        }
+        Map<NodeId, List<DeadProperty>> dead = files.properties(nodes);
+        LiveProperties live = new LiveProperties(instanceId, memo(() -> {
+            Node root = node.isRoot() ? node : files.root(c.owner());
+            return new LiveProperties.Quota(root.size(), files.quota(c.owner()));
+        }));
+        Instant now = clock.instant();
+        c.res().status(Status.MULTI_STATUS_207);
+        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+        try (Multistatus out = new Multistatus(c.res().outputStream())) {
+            for (Node n : nodes) {
+                DavPath p = paths.get(n.id());
+                LiveProperties.Resource r = new LiveProperties.Resource(n,
+                        () -> Multistatus.lockDiscovery(locks.locksCovering(key(c, p)), lockHref(c, p, n.folder()), now));
+                describe(out, c.href(p, n.folder()), request, live, r, dead.getOrDefault(n.id(), List.of()));
+            }
+        }
+    }
+
+    private static void describe(Multistatus out, String href, DavXml.Propfind request, LiveProperties live,
+                                 LiveProperties.Resource r, List<DeadProperty> dead) {
+        Map<QName, DeadProperty> deadByName = new LinkedHashMap<>();
+        for (DeadProperty d : dead) {
+            deadByName.put(new QName(d.namespace(), d.name()), d);
+        }
+        List<DavProperty> found = new ArrayList<>();
+        List<QName> missing = new ArrayList<>();
+        switch (request) {
+            case DavXml.Prop prop -> {
+                for (QName name : prop.names()) {
+                    lookup(name, live, r, deadByName).ifPresentOrElse(found::add, () -> missing.add(name));
+                }
+            }
+            case DavXml.AllProp all -> {
+                Set<QName> names = new LinkedHashSet<>(LiveProperties.applicable(LiveProperties.ALLPROP, r.node()));
+                names.addAll(deadByName.keySet());
+                names.addAll(all.include());
+                for (QName name : names) {
+                    lookup(name, live, r, deadByName).ifPresentOrElse(found::add, () -> missing.add(name));
+                }
+            }
+            case DavXml.PropName ignored -> {
+                Set<QName> names = new LinkedHashSet<>(LiveProperties.applicable(LiveProperties.ALL, r.node()));
+                names.addAll(deadByName.keySet());
+                for (QName name : names) {
+                    found.add(DavProperty.empty(name));
+                }
+            }
+        }
+        out.response(href, found, missing);
+    }
+
+    /** A dead property first (displayname and favorite may be set), then a live one. */
+    private static Optional<DavProperty> lookup(QName name, LiveProperties live, LiveProperties.Resource r,
+                                                Map<QName, DeadProperty> dead) {
+        DeadProperty d = dead.get(name);
+        if (d != null) {
+            return Optional.of(DavProperty.element(name, d.value()));
+        }
+        return live.value(name, r);
+    }
+
+    // ---- PROPPATCH (section 9.2) --------------------------------------------------------
+
+    private void proppatch(Call c) {
+        List<DavXml.PropertyUpdate> updates = DavXml.proppatch(body(c));
+        Node node = existing(c, c.path());
+        preconditions(c, Optional.of(node), false);
+        requireUnlocked(c, c.path());
+        List<DavProperty> refused = new ArrayList<>();
+        List<DavProperty> others = new ArrayList<>();
+        List<FileService.PropertyChange> changes = new ArrayList<>();
+        for (DavXml.PropertyUpdate u : updates) {
+            QName name = u.name();
+            if (LiveProperties.PROTECTED.contains(name)) {
+                refused.add(DavProperty.empty(name));
+            } else {
+                others.add(DavProperty.empty(name));
+            }
+            Optional<String> value = u instanceof DavXml.SetProperty set ? Optional.of(set.element()) : Optional.empty();
+            changes.add(new FileService.PropertyChange(name.getNamespaceURI(), name.getLocalPart(), value));
+        }
+        List<Multistatus.Propstat> propstats;
+        if (refused.isEmpty()) {
+            files.changeProperties(node, changes);
+            propstats = List.of(new Multistatus.Propstat(200, others));
+        } else {
+            // All or nothing (section 9.2): the rest fail because these did.
+            propstats = List.of(new Multistatus.Propstat(403, refused, "<d:cannot-modify-protected-property/>"),
+                    new Multistatus.Propstat(424, others));
+        }
+        c.res().status(Status.MULTI_STATUS_207);
+        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+        try (Multistatus out = new Multistatus(c.res().outputStream())) {
+            out.response(c.href(c.path(), node.folder()), propstats);
+        }
+    }
+
+    // ---- MKCOL (section 9.3) ------------------------------------------------------------
+
+    private void mkcol(Call c) {
+        if (c.req().content().hasEntity()) {
+            throw c.fail(415, Msg.of("files.dav.mkcol-body"));
+        }
+        FileService.Target t = files.target(c.owner(), c.path().segments());
+        if (t.node().isPresent()) {
+            throw c.fail(405, Msg.of("files.exists", c.path().isRoot() ? "/" : c.path().name()));
+        }
+        if (t.parent().isEmpty()) {
+            throw c.fail(409, Msg.of("files.parent.missing-for-folder", c.path().name()));
+        }
+        requireUnlocked(c, c.path().parent().orElseThrow());
+        requireUnlocked(c, c.path());
+        Node folder = files.mkdir(c.owner(), c.path().segments());
+        identify(c, folder);
+        c.res().status(Status.CREATED_201).send();
+    }
+
+    // ---- GET and HEAD (RFC 9110 sections 9.3.1, 9.3.2, 13 and 14) ---------------------------
+
+    private void get(Call c, boolean head) {
+        Node node = existing(c, c.path());
+        boolean notModified = preconditions(c, Optional.of(node), true);
+        ServerResponse res = c.res();
+        identify(c, node);
+        res.header(HeaderNames.LAST_MODIFIED, Multistatus.httpDate(Instant.ofEpochMilli(node.mtime())));
+        if (notModified) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        if (node.folder()) {
+            // A folder has no content of its own; its listing is a PROPFIND.
+            res.header(HeaderNames.CONTENT_LENGTH, "0");
+            res.status(Status.OK_200).send();
+            return;
+        }
+        long size = node.size();
+        long offset = 0;
+        long length = size;
+        Optional<long[]> range = head ? Optional.empty() : range(c, node);
+        if (range.isPresent()) {
+            offset = range.get()[0];
+            length = range.get()[1] - offset + 1;
+            res.status(Status.PARTIAL_CONTENT_206);
+            res.header(HeaderNames.CONTENT_RANGE, "bytes " + offset + "-" + range.get()[1] + "/" + size);
+        } else {
+            res.status(Status.OK_200);
+        }
+        res.header(HeaderNames.ACCEPT_RANGES, "bytes");
+        res.header(HeaderNames.CONTENT_TYPE, node.contentType().orElse("application/octet-stream"));
+        res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+        if (head) {
+            res.send();
+            return;
+        }
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = files.read(node, offset, length); OutputStream out = res.outputStream()) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException | RuntimeException e) {
+                    throw new ClientGone(e);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A single byte range (RFC 9110 section 14.2) as {first, last}; empty to send the whole
+     * file: no Range header, one we do not serve (several ranges, another unit, a syntax
+     * error) or an If-Range that no longer matches.
+     *
+     * @throws DavException 416 when the range starts beyond the end
+     */
+    private Optional<long[]> range(Call c, Node node) {
+        Optional<String> header = c.header(HeaderNames.RANGE);
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> ifRange = c.header(HeaderNames.IF_RANGE);
+        if (ifRange.isPresent()) {
+            String v = ifRange.get().strip();
+            boolean matches = v.startsWith("\"") ? v.equals(LiveProperties.quoted(node.etag()))
+                    : httpDate(v).map(d -> node.mtime() / 1000 <= d).orElse(false);
+            if (!matches) {
+                return Optional.empty();
+            }
+        }
+        String v = header.get().strip();
+        if (!v.regionMatches(true, 0, "bytes=", 0, 6) || v.indexOf(',') >= 0) {
+            return Optional.empty();
+        }
+        String spec = v.substring(6).strip();
+        int dash = spec.indexOf('-');
+        if (dash < 0) {
+            return Optional.empty();
+        }
+        long size = node.size();
+        String first = spec.substring(0, dash).strip();
+        String last = spec.substring(dash + 1).strip();
+        try {
+            long start;
+            long end;
+            if (first.isEmpty()) {
+                long suffix = Long.parseLong(last);
+                if (suffix <= 0 || size == 0) {
+                    throw unsatisfiable(c, size);
+                }
+                start = Math.max(0, size - suffix);
+                end = size - 1;
+            } else {
+                start = Long.parseLong(first);
+                end = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
+                if (start < 0 || end < start) {
+                    return Optional.empty();
+                }
+                if (start >= size) {
+                    throw unsatisfiable(c, size);
+                }
+                end = Math.min(end, size - 1);
+            }
+            return Optional.of(new long[] {start, end});
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static DavException unsatisfiable(Call c, long size) {
+        c.res().header(HeaderNames.CONTENT_RANGE, "bytes */" + size);
+        return c.fail(416, Msg.of("files.dav.range-unsatisfiable", size));
+    }
+
+    // ---- PUT (section 9.7) ----------------------------------------------------------------
+
+    private void put(Call c) {
+        if (c.header(HeaderNames.CONTENT_RANGE).isPresent()) {
+            throw c.fail(400, Msg.of("files.dav.content-range"));
+        }
+        FileService.Target t = files.target(c.owner(), c.path().segments());
+        if (c.path().isRoot() || t.node().map(Node::folder).orElse(false)) {
+            throw c.fail(405, Msg.of("files.is-folder", c.path().isRoot() ? "/" : c.path().name()));
+        }
+        if (t.parent().isEmpty()) {
+            throw c.fail(409, Msg.of("files.parent.missing", c.path().name()));
+        }
+        requireUnlocked(c, c.path());
+        if (t.node().isEmpty()) {
+            requireUnlocked(c, c.path().parent().orElseThrow());
+        }
+        Optional<Long> mtime = c.header(X_OC_MTIME).map(v -> mtimeMillis(c, v));
+        FileService.Upload upload = new FileService.Upload(mtime,
+                Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false));
+        long declared = c.req().headers().contentLength().orElse(-1L);
+        FileService.Written written = files.write(c.owner(), c.path().segments(), body(c), declared, upload);
+        identify(c, written.node());
+        if (mtime.isPresent()) {
+            c.res().header(X_OC_MTIME, "accepted");
+        }
+        c.res().status(written.created() ? Status.CREATED_201 : Status.NO_CONTENT_204).send();
+    }
+
+    /** X-OC-MTime: Unix seconds, possibly with a fraction; 0 or less is refused as the desktop client would. */
+    private static long mtimeMillis(Call c, String value) {
+        try {
+            double seconds = Double.parseDouble(value.strip());
+            if (!(seconds > 0) || seconds > 1e12) {
+                throw c.fail(400, Msg.of("files.dav.mtime-invalid"));
+            }
+            return (long) (seconds * 1000);
+        } catch (NumberFormatException e) {
+            throw c.fail(400, Msg.of("files.dav.mtime-invalid"));
+        }
+    }
+
+    // ---- DELETE (section 9.6) -------------------------------------------------------------
+
+    private void delete(Call c) {
+        Optional<Depth> depth = c.header(DEPTH).map(Depth::parse);
+        if (depth.isPresent() && depth.get() != Depth.INFINITY) {
+            throw c.fail(400, Msg.of("files.dav.delete-depth"));
+        }
+        Node node = existing(c, c.path());
+        if (node.isRoot()) {
+            throw c.fail(403, Msg.of("files.root.no-delete"));
+        }
+        preconditions(c, Optional.of(node), false);
+        requireUnlockedTree(c, c.path());
+        requireUnlocked(c, c.path().parent().orElseThrow());
+        files.delete(node);
+        locks.deleted(key(c, c.path()));
+        c.res().status(Status.NO_CONTENT_204).send();
+    }
+
+    // ---- COPY and MOVE (sections 9.8 and 9.9) -----------------------------------------------
+
+    private void copyOrMove(Call c, boolean move) {
+        DavPath destination = destination(c);
+        boolean overwrite = c.header(OVERWRITE).map(v -> switch (v.strip()) {
+            case "T", "t" -> true;
+            case "F", "f" -> false;
+            default -> throw c.fail(400, Msg.of("files.dav.overwrite-invalid"));
+        }).orElse(true);
+        Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.INFINITY);
+        if (move && depth != Depth.INFINITY) {
+            throw c.fail(400, Msg.of("files.dav.move-depth"));
+        }
+        if (!move && depth == Depth.ONE) {
+            throw c.fail(400, Msg.of("files.dav.copy-depth"));
+        }
+        Node source = existing(c, c.path());
+        if (source.isRoot()) {
+            throw c.fail(403, Msg.of("files.root.no-move"));
+        }
+        if (destination.isRoot()) {
+            throw c.fail(403, Msg.of("files.root.no-replace"));
+        }
+        if (destination.equals(c.path())) {
+            throw c.fail(403, Msg.of("files.same-source-destination"));
+        }
+        if (destination.startsWith(c.path())) {
+            throw c.fail(403, Msg.of("files.into-itself"));
+        }
+        if (c.path().startsWith(destination)) {
+            throw c.fail(403, Msg.of("files.dav.over-ancestor"));
+        }
+        preconditions(c, Optional.of(source), false);
+        FileService.Target t = files.target(c.owner(), destination.segments());
+        if (t.parent().isEmpty()) {
+            throw c.fail(409, Msg.of("files.destination.missing"));
+        }
+        boolean existed = t.node().isPresent();
+        if (existed && !overwrite) {
+            throw c.fail(412, Msg.of("files.destination.exists", destination.name()));
+        }
+        if (move) {
+            requireUnlockedTree(c, c.path());
+            requireUnlocked(c, c.path().parent().orElseThrow());
+        }
+        if (existed) {
+            requireUnlockedTree(c, destination);
+        } else {
+            requireUnlocked(c, destination);
+            requireUnlocked(c, destination.parent().orElseThrow());
+        }
+        Node result = move ? files.move(source, destination.segments(), overwrite)
+                : files.copy(source, destination.segments(), overwrite, depth == Depth.ZERO ? 0 : Integer.MAX_VALUE);
+        if (move) {
+            locks.moved(key(c, c.path()), key(c, destination));
+        }
+        identify(c, result);
+        c.res().status(existed ? Status.NO_CONTENT_204 : Status.CREATED_201).send();
+    }
+
+    /**
+     * The Destination header (section 10.3) as a path in the caller's tree: an absolute URI
+     * or an absolute path, in the same mount as the request, else 502 (section 9.8.5). The
+     * host of an absolute URI is not compared: behind a reverse proxy it need not be ours.
+     */
+    private static DavPath destination(Call c) {
+        String value = c.header(DESTINATION).orElseThrow(() -> c.fail(400, Msg.of("files.dav.destination-missing")));
+        DavPath full = DavPath.parse(DavPath.rawPathOf(value));
+        return full.relativeTo(c.mount().prefix())
+                .orElseThrow(() -> c.fail(502, Msg.of("files.dav.destination-elsewhere")));
+    }
+
+    // ---- LOCK and UNLOCK (sections 9.10 and 9.11) -------------------------------------------
+
+    private void lock(Call c) {
+        Optional<LockInfo> info = DavXml.lockinfo(body(c));
+        Duration timeout = locks.timeout(c.header(TIMEOUT).orElse(""));
+        Instant now = clock.instant();
+        if (info.isEmpty()) {
+            // A refresh (section 9.10.2): no body, the lock token in the If header.
+            if (c.ifHeader().isEmpty()) {
+                throw c.fail(400, Msg.of("files.dav.refresh-needs-if"));
+            }
+            List<DavLock> refreshed = locks.refresh(key(c, c.path()), c.tokens(), timeout, c.principal());
+            if (refreshed.isEmpty()) {
+                throw c.fail(412, Msg.of("files.dav.refresh-no-lock", c.path().toString()),
+                        "<d:lock-token-matches-request-uri/>");
+            }
+            boolean folder = files.resolve(c.owner(), c.path().segments()).map(Node::folder).orElse(false);
+            sendLock(c, Status.OK_200, refreshed, folder, now);
+            return;
+        }
+        Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.INFINITY);
+        FileService.Target t = files.target(c.owner(), c.path().segments());
+        if (t.node().isEmpty()) {
+            if (t.parent().isEmpty()) {
+                throw c.fail(409, Msg.of("files.parent.missing", c.path().name()));
+            }
+            requireUnlocked(c, c.path().parent().orElseThrow());
+        }
+        LockManager.LockResult result = locks.lock(key(c, c.path()), info.get(), depth, timeout, c.principal());
+        if (result instanceof LockManager.Conflict conflict) {
+            StringBuilder hrefs = new StringBuilder("<d:no-conflicting-lock>");
+            for (DavLock other : conflict.conflicting()) {
+                hrefs.append("<d:href>").append(XmlText.text(lockRootHref(c, other.path()))).append("</d:href>");
+            }
+            throw c.fail(423, Msg.of("files.dav.lock-conflict", c.path().toString()), hrefs.append("</d:no-conflicting-lock>").toString());
+        }
+        DavLock granted = ((LockManager.Granted) result).lock();
+        Status status = Status.OK_200;
+        boolean folder = t.node().map(Node::folder).orElse(false);
+        if (t.node().isEmpty()) {
+            // Section 7.3: locking an unmapped URL creates an empty resource.
+            try {
+                Node created = files.write(c.owner(), c.path().segments(), InputStream.nullInputStream(), 0,
+                        FileService.Upload.plain()).node();
+                identify(c, created);
+            } catch (RuntimeException e) {
+                locks.unlock(granted.path(), granted.token());
+                throw e;
+            }
+            status = Status.CREATED_201;
+        }
+        c.res().header(LOCK_TOKEN, "<" + granted.token() + ">");
+        sendLock(c, status, List.of(granted), folder, now);
+    }
+
+    private void sendLock(Call c, Status status, List<DavLock> held, boolean folder, Instant now) {
+        c.res().status(status);
+        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+        c.res().send(Multistatus.lockResponse(held, lockHref(c, c.path(), folder), now).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void unlock(Call c) {
+        String header = c.header(LOCK_TOKEN).orElseThrow(() -> c.fail(400, Msg.of("files.dav.lock-token-needed")));
+        String token = IfHeader.parseLockToken(header);
+        String key = key(c, c.path());
+        Optional<DavLock> lock = locks.find(token).filter(l -> l.covers(LockManager.normalise(key)));
+        if (lock.isEmpty()) {
+            throw c.fail(409, Msg.of("files.dav.lock-token-mismatch", c.path().toString()),
+                    "<d:lock-token-matches-request-uri/>");
+        }
+        if (!lock.get().principal().equals(c.principal())) {
+            throw c.fail(403, Msg.of("files.dav.lock-not-yours"));
+        }
+        locks.unlock(key, token);
+        c.res().status(Status.NO_CONTENT_204).send();
+    }
+
+    // ---- Locks ----------------------------------------------------------------------------
+
+    /** The lock table key of a path in the caller's tree. */
+    private static String key(Call c, DavPath p) {
+        return "/" + c.owner().value() + (p.isRoot() ? "" : p.toString());
+    }
+
+    /** The path in the caller's tree of a lock table key. */
+    private static DavPath pathOfKey(Call c, String key) {
+        String rest = key.substring(("/" + c.owner().value()).length());
+        return rest.isEmpty() || rest.equals("/") ? DavPath.ROOT : DavPath.of(List.of(rest.substring(1).split("/")));
+    }
+
+    /**
+     * Hrefs of lock roots for lockdiscovery: the resource itself when the lock is its own, else
+     * an ancestor with a depth-infinity lock, which is a folder.
+     */
+    private static Function<String, String> lockHref(Call c, DavPath p, boolean folder) {
+        String own = LockManager.normalise(key(c, p));
+        return lockPath -> lockPath.equals(own) ? c.href(p, folder) : c.href(pathOfKey(c, lockPath), true);
+    }
+
+    private String lockRootHref(Call c, String lockPath) {
+        DavPath p = pathOfKey(c, lockPath);
+        boolean folder = files.resolve(c.owner(), p.segments()).map(Node::folder).orElse(false);
+        return c.href(p, folder);
+    }
+
+    /** 423 unless every lock on the path is satisfied by the tokens submitted (section 7.4). */
+    private void requireUnlocked(Call c, DavPath p) {
+        List<DavLock> unmet = locks.unsatisfied(key(c, p), c.tokens(), c.principal());
+        if (!unmet.isEmpty()) {
+            throw locked(c, p, unmet);
+        }
+    }
+
+    /** As {@link #requireUnlocked}, for the path and every lock below it (DELETE, MOVE, overwrite). */
+    private void requireUnlockedTree(Call c, DavPath p) {
+        List<DavLock> unmet = locks.unsatisfiedInTree(key(c, p), c.tokens(), c.principal());
+        if (!unmet.isEmpty()) {
+            throw locked(c, p, unmet);
+        }
+    }
+
+    private DavException locked(Call c, DavPath p, List<DavLock> unmet) {
+        StringBuilder condition = new StringBuilder("<d:lock-token-submitted>");
+        Set<String> roots = new LinkedHashSet<>();
+        for (DavLock lock : unmet) {
+            roots.add(lock.path());
+        }
+        for (String root : roots) {
+            condition.append("<d:href>").append(XmlText.text(lockRootHref(c, root))).append("</d:href>");
+        }
+        condition.append("</d:lock-token-submitted>");
+        return c.fail(423, Msg.of("files.dav.locked", p.isRoot() ? "/" : p.name()), condition.toString());
+    }
+
+    /** What the If header needs to know about the resources it names (section 10.4). */
+    private IfHeader.Resources resources(Call c) {
+        return new IfHeader.Resources() {
+            @Override
+            public Optional<String> etag(String url) {
+                return inTree(c, url).flatMap(p -> files.resolve(c.owner(), p.segments()))
+                        .map(n -> LiveProperties.quoted(n.etag()));
+            }
+
+            @Override
+            public Collection<String> lockTokens(String url) {
+                return inTree(c, url).map(p -> locks.locksCovering(key(c, p)).stream().map(DavLock::token).toList())
+                        .orElse(List.of());
+            }
+        };
+    }
+
+    /** A URL of the If header as a path in the caller's tree; empty when it points elsewhere. */
+    private static Optional<DavPath> inTree(Call c, String url) {
+        try {
+            return DavPath.parse(DavPath.rawPathOf(url)).relativeTo(c.mount().prefix());
+        } catch (DavException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---- Helpers ----------------------------------------------------------------------------
+
+    private Node existing(Call c, DavPath p) {
+        return files.resolve(c.owner(), p.segments())
+                .orElseThrow(() -> c.fail(404, Msg.of("files.dav.not-found", p.toString())));
+    }
+
+    /** The headers the Nextcloud clients read after a change or a download: ETag, OC-ETag and OC-FileId. */
+    private void identify(Call c, Node node) {
+        String etag = LiveProperties.quoted(node.etag());
+        c.res().header(HeaderNames.ETAG, etag);
+        c.res().header(OC_ETAG, etag);
+        c.res().header(OC_FILEID, LiveProperties.ocId(node.id(), instanceId));
+    }
+
+    private static InputStream body(Call c) {
+        return c.req().content().hasEntity() ? clientStream(c.req().content().inputStream()) : InputStream.nullInputStream();
+    }
+
+    /**
+     * The conditional headers of RFC 9110 section 13.2.2, in its order: If-Match, else
+     * If-Unmodified-Since; then If-None-Match, else (for reads) If-Modified-Since.
+     *
+     * @return true when a GET or HEAD should answer 304 Not Modified
+     * @throws DavException 412 when a condition fails
+     */
+    private static boolean preconditions(Call c, Optional<Node> node, boolean read) {
+        Optional<String> etag = node.map(n -> LiveProperties.quoted(n.etag()));
+        long modified = node.map(n -> n.mtime() / 1000).orElse(0L);
+        Optional<String> ifMatch = c.header(HeaderNames.IF_MATCH);
+        if (ifMatch.isPresent()) {
+            if (!matches(ifMatch.get(), etag, true)) {
+                throw c.fail(412, Msg.of("files.dav.changed"));
+            }
+        } else if (node.isPresent()) {
+            Optional<Long> since = c.header(HeaderNames.IF_UNMODIFIED_SINCE).flatMap(DavRoutes::httpDate);
+            if (since.isPresent() && modified > since.get()) {
+                throw c.fail(412, Msg.of("files.dav.changed"));
+            }
+        }
+        Optional<String> ifNoneMatch = c.header(HeaderNames.IF_NONE_MATCH);
+        if (ifNoneMatch.isPresent()) {
+            if (matches(ifNoneMatch.get(), etag, false)) {
+                if (read) {
+                    return true;
+                }
+                throw c.fail(412, Msg.of("files.dav.exists-already"));
+            }
+        } else if (read && node.isPresent()) {
+            Optional<Long> since = c.header(HeaderNames.IF_MODIFIED_SINCE).flatMap(DavRoutes::httpDate);
+            return since.isPresent() && modified <= since.get();
+        }
+        return false;
+    }
+
+    /** An If-Match or If-None-Match list against the current etag, by strong or weak comparison. */
+    private static boolean matches(String list, Optional<String> etag, boolean strong) {
+        if (list.strip().equals("*")) {
+            return etag.isPresent();
+        }
+        if (etag.isEmpty()) {
+            return false;
+        }
+        for (String tag : list.split(",")) {
+            String t = tag.strip();
+            if (strong && (t.startsWith("W/") || t.startsWith("w/"))) {
+                continue;
+            }
+            if (!t.isEmpty() && IfHeader.opaque(t).equals(IfHeader.opaque(etag.get()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An HTTP date in seconds since the epoch; empty when unreadable (the header is then ignored). */
+    private static Optional<Long> httpDate(String value) {
+        try {
+            return Optional.of(ZonedDateTime.parse(value.strip(), HTTP_DATE).toEpochSecond());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static <T> Supplier<T> memo(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
+    }
+}
