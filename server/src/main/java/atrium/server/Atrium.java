@@ -41,16 +41,18 @@ public final class Atrium implements AutoCloseable {
     private final Config config;
     private final Database db;
     private final IdentityModule identity;
+    private final FilesModule files;
     private final WebServer server;
     private final ScheduledExecutorService housekeeping;
     private final boolean proxyMode;
     private final Metrics metrics;
 
-    private Atrium(Config config, Database db, IdentityModule identity, WebServer server,
+    private Atrium(Config config, Database db, IdentityModule identity, FilesModule files, WebServer server,
                    ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics) {
         this.config = config;
         this.db = db;
         this.identity = identity;
+        this.files = files;
         this.server = server;
         this.housekeeping = housekeeping;
         this.proxyMode = proxyMode;
@@ -133,7 +135,7 @@ public final class Atrium implements AutoCloseable {
                     }
                 }
             }, 1, 10, TimeUnit.MINUTES);
-            Atrium atrium = new Atrium(config, db, identity, server, hk, proxyMode, metrics);
+            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics);
             LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
                     (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,
                     (System.nanoTime() - tListen) / 1_000_000));
@@ -258,6 +260,10 @@ public final class Atrium implements AutoCloseable {
     /** The plain-HTTP redirect port, or -1 behind a proxy. */
     public int redirectPort() {
         return proxyMode ? -1 : server.port(REDIRECT_SOCKET);
+    }
+
+    public FilesModule files() {
+        return files;
     }
 
     public IdentityModule identity() {

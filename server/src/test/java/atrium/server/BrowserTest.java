@@ -41,6 +41,20 @@ class BrowserTest {
         }
     }
 
+    /**
+     * files-flow.mjs: the Files app over WebDAV — new folder, uploads with accented names,
+     * rename, move through the picker, download compared byte for byte, delete, quota bar.
+     */
+    @Test
+    void theFilesAppManagesFoldersAndFilesThroughWebDav() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            runScript("files-flow.mjs", server);
+            var admin = server.atrium.identity().accounts.find("admin");
+            var root = server.atrium.files().files.root(admin.id());
+            assertThat(server.atrium.files().files.children(root)).extracting(atrium.files.Node::name).contains("Rapports 2026");
+        }
+    }
+
     private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
         return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));

@@ -370,6 +370,9 @@ class DavTest {
         assertThat(whole.header("Content-Length")).hasValue(Integer.toString(data.length));
         assertThat(Arrays.equals(whole.body(), data)).as("the whole file, byte for byte").isTrue();
 
+        Res whole = u.send("GET", u.root() + "/big.bin", null);
+        assertThat(whole.header("Content-Disposition")).hasValue("attachment; filename*=UTF-8''big.bin");
+        assertThat(whole.header("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).startsWith("sandbox"));
         Res middle = u.send("GET", u.root() + "/big.bin", null, "Range", "bytes=1000000-2999999");
         assertThat(middle.status()).isEqualTo(206);
         assertThat(middle.header("Content-Range")).hasValue("bytes 1000000-2999999/" + data.length);
@@ -600,6 +603,11 @@ class DavTest {
         Res wrong = send(Optional.of(u.login() + ":not-the-app-password"), "PROPFIND", u.root() + "/", null);
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.header("WWW-Authenticate")).isPresent();
+        // The console's own calls get no challenge: the browser would pop up its password dialog.
+        Res fromConsole = send(Optional.empty(), "PROPFIND", u.root() + "/", null, "Depth", "0",
+                "X-Requested-With", "XMLHttpRequest");
+        assertThat(fromConsole.status()).isEqualTo(401);
+        assertThat(fromConsole.header("WWW-Authenticate")).isEmpty();
         Res options = send(Optional.empty(), "OPTIONS", u.root() + "/", null);
         assertThat(options.status()).isEqualTo(200);
         assertThat(options.header("DAV")).hasValue("1, 2");

@@ -148,7 +148,7 @@ public final class HttpPlumbing {
      * The web console must not get a Basic challenge: browsers answer it with their own
      * password dialog. It marks its calls with X-Requested-With and holds our cookies.
      */
-    private static boolean fromBrowserApp(ServerRequest req) {
+    public static boolean fromBrowserApp(ServerRequest req) {
         if (req.headers().contains(HeaderNames.AUTHORIZATION)) {
             return false;
         }

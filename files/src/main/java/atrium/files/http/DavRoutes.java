@@ -281,7 +281,7 @@ public final class DavRoutes implements HttpService {
             res.headers().remove(HeaderNames.CONTENT_RANGE);
         }
         res.status(Status.create(status));
-        if (status == 401) {
+        if (status == 401 && !HttpPlumbing.fromBrowserApp(req)) {
             res.header(HeaderNames.WWW_AUTHENTICATE, CHALLENGE);
         }
         if (status == 405) {
@@ -482,6 +482,10 @@ public final class DavRoutes implements HttpService {
         }
         res.header(HeaderNames.ACCEPT_RANGES, "bytes");
         res.header(HeaderNames.CONTENT_TYPE, node.contentType().orElse("application/octet-stream"));
+        // Uploaded content never runs as part of the console: a download, in a sandbox.
+        res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
+                + java.net.URLEncoder.encode(node.name(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        res.header(HeaderNames.create("Content-Security-Policy"), "sandbox; default-src 'none'");
         res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
         if (head) {
             res.send();
