@@ -370,9 +370,9 @@ class DavTest {
         assertThat(whole.header("Content-Length")).hasValue(Integer.toString(data.length));
         assertThat(Arrays.equals(whole.body(), data)).as("the whole file, byte for byte").isTrue();
 
-        Res whole = u.send("GET", u.root() + "/big.bin", null);
-        assertThat(whole.header("Content-Disposition")).hasValue("attachment; filename*=UTF-8''big.bin");
-        assertThat(whole.header("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).startsWith("sandbox"));
+        Res download = u.send("GET", u.root() + "/big.bin", null);
+        assertThat(download.header("Content-Disposition")).hasValue("attachment; filename*=UTF-8''big.bin");
+        assertThat(download.header("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).startsWith("sandbox"));
         Res middle = u.send("GET", u.root() + "/big.bin", null, "Range", "bytes=1000000-2999999");
         assertThat(middle.status()).isEqualTo(206);
         assertThat(middle.header("Content-Range")).hasValue("bytes 1000000-2999999/" + data.length);
