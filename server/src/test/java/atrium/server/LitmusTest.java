@@ -47,6 +47,7 @@ class LitmusTest {
                 summaries.put(m.group(1), new Summary(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
                         Integer.parseInt(m.group(4))));
             }
+            output.lines().filter(l -> l.startsWith("<- summary")).forEach(System.out::println);
             List<String> warnings = output.lines().filter(l -> l.contains("WARNING")).toList();
             if (!warnings.isEmpty()) {
                 System.out.println("litmus warnings:\n" + String.join("\n", warnings));
