@@ -273,7 +273,7 @@ public final class FileService {
         }
     }
 
-    private static AtriumException quotaExceeded(long quota) {
+    static AtriumException quotaExceeded(long quota) {
         return new AtriumException.QuotaExceeded(Msg.of("files.quota.exceeded", atrium.identity.AccountRules.formatQuota(Optional.of(quota))));
     }
 

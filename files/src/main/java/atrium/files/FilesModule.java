@@ -25,6 +25,7 @@ import java.time.Duration;
 public final class FilesModule {
     public final BlobStore blobs;
     public final FileService files;
+    public final ChunkedUploads uploads;
     public final NextcloudRoutes nextcloud;
     public final LockManager locks;
     public final DavRoutes dav;
@@ -37,9 +38,10 @@ public final class FilesModule {
                 : new LocalBlobStore(dir);
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes));
+        this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files);
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
-        this.dav = new DavRoutes(identity.authentication, files, locks, clock, instanceId(config.dataDir()),
+        this.dav = new DavRoutes(identity.authentication, files, uploads, locks, clock, instanceId(config.dataDir()),
                 config.integer("files.propfind-infinity-limit", 1, 1_000_000));
     }
 

@@ -127,7 +127,8 @@ public final class Atrium implements AutoCloseable {
             boundHttpsPort.set(server.port());
             ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
             hk.scheduleAtFixedRate(() -> {
-                for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired}) {
+                for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired,
+                        files.uploads::purgeExpired}) {
                     try {
                         purge.run();
                     } catch (RuntimeException e) {

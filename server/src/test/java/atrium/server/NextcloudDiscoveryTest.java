@@ -37,8 +37,8 @@ class NextcloudDiscoveryTest {
         // The desktop client reads the status with a regex that allows no space after the colon.
         assertThat(r.body()).contains("\"statuscode\":100");
         assertThat(r.json().at("/ocs/data/capabilities/checksums/preferredUploadType").asText()).isEqualTo("SHA1");
-        assertThat(r.json().at("/ocs/data/capabilities/dav/chunking").isMissingNode())
-                .as("chunked upload is not advertised before it exists").isTrue();
+        assertThat(r.json().at("/ocs/data/capabilities/dav/chunking").asText()).isEqualTo("1.0");
+        assertThat(r.json().at("/ocs/data/capabilities/dav/bulkupload").isMissingNode()).isTrue();
         var v2 = server.client().get("/ocs/v2.php/cloud/capabilities?format=json");
         assertThat(v2.body()).contains("\"statuscode\":200");
     }

@@ -5,6 +5,7 @@ import atrium.core.Language;
 import atrium.core.Msg;
 import atrium.core.http.HttpPlumbing;
 import atrium.files.Checksums;
+import atrium.files.ChunkedUploads;
 import atrium.files.DeadProperty;
 import atrium.files.FileService;
 import atrium.files.Node;
@@ -62,6 +63,7 @@ public final class DavRoutes implements HttpService {
     static final String WEBDAV_ROOT = "/remote.php/webdav";
     private static final DavPath DAV_PREFIX = DavPath.parse(DAV_ROOT);
     private static final DavPath WEBDAV_PREFIX = DavPath.parse(WEBDAV_ROOT);
+    private static final DavPath UPLOADS_PREFIX = DavPath.parse(DAV_ROOT + "/uploads");
     static final String ALLOW = "OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, MKCOL, LOCK, UNLOCK";
     private static final String CHALLENGE = "Basic realm=\"Atrium\", charset=\"UTF-8\"";
     private static final HeaderName DAV_HEADER = HeaderNames.create("DAV");
@@ -76,10 +78,12 @@ public final class DavRoutes implements HttpService {
     private static final HeaderName OC_FILEID = HeaderNames.create("OC-FileId");
     private static final HeaderName OC_CHECKSUM = HeaderNames.create("OC-Checksum");
     private static final HeaderName X_OC_MTIME = HeaderNames.create("X-OC-MTime");
+    private static final HeaderName OC_TOTAL_LENGTH = HeaderNames.create("OC-Total-Length");
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
     private final Authentication auth;
     private final FileService files;
+    private final ChunkedUploads uploads;
     private final LockManager locks;
     private final Clock clock;
     private final String instanceId;
@@ -89,10 +93,11 @@ public final class DavRoutes implements HttpService {
      * @param instanceId    the suffix of every {@code oc:id}, stable for the life of the data
      * @param infinityLimit the most resources a Depth: infinity PROPFIND lists (403 beyond)
      */
-    public DavRoutes(Authentication auth, FileService files, LockManager locks, Clock clock, String instanceId,
-                     int infinityLimit) {
+    public DavRoutes(Authentication auth, FileService files, ChunkedUploads uploads, LockManager locks, Clock clock,
+                     String instanceId, int infinityLimit) {
         this.auth = auth;
         this.files = files;
+        this.uploads = uploads;
         this.locks = locks;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -161,6 +166,10 @@ public final class DavRoutes implements HttpService {
                 throw new DavException(400, Msg.of("files.dav.fragment").text(lang));
             }
             DavPath full = DavPath.parse(raw);
+            if (full.startsWith(UPLOADS_PREFIX)) {
+                upload(req, res, method, raw, lang, caller, full);
+                return;
+            }
             Mount mount = mount(full, caller, lang);
             DavPath path = full.relativeTo(mount.prefix()).orElseThrow();
             Optional<IfHeader> ifHeader = req.headers().first(IF).map(IfHeader::parse);
@@ -262,13 +271,18 @@ public final class DavRoutes implements HttpService {
                 if (!login.equals(caller.login())) {
                     throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
                 }
-                return new Mount(DavPath.of(segments.subList(0, 4)),
-                        DAV_ROOT + "/files/" + DavPath.encodeSegment(login), caller.id());
+                return filesMount(caller);
             }
         } else if (full.startsWith(WEBDAV_PREFIX)) {
             return new Mount(WEBDAV_PREFIX, WEBDAV_ROOT, caller.id());
         }
         throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+    }
+
+    /** The caller's own files under /remote.php/dav/files/{login}. */
+    private static Mount filesMount(Caller caller) {
+        return new Mount(DavPath.of(List.of("remote.php", "dav", "files", caller.login())),
+                DAV_ROOT + "/files/" + DavPath.encodeSegment(caller.login()), caller.id());
     }
 
     private static void error(ServerRequest req, ServerResponse res, String method, int status, String message,
@@ -295,6 +309,221 @@ public final class DavRoutes implements HttpService {
             res.send(Multistatus.errorBody(DavException.sabreException(status), message, condition)
                     .getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    // ---- Chunked upload (shared/reference/nextcloud-client-protocol.md section 4) ----------------
+
+    /**
+     * {@code /remote.php/dav/uploads/{login}/{transferId}[/{chunk}|/.file]}: MKCOL starts an
+     * upload, PUT stores a chunk, PROPFIND lists the chunks (to resume), MOVE of {@code .file}
+     * assembles them into the destination, DELETE cancels. Only the owner reaches an upload.
+     */
+    private void upload(ServerRequest req, ServerResponse res, String method, String raw, Language lang, Caller caller,
+                        DavPath full) {
+        List<String> s = full.segments();
+        if (s.size() < 4) {
+            throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+        }
+        if (!s.get(3).equals(caller.login())) {
+            throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+        }
+        Optional<IfHeader> ifHeader = req.headers().first(IF).map(IfHeader::parse);
+        Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT, ifHeader);
+        if (s.size() == 4 || s.size() > 6) {
+            throw c.fail(s.size() == 4 ? 405 : 404, s.size() == 4 ? Msg.of("files.dav.method-not-allowed", method)
+                    : Msg.of("files.dav.nothing-here", full.toString()));
+        }
+        String transferId = s.get(4);
+        Optional<String> member = s.size() == 6 ? Optional.of(s.get(5)) : Optional.empty();
+        Optional<ChunkedUploads.Transfer> transfer = uploads.find(caller.id(), transferId);
+        String folderHref = DAV_ROOT + "/uploads/" + DavPath.encodeSegment(caller.login()) + "/"
+                + DavPath.encodeSegment(transferId) + "/";
+        if (member.isEmpty()) {
+            switch (method) {
+                case "MKCOL" -> {
+                    if (transfer.isPresent()) {
+                        throw c.fail(405, Msg.of("files.upload.exists", transferId));
+                    }
+                    Optional<DavPath> destination = c.header(DESTINATION).map(v -> destination(c));
+                    long replaced = destination.flatMap(d -> files.resolve(c.owner(), d.segments()))
+                            .filter(n -> !n.folder()).map(Node::size).orElse(0L);
+                    uploads.create(c.owner(), transferId, c.header(DESTINATION), totalLength(c), replaced);
+                    c.res().status(Status.CREATED_201).send();
+                }
+                case "PROPFIND" -> uploadListing(c, folderHref, needUpload(c, transfer, transferId));
+                case "DELETE" -> {
+                    uploads.cancel(needUpload(c, transfer, transferId));
+                    c.res().status(Status.NO_CONTENT_204).send();
+                }
+                default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", method));
+            }
+            return;
+        }
+        String name = member.get();
+        ChunkedUploads.Transfer t = needUpload(c, transfer, transferId);
+        if (name.equals(".file")) {
+            if (!method.equals("MOVE")) {
+                throw c.fail(405, Msg.of("files.dav.method-not-allowed", method));
+            }
+            assemble(c, t);
+            return;
+        }
+        switch (method) {
+            case "PUT" -> {
+                Optional<Long> number = ChunkedUploads.chunkNumber(name);
+                boolean v2 = t.destination().isPresent() || c.header(DESTINATION).isPresent();
+                if (number.isEmpty() || (v2 && (number.get() < 1 || number.get() > ChunkedUploads.MAX_V2_CHUNK))) {
+                    throw c.fail(400, Msg.of("files.upload.chunk-name"));
+                }
+                long declared = c.req().headers().contentLength().orElse(-1L);
+                boolean created = uploads.putChunk(t, name, body(c), declared);
+                c.res().status(created ? Status.CREATED_201 : Status.NO_CONTENT_204).send();
+            }
+            case "DELETE" -> {
+                if (!uploads.deleteChunk(t, name)) {
+                    throw c.fail(404, Msg.of("files.dav.not-found", name));
+                }
+                c.res().status(Status.NO_CONTENT_204).send();
+            }
+            case "PROPFIND" -> {
+                ChunkedUploads.Chunk chunk = uploads.chunks(t).stream().filter(ch -> ch.name().equals(name)).findFirst()
+                        .orElseThrow(() -> c.fail(404, Msg.of("files.dav.not-found", name)));
+                DavXml.Propfind request = DavXml.propfind(body(c));
+                c.res().status(Status.MULTI_STATUS_207);
+                c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+                try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                    describeUploadEntry(out, folderHref + DavPath.encodeSegment(name), request, false, chunk.size(),
+                            t.createdAt(), t.id() + "-" + chunk.blob().value());
+                }
+            }
+            case "GET", "HEAD" -> throw c.fail(405, Msg.of("files.upload.chunk-not-readable"));
+            default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", method));
+        }
+    }
+
+    private static ChunkedUploads.Transfer needUpload(Call c, Optional<ChunkedUploads.Transfer> t, String transferId) {
+        return t.orElseThrow(() -> c.fail(404, Msg.of("files.upload.not-found", transferId)));
+    }
+
+    private static Optional<Long> totalLength(Call c) {
+        return c.header(OC_TOTAL_LENGTH).map(v -> {
+            try {
+                long n = Long.parseLong(v.strip());
+                if (n < 0) {
+                    throw new NumberFormatException();
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw c.fail(400, Msg.of("files.upload.total-length-invalid"));
+            }
+        });
+    }
+
+    /** PROPFIND of an upload folder: the folder and (Depth 1) the chunks received, with their sizes. */
+    private void uploadListing(Call c, String folderHref, ChunkedUploads.Transfer t) {
+        Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.INFINITY);
+        DavXml.Propfind request = DavXml.propfind(body(c));
+        List<ChunkedUploads.Chunk> chunks = uploads.chunks(t);
+        c.res().status(Status.MULTI_STATUS_207);
+        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+        try (Multistatus out = new Multistatus(c.res().outputStream())) {
+            describeUploadEntry(out, folderHref, request, true, chunks.stream().mapToLong(ChunkedUploads.Chunk::size).sum(),
+                    t.createdAt(), t.id() + "-" + chunks.size());
+            if (depth != Depth.ZERO) {
+                for (ChunkedUploads.Chunk ch : chunks) {
+                    describeUploadEntry(out, folderHref + DavPath.encodeSegment(ch.name()), request, false, ch.size(),
+                            t.createdAt(), t.id() + "-" + ch.blob().value());
+                }
+            }
+        }
+    }
+
+    private static final List<QName> UPLOAD_PROPS = List.of(DavProperty.dav("resourcetype"), DavProperty.dav("getcontentlength"),
+            DavProperty.dav("getlastmodified"), DavProperty.dav("getetag"));
+
+    private static void describeUploadEntry(Multistatus out, String href, DavXml.Propfind request, boolean folder, long size,
+                                            long mtime, String etag) {
+        Function<QName, Optional<DavProperty>> value = name -> {
+            if (!name.getNamespaceURI().equals(Multistatus.DAV)) {
+                return Optional.empty();
+            }
+            return switch (name.getLocalPart()) {
+                case "resourcetype" -> Optional.of(folder ? DavProperty.xml(name, Multistatus.COLLECTION) : DavProperty.empty(name));
+                case "getcontentlength" -> folder ? Optional.empty() : Optional.of(DavProperty.text(name, Long.toString(size)));
+                case "getlastmodified" -> Optional.of(DavProperty.text(name, Multistatus.httpDate(Instant.ofEpochMilli(mtime))));
+                case "getetag" -> Optional.of(DavProperty.text(name, LiveProperties.quoted(etag)));
+                default -> Optional.empty();
+            };
+        };
+        List<DavProperty> found = new ArrayList<>();
+        List<QName> missing = new ArrayList<>();
+        switch (request) {
+            case DavXml.Prop prop -> {
+                for (QName name : prop.names()) {
+                    value.apply(name).ifPresentOrElse(found::add, () -> missing.add(name));
+                }
+            }
+            case DavXml.AllProp all -> {
+                for (QName name : UPLOAD_PROPS) {
+                    value.apply(name).ifPresent(found::add);
+                }
+            }
+            case DavXml.PropName ignored -> {
+                for (QName name : UPLOAD_PROPS) {
+                    value.apply(name).ifPresent(p -> found.add(DavProperty.empty(name)));
+                }
+            }
+        }
+        out.response(href, found, missing);
+    }
+
+    /**
+     * MOVE of {@code .file}: the chunks, in numeric order, become the destination (from the
+     * Destination header, else the one given at MKCOL) like a PUT with the same headers would
+     * make it: If/If-Match on the destination, X-OC-MTime, OC-Checksum over the whole file.
+     */
+    private void assemble(Call c, ChunkedUploads.Transfer t) {
+        if (c.header(DESTINATION).isEmpty() && t.destination().isEmpty()) {
+            throw c.fail(400, Msg.of("files.dav.destination-missing"));
+        }
+        DavPath destination = c.header(DESTINATION).isPresent() ? destination(c)
+                : DavPath.parse(DavPath.rawPathOf(t.destination().get())).relativeTo(c.mount().prefix())
+                        .orElseThrow(() -> c.fail(502, Msg.of("files.dav.destination-elsewhere")));
+        if (destination.isRoot()) {
+            throw c.fail(403, Msg.of("files.root.no-replace"));
+        }
+        // Section 10.4: the If header of the desktop client names the destination; untagged lists apply to it too.
+        if (c.ifHeader().isPresent() && !c.ifHeader().get().evaluate(c.href(destination, false), resources(c))) {
+            throw c.fail(412, Msg.of("files.dav.if-failed"));
+        }
+        boolean overwrite = c.header(OVERWRITE).map(v -> switch (v.strip()) {
+            case "T", "t" -> true;
+            case "F", "f" -> false;
+            default -> throw c.fail(400, Msg.of("files.dav.overwrite-invalid"));
+        }).orElse(true);
+        FileService.Target target = files.target(c.owner(), destination.segments());
+        if (target.parent().isEmpty()) {
+            throw c.fail(409, Msg.of("files.parent.missing", destination.name()));
+        }
+        if (target.node().map(Node::folder).orElse(false)) {
+            throw c.fail(405, Msg.of("files.is-folder", destination.name()));
+        }
+        if (target.node().isPresent() && !overwrite) {
+            throw c.fail(412, Msg.of("files.destination.exists", destination.name()));
+        }
+        requireUnlocked(c, destination);
+        if (target.node().isEmpty()) {
+            requireUnlocked(c, destination.parent().orElseThrow());
+        }
+        Optional<Long> mtime = c.header(X_OC_MTIME).map(v -> mtimeMillis(c, v));
+        FileService.Upload upload = new FileService.Upload(mtime,
+                Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false));
+        FileService.Written written = uploads.assemble(t, destination.segments(), totalLength(c), upload);
+        identify(c, written.node());
+        if (mtime.isPresent()) {
+            c.res().header(X_OC_MTIME, "accepted");
+        }
+        c.res().status(written.created() ? Status.CREATED_201 : Status.NO_CONTENT_204).send();
     }
 
     // ---- OPTIONS ----------------------------------------------------------------------

@@ -57,8 +57,9 @@ public final class NextcloudRoutes implements HttpService {
     static Map<String, Object> capabilities() {
         Map<String, Object> caps = new LinkedHashMap<>();
         caps.put("core", Map.of("pollinterval", 60, "webdav-root", "remote.php/webdav"));
-        // No "dav": {"chunking": "1.0"} until chunked upload exists: the desktop client would
-        // use it for every file over 10 MB.
+        // Chunked upload (protocol notes section 4): the desktop client uses it for every file over 10 MB.
+        // No bulkupload: the desktop then PUTs small files one by one.
+        caps.put("dav", Map.of("chunking", "1.0"));
         caps.put("files", Map.of("bigfilechunking", true, "blacklisted_files", List.of(".htaccess")));
         caps.put("checksums", Map.of("supportedTypes", List.of("SHA1"), "preferredUploadType", "SHA1"));
         Map<String, Object> data = new LinkedHashMap<>();
