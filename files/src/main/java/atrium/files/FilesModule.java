@@ -29,20 +29,29 @@ public final class FilesModule {
     public final NextcloudRoutes nextcloud;
     public final LockManager locks;
     public final DavRoutes dav;
+    public final StorageCheck check;
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
         db.migrate("files");
-        var dir = config.dataDir().resolve("blobs");
-        this.blobs = config.bool("files.encryption")
-                ? new LocalBlobStore(dir, MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key")))
-                : new LocalBlobStore(dir);
+        LocalBlobStore local = blobStore(config);
+        this.blobs = local;
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes));
+        this.check = new StorageCheck(db, local, ids, clock,
+                owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value()));
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files);
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
         this.dav = new DavRoutes(identity.authentication, files, uploads, locks, clock, instanceId(config.dataDir()),
                 config.integer("files.propfind-infinity-limit", 1, 1_000_000));
+    }
+
+    /** The blob store of a data directory, as the server and the CLI open it. */
+    public static LocalBlobStore blobStore(Config config) {
+        var dir = config.dataDir().resolve("blobs");
+        return config.bool("files.encryption")
+                ? new LocalBlobStore(dir, MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key")))
+                : new LocalBlobStore(dir);
     }
 
     /**

@@ -61,6 +61,7 @@ public final class Atrium implements AutoCloseable {
 
     public static Atrium start(Config config) {
         long t0 = System.nanoTime();
+        java.time.Instant startedAt = java.time.Instant.now();
         // Read the message catalogue now: a module's broken file stops start-up, not the first error.
         Messages.standard();
         String bind = config.string("http.bind");
@@ -136,6 +137,17 @@ public final class Atrium implements AutoCloseable {
                     }
                 }
             }, 1, 10, TimeUnit.MINUTES);
+            // What a kill or a crash left (blobs of uploads that never committed, temporary
+            // files) was written before this start, by a process that is gone.
+            hk.execute(() -> {
+                try {
+                    int[] swept = files.check.sweepAfterCrash(startedAt);
+                    LOG.info(String.format("File storage swept: %d orphan blobs and %d temporary files from before this start removed",
+                            swept[0], swept[1]));
+                } catch (RuntimeException e) {
+                    LOG.warning("sweeping the file storage failed: " + e);
+                }
+            });
             Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics);
             LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
                     (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,

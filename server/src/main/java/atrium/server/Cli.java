@@ -6,6 +6,8 @@ import atrium.core.ConfigException;
 import atrium.core.Ids;
 import atrium.core.Language;
 import atrium.core.db.Database;
+import atrium.files.FilesModule;
+import atrium.files.StorageCheck;
 import atrium.identity.Account;
 import atrium.identity.AccountChanges;
 import atrium.identity.AccountId;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,7 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./atrium cli …}: administration from the shell, on the same data directory as the server. */
-@Command(name = "atrium cli", mixinStandardHelpOptions = true, subcommands = {Cli.UserCmd.class, Cli.Status.class},
+@Command(name = "atrium cli", mixinStandardHelpOptions = true, subcommands = {Cli.UserCmd.class, Cli.FilesCmd.class, Cli.Status.class},
         description = "Administer Atrium from the command line (works whether or not the server is running).")
 final class Cli implements Callable<Integer> {
     /** Messages from the server side (errors, import reasons) follow the shell's locale, French or English. */
@@ -251,23 +254,75 @@ final class Cli implements Callable<Integer> {
         }
     }
 
+    /** The pid of the server running on this data directory, if one is. */
+    static Optional<Long> serverPid(Config config) throws IOException {
+        Path pid = config.dataDir().resolve("atrium.pid");
+        if (Files.isRegularFile(pid)) {
+            try {
+                long p = Long.parseLong(Files.readString(pid).strip());
+                if (ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)) {
+                    return Optional.of(p);
+                }
+            } catch (NumberFormatException ignored) {
+                // a damaged pid file means we cannot tell: say not running
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Command(name = "files", description = "Look after the file storage.", mixinStandardHelpOptions = true,
+            subcommands = {FilesCheck.class})
+    static final class FilesCmd implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            CommandLine.usage(this, System.out);
+            return 64;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check the file storage: blobs of every file present and of the right size, no orphan blob,"
+                    + " folder sizes, the tree, temporary files. Exit code 0 when clean, 1 when problems were found.")
+    static final class FilesCheck implements Callable<Integer> {
+        @Option(names = "--repair", description = "delete orphan blobs and old temporary files, recompute folder sizes")
+        boolean repair;
+        @Option(names = "--limit", defaultValue = "20", description = "how many problems to show (default: ${DEFAULT-VALUE})")
+        int limit;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Context ctx = new Context()) {
+                // Beside a running server, young blobs and temporary files may belong to uploads in flight.
+                boolean running = serverPid(ctx.config).isPresent();
+                Duration orphanAge = running ? Duration.ofHours(1) : Duration.ZERO;
+                ctx.db.migrate("files");
+                Clock clock = Clock.systemUTC();
+                var check = new StorageCheck(ctx.db, FilesModule.blobStore(ctx.config), new Ids(clock, 1023), clock,
+                        owner -> ctx.identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value()));
+                StorageCheck.Report r = check.run(StorageCheck.Options.olderThan(repair, orphanAge, Duration.ofHours(1), limit));
+                PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+                out.println(StorageCheck.summary(r).text(LANGUAGE));
+                r.counts().forEach((kind, n) -> out.printf("  %s: %d%n", StorageCheck.label(kind).text(LANGUAGE), n));
+                for (StorageCheck.Problem p : r.problems()) {
+                    out.println("- " + p.message().text(LANGUAGE));
+                }
+                if (r.problemCount() > r.problems().size()) {
+                    out.printf("  (%d more)%n", r.problemCount() - r.problems().size());
+                }
+                for (var done : r.repairs()) {
+                    out.println("repair: " + done.text(LANGUAGE));
+                }
+                return r.clean() ? 0 : 1;
+            }
+        }
+    }
+
     @Command(name = "status", description = "Show the state of this Atrium.", mixinStandardHelpOptions = true)
     static final class Status implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             try (Context ctx = new Context()) {
-                Path pid = ctx.config.dataDir().resolve("atrium.pid");
-                String running = "not running";
-                if (Files.isRegularFile(pid)) {
-                    try {
-                        long p = Long.parseLong(Files.readString(pid).strip());
-                        if (ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)) {
-                            running = "running (pid " + p + ")";
-                        }
-                    } catch (NumberFormatException ignored) {
-                        // a damaged pid file means we cannot tell: say not running
-                    }
-                }
+                String running = serverPid(ctx.config).map(p -> "running (pid " + p + ")").orElse("not running");
                 System.out.println("  version:   " + Optional.ofNullable(Cli.class.getPackage().getImplementationVersion()).orElse("dev"));
                 System.out.println("  server:    " + running);
                 System.out.println("  data:      " + ctx.config.dataDir());

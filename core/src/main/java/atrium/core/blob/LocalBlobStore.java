@@ -237,8 +237,8 @@ public final class LocalBlobStore implements BlobStore {
         return removed;
     }
 
-    /** The file of a committed blob. */
-    Path path(BlobId id) {
+    /** The file of a committed blob (for consistency checks: its age). */
+    public Path path(BlobId id) {
         return path(root, id);
     }
 
@@ -247,7 +247,8 @@ public final class LocalBlobStore implements BlobStore {
         return root.resolve(v.substring(0, 2)).resolve(v.substring(2, 4)).resolve(v);
     }
 
-    Path temporaryDirectory() {
+    /** Where writers keep their temporary files (for consistency checks). */
+    public Path temporaryDirectory() {
         return tmpDir;
     }
 
