@@ -37,7 +37,8 @@ public final class FilesModule {
                 ? new LocalBlobStore(dir, MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key")))
                 : new LocalBlobStore(dir);
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
-                owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes));
+                owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
+                config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000));
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files);
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));

@@ -643,7 +643,7 @@ class DavTest {
         assertThat(u.put("/dir", "x").status()).isEqualTo(405);
         assertThat(u.send("PUT", u.root() + "/part.txt", "x", "Content-Range", "bytes 0-0/2").status()).isEqualTo(400);
         assertThat(u.send("DELETE", u.root() + "/nowhere.txt", null).status()).isEqualTo(404);
-        assertThat(send(Optional.of(u.login() + ":" + u.password()), "PROPFIND", "/remote.php/dav/trashbin/" + u.login(),
+        assertThat(send(Optional.of(u.login() + ":" + u.password()), "PROPFIND", "/remote.php/dav/systemtags/" + u.login(),
                 null).status()).isEqualTo(404);
     }
 
