@@ -207,7 +207,7 @@ class DavTest {
         return out;
     }
 
-    private static String href(Element response) {
+    static String href(Element response) {
         return response.getElementsByTagNameNS(DAV, "href").item(0).getTextContent();
     }
 
@@ -224,7 +224,7 @@ class DavTest {
     }
 
     /** A property's text in the response's 200 propstat. */
-    private static Optional<String> found(Element response, String ns, String name) {
+    static Optional<String> found(Element response, String ns, String name) {
         for (Element ok : propstats(response, "HTTP/1.1 200")) {
             NodeList props = ok.getElementsByTagNameNS(ns, name);
             if (props.getLength() > 0) {
