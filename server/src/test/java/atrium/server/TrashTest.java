@@ -146,6 +146,8 @@ class TrashTest {
         byte[] big = new byte[700 * 1024];
         assertThat(u.send("PUT", u.root() + "/big.bin", big).status()).isEqualTo(201);
         u.send("DELETE", u.root() + "/big.bin", null);
+        assertThat(u.prop("/", "DAV:", "quota-used-bytes")).hasValue("0");
+        assertThat(Long.parseLong(u.prop("/", "DAV:", "quota-available-bytes").orElseThrow())).isLessThan(400 * 1024);
         assertThat(u.send("PUT", u.root() + "/again.bin", big).status()).isEqualTo(507);
         assertThat(u.send("DELETE", trash(u), null).status()).isEqualTo(204);
         assertThat(u.send("PUT", u.root() + "/again.bin", big).status()).isEqualTo(201);

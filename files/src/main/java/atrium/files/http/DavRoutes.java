@@ -872,7 +872,7 @@ public final class DavRoutes implements HttpService {
         Map<NodeId, List<DeadProperty>> dead = files.properties(nodes);
         LiveProperties live = new LiveProperties(instanceId, memo(() -> {
             Node root = node.isRoot() ? node : files.root(c.owner());
-            return new LiveProperties.Quota(root.size(), files.quota(c.owner()));
+            return new LiveProperties.Quota(root.size(), files.used(c.owner()), files.quota(c.owner()));
         }));
         Instant now = clock.instant();
         c.res().status(Status.MULTI_STATUS_207);
