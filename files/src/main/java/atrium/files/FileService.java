@@ -55,9 +55,23 @@ public final class FileService {
     private final Ids ids;
     private final Clock clock;
     private final Function<AccountId, Optional<Long>> quotaOf;
+    private final int trashDays;
+    private final int maxVersions;
 
+    /** With the default retention: 30 days of trash, at most 50 versions per file. */
     public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
                        Function<AccountId, Optional<Long>> quotaOf) {
+        this(db, store, blobs, ids, clock, quotaOf, 30, 50);
+    }
+
+    /**
+     * @param trashDays   how long a deleted node stays in the trash ({@link #purgeTrash})
+     * @param maxVersions the most old versions kept per file
+     */
+    public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
+                       Function<AccountId, Optional<Long>> quotaOf, int trashDays, int maxVersions) {
+        this.trashDays = trashDays;
+        this.maxVersions = maxVersions;
         this.jdbi = db.jdbi();
         this.store = store;
         this.blobs = blobs;
@@ -139,14 +153,29 @@ public final class FileService {
 
     /** The path segments of a node below its owner's root. */
     public List<String> pathOf(Node node) {
+        return jdbi.withHandle(h -> pathOf(h, node));
+    }
+
+    private List<String> pathOf(Handle h, Node node) {
+        List<String> out = new ArrayList<>();
+        Node current = node;
+        while (current.parent().isPresent()) {
+            out.addFirst(current.name());
+            current = store.byId(h, current.parent().get()).orElseThrow();
+        }
+        return out;
+    }
+
+    /** A node of the owner's live tree (not in the trash) by id. */
+    public Optional<Node> liveById(AccountId owner, NodeId id) {
+        Node root = root(owner);
         return jdbi.withHandle(h -> {
-            List<String> out = new ArrayList<>();
-            Node current = node;
-            while (current.parent().isPresent()) {
-                out.addFirst(current.name());
-                current = store.byId(h, current.parent().get()).orElseThrow();
+            Optional<Node> found = store.byId(h, id).filter(n -> n.owner().equals(owner));
+            Node current = found.orElse(null);
+            while (current != null && current.parent().isPresent()) {
+                current = store.byId(h, current.parent().get()).orElse(null);
             }
-            return out;
+            return current != null && current.id().equals(root.id()) ? found : Optional.empty();
         });
     }
 
@@ -157,8 +186,10 @@ public final class FileService {
         return blobs.open(file.blob().get(), offset, length);
     }
 
+    /** What counts against the quota: the files, the trash and the old versions. */
     public long used(AccountId owner) {
-        return root(owner).size();
+        root(owner);
+        return jdbi.withHandle(h -> store.used(h, owner));
     }
 
     public Optional<Long> quota(AccountId owner) {
@@ -179,8 +210,11 @@ public final class FileService {
         }
         upload.precondition().accept(t.node());
         Optional<Long> quota = quotaOf.apply(owner);
+        // The previous content becomes a version; versions give way, oldest first, when space runs out.
         long existingSize = t.node().map(Node::size).orElse(0L);
-        long allowed = quota.map(q -> q - used(owner) + existingSize).orElse(Long.MAX_VALUE);
+        long versionBytes = quota.isPresent() ? jdbi.withHandle(h -> store.versionsOfOwner(h, owner)).stream()
+                .mapToLong(FileStore.VersionRow::size).sum() : 0;
+        long allowed = quota.map(q -> q - used(owner) + existingSize + versionBytes).orElse(Long.MAX_VALUE);
         if (declaredLength > allowed) {
             throw quotaExceeded(quota.orElseThrow());
         }
@@ -215,11 +249,15 @@ public final class FileService {
         }
         upload.precondition().accept(existing);
         long delta = blob.size() - existing.map(Node::size).orElse(0L);
-        Optional<Long> quota = quotaOf.apply(owner);
-        if (quota.isPresent() && delta > 0 && store.root(h, owner).orElseThrow().size() + delta > quota.get()) {
-            throw quotaExceeded(quota.get());
-        }
         long now = clock.millis();
+        List<BlobId> dropped = new ArrayList<>();
+        if (existing.isPresent() && existing.get().blob().isPresent()) {
+            keepAsVersion(h, existing.get(), now);
+        }
+        Optional<Long> quota = quotaOf.apply(owner);
+        if (quota.isPresent()) {
+            makeRoom(h, owner, blob.size() - existing.map(Node::size).orElse(0L), quota.get(), dropped);
+        }
         long mtime = upload.mtimeMillis().orElse(now);
         String etag = newEtag();
         Optional<String> type = Optional.of(contentType(name));
@@ -230,7 +268,7 @@ public final class FileService {
             store.propagate(h, old.id(), etag, delta);
             node = new Node(old.id(), owner, old.parent(), name, false, blob.size(), mtime, etag, Optional.of(blob.id()),
                     type, Optional.of(checksums), old.createdAt());
-            afterCommit(h, old.blob());
+            dropped.addAll(thin(h, old.id(), now));
         } else {
             node = new Node(new NodeId(ids.next()), owner, Optional.of(parent.id()), name, false, blob.size(), mtime, etag,
                     Optional.of(blob.id()), type, Optional.of(checksums), now);
@@ -238,12 +276,45 @@ public final class FileService {
             store.propagate(h, parent.id(), etag, blob.size());
             store.setMtime(h, parent.id(), now);
         }
+        afterCommit(h, dropped);
         return new Written(node, existing.isEmpty());
     }
 
-    /** Removes blobs no node points at any more, once the transaction that dropped them has committed. */
-    private void afterCommit(Handle h, Optional<BlobId> maybeUnused) {
-        maybeUnused.ifPresent(b -> h.afterCommit(() -> deleteIfUnused(List.of(b))));
+    /** Removes blobs nothing points at any more, once the transaction that dropped them has committed. */
+    private void afterCommit(Handle h, List<BlobId> maybeUnused) {
+        if (!maybeUnused.isEmpty()) {
+            List<BlobId> copy = List.copyOf(maybeUnused);
+            h.afterCommit(() -> deleteIfUnused(copy));
+        }
+    }
+
+    /** Records the current content of a file as a version of it. */
+    private void keepAsVersion(Handle h, Node file, long now) {
+        store.insertVersion(h, new FileStore.VersionRow(ids.next(), file.owner(), file.id(), file.blob().orElseThrow(),
+                file.size(), file.mtime(), file.etag(), file.contentType(), file.checksums(), now));
+    }
+
+    /**
+     * Makes the quota hold growth more bytes: drops the owner's versions, oldest first, as
+     * long as it does not; refuses (quota exceeded) when that is not enough.
+     */
+    private void makeRoom(Handle h, AccountId owner, long growth, long quota, List<BlobId> dropped) {
+        // The previous content is a version already; the tree changes by growth.
+        long over = store.used(h, owner) + growth - quota;
+        if (over <= 0) {
+            return;
+        }
+        for (FileStore.VersionRow v : store.versionsOfOwner(h, owner)) {
+            store.deleteVersion(h, v.id());
+            dropped.add(v.blob());
+            over -= v.size();
+            if (over <= 0) {
+                return;
+            }
+        }
+        if (growth > 0) {
+            throw quotaExceeded(quota);
+        }
     }
 
     private void deleteIfUnused(List<BlobId> candidates) {
@@ -305,19 +376,193 @@ public final class FileService {
         });
     }
 
+    /**
+     * Moves a node with everything below it to its owner's trash: it leaves the tree (the
+     * parent folders shrink and get new etags) but still counts against the quota until it
+     * is restored, deleted for good or purged after the retention period.
+     */
     public void delete(Node node) {
         if (node.isRoot()) {
             throw new AtriumException.Forbidden(Msg.of("files.root.no-delete"));
         }
-        List<BlobId> freed = jdbi.inTransaction(h -> {
+        jdbi.useTransaction(h -> {
             node.parent().ifPresent(p -> store.lock(h, p));
-            Node current = store.byId(h, node.id()).orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.deleted-already")));
-            List<BlobId> blobIds = store.deleteSubtree(h, current.id());
-            store.propagate(h, current.parent().orElseThrow(), newEtag(), -current.size());
-            store.setMtime(h, current.parent().orElseThrow(), clock.millis());
-            return blobIds;
+            Node current = store.byId(h, node.id()).filter(n -> n.parent().isPresent())
+                    .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.deleted-already")));
+            long now = clock.millis();
+            String path = String.join("/", pathOf(h, current));
+            long seconds = now / 1000;
+            while (store.trashItem(h, current.owner(), current.name() + ".d" + seconds).isPresent()) {
+                seconds++;
+            }
+            NodeId parent = current.parent().orElseThrow();
+            store.propagate(h, parent, newEtag(), -current.size());
+            store.setMtime(h, parent, now);
+            store.trash(h, new FileStore.TrashRow(current.id(), current.owner(), current.name() + ".d" + seconds, path, now));
+        });
+    }
+
+    // ---- trash
+
+    /** A deleted node in its owner's trash, under its Nextcloud item name {@code <name>.d<deletion seconds>}. */
+    public record TrashItem(String itemName, Node node, String originalLocation, long deletedAt) {
+    }
+
+    public List<TrashItem> trash(AccountId owner) {
+        return jdbi.withHandle(h -> store.trashOf(h, owner).stream()
+                .map(r -> new TrashItem(r.itemName(), store.byId(h, r.node()).orElseThrow(), r.originalPath(), r.deletedAt()))
+                .toList());
+    }
+
+    public Optional<TrashItem> trashItem(AccountId owner, String itemName) {
+        return jdbi.withHandle(h -> store.trashItem(h, owner, itemName)
+                .map(r -> new TrashItem(r.itemName(), store.byId(h, r.node()).orElseThrow(), r.originalPath(), r.deletedAt())));
+    }
+
+    /**
+     * Puts a trashed node back where it was; into the root when that folder is gone, and
+     * under "name (restored).ext" (then "(restored 2)", …) when the name is taken.
+     */
+    public Node restore(AccountId owner, String itemName) {
+        TrashItem item = trashItem(owner, itemName)
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.trash.not-found", itemName)));
+        List<String> original = item.originalLocation().isEmpty() ? List.of() : List.of(item.originalLocation().split("/"));
+        Node parentSeen = original.size() > 1
+                ? resolve(owner, original.subList(0, original.size() - 1)).filter(Node::folder).orElseGet(() -> root(owner))
+                : root(owner);
+        return jdbi.inTransaction(h -> {
+            store.lock(h, parentSeen.id());
+            Node parent = store.byId(h, parentSeen.id())
+                    .orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.gone")));
+            FileStore.TrashRow row = store.trashItem(h, owner, itemName)
+                    .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.trash.not-found", itemName)));
+            Node node = store.byId(h, row.node()).orElseThrow();
+            String name = node.name();
+            for (int i = 1; store.child(h, parent.id(), name).isPresent(); i++) {
+                name = restoredName(node.name(), node.folder(), i);
+            }
+            store.untrash(h, node.id(), parent.id(), name);
+            String etag = newEtag();
+            store.propagate(h, node.id(), etag, 0);
+            store.propagate(h, parent.id(), etag, node.size());
+            store.setMtime(h, parent.id(), clock.millis());
+            return store.byId(h, node.id()).orElseThrow();
+        });
+    }
+
+    /** "a.txt" → "a (restored).txt", then "a (restored 2).txt"; folders and dot files keep their whole name. */
+    static String restoredName(String name, boolean folder, int attempt) {
+        String suffix = attempt == 1 ? " (restored)" : " (restored " + attempt + ")";
+        int dot = name.lastIndexOf('.');
+        if (folder || dot <= 0) {
+            return name + suffix;
+        }
+        return name.substring(0, dot) + suffix + name.substring(dot);
+    }
+
+    /** Deletes a trash item for good, with its versions; blobs nothing else uses are freed. */
+    public void deleteForGood(AccountId owner, String itemName) {
+        List<BlobId> freed = jdbi.inTransaction(h -> {
+            FileStore.TrashRow row = store.trashItem(h, owner, itemName)
+                    .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.trash.not-found", itemName)));
+            return store.deleteSubtree(h, row.node());
         });
         deleteIfUnused(freed);
+    }
+
+    /** Deletes everything in the owner's trash for good. */
+    public void emptyTrash(AccountId owner) {
+        for (TrashItem item : trash(owner)) {
+            try {
+                deleteForGood(owner, item.itemName());
+            } catch (AtriumException.NotFound e) {
+                // Deleted meanwhile.
+            }
+        }
+    }
+
+    /** Deletes for good what has been in any trash longer than the retention period; returns how many items. */
+    public int purgeTrash() {
+        long before = clock.millis() - trashDays * 86_400_000L;
+        List<FileStore.TrashRow> old = jdbi.withHandle(h -> store.trashedBefore(h, before));
+        int n = 0;
+        for (FileStore.TrashRow row : old) {
+            try {
+                deleteForGood(row.owner(), row.itemName());
+                n++;
+            } catch (AtriumException.NotFound e) {
+                // Restored or deleted meanwhile.
+            }
+        }
+        return n;
+    }
+
+    // ---- versions
+
+    /** The previous contents of a file, newest first. */
+    public List<FileStore.VersionRow> versions(Node file) {
+        return jdbi.withHandle(h -> store.versionsOf(h, file.id()));
+    }
+
+    public Optional<FileStore.VersionRow> version(Node file, long versionId) {
+        return versions(file).stream().filter(v -> v.id() == versionId).findFirst();
+    }
+
+    public InputStream readVersion(FileStore.VersionRow v, long offset, long length) {
+        return blobs.open(v.blob(), offset, length);
+    }
+
+    /**
+     * Makes a version the current content of its file again; the current content becomes a
+     * version itself, so nothing is lost.
+     */
+    public Node restoreVersion(Node file, long versionId) {
+        return jdbi.inTransaction(h -> {
+            file.parent().ifPresent(p -> store.lock(h, p));
+            Node current = store.byId(h, file.id()).filter(n -> !n.folder())
+                    .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.source.gone")));
+            FileStore.VersionRow v = store.versionsOf(h, current.id()).stream().filter(x -> x.id() == versionId).findFirst()
+                    .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.version.not-found", versionId)));
+            long now = clock.millis();
+            if (current.blob().isPresent()) {
+                keepAsVersion(h, current, now);
+            }
+            store.deleteVersion(h, v.id());
+            store.updateContent(h, current.id(), v.size(), v.mtime(), v.blob(), v.contentType(), v.checksums());
+            store.propagate(h, current.id(), newEtag(), v.size() - current.size());
+            afterCommit(h, thin(h, current.id(), now));
+            return store.byId(h, current.id()).orElseThrow();
+        });
+    }
+
+    /**
+     * The retention rule, applied after each new version: every version of the last 24
+     * hours is kept, then the newest one of each day for 30 days, then the newest one of
+     * each week; and at most maxVersions in all (the newest). Returns the blobs dropped.
+     */
+    private List<BlobId> thin(Handle h, NodeId file, long now) {
+        long day = 86_400_000L;
+        java.util.Set<String> buckets = new java.util.HashSet<>();
+        List<BlobId> dropped = new ArrayList<>();
+        int kept = 0;
+        for (FileStore.VersionRow v : store.versionsOf(h, file)) {
+            long age = Math.max(0, now - v.createdAt());
+            boolean keep;
+            if (age < day) {
+                keep = true;
+            } else if (age < 30 * day) {
+                keep = buckets.add("d" + age / day);
+            } else {
+                keep = buckets.add("w" + age / (7 * day));
+            }
+            if (keep && kept < maxVersions) {
+                kept++;
+            } else {
+                store.deleteVersion(h, v.id());
+                dropped.add(v.blob());
+            }
+        }
+        return dropped;
     }
 
     /**
@@ -363,7 +608,7 @@ public final class FileService {
             if (!move) {
                 Optional<Long> quota = quotaOf.apply(owner);
                 long freedByOverwrite = existing.map(Node::size).orElse(0L);
-                if (quota.isPresent() && store.root(h, owner).orElseThrow().size() + copiedSize - freedByOverwrite > quota.get()) {
+                if (quota.isPresent() && store.used(h, owner) + copiedSize - freedByOverwrite > quota.get()) {
                     throw quotaExceeded(quota.get());
                 }
             }

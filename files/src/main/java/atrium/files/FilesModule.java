@@ -36,7 +36,8 @@ public final class FilesModule {
         LocalBlobStore local = blobStore(config);
         this.blobs = local;
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
-                owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes));
+                owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
+                config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000));
         this.check = new StorageCheck(db, local, ids, clock,
                 owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value()));
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);

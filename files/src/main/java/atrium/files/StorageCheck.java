@@ -47,7 +47,8 @@ public final class StorageCheck {
      * Every column that refers to a blob. A table added with a blob column must be added
      * here, or its blobs would be taken for orphans (StorageCheckContract reads the migrations).
      */
-    public static final List<String> BLOB_REFERENCES = List.of("files_nodes.blob_id", "files_upload_chunks.blob_id");
+    public static final List<String> BLOB_REFERENCES = List.of("files_nodes.blob_id", "files_upload_chunks.blob_id",
+            "files_versions.blob_id");
 
     public enum Kind { MISSING_BLOB, WRONG_SIZE, UNREADABLE_BLOB, ORPHAN_BLOB, FOLDER_SIZE, NO_PARENT, CYCLE, OLD_TEMPORARY }
 

@@ -153,8 +153,11 @@ abstract class FileServiceContract {
         assertThat(files.used(ALICE)).isEqualTo(24);
         files.delete(files.resolve(ALICE, p("d")).orElseThrow());
         assertThat(read(ALICE, "d2/one.txt")).isEqualTo("same content");
-        assertThat(files.used(ALICE)).isEqualTo(12);
+        assertThat(files.used(ALICE)).as("the trash counts").isEqualTo(24);
+        assertThat(files.root(ALICE).size()).isEqualTo(12);
         files.delete(files.resolve(ALICE, p("d2")).orElseThrow());
+        assertThat(files.used(ALICE)).isEqualTo(24);
+        files.emptyTrash(ALICE);
         assertThat(files.used(ALICE)).isZero();
         try (var blobs = Files.walk(blobDir.resolve("blobs"))) {
             assertThat(blobs.filter(Files::isRegularFile).filter(f -> !f.getParent().getFileName().toString().equals("tmp"))
@@ -229,7 +232,120 @@ abstract class FileServiceContract {
         }
         String result = read(ALICE, "race.bin");
         assertThat(contents).contains(result);
-        assertThat(files.used(ALICE)).isEqualTo(result.length());
+        assertThat(files.root(ALICE).size()).isEqualTo(result.length());
+        var versions = files.versions(files.resolve(ALICE, p("race.bin")).orElseThrow());
+        assertThat(versions).hasSize(7);
+        assertThat(files.used(ALICE)).isEqualTo(contents.stream().mapToLong(String::length).sum());
+    }
+
+    // ---- trash
+
+    @Test
+    void aDeleteMovesTheSubtreeToTheTrashAndARestorePutsItBack() throws IOException {
+        files.mkdir(ALICE, p("d"));
+        put(ALICE, "d/a.txt", "abc");
+        String rootEtag = files.root(ALICE).etag();
+        files.delete(files.resolve(ALICE, p("d")).orElseThrow());
+        assertThat(files.resolve(ALICE, p("d"))).isEmpty();
+        assertThat(files.root(ALICE).size()).isZero();
+        assertThat(files.root(ALICE).etag()).isNotEqualTo(rootEtag);
+        assertThat(files.used(ALICE)).as("trashed content counts against the quota").isEqualTo(3);
+        var trash = files.trash(ALICE);
+        assertThat(trash).hasSize(1);
+        assertThat(trash.get(0).originalLocation()).isEqualTo("d");
+        assertThat(trash.get(0).itemName()).matches("d\\.d[0-9]+");
+        assertThat(files.trash(BOB)).isEmpty();
+        Node restored = files.restore(ALICE, trash.get(0).itemName());
+        assertThat(restored.name()).isEqualTo("d");
+        assertThat(read(ALICE, "d/a.txt")).isEqualTo("abc");
+        assertThat(files.root(ALICE).size()).isEqualTo(3);
+        assertThat(files.trash(ALICE)).isEmpty();
+        assertThat(files.used(ALICE)).isEqualTo(3);
+    }
+
+    @Test
+    void aRestoreTakesAnotherNameWhenTakenAndTheRootWhenTheFolderIsGone() throws IOException {
+        put(ALICE, "a.txt", "first");
+        files.delete(files.resolve(ALICE, p("a.txt")).orElseThrow());
+        put(ALICE, "a.txt", "second");
+        files.restore(ALICE, files.trash(ALICE).get(0).itemName());
+        assertThat(read(ALICE, "a (restored).txt")).isEqualTo("first");
+        assertThat(read(ALICE, "a.txt")).isEqualTo("second");
+        files.mkdir(ALICE, p("f"));
+        put(ALICE, "f/b.txt", "bee");
+        files.delete(files.resolve(ALICE, p("f/b.txt")).orElseThrow());
+        files.delete(files.resolve(ALICE, p("f")).orElseThrow());
+        var item = files.trash(ALICE).stream().filter(i -> i.originalLocation().equals("f/b.txt")).findFirst().orElseThrow();
+        files.restore(ALICE, item.itemName());
+        assertThat(read(ALICE, "b.txt")).isEqualTo("bee");
+        assertThat(files.root(ALICE).size()).isEqualTo("first".length() + "second".length() + 3);
+    }
+
+    @Test
+    void deletingForGoodFreesTheBlobsOfTheFileAndItsVersions() throws IOException {
+        put(ALICE, "x.txt", "one");
+        put(ALICE, "x.txt", "two");
+        files.delete(files.resolve(ALICE, p("x.txt")).orElseThrow());
+        assertThat(files.used(ALICE)).isEqualTo(6);
+        files.deleteForGood(ALICE, files.trash(ALICE).get(0).itemName());
+        assertThat(files.used(ALICE)).isZero();
+        try (var blobs = Files.walk(blobDir.resolve("blobs"))) {
+            assertThat(blobs.filter(Files::isRegularFile).filter(f -> !f.getParent().getFileName().toString().equals("tmp"))
+                    .filter(f -> !f.getFileName().toString().equals("key-check"))).as("no blob left behind").isEmpty();
+        }
+    }
+
+    // ---- versions
+
+    @Test
+    void anOverwriteKeepsTheOldContentAsAVersionAndARestoreSwapsThem() throws IOException {
+        put(ALICE, "v.txt", "one");
+        put(ALICE, "v.txt", "two");
+        put(ALICE, "v.txt", "three");
+        Node file = files.resolve(ALICE, p("v.txt")).orElseThrow();
+        var versions = files.versions(file);
+        assertThat(versions).extracting(v -> v.size()).containsExactly(3L, 3L);
+        assertThat(new String(files.readVersion(versions.get(1), 0, -1).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("one");
+        assertThat(new String(files.readVersion(versions.get(0), 0, -1).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("two");
+        assertThat(files.used(ALICE)).isEqualTo(11);
+        String etag = files.root(ALICE).etag();
+        files.restoreVersion(file, versions.get(1).id());
+        assertThat(read(ALICE, "v.txt")).isEqualTo("one");
+        assertThat(files.root(ALICE).etag()).isNotEqualTo(etag);
+        var after = files.versions(file);
+        assertThat(after).hasSize(2);
+        assertThat(after.stream().map(v -> {
+            try (InputStream in = files.readVersion(v, 0, -1)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })).containsExactlyInAnyOrder("two", "three");
+        assertThat(files.used(ALICE)).isEqualTo(11);
+    }
+
+    @Test
+    void versionsGiveWayWhenAWriteNeedsTheQuota() throws IOException {
+        quotas.put(ALICE, 10L);
+        put(ALICE, "q.txt", "12345");
+        put(ALICE, "q.txt", "123456");
+        assertThat(read(ALICE, "q.txt")).isEqualTo("123456");
+        assertThat(files.versions(files.resolve(ALICE, p("q.txt")).orElseThrow())).isEmpty();
+        assertThat(files.used(ALICE)).isEqualTo(6);
+        put(ALICE, "q.txt", "1234");
+        assertThat(files.used(ALICE)).isEqualTo(10);
+    }
+
+    @Test
+    void atMostMaxVersionsAreKept() {
+        FileService two = new FileService(db, new FileStore(db.dialect()), new LocalBlobStore(blobDir.resolve("blobs"),
+                MasterKey.loadOrCreate(blobDir.resolve("master.key"))), new Ids(Clock.systemUTC(), 8), Clock.systemUTC(),
+                owner -> Optional.empty(), 30, 2);
+        for (int i = 0; i < 5; i++) {
+            byte[] b = ("content " + i).getBytes(StandardCharsets.UTF_8);
+            two.write(ALICE, p("m.txt"), new ByteArrayInputStream(b), b.length, FileService.Upload.plain());
+        }
+        assertThat(two.versions(two.resolve(ALICE, p("m.txt")).orElseThrow())).hasSize(2);
     }
 
     @Test

@@ -129,7 +129,7 @@ public final class Atrium implements AutoCloseable {
             ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
             hk.scheduleAtFixedRate(() -> {
                 for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired,
-                        files.uploads::purgeExpired}) {
+                        files.uploads::purgeExpired, files.files::purgeTrash}) {
                     try {
                         purge.run();
                     } catch (RuntimeException e) {

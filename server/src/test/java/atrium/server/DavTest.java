@@ -207,7 +207,7 @@ class DavTest {
         return out;
     }
 
-    private static String href(Element response) {
+    static String href(Element response) {
         return response.getElementsByTagNameNS(DAV, "href").item(0).getTextContent();
     }
 
@@ -224,7 +224,7 @@ class DavTest {
     }
 
     /** A property's text in the response's 200 propstat. */
-    private static Optional<String> found(Element response, String ns, String name) {
+    static Optional<String> found(Element response, String ns, String name) {
         for (Element ok : propstats(response, "HTTP/1.1 200")) {
             NodeList props = ok.getElementsByTagNameNS(ns, name);
             if (props.getLength() > 0) {
@@ -643,7 +643,7 @@ class DavTest {
         assertThat(u.put("/dir", "x").status()).isEqualTo(405);
         assertThat(u.send("PUT", u.root() + "/part.txt", "x", "Content-Range", "bytes 0-0/2").status()).isEqualTo(400);
         assertThat(u.send("DELETE", u.root() + "/nowhere.txt", null).status()).isEqualTo(404);
-        assertThat(send(Optional.of(u.login() + ":" + u.password()), "PROPFIND", "/remote.php/dav/trashbin/" + u.login(),
+        assertThat(send(Optional.of(u.login() + ":" + u.password()), "PROPFIND", "/remote.php/dav/systemtags/" + u.login(),
                 null).status()).isEqualTo(404);
     }
 

@@ -71,7 +71,7 @@ public final class FileStore {
     }
 
     public Optional<Node> root(Handle h, AccountId owner) {
-        return h.createQuery("SELECT * FROM files_nodes WHERE owner_id = :o AND parent_id IS NULL")
+        return h.createQuery("SELECT * FROM files_nodes WHERE owner_id = :o AND parent_id IS NULL AND trashed_at IS NULL")
                 .bind("o", owner.value()).map((rs, ctx) -> map(rs)).findOne();
     }
 
@@ -122,11 +122,16 @@ public final class FileStore {
                 .bind("id", id.value()).bind("p", newParent.value()).bind("n", newName).execute();
     }
 
-    /** Deletes the node and everything below it; returns the blobs they referenced. */
+    /** Deletes the node and everything below it, with their versions; returns the blobs they referenced. */
     public List<BlobId> deleteSubtree(Handle h, NodeId id) {
-        List<BlobId> blobs = h.createQuery(SUBTREE + " SELECT n.blob_id FROM files_nodes n JOIN sub s ON s.id = n.id"
+        List<BlobId> blobs = new java.util.ArrayList<>(h.createQuery(SUBTREE + " SELECT n.blob_id FROM files_nodes n JOIN sub s ON s.id = n.id"
                         + " WHERE n.blob_id IS NOT NULL")
-                .bind("id", id.value()).bind("maxDepth", Integer.MAX_VALUE).mapTo(String.class).map(BlobId::new).list();
+                .bind("id", id.value()).bind("maxDepth", Integer.MAX_VALUE).mapTo(String.class).map(BlobId::new).list());
+        blobs.addAll(h.createQuery(SUBTREE + " SELECT v.blob_id FROM files_versions v JOIN sub s ON s.id = v.node_id")
+                .bind("id", id.value()).bind("maxDepth", Integer.MAX_VALUE).mapTo(String.class).map(BlobId::new).list());
+        h.createUpdate(SUBTREE + " DELETE FROM files_versions WHERE node_id IN (SELECT id FROM sub)")
+                .bind("id", id.value()).bind("maxDepth", Integer.MAX_VALUE).execute();
+        h.createUpdate("DELETE FROM files_trash WHERE node_id = :id").bind("id", id.value()).execute();
         // Children first, so the parent reference never dangles even where the check is per row.
         h.createUpdate(SUBTREE + " DELETE FROM files_props WHERE node_id IN (SELECT id FROM sub)")
                 .bind("id", id.value()).bind("maxDepth", Integer.MAX_VALUE).execute();
@@ -140,8 +145,105 @@ public final class FileStore {
     }
 
     public boolean blobInUse(Handle h, BlobId blob) {
-        return h.createQuery("SELECT COUNT(*) FROM files_nodes WHERE blob_id = :b").bind("b", blob.value())
+        return h.createQuery("SELECT (SELECT COUNT(*) FROM files_nodes WHERE blob_id = :b)"
+                        + " + (SELECT COUNT(*) FROM files_versions WHERE blob_id = :b)").bind("b", blob.value())
                 .mapTo(Integer.class).one() > 0;
+    }
+
+    /** What counts against the quota: the live tree, the trash and the old versions. */
+    public long used(Handle h, AccountId owner) {
+        return h.createQuery("""
+                        SELECT CAST(COALESCE((SELECT size FROM files_nodes WHERE owner_id = :o AND parent_id IS NULL
+                                                  AND trashed_at IS NULL), 0)
+                            + COALESCE((SELECT SUM(n.size) FROM files_trash t JOIN files_nodes n ON n.id = t.node_id
+                                        WHERE t.owner_id = :o), 0)
+                            + COALESCE((SELECT SUM(size) FROM files_versions WHERE owner_id = :o), 0) AS BIGINT)""")
+                .bind("o", owner.value()).mapTo(Long.class).one();
+    }
+
+    // ---- trash
+
+    /** A trashed node: the top of a detached subtree. */
+    public record TrashRow(NodeId node, AccountId owner, String itemName, String originalPath, long deletedAt) {
+    }
+
+    private static TrashRow trashRow(ResultSet rs) throws SQLException {
+        return new TrashRow(new NodeId(rs.getLong("node_id")), new AccountId(rs.getLong("owner_id")), rs.getString("item_name"),
+                rs.getString("original_path"), rs.getLong("deleted_at"));
+    }
+
+    /** Detaches a node from the tree and records it in its owner's trash. */
+    public void trash(Handle h, TrashRow row) {
+        h.createUpdate("UPDATE files_nodes SET parent_id = NULL, trashed_at = :t WHERE id = :id")
+                .bind("id", row.node().value()).bind("t", row.deletedAt()).execute();
+        h.createUpdate("""
+                        INSERT INTO files_trash (node_id, owner_id, item_name, original_path, deleted_at)
+                        VALUES (:n, :o, :item, :path, :t)""")
+                .bind("n", row.node().value()).bind("o", row.owner().value()).bind("item", row.itemName())
+                .bind("path", row.originalPath()).bind("t", row.deletedAt()).execute();
+    }
+
+    /** Puts a trashed node back into the tree under a (live) folder. */
+    public void untrash(Handle h, NodeId id, NodeId parent, String name) {
+        h.createUpdate("DELETE FROM files_trash WHERE node_id = :id").bind("id", id.value()).execute();
+        h.createUpdate("UPDATE files_nodes SET parent_id = :p, name = :n, trashed_at = NULL WHERE id = :id")
+                .bind("id", id.value()).bind("p", parent.value()).bind("n", name).execute();
+    }
+
+    public List<TrashRow> trashOf(Handle h, AccountId owner) {
+        return h.createQuery("SELECT * FROM files_trash WHERE owner_id = :o ORDER BY deleted_at DESC, item_name")
+                .bind("o", owner.value()).map((rs, ctx) -> trashRow(rs)).list();
+    }
+
+    public Optional<TrashRow> trashItem(Handle h, AccountId owner, String itemName) {
+        return h.createQuery("SELECT * FROM files_trash WHERE owner_id = :o AND item_name = :i")
+                .bind("o", owner.value()).bind("i", itemName).map((rs, ctx) -> trashRow(rs)).findOne();
+    }
+
+    public List<TrashRow> trashedBefore(Handle h, long time) {
+        return h.createQuery("SELECT * FROM files_trash WHERE deleted_at < :t ORDER BY deleted_at")
+                .bind("t", time).map((rs, ctx) -> trashRow(rs)).list();
+    }
+
+    // ---- versions
+
+    /** A previous content of a file. */
+    public record VersionRow(long id, AccountId owner, NodeId node, BlobId blob, long size, long mtime, String etag,
+                             Optional<String> contentType, Optional<String> checksums, long createdAt) {
+    }
+
+    private static VersionRow versionRow(ResultSet rs) throws SQLException {
+        return new VersionRow(rs.getLong("id"), new AccountId(rs.getLong("owner_id")), new NodeId(rs.getLong("node_id")),
+                new BlobId(rs.getString("blob_id")), rs.getLong("size"), rs.getLong("mtime"), rs.getString("etag"),
+                Optional.ofNullable(rs.getString("content_type")), Optional.ofNullable(rs.getString("checksums")),
+                rs.getLong("created_at"));
+    }
+
+    public void insertVersion(Handle h, VersionRow v) {
+        h.createUpdate("""
+                        INSERT INTO files_versions (id, owner_id, node_id, blob_id, size, mtime, etag, content_type, checksums,
+                            created_at)
+                        VALUES (:id, :o, :n, :b, :size, :mtime, :etag, :type, :sums, :created)""")
+                .bind("id", v.id()).bind("o", v.owner().value()).bind("n", v.node().value()).bind("b", v.blob().value())
+                .bind("size", v.size()).bind("mtime", v.mtime()).bind("etag", v.etag())
+                .bind("type", v.contentType().orElse(null)).bind("sums", v.checksums().orElse(null))
+                .bind("created", v.createdAt()).execute();
+    }
+
+    /** The versions of a file, newest first. */
+    public List<VersionRow> versionsOf(Handle h, NodeId node) {
+        return h.createQuery("SELECT * FROM files_versions WHERE node_id = :n ORDER BY created_at DESC, id DESC")
+                .bind("n", node.value()).map((rs, ctx) -> versionRow(rs)).list();
+    }
+
+    /** Every version of an owner, oldest first. */
+    public List<VersionRow> versionsOfOwner(Handle h, AccountId owner) {
+        return h.createQuery("SELECT * FROM files_versions WHERE owner_id = :o ORDER BY created_at, id")
+                .bind("o", owner.value()).map((rs, ctx) -> versionRow(rs)).list();
+    }
+
+    public void deleteVersion(Handle h, long id) {
+        h.createUpdate("DELETE FROM files_versions WHERE id = :id").bind("id", id).execute();
     }
 
     public List<DeadProperty> props(Handle h, NodeId id) {

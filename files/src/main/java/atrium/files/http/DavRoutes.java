@@ -64,6 +64,8 @@ public final class DavRoutes implements HttpService {
     private static final DavPath DAV_PREFIX = DavPath.parse(DAV_ROOT);
     private static final DavPath WEBDAV_PREFIX = DavPath.parse(WEBDAV_ROOT);
     private static final DavPath UPLOADS_PREFIX = DavPath.parse(DAV_ROOT + "/uploads");
+    private static final DavPath TRASHBIN_PREFIX = DavPath.parse(DAV_ROOT + "/trashbin");
+    private static final DavPath VERSIONS_PREFIX = DavPath.parse(DAV_ROOT + "/versions");
     static final String ALLOW = "OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, MKCOL, LOCK, UNLOCK";
     private static final String CHALLENGE = "Basic realm=\"Atrium\", charset=\"UTF-8\"";
     private static final HeaderName DAV_HEADER = HeaderNames.create("DAV");
@@ -168,6 +170,23 @@ public final class DavRoutes implements HttpService {
             DavPath full = DavPath.parse(raw);
             if (full.startsWith(UPLOADS_PREFIX)) {
                 upload(req, res, method, raw, lang, caller, full);
+                return;
+            }
+            if (full.startsWith(TRASHBIN_PREFIX) || full.startsWith(VERSIONS_PREFIX)) {
+                List<String> s = full.segments();
+                if (s.size() < 4) {
+                    throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+                }
+                if (!s.get(3).equals(caller.login())) {
+                    throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+                }
+                Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT,
+                        req.headers().first(IF).map(IfHeader::parse));
+                if (full.startsWith(TRASHBIN_PREFIX)) {
+                    trashbin(c, s);
+                } else {
+                    versions(c, s);
+                }
                 return;
             }
             Mount mount = mount(full, caller, lang);
@@ -526,6 +545,294 @@ public final class DavRoutes implements HttpService {
         c.res().status(written.created() ? Status.CREATED_201 : Status.NO_CONTENT_204).send();
     }
 
+    // ---- Trash bin (shared/reference/nextcloud-client-protocol.md section 5) -------------------
+
+    private static final QName NC_TRASH_FILENAME = DavProperty.nc("trashbin-filename");
+    private static final QName NC_TRASH_LOCATION = DavProperty.nc("trashbin-original-location");
+    private static final QName NC_TRASH_TIME = DavProperty.nc("trashbin-deletion-time");
+    private static final List<QName> TRASH_PROPS = List.of(DavProperty.dav("resourcetype"), DavProperty.dav("getcontentlength"),
+            DavProperty.dav("getlastmodified"), DavProperty.dav("getetag"), DavProperty.dav("getcontenttype"),
+            LiveProperties.OC_ID, LiveProperties.OC_FILEID, LiveProperties.OC_SIZE, LiveProperties.OC_PERMISSIONS,
+            NC_TRASH_FILENAME, NC_TRASH_LOCATION, NC_TRASH_TIME);
+
+    /**
+     * {@code /remote.php/dav/trashbin/{login}/trash[/{item}]} and {@code …/restore/{name}}:
+     * PROPFIND lists the caller's trash, MOVE of an item to {@code restore/} restores it,
+     * DELETE of an item deletes it for good, DELETE of {@code trash} empties it. The content
+     * of a trashed folder is not listed.
+     */
+    private void trashbin(Call c, List<String> s) {
+        String base = DAV_ROOT + "/trashbin/" + DavPath.encodeSegment(c.principal()) + "/";
+        if (s.size() == 4) {
+            if (!c.method().equals("PROPFIND")) {
+                throw c.fail(405, Msg.of("files.dav.method-not-allowed", c.method()));
+            }
+            collectionListing(c, base, List.of(base + "trash/", base + "restore/"));
+            return;
+        }
+        String part = s.get(4);
+        if (s.size() == 5 && part.equals("restore")) {
+            if (!c.method().equals("PROPFIND")) {
+                throw c.fail(405, Msg.of("files.dav.method-not-allowed", c.method()));
+            }
+            collectionListing(c, base + "restore/", List.of());
+            return;
+        }
+        if (!part.equals("trash") || s.size() > 6) {
+            throw c.fail(404, Msg.of("files.dav.nothing-here", c.rawPath()));
+        }
+        if (s.size() == 5) {
+            switch (c.method()) {
+                case "PROPFIND" -> {
+                    Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.ONE);
+                    DavXml.Propfind request = DavXml.propfind(body(c));
+                    c.res().status(Status.MULTI_STATUS_207);
+                    c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+                    try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                        describeComputed(out, base + "trash/", request, collectionValues(), UPLOAD_PROPS);
+                        if (depth != Depth.ZERO) {
+                            for (FileService.TrashItem item : files.trash(c.owner())) {
+                                describeTrashItem(out, base, request, item);
+                            }
+                        }
+                    }
+                }
+                case "DELETE" -> {
+                    files.emptyTrash(c.owner());
+                    c.res().status(Status.NO_CONTENT_204).send();
+                }
+                default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", c.method()));
+            }
+            return;
+        }
+        String itemName = s.get(5);
+        FileService.TrashItem item = files.trashItem(c.owner(), itemName)
+                .orElseThrow(() -> c.fail(404, Msg.of("files.trash.not-found", itemName)));
+        switch (c.method()) {
+            case "PROPFIND" -> {
+                DavXml.Propfind request = DavXml.propfind(body(c));
+                c.res().status(Status.MULTI_STATUS_207);
+                c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+                try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                    describeTrashItem(out, base, request, item);
+                }
+            }
+            case "DELETE" -> {
+                files.deleteForGood(c.owner(), itemName);
+                c.res().status(Status.NO_CONTENT_204).send();
+            }
+            case "MOVE" -> {
+                String value = c.header(DESTINATION).orElseThrow(() -> c.fail(400, Msg.of("files.dav.destination-missing")));
+                List<String> d = DavPath.parse(DavPath.rawPathOf(value)).segments();
+                if (d.size() < 5 || !d.subList(0, 5).equals(List.of("remote.php", "dav", "trashbin", c.principal(), "restore"))) {
+                    throw c.fail(502, Msg.of("files.dav.restore-target", base + "restore/{name}"));
+                }
+                Node restored = files.restore(c.owner(), itemName);
+                identify(c, restored);
+                c.res().status(Status.CREATED_201).send();
+            }
+            default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", c.method()));
+        }
+    }
+
+    private void describeTrashItem(Multistatus out, String base, DavXml.Propfind request, FileService.TrashItem item) {
+        Node n = item.node();
+        Function<QName, Optional<DavProperty>> value = name -> {
+            String v = switch (name.getNamespaceURI() + " " + name.getLocalPart()) {
+                case "DAV: resourcetype" -> null;
+                case "DAV: getcontentlength" -> n.folder() ? null : Long.toString(n.size());
+                case "DAV: getlastmodified" -> Multistatus.httpDate(Instant.ofEpochMilli(n.mtime()));
+                case "DAV: getetag" -> LiveProperties.quoted(n.etag());
+                case "DAV: getcontenttype" -> n.folder() ? null : n.contentType().orElse("application/octet-stream");
+                case Multistatus.OWNCLOUD + " id" -> LiveProperties.ocId(n.id(), instanceId);
+                case Multistatus.OWNCLOUD + " fileid" -> Long.toString(n.id().value());
+                case Multistatus.OWNCLOUD + " size" -> Long.toString(n.size());
+                case Multistatus.OWNCLOUD + " permissions" -> "GD";
+                case Multistatus.NEXTCLOUD + " trashbin-filename" -> n.name();
+                case Multistatus.NEXTCLOUD + " trashbin-original-location" -> item.originalLocation();
+                case Multistatus.NEXTCLOUD + " trashbin-deletion-time" -> Long.toString(item.deletedAt() / 1000);
+                default -> "";
+            };
+            if (name.equals(LiveProperties.RESOURCETYPE)) {
+                return Optional.of(n.folder() ? DavProperty.xml(name, Multistatus.COLLECTION) : DavProperty.empty(name));
+            }
+            return v == null || v.isEmpty() ? Optional.empty() : Optional.of(DavProperty.text(name, v));
+        };
+        describeComputed(out, base + "trash/" + DavPath.encodeSegment(item.itemName()) + (n.folder() ? "/" : ""), request,
+                value, TRASH_PROPS);
+    }
+
+    // ---- Versions (shared/reference/nextcloud-client-protocol.md section 5) -------------------
+
+    private static final List<QName> VERSION_PROPS = List.of(DavProperty.dav("resourcetype"), DavProperty.dav("getcontentlength"),
+            DavProperty.dav("getlastmodified"), DavProperty.dav("getetag"), DavProperty.dav("getcontenttype"),
+            LiveProperties.OC_SIZE);
+
+    /**
+     * {@code /remote.php/dav/versions/{login}/versions/{fileid}[/{version id}]}: PROPFIND
+     * lists the previous contents of one of the caller's files, GET downloads one, COPY or
+     * MOVE of one to {@code /remote.php/dav/versions/{login}/restore/…} restores it.
+     */
+    private void versions(Call c, List<String> s) {
+        String base = DAV_ROOT + "/versions/" + DavPath.encodeSegment(c.principal()) + "/";
+        if (s.size() <= 5) {
+            if (!c.method().equals("PROPFIND")) {
+                throw c.fail(405, Msg.of("files.dav.method-not-allowed", c.method()));
+            }
+            if (s.size() == 5 && !s.get(4).equals("versions") && !s.get(4).equals("restore")) {
+                throw c.fail(404, Msg.of("files.dav.nothing-here", c.rawPath()));
+            }
+            collectionListing(c, s.size() == 4 ? base : base + s.get(4) + "/", List.of());
+            return;
+        }
+        if (!s.get(4).equals("versions") || s.size() > 7) {
+            throw c.fail(404, Msg.of("files.dav.nothing-here", c.rawPath()));
+        }
+        String fileId = s.get(5);
+        Node file = (fileId.matches("[0-9]{1,18}") ? files.liveById(c.owner(), new NodeId(Long.parseLong(fileId)))
+                : Optional.<Node>empty()).filter(n -> !n.folder())
+                .orElseThrow(() -> c.fail(404, Msg.of("files.dav.not-found", fileId)));
+        String folderHref = base + "versions/" + DavPath.encodeSegment(fileId) + "/";
+        if (s.size() == 6) {
+            if (!c.method().equals("PROPFIND")) {
+                throw c.fail(405, Msg.of("files.dav.method-not-allowed", c.method()));
+            }
+            Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.ONE);
+            DavXml.Propfind request = DavXml.propfind(body(c));
+            c.res().status(Status.MULTI_STATUS_207);
+            c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+            try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                describeComputed(out, folderHref, request, collectionValues(), UPLOAD_PROPS);
+                if (depth != Depth.ZERO) {
+                    for (var v : files.versions(file)) {
+                        describeVersion(out, folderHref, request, v);
+                    }
+                }
+            }
+            return;
+        }
+        String versionId = s.get(6);
+        var version = (versionId.matches("[0-9]{1,18}") ? files.version(file, Long.parseLong(versionId))
+                : Optional.<atrium.files.db.FileStore.VersionRow>empty())
+                .orElseThrow(() -> c.fail(404, Msg.of("files.version.not-found", versionId)));
+        switch (c.method()) {
+            case "PROPFIND" -> {
+                DavXml.Propfind request = DavXml.propfind(body(c));
+                c.res().status(Status.MULTI_STATUS_207);
+                c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+                try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                    describeVersion(out, folderHref, request, version);
+                }
+            }
+            case "GET", "HEAD" -> {
+                ServerResponse res = c.res();
+                res.header(HeaderNames.ETAG, LiveProperties.quoted(version.etag()));
+                res.header(HeaderNames.LAST_MODIFIED, Multistatus.httpDate(Instant.ofEpochMilli(version.mtime())));
+                res.header(HeaderNames.CONTENT_TYPE, version.contentType().orElse("application/octet-stream"));
+                res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
+                        + java.net.URLEncoder.encode(file.name(), StandardCharsets.UTF_8).replace("+", "%20"));
+                res.header(HeaderNames.create("Content-Security-Policy"), "sandbox; default-src 'none'");
+                res.header(HeaderNames.CONTENT_LENGTH, Long.toString(version.size()));
+                res.status(Status.OK_200);
+                if (c.method().equals("HEAD")) {
+                    res.send();
+                    return;
+                }
+                byte[] buffer = new byte[64 * 1024];
+                try (InputStream in = files.readVersion(version, 0, version.size()); OutputStream out = res.outputStream()) {
+                    int n;
+                    while ((n = in.read(buffer)) > 0) {
+                        try {
+                            out.write(buffer, 0, n);
+                        } catch (IOException | RuntimeException e) {
+                            throw new ClientGone(e);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            case "COPY", "MOVE" -> {
+                String value = c.header(DESTINATION).orElseThrow(() -> c.fail(400, Msg.of("files.dav.destination-missing")));
+                List<String> d = DavPath.parse(DavPath.rawPathOf(value)).segments();
+                if (d.size() < 5 || !d.subList(0, 5).equals(List.of("remote.php", "dav", "versions", c.principal(), "restore"))) {
+                    throw c.fail(502, Msg.of("files.dav.restore-target", base + "restore/target"));
+                }
+                DavPath filePath = DavPath.of(files.pathOf(file));
+                requireUnlocked(c, filePath);
+                Node restored = files.restoreVersion(file, version.id());
+                identify(c, restored);
+                c.res().status(Status.CREATED_201).send();
+            }
+            default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", c.method()));
+        }
+    }
+
+    private static void describeVersion(Multistatus out, String folderHref, DavXml.Propfind request,
+                                        atrium.files.db.FileStore.VersionRow v) {
+        Function<QName, Optional<DavProperty>> value = name -> {
+            if (name.equals(LiveProperties.RESOURCETYPE)) {
+                return Optional.of(DavProperty.empty(name));
+            }
+            String text = switch (name.getNamespaceURI() + " " + name.getLocalPart()) {
+                case "DAV: getcontentlength" -> Long.toString(v.size());
+                case "DAV: getlastmodified" -> Multistatus.httpDate(Instant.ofEpochMilli(v.mtime()));
+                case "DAV: getetag" -> LiveProperties.quoted(v.etag());
+                case "DAV: getcontenttype" -> v.contentType().orElse("application/octet-stream");
+                case Multistatus.OWNCLOUD + " size" -> Long.toString(v.size());
+                default -> null;
+            };
+            return Optional.ofNullable(text).map(t -> DavProperty.text(name, t));
+        };
+        describeComputed(out, folderHref + v.id(), request, value, VERSION_PROPS);
+    }
+
+    /** PROPFIND of a fixed collection: itself and (Depth 1) the given member collections. */
+    private static void collectionListing(Call c, String href, List<String> members) {
+        Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.ONE);
+        DavXml.Propfind request = DavXml.propfind(body(c));
+        c.res().status(Status.MULTI_STATUS_207);
+        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
+        try (Multistatus out = new Multistatus(c.res().outputStream())) {
+            describeComputed(out, href, request, collectionValues(), UPLOAD_PROPS);
+            if (depth != Depth.ZERO) {
+                for (String m : members) {
+                    describeComputed(out, m, request, collectionValues(), UPLOAD_PROPS);
+                }
+            }
+        }
+    }
+
+    private static Function<QName, Optional<DavProperty>> collectionValues() {
+        return name -> name.equals(LiveProperties.RESOURCETYPE)
+                ? Optional.of(DavProperty.xml(name, Multistatus.COLLECTION)) : Optional.empty();
+    }
+
+    /** One response of computed properties: asked ones, allprop (the given list) or propname. */
+    private static void describeComputed(Multistatus out, String href, DavXml.Propfind request,
+                                         Function<QName, Optional<DavProperty>> value, List<QName> all) {
+        List<DavProperty> found = new ArrayList<>();
+        List<QName> missing = new ArrayList<>();
+        switch (request) {
+            case DavXml.Prop prop -> {
+                for (QName name : prop.names()) {
+                    value.apply(name).ifPresentOrElse(found::add, () -> missing.add(name));
+                }
+            }
+            case DavXml.AllProp a -> {
+                for (QName name : all) {
+                    value.apply(name).ifPresent(found::add);
+                }
+            }
+            case DavXml.PropName ignored -> {
+                for (QName name : all) {
+                    value.apply(name).ifPresent(p -> found.add(DavProperty.empty(name)));
+                }
+            }
+        }
+        out.response(href, found, missing);
+    }
+
     // ---- OPTIONS ----------------------------------------------------------------------
 
     /** Answered without authentication: it reveals nothing but what the server can do. */
@@ -565,7 +872,7 @@ public final class DavRoutes implements HttpService {
         Map<NodeId, List<DeadProperty>> dead = files.properties(nodes);
         LiveProperties live = new LiveProperties(instanceId, memo(() -> {
             Node root = node.isRoot() ? node : files.root(c.owner());
-            return new LiveProperties.Quota(root.size(), files.quota(c.owner()));
+            return new LiveProperties.Quota(root.size(), files.used(c.owner()), files.quota(c.owner()));
         }));
         Instant now = clock.instant();
         c.res().status(Status.MULTI_STATUS_207);

@@ -54,9 +54,10 @@ final class LiveProperties {
     static final long UNLIMITED = -3;
 
     /** Quota figures of the owner, fetched once per request and only when asked for. */
-    record Quota(long used, Optional<Long> limit) {
+    /** used: the files' size (quota-used-bytes); counted: what counts against the limit (with trash and versions). */
+    record Quota(long used, long counted, Optional<Long> limit) {
         long available() {
-            return limit.map(l -> Math.max(0, l - used)).orElse(UNLIMITED);
+            return limit.map(l -> Math.max(0, l - counted)).orElse(UNLIMITED);
         }
     }
 
