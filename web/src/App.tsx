@@ -8,6 +8,7 @@ import { useI18n } from './i18n/i18n';
 import { homePath } from './nav';
 import { AdminPage } from './pages/admin/AdminPage';
 import { FilesPage } from './pages/files/FilesPage';
+import { TRASH_URL, TrashPage } from './pages/files/TrashPage';
 import { uploads } from './pages/files/uploads';
 import { LoginFlowPage, loginFlowToken } from './pages/LoginFlowPage';
 import { LoginPage } from './pages/LoginPage';
@@ -20,6 +21,7 @@ import { SessionContext, type SessionValue } from './session';
 let returnTo: string | null = null;
 
 function routeFor(path: string, user: User) {
+  if (path === TRASH_URL) return <TrashPage />;
   if (path === '/files' || path.startsWith('/files/')) return <FilesPage path={path} />;
   if (path === '/settings' || path.startsWith('/settings/')) return <SettingsPage />;
   if ((path === '/admin' || path.startsWith('/admin/')) && (user.admin || user.groupAdminOf.length > 0)) {

@@ -109,23 +109,23 @@ export class DavError extends ApiError {
   }
 }
 
-function childElements(parent: Node): Element[] {
+export function childElements(parent: Node): Element[] {
   const out: Element[] = [];
   for (let n = parent.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) out.push(n as Element);
   return out;
 }
 
-function child(parent: Node, ns: string, local: string): Element | undefined {
+export function child(parent: Node, ns: string, local: string): Element | undefined {
   return childElements(parent).find((e) => e.namespaceURI === ns && e.localName === local);
 }
 
-function textOf(e: Element | undefined): string | null {
+export function textOf(e: Element | undefined): string | null {
   if (!e) return null;
   return (e.textContent ?? '').trim();
 }
 
 /** Parses XML, or throws a DavError('bad-response') when it is not well-formed. */
-function parseXml(text: string, status: number): Document {
+export function parseXml(text: string, status: number): Document {
   let doc: Document;
   try {
     doc = new DOMParser().parseFromString(text, 'application/xml');
@@ -223,7 +223,7 @@ export function downloadUrl(login: string, path: string): string {
   return davHref(login, path);
 }
 
-function decodeSegment(s: string): string {
+export function decodeSegment(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
@@ -250,13 +250,13 @@ export function pathOfHref(href: string, login: string): string | null {
 // ---------------------------------------------------------------------------
 // Multistatus
 
-function toNumber(s: string | null): number | null {
+export function toNumber(s: string | null): number | null {
   if (s === null || s === '') return null;
   const n = Number(s);
   return Number.isFinite(n) ? n : null;
 }
 
-function isOkStatus(propstat: Element): boolean {
+export function isOkStatus(propstat: Element): boolean {
   const status = textOf(child(propstat, DAV_NS, 'status'));
   // "HTTP/1.1 200 OK"; a propstat without a status is taken as found.
   return status === null || /^HTTP\/\d(?:\.\d)?\s+2\d\d\b/.test(status);
@@ -343,7 +343,7 @@ export function davHeaders(method: string, extra: Record<string, string> = {}, c
   return { ...requestHeaders(method, contentType), Accept: 'application/xml, text/xml;q=0.9, */*;q=0.1', ...extra };
 }
 
-async function send(method: string, url: string, headers: Record<string, string>, body?: string, signal?: AbortSignal): Promise<Response> {
+export async function send(method: string, url: string, headers: Record<string, string>, body?: string, signal?: AbortSignal): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, { method, credentials: 'same-origin', headers, body, signal });

@@ -16,7 +16,9 @@ import { DeleteDialog, FolderPickerDialog, NewFolderDialog, RenameDialog } from 
 import { davErrorText, DEFAULT_SORT, filesUrl, filterEntries, folderFromUrl, nextSort, sortEntries, type Sort, type SortKey } from './model';
 import { droppedItems, fromFileList, walkDropped, type Picked } from './picked';
 import { refreshFiles, useListing, useQuota } from './queries';
+import { TRASH_URL } from './TrashPage';
 import { UploadPanel } from './UploadPanel';
+import { VersionsDialog } from './VersionsDialog';
 import { uploads } from './uploads';
 import './Files.css';
 
@@ -33,6 +35,7 @@ type Open =
   | { kind: 'rename'; entry: DavEntry }
   | { kind: 'move' | 'copy'; entry: DavEntry }
   | { kind: 'delete'; entry: DavEntry }
+  | { kind: 'versions'; entry: DavEntry }
   | null;
 
 export function FilesPage({ path }: { path: string }) {
@@ -161,6 +164,9 @@ export function FilesPage({ path }: { path: string }) {
           <button type="button" className="btn" disabled={!canUpload} onClick={() => folderInput.current?.click()} data-testid="files-upload-folder">
             {t('files.uploadFolder')}
           </button>
+          <Link to={TRASH_URL} className="btn" data-testid="files-trash">
+            {t('files.trash')}
+          </Link>
           <input
             ref={filesInput}
             type="file"
@@ -281,6 +287,7 @@ export function FilesPage({ path }: { path: string }) {
       {(open?.kind === 'move' || open?.kind === 'copy') && (
         <FolderPickerDialog login={login} entry={open.entry} mode={open.kind} onClose={() => setOpen(null)} onDone={refreshFiles} />
       )}
+      {open?.kind === 'versions' && <VersionsDialog login={login} entry={open.entry} onClose={() => setOpen(null)} onDone={refreshFiles} />}
       {open?.kind === 'delete' && <DeleteDialog login={login} entry={open.entry} onClose={() => setOpen(null)} onDone={refreshFiles} />}
     </div>
   );
@@ -340,6 +347,11 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
             <a className="btn btn-small" href={downloadUrl(login, e.path)} download={e.name} data-testid="file-download">
               {t('files.download')}
             </a>
+          )}
+          {!e.isFolder && e.fileId && (
+            <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'versions', entry: e })} data-testid="file-versions">
+              {t('files.versions')}
+            </button>
           )}
           {canRename && (
             <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'rename', entry: e })} data-testid="file-rename">

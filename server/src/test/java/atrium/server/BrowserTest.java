@@ -55,6 +55,20 @@ class BrowserTest {
         }
     }
 
+    /**
+     * trash-flow.mjs: versions (replace an upload, list, download, restore) and the trash
+     * (delete, list with the original location, restore into the folder) in the Files app.
+     */
+    @Test
+    void theFilesAppRestoresVersionsAndTrashedFiles() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            runScript("trash-flow.mjs", server);
+            var admin = server.atrium.identity().accounts.find("admin");
+            var root = server.atrium.files().files.root(admin.id());
+            assertThat(server.atrium.files().files.children(root)).extracting(atrium.files.Node::name).contains("Archives 2026");
+        }
+    }
+
     private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
         return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));
