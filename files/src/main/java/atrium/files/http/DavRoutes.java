@@ -474,26 +474,7 @@ public final class DavRoutes implements HttpService {
                 default -> Optional.empty();
             };
         };
-        List<DavProperty> found = new ArrayList<>();
-        List<QName> missing = new ArrayList<>();
-        switch (request) {
-            case DavXml.Prop prop -> {
-                for (QName name : prop.names()) {
-                    value.apply(name).ifPresentOrElse(found::add, () -> missing.add(name));
-                }
-            }
-            case DavXml.AllProp all -> {
-                for (QName name : UPLOAD_PROPS) {
-                    value.apply(name).ifPresent(found::add);
-                }
-            }
-            case DavXml.PropName ignored -> {
-                for (QName name : UPLOAD_PROPS) {
-                    value.apply(name).ifPresent(p -> found.add(DavProperty.empty(name)));
-                }
-            }
-        }
-        out.response(href, found, missing);
+        describeComputed(out, href, request, value, UPLOAD_PROPS);
     }
 
     /**
