@@ -11,7 +11,6 @@ import atrium.core.db.Database;
 import atrium.identity.AccountId;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -34,7 +33,6 @@ public final class ChunkedUploads {
     public static final Duration MAX_AGE = Duration.ofHours(24);
     /** The highest chunk number of the v2 form (Nextcloud, S3 multipart). */
     public static final int MAX_V2_CHUNK = 10_000;
-    private static final int BUFFER = 64 * 1024;
 
     /** An upload in progress; destination and totalLength as the client announced them at MKCOL. */
     public record Transfer(long id, AccountId owner, String transferId, Optional<String> destination,
@@ -126,7 +124,7 @@ public final class ChunkedUploads {
         }
         Blob blob;
         try (BlobWriter writer = blobs.create()) {
-            long n = copy(body, writer.stream(), allowed, t, quota);
+            long n = LimitedCopy.copy(body, writer.stream(), allowed, (b, off, len) -> { }, () -> tooMuch(t, quota));
             if (declaredLength >= 0 && n != declaredLength) {
                 throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
             }
@@ -160,24 +158,6 @@ public final class ChunkedUploads {
             return new AtriumException.Invalid(Msg.of("files.upload.over-total", t.totalLength().get()));
         }
         return FileService.quotaExceeded(quota.orElseThrow());
-    }
-
-    private static long copy(InputStream in, OutputStream out, long allowed, Transfer t, Optional<Long> quota) {
-        byte[] buf = new byte[BUFFER];
-        long total = 0;
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > allowed) {
-                    throw tooMuch(t, quota);
-                }
-                out.write(buf, 0, n);
-            }
-            return total;
-        } catch (IOException e) {
-            throw new UncheckedIOException("the upload broke off", e);
-        }
     }
 
     /** Removes one chunk (the desktop client drops stray chunks before it resumes). */

@@ -10,10 +10,7 @@ import atrium.core.blob.BlobWriter;
 import atrium.core.db.Database;
 import atrium.files.db.FileStore;
 import atrium.identity.AccountId;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URLConnection;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,7 +44,6 @@ public final class FileService {
         }
     }
 
-    private static final int BUFFER = 64 * 1024;
 
     private final Jdbi jdbi;
     private final FileStore store;
@@ -222,7 +218,7 @@ public final class FileService {
         String checksums;
         try (BlobWriter writer = blobs.create()) {
             Checksums sums = Checksums.start(upload.checksum());
-            long n = copy(body, writer.stream(), sums, allowed, quota);
+            long n = LimitedCopy.copy(body, writer.stream(), allowed, sums::update, () -> quotaExceeded(quota.orElseThrow()));
             if (declaredLength >= 0 && n != declaredLength) {
                 throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
             }
@@ -322,25 +318,6 @@ public final class FileService {
             if (!jdbi.withHandle(h -> store.blobInUse(h, b))) {
                 blobs.delete(b);
             }
-        }
-    }
-
-    private static long copy(InputStream in, OutputStream out, Checksums sums, long allowed, Optional<Long> quota) {
-        byte[] buf = new byte[BUFFER];
-        long total = 0;
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > allowed) {
-                    throw quotaExceeded(quota.orElseThrow());
-                }
-                sums.update(buf, 0, n);
-                out.write(buf, 0, n);
-            }
-            return total;
-        } catch (IOException e) {
-            throw new UncheckedIOException("the upload broke off", e);
         }
     }
 
