@@ -11,15 +11,10 @@
 // no user "camille". Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { finish, openBrowser } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
-const OUT = process.env.ATRIUM_E2E_OUT || '/tmp';
-const CHROMIUM = process.env.ATRIUM_CHROMIUM || '/usr/bin/chromium';
 const ACTION_TIMEOUT = 10_000;
 const WHOLE_RUN = 110_000;
 
@@ -109,33 +104,7 @@ async function signOut() {
 }
 
 async function main() {
-  userDataDir = mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1280, height: 900 },
-    locale: 'en-GB',
-  });
-  context.setDefaultTimeout(ACTION_TIMEOUT);
-  context.setDefaultNavigationTimeout(15_000);
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => browserProblems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') browserProblems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 500) browserProblems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
-  });
+  ({ userDataDir, context, page } = await openBrowser(browserProblems, ACTION_TIMEOUT));
 
   await run('admin signs in with the password', async () => {
     await signIn('admin', ADMIN_PASSWORD);
@@ -253,44 +222,9 @@ async function main() {
   });
 }
 
-async function failAndExit(err) {
-  console.error(`\nFAILED at step "${step}": ${err?.stack ?? err}`);
-  try {
-    if (page) {
-      console.error(`page: ${page.url()}`);
-      mkdirSync(OUT, { recursive: true });
-      const file = join(OUT, `atrium-e2e-failure-${Date.now()}.png`);
-      await page.screenshot({ path: file, fullPage: true, timeout: 5000 });
-      console.error(`screenshot: ${file}`);
-    }
-  } catch (e) {
-    console.error(`(no screenshot: ${e.message})`);
-  }
-  if (browserProblems.length) console.error(`browser reported:\n  ${browserProblems.join('\n  ')}`);
-  await cleanup();
-  process.exit(1);
-}
-
-async function cleanup() {
-  try {
-    await context?.close();
-  } catch {
-    // already gone
-  }
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-}
-
-const watchdog = setTimeout(() => void failAndExit(new Error(`the whole run took over ${WHOLE_RUN / 1000} s`)), WHOLE_RUN);
-
-main().then(
-  async () => {
-    clearTimeout(watchdog);
-    await cleanup();
-    log('OK: admin flow passed');
-    process.exit(0);
-  },
-  (err) => {
-    clearTimeout(watchdog);
-    void failAndExit(err);
-  },
-);
+finish(main, {
+  name: 'admin',
+  wholeRun: WHOLE_RUN,
+  log,
+  state: () => ({ step, page, context, userDataDir, problems: browserProblems }),
+});

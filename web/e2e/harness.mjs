@@ -1,0 +1,92 @@
+// What every end-to-end script shares: Debian's Chromium launched the way this machine
+// allows (never a downloaded browser), and the ending — a screenshot and the browser's
+// complaints on failure, a watchdog, the temporary profile removed either way.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.ATRIUM_CHROMIUM || '/usr/bin/chromium';
+const OUT = process.env.ATRIUM_E2E_OUT || '/tmp';
+
+/** A fresh profile and page; what the page reports as errors goes into `problems`. */
+export async function openBrowser(problems, actionTimeout) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'atrium-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-GB',
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(actionTimeout);
+  context.setDefaultNavigationTimeout(15_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  return { userDataDir, context, page };
+}
+
+/**
+ * Runs main under a watchdog and exits 0 or 1. `state()` gives the current step, page,
+ * context, profile directory and browser problems, read at the moment of failure.
+ */
+export function finish(main, { name, wholeRun, log, state }) {
+  async function cleanup() {
+    const { context, userDataDir } = state();
+    try {
+      await context?.close();
+    } catch {
+      // already gone
+    }
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  }
+
+  async function failAndExit(err) {
+    const { step, page, problems } = state();
+    console.error(`\nFAILED at step "${step}": ${err?.stack ?? err}`);
+    try {
+      if (page) {
+        console.error(`page: ${page.url()}`);
+        mkdirSync(OUT, { recursive: true });
+        const file = join(OUT, `atrium-e2e-${name}-failure-${Date.now()}.png`);
+        await page.screenshot({ path: file, fullPage: true, timeout: 5000 });
+        console.error(`screenshot: ${file}`);
+      }
+    } catch (e) {
+      console.error(`(no screenshot: ${e.message})`);
+    }
+    if (problems.length) console.error(`browser reported:\n  ${problems.join('\n  ')}`);
+    await cleanup();
+    process.exit(1);
+  }
+
+  const watchdog = setTimeout(() => void failAndExit(new Error(`the whole run took over ${wholeRun / 1000} s`)), wholeRun);
+  main().then(
+    async () => {
+      clearTimeout(watchdog);
+      await cleanup();
+      log(`OK: ${name} flow passed`);
+      process.exit(0);
+    },
+    (err) => {
+      clearTimeout(watchdog);
+      void failAndExit(err);
+    },
+  );
+}
