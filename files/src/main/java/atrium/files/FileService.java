@@ -602,9 +602,10 @@ public final class FileService {
                 store.propagate(h, src.parent().orElseThrow(), newEtag(), -src.size());
                 store.setMtime(h, src.parent().orElseThrow(), now);
                 store.move(h, src.id(), destParent.id(), t.name());
-                String etag = newEtag();
-                store.propagate(h, src.id(), etag, 0);
-                store.propagate(h, destParent.id(), etag, src.size());
+                // The moved node keeps its etag, as on Nextcloud: its content did not change, and the
+                // desktop client, which keeps the etag it had after its own MOVE, would otherwise
+                // download a file it has just renamed (or list a folder it has just renamed) again.
+                store.propagate(h, destParent.id(), newEtag(), src.size());
                 out = store.byId(h, src.id()).orElseThrow();
             } else {
                 out = copyTree(h, src, destParent.id(), t.name(), depth, now);

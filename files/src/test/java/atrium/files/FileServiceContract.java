@@ -129,6 +129,30 @@ abstract class FileServiceContract {
     }
 
     @Test
+    void aMovedFileOrFolderKeepsItsOwnEtagWhileBothParentChainsGetNewOnes() {
+        files.mkdir(ALICE, p("src"));
+        files.mkdir(ALICE, p("src/folder"));
+        files.mkdir(ALICE, p("dst"));
+        put(ALICE, "src/folder/inside.txt", "in");
+        Node f = put(ALICE, "src/file.txt", "12345").node();
+        Node folder = files.resolve(ALICE, p("src/folder")).orElseThrow();
+        String root = etag(ALICE, "");
+        String src = etag(ALICE, "src");
+        String dst = etag(ALICE, "dst");
+        String inside = etag(ALICE, "src/folder/inside.txt");
+
+        files.move(f, p("dst/renamed.txt"), false);
+        files.move(folder, p("dst/folder"), false);
+
+        assertThat(etag(ALICE, "dst/renamed.txt")).isEqualTo(f.etag());
+        assertThat(etag(ALICE, "dst/folder")).isEqualTo(folder.etag());
+        assertThat(etag(ALICE, "dst/folder/inside.txt")).isEqualTo(inside);
+        assertThat(etag(ALICE, "src")).isNotEqualTo(src);
+        assertThat(etag(ALICE, "dst")).isNotEqualTo(dst);
+        assertThat(etag(ALICE, "")).isNotEqualTo(root);
+    }
+
+    @Test
     void aFolderCannotMoveIntoItselfNorOntoAnExistingNameWithoutOverwrite() {
         files.mkdir(ALICE, p("a"));
         files.mkdir(ALICE, p("a/b"));
