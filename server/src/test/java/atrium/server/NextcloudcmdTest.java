@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Nextcloud desktop client's command-line sync behind a reverse proxy (plain HTTP, proxy
- * mode): a tree with a chunked 30 MB file syncs up, then a change made on the server down.
+ * mode): a tree with a chunked 30 MB file syncs up, then a change made on the server down,
+ * then a local edit of the big file up in chunks again.
  * The HTTPS scenarios (renames, moves, deletions, conflicts, 200 MB) are in
  * {@link NextcloudcmdSyncTest}. Skipped when nextcloudcmd is not installed, unless
  * ATRIUM_TEST_NEXTCLOUDCMD=required.
@@ -50,6 +52,18 @@ class NextcloudcmdTest {
             assertThat(ncc.assertSameTrees(local)).containsEntry("with space.txt", Nextcloudcmd.sha256(changed))
                     .containsEntry("Dossier/from server.txt", Nextcloudcmd.sha256(added))
                     .containsEntry("Big/thirty.bin", Nextcloudcmd.sha256(big));
+            ncc.assertSyncIsIdempotent(local);
+
+            // A local edit of the big file goes up in chunks again, replacing the file (If: on the MOVE of .file).
+            long bigId = ncc.fileIds().get("Big/thirty.bin");
+            big[12345] ^= 1;
+            big = Arrays.copyOf(big, big.length + 7);
+            Nextcloudcmd.write(local, Map.of("Big/thirty.bin", big));
+            var run = ncc.sync(local);
+            assertThat(run.requests()).as("an update in chunks ends with a MOVE of .file that replaces the file")
+                    .anyMatch(r -> r.method().equals("MOVE") && r.path().endsWith("/.file") && r.status() == 204);
+            assertThat(ncc.assertSameTrees(local)).containsEntry("Big/thirty.bin", Nextcloudcmd.sha256(big));
+            assertThat(ncc.fileIds()).containsEntry("Big/thirty.bin", bigId);
             ncc.assertSyncIsIdempotent(local);
         }
     }
