@@ -94,7 +94,7 @@ class NextcloudcmdTest {
         }
     }
 
-    private static void sync(Path work, Path local, String login, String password, String url) throws Exception {
+    static void sync(Path work, Path local, String login, String password, String url) throws Exception {
         Path log = Files.createTempFile(work, "nextcloudcmd-", ".log");
         ProcessBuilder pb = new ProcessBuilder("nextcloudcmd", "--non-interactive", "--trust", "-u", login, "-p", password,
                 local.toString(), url).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -128,7 +128,7 @@ class NextcloudcmdTest {
     }
 
     /** Every file on the server, by path below the root, with its content (PROPFIND infinity, then GET). */
-    private static Map<String, byte[]> serverTree(TestServer server, String login, String password) throws Exception {
+    static Map<String, byte[]> serverTree(TestServer server, String login, String password) throws Exception {
         var r = send(server, login, password, "PROPFIND", "/", "<d:propfind xmlns:d=\"DAV:\"><d:prop><d:resourcetype/></d:prop></d:propfind>"
                 .getBytes(StandardCharsets.UTF_8), "Depth", "infinity");
         assertThat(r.statusCode()).isEqualTo(207);
