@@ -172,6 +172,9 @@ final class MultipartReader {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
                 if (remaining == 0) {
                     // Checked before the reader sees the end, so that a part whose
                     // Content-Length is wrong is never stored with the wrong bytes.
