@@ -7,6 +7,7 @@ import atrium.core.blob.LocalBlobStore;
 import atrium.core.blob.MasterKey;
 import atrium.core.db.Database;
 import atrium.files.db.FileStore;
+import atrium.files.http.BulkUpload;
 import atrium.files.http.DavRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
@@ -29,6 +30,7 @@ public final class FilesModule {
     public final NextcloudRoutes nextcloud;
     public final LockManager locks;
     public final DavRoutes dav;
+    public final BulkUpload bulk;
     public final StorageCheck check;
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
@@ -41,10 +43,14 @@ public final class FilesModule {
         this.check = new StorageCheck(db, local, ids, clock,
                 owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value()));
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
-        this.nextcloud = new NextcloudRoutes(identity.authentication, files);
+        this.nextcloud = new NextcloudRoutes(identity.authentication, files,
+                config.oneOf("files.bulk-upload", BulkUpload.Offer.class));
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
-        this.dav = new DavRoutes(identity.authentication, files, uploads, locks, clock, instanceId(config.dataDir()),
+        String instanceId = instanceId(config.dataDir());
+        this.dav = new DavRoutes(identity.authentication, files, uploads, locks, clock, instanceId,
                 config.integer("files.propfind-infinity-limit", 1, 1_000_000));
+        this.bulk = new BulkUpload(identity.authentication, files, locks, instanceId,
+                config.longValue("files.bulk-max-bytes", 1024, 1L << 40));
     }
 
     /** The blob store of a data directory, as the server and the CLI open it. */

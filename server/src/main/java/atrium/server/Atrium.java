@@ -198,6 +198,8 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", identity.loginFlowRoutes.api())
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
+                // Before the WebDAV routes, which take every other request under /remote.php/dav.
+                .register(files.bulk)
                 .register(files.dav)
                 .any("/api/*", (req, res) -> {
                     throw new AtriumException.NotFound(

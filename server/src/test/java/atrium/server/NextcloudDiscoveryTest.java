@@ -38,7 +38,8 @@ class NextcloudDiscoveryTest {
         assertThat(r.body()).contains("\"statuscode\":100");
         assertThat(r.json().at("/ocs/data/capabilities/checksums/preferredUploadType").asText()).isEqualTo("SHA1");
         assertThat(r.json().at("/ocs/data/capabilities/dav/chunking").asText()).isEqualTo("1.0");
-        assertThat(r.json().at("/ocs/data/capabilities/dav/bulkupload").isMissingNode()).isTrue();
+        // Offered to every client but old desktop ones (BulkUploadTest).
+        assertThat(r.json().at("/ocs/data/capabilities/dav/bulkupload").asText()).isEqualTo("1.0");
         var v2 = server.client().get("/ocs/v2.php/cloud/capabilities?format=json");
         assertThat(v2.body()).contains("\"statuscode\":200");
     }

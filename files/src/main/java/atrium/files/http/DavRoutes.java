@@ -304,7 +304,7 @@ public final class DavRoutes implements HttpService {
                 DAV_ROOT + "/files/" + DavPath.encodeSegment(caller.login()), caller.id());
     }
 
-    private static void error(ServerRequest req, ServerResponse res, String method, int status, String message,
+    static void error(ServerRequest req, ServerResponse res, String method, int status, String message,
                               String condition) {
         if (res.isSent()) {
             return;

@@ -8,6 +8,7 @@ import atrium.identity.http.Authentication;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +26,21 @@ public final class NextcloudRoutes implements HttpService {
 
     private final Authentication auth;
     private final FileService files;
+    private final BulkUpload.Offer bulk;
 
-    public NextcloudRoutes(Authentication auth, FileService files) {
+    /** @param bulk to which clients the capabilities offer bulk upload */
+    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk) {
         this.auth = auth;
         this.files = files;
+        this.bulk = bulk;
     }
 
     /** Mounted at the server root. */
     @Override
     public void routing(HttpRules rules) {
         rules.get("/status.php", (req, res) -> Json.ok(res, status()))
-                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> ocs(res, 1, capabilities()))
-                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> ocs(res, 2, capabilities()))
+                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> ocs(res, 1, capabilities(bulkFor(req))))
+                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> ocs(res, 2, capabilities(bulkFor(req))))
                 .get("/ocs/v1.php/cloud/user", (req, res) -> ocs(res, 1, user(auth.require(req))))
                 .get("/ocs/v2.php/cloud/user", (req, res) -> ocs(res, 2, user(auth.require(req))));
     }
@@ -54,12 +58,16 @@ public final class NextcloudRoutes implements HttpService {
         return m;
     }
 
-    static Map<String, Object> capabilities() {
+    private boolean bulkFor(ServerRequest req) {
+        return bulk.offeredTo(req.headers().first(HeaderNames.USER_AGENT));
+    }
+
+    static Map<String, Object> capabilities(boolean bulkUpload) {
         Map<String, Object> caps = new LinkedHashMap<>();
         caps.put("core", Map.of("pollinterval", 60, "webdav-root", "remote.php/webdav"));
         // Chunked upload (protocol notes section 4): the desktop client uses it for every file over 10 MB.
-        // No bulkupload: the desktop then PUTs small files one by one.
-        caps.put("dav", Map.of("chunking", "1.0"));
+        // Bulk upload (BulkUpload): it sends new and changed files under 1 MB, 100 per POST.
+        caps.put("dav", bulkUpload ? Map.of("chunking", "1.0", "bulkupload", "1.0") : Map.of("chunking", "1.0"));
         caps.put("files", Map.of("bigfilechunking", true, "blacklisted_files", List.of(".htaccess")));
         caps.put("checksums", Map.of("supportedTypes", List.of("SHA1"), "preferredUploadType", "SHA1"));
         Map<String, Object> data = new LinkedHashMap<>();
