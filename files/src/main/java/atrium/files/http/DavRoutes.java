@@ -143,11 +143,11 @@ public final class DavRoutes implements HttpService {
         }
 
         DavException fail(int status, Msg msg) {
-            return new DavException(status, msg.text(lang));
+            return new DavException(status, msg);
         }
 
         DavException fail(int status, Msg msg, String condition) {
-            return new DavException(status, msg.text(lang), condition);
+            return new DavException(status, msg, condition);
         }
     }
 
@@ -165,7 +165,7 @@ public final class DavRoutes implements HttpService {
             String raw = req.prologue().uriPath().rawPath();
             if (req.prologue().fragment().hasValue()) {
                 // The server has cut "#…" off the path already; acting on what is left could delete the wrong thing.
-                throw new DavException(400, Msg.of("files.dav.fragment").text(lang));
+                throw new DavException(400, Msg.of("files.dav.fragment"));
             }
             DavPath full = DavPath.parse(raw);
             if (full.startsWith(UPLOADS_PREFIX)) {
@@ -175,10 +175,10 @@ public final class DavRoutes implements HttpService {
             if (full.startsWith(TRASHBIN_PREFIX) || full.startsWith(VERSIONS_PREFIX)) {
                 List<String> s = full.segments();
                 if (s.size() < 4) {
-                    throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+                    throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()));
                 }
                 if (!s.get(3).equals(caller.login())) {
-                    throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+                    throw new DavException(403, Msg.of("files.dav.other-user"));
                 }
                 Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT,
                         req.headers().first(IF).map(IfHeader::parse));
@@ -212,7 +212,7 @@ public final class DavRoutes implements HttpService {
                 default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", method));
             }
         } catch (DavException e) {
-            error(req, res, method, e.status(), e.getMessage(), e.condition().orElse(""));
+            error(req, res, method, e.status(), e.msg().text(lang), e.condition().orElse(""));
         } catch (AtriumException e) {
             if (e instanceof AtriumException.TooManyRequests t && !res.isSent()) {
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(t.retryAfterSeconds()));
@@ -288,14 +288,14 @@ public final class DavRoutes implements HttpService {
             if (segments.size() >= 4 && segments.get(2).equals("files")) {
                 String login = segments.get(3);
                 if (!login.equals(caller.login())) {
-                    throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+                    throw new DavException(403, Msg.of("files.dav.other-user"));
                 }
                 return filesMount(caller);
             }
         } else if (full.startsWith(WEBDAV_PREFIX)) {
             return new Mount(WEBDAV_PREFIX, WEBDAV_ROOT, caller.id());
         }
-        throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+        throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()));
     }
 
     /** The caller's own files under /remote.php/dav/files/{login}. */
@@ -341,10 +341,10 @@ public final class DavRoutes implements HttpService {
                         DavPath full) {
         List<String> s = full.segments();
         if (s.size() < 4) {
-            throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+            throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()));
         }
         if (!s.get(3).equals(caller.login())) {
-            throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+            throw new DavException(403, Msg.of("files.dav.other-user"));
         }
         Optional<IfHeader> ifHeader = req.headers().first(IF).map(IfHeader::parse);
         Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT, ifHeader);
