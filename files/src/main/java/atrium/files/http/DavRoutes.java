@@ -90,13 +90,15 @@ public final class DavRoutes implements HttpService {
     private final Clock clock;
     private final String instanceId;
     private final int infinityLimit;
+    private final boolean windowsNames;
 
     /**
      * @param instanceId    the suffix of every {@code oc:id}, stable for the life of the data
      * @param infinityLimit the most resources a Depth: infinity PROPFIND lists (403 beyond)
+     * @param windowsNames  whether new names Windows cannot store are refused (docs/adr/0008)
      */
     public DavRoutes(Authentication auth, FileService files, ChunkedUploads uploads, LockManager locks, Clock clock,
-                     String instanceId, int infinityLimit) {
+                     String instanceId, int infinityLimit, boolean windowsNames) {
         this.auth = auth;
         this.files = files;
         this.uploads = uploads;
@@ -104,6 +106,7 @@ public final class DavRoutes implements HttpService {
         this.clock = clock;
         this.instanceId = instanceId;
         this.infinityLimit = infinityLimit;
+        this.windowsNames = windowsNames;
     }
 
     /** Mounted at the server root; every method goes to one handler that dispatches itself. */
@@ -364,6 +367,7 @@ public final class DavRoutes implements HttpService {
                         throw c.fail(405, Msg.of("files.upload.exists", transferId));
                     }
                     Optional<DavPath> destination = c.header(DESTINATION).map(v -> destination(c));
+                    destination.ifPresent(d -> requireStorableName(c, d));
                     long replaced = destination.flatMap(d -> files.resolve(c.owner(), d.segments()))
                             .filter(n -> !n.folder()).map(Node::size).orElse(0L);
                     uploads.create(c.owner(), transferId, c.header(DESTINATION), totalLength(c), replaced);
@@ -492,6 +496,7 @@ public final class DavRoutes implements HttpService {
         if (destination.isRoot()) {
             throw c.fail(403, Msg.of("files.root.no-replace"));
         }
+        requireStorableName(c, destination);
         // Section 10.4: the If header of the desktop client names the destination; untagged lists apply to it too.
         if (c.ifHeader().isPresent() && !c.ifHeader().get().evaluate(c.href(destination, false), resources(c))) {
             throw c.fail(412, Msg.of("files.dav.if-failed"));
@@ -960,6 +965,7 @@ public final class DavRoutes implements HttpService {
         if (t.parent().isEmpty()) {
             throw c.fail(409, Msg.of("files.parent.missing-for-folder", c.path().name()));
         }
+        requireStorableName(c, c.path());
         requireUnlocked(c, c.path().parent().orElseThrow());
         requireUnlocked(c, c.path());
         Node folder = files.mkdir(c.owner(), c.path().segments());
@@ -1101,6 +1107,7 @@ public final class DavRoutes implements HttpService {
         if (t.parent().isEmpty()) {
             throw c.fail(409, Msg.of("files.parent.missing", c.path().name()));
         }
+        requireStorableName(c, c.path());
         requireUnlocked(c, c.path());
         if (t.node().isEmpty()) {
             requireUnlocked(c, c.path().parent().orElseThrow());
@@ -1181,6 +1188,7 @@ public final class DavRoutes implements HttpService {
         if (c.path().startsWith(destination)) {
             throw c.fail(403, Msg.of("files.dav.over-ancestor"));
         }
+        requireStorableName(c, destination);
         preconditions(c, Optional.of(source), false);
         FileService.Target t = files.target(c.owner(), destination.segments());
         if (t.parent().isEmpty()) {
@@ -1247,6 +1255,7 @@ public final class DavRoutes implements HttpService {
             if (t.parent().isEmpty()) {
                 throw c.fail(409, Msg.of("files.parent.missing", c.path().name()));
             }
+            requireStorableName(c, c.path());
             requireUnlocked(c, c.path().parent().orElseThrow());
         }
         LockManager.LockResult result = locks.lock(key(c, c.path()), info.get(), depth, timeout, c.principal());
@@ -1382,6 +1391,20 @@ public final class DavRoutes implements HttpService {
     }
 
     // ---- Helpers ----------------------------------------------------------------------------
+
+    /**
+     * 400 when the name a write creates or replaces is one a Windows computer cannot store
+     * and this instance refuses those ({@code files.windows-compatible-names}, docs/adr/0008).
+     * Only that name: existing files keep theirs and can be renamed to a valid one.
+     */
+    private void requireStorableName(Call c, DavPath p) {
+        if (windowsNames && !p.isRoot()) {
+            Optional<Msg> problem = DavPath.windowsProblem(p.name());
+            if (problem.isPresent()) {
+                throw c.fail(400, problem.get());
+            }
+        }
+    }
 
     private Node existing(Call c, DavPath p) {
         return files.resolve(c.owner(), p.segments())
