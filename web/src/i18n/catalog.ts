@@ -310,6 +310,7 @@ export const en = {
   'admin.tab.import': 'Import',
   'admin.tab.audit': 'Audit log',
   'admin.tab.settings': 'Settings',
+  'admin.tab.locks': 'Locks',
 
   'quota.none': 'None',
 
@@ -462,10 +463,28 @@ export const en = {
   'audit.action.login-flow-delivered': 'App password collected by the app',
   'audit.action.login-flow-expired': 'App connection expired, password revoked',
   'audit.action.login-flow-blocked': 'Unknown app links blocked',
+  'audit.action.files-lock-broken': 'File lock broken',
 
   'adminSettings.title': 'Security settings',
   'adminSettings.requireTotp': 'Require two-factor authentication for everyone',
   'adminSettings.requireTotpHint': 'People without it will have to set it up at their next sign-in.',
+
+  'locks.title': 'File locks',
+  'locks.hint': 'Programs lock a file while someone edits it. A lock left by a crashed program or by someone away blocks the others until it expires; break it only when nobody is still working on the file.',
+  'locks.none': 'No file is locked.',
+  'locks.path': 'File or folder',
+  'locks.account': 'In the files of',
+  'locks.lockedBy': 'Locked by',
+  'locks.owner': 'Client',
+  'locks.scope': 'Kind',
+  'locks.scope.exclusive': 'Exclusive',
+  'locks.scope.shared': 'Shared',
+  'locks.depth': 'Covers',
+  'locks.depth.0': 'This item',
+  'locks.depth.infinity': 'Everything inside',
+  'locks.expires': 'Expires',
+  'locks.break': 'Break',
+  'locks.broken': 'The lock on {path} was broken.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -781,6 +800,7 @@ export const fr: Record<MessageKey, string> = {
   'admin.tab.import': 'Import',
   'admin.tab.audit': 'Journal d’audit',
   'admin.tab.settings': 'Paramètres',
+  'admin.tab.locks': 'Verrous',
 
   'quota.none': 'Aucun',
 
@@ -935,10 +955,28 @@ export const fr: Record<MessageKey, string> = {
   'audit.action.login-flow-delivered': 'Mot de passe récupéré par l’application',
   'audit.action.login-flow-expired': 'Connexion d’application expirée, mot de passe révoqué',
   'audit.action.login-flow-blocked': 'Liens d’application inconnus bloqués',
+  'audit.action.files-lock-broken': 'Verrou de fichier cassé',
 
   'adminSettings.title': 'Paramètres de sécurité',
   'adminSettings.requireTotp': 'Exiger l’authentification à deux facteurs pour tout le monde',
   'adminSettings.requireTotpHint': 'Les personnes qui ne l’ont pas devront la configurer à leur prochaine connexion.',
+
+  'locks.title': 'Verrous de fichiers',
+  'locks.hint': 'Les programmes verrouillent un fichier pendant qu’on le modifie. Un verrou laissé par un programme planté ou par une personne absente bloque les autres jusqu’à son expiration ; cassez-le seulement si personne ne travaille plus sur le fichier.',
+  'locks.none': 'Aucun fichier n’est verrouillé.',
+  'locks.path': 'Fichier ou dossier',
+  'locks.account': 'Dans les fichiers de',
+  'locks.lockedBy': 'Verrouillé par',
+  'locks.owner': 'Client',
+  'locks.scope': 'Type',
+  'locks.scope.exclusive': 'Exclusif',
+  'locks.scope.shared': 'Partagé',
+  'locks.depth': 'Couvre',
+  'locks.depth.0': 'Cet élément',
+  'locks.depth.infinity': 'Tout son contenu',
+  'locks.expires': 'Expire',
+  'locks.break': 'Casser',
+  'locks.broken': 'Le verrou sur {path} a été cassé.',
 };
 
 export const catalogs: Record<'en' | 'fr', Record<MessageKey, string>> = { en, fr };

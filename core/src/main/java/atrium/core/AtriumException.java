@@ -168,4 +168,16 @@ public abstract sealed class AtriumException extends RuntimeException {
             return 507;
         }
     }
+
+    /** The server's disk is full, or would be past its reserve: no quota of the caller's is at fault. */
+    public static final class StorageFull extends AtriumException {
+        public StorageFull(Msg msg) {
+            super("storage-full", msg);
+        }
+
+        @Override
+        public int status() {
+            return 507;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package atrium.files;
 
+import atrium.core.AtriumException;
 import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.blob.BlobStore;
@@ -9,9 +10,12 @@ import atrium.core.db.Database;
 import atrium.files.db.FileStore;
 import atrium.files.http.BulkUpload;
 import atrium.files.http.DavRoutes;
+import atrium.files.http.LockAdminRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
 import atrium.identity.Account;
+import atrium.identity.AccountId;
+import atrium.identity.AccountRules;
 import atrium.identity.IdentityModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 
 /** The files module's parts, built in order by hand. */
 public final class FilesModule {
@@ -31,6 +36,7 @@ public final class FilesModule {
     public final LockManager locks;
     public final DavRoutes dav;
     public final BulkUpload bulk;
+    public final LockAdminRoutes lockAdmin;
     public final StorageCheck check;
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
@@ -39,18 +45,35 @@ public final class FilesModule {
         this.blobs = local;
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
-                config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000));
-        this.check = new StorageCheck(db, local, ids, clock,
-                owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value()));
+                config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000),
+                DiskSpace.of(local.directory(), minFreeSpace(config)));
+        Function<AccountId, String> loginOf = owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value());
+        this.check = new StorageCheck(db, local, ids, clock, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files,
                 config.oneOf("files.bulk-upload", BulkUpload.Offer.class));
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
         String instanceId = instanceId(config.dataDir());
+        boolean windowsNames = config.bool("files.windows-compatible-names");
         this.dav = new DavRoutes(identity.authentication, files, uploads, locks, clock, instanceId,
-                config.integer("files.propfind-infinity-limit", 1, 1_000_000));
+                config.integer("files.propfind-infinity-limit", 1, 1_000_000), windowsNames);
         this.bulk = new BulkUpload(identity.authentication, files, locks, instanceId,
-                config.longValue("files.bulk-max-bytes", 1024, 1L << 40));
+                config.longValue("files.bulk-max-bytes", 1024, 1L << 40), windowsNames);
+        this.lockAdmin = new LockAdminRoutes(identity.authentication, locks, identity.audit, loginOf, clock);
+    }
+
+    /** {@code files.min-free-space}, a size such as "1 GB" as quotas are written. */
+    static long minFreeSpace(Config config) {
+        String key = "files.min-free-space";
+        String value = config.string(key).strip();
+        if (value.equals("0")) {
+            return 0;
+        }
+        try {
+            return AccountRules.quota(value).orElse(0L);
+        } catch (AtriumException.Invalid e) {
+            throw config.bad(key, e.getMessage());
+        }
     }
 
     /** The blob store of a data directory, as the server and the CLI open it. */
