@@ -56,7 +56,10 @@ class FilesApiTest {
 
     @AfterAll
     static void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 
     record Res(int status, byte[] body, HttpHeaders headers) {
