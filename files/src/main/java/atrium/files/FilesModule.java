@@ -13,6 +13,9 @@ import atrium.files.http.DavRoutes;
 import atrium.files.http.LockAdminRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
+import atrium.files.http.PreviewRoutes;
+import atrium.files.http.SearchRoutes;
+import atrium.files.http.ZipDownload;
 import atrium.identity.Account;
 import atrium.identity.AccountId;
 import atrium.identity.AccountRules;
@@ -38,6 +41,11 @@ public final class FilesModule {
     public final BulkUpload bulk;
     public final LockAdminRoutes lockAdmin;
     public final StorageCheck check;
+    public final FileSearch search;
+    public final Previews previews;
+    public final SearchRoutes searchRoutes;
+    public final ZipDownload zip;
+    public final PreviewRoutes previewRoutes;
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
         db.migrate("files");
@@ -60,6 +68,15 @@ public final class FilesModule {
         this.bulk = new BulkUpload(identity.authentication, files, locks, instanceId,
                 config.longValue("files.bulk-max-bytes", 1024, 1L << 40), windowsNames);
         this.lockAdmin = new LockAdminRoutes(identity.authentication, locks, identity.audit, loginOf, clock);
+        this.search = new FileSearch(db);
+        search.backfill();
+        this.searchRoutes = new SearchRoutes(identity.authentication, search);
+        this.zip = new ZipDownload(identity.authentication, files);
+        this.previews = new Previews(db, blobStore(config, "previews"), files, clock, new Previews.Limits(
+                config.longValue("files.preview-max-pixels", 1, 1L << 40),
+                config.longValue("files.preview-max-bytes", 1, 1L << 40),
+                Duration.ofMillis(config.integer("files.preview-timeout-ms", 100, 600_000))));
+        this.previewRoutes = new PreviewRoutes(identity.authentication, files, previews);
     }
 
     /** {@code files.min-free-space}, a size such as "1 GB" as quotas are written. */
@@ -78,7 +95,12 @@ public final class FilesModule {
 
     /** The blob store of a data directory, as the server and the CLI open it. */
     public static LocalBlobStore blobStore(Config config) {
-        var dir = config.dataDir().resolve("blobs");
+        return blobStore(config, "blobs");
+    }
+
+    /** The files' blobs are in {@code blobs}, the thumbnails in {@code previews}: both encrypted alike. */
+    private static LocalBlobStore blobStore(Config config, String name) {
+        var dir = config.dataDir().resolve(name);
         return config.bool("files.encryption")
                 ? new LocalBlobStore(dir, MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key")))
                 : new LocalBlobStore(dir);

@@ -133,7 +133,7 @@ public final class Atrium implements AutoCloseable {
             ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
             hk.scheduleAtFixedRate(() -> {
                 for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired,
-                        files.uploads::purgeExpired, files.files::purgeTrash}) {
+                        files.uploads::purgeExpired, files.files::purgeTrash, files.previews::purge}) {
                     try {
                         purge.run();
                     } catch (RuntimeException e) {
@@ -202,6 +202,8 @@ public final class Atrium implements AutoCloseable {
                 // Before the WebDAV routes, which take every other request under /remote.php/dav.
                 .register(files.bulk)
                 .register(files.dav)
+                .register("/api/v1/files", files.searchRoutes, files.zip)
+                .register(files.previewRoutes)
                 .any("/api/*", (req, res) -> {
                     throw new AtriumException.NotFound(
                             Msg.of("server.api.no-endpoint", req.prologue().method().text(), req.path().path()));
