@@ -13,10 +13,12 @@ import atrium.files.http.DavRoutes;
 import atrium.files.http.LockAdminRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
+import atrium.files.share.ShareService;
 import atrium.identity.Account;
 import atrium.identity.AccountId;
 import atrium.identity.AccountRules;
 import atrium.identity.IdentityModule;
+import atrium.identity.PasswordHasher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,7 @@ import java.util.function.Function;
 public final class FilesModule {
     public final BlobStore blobs;
     public final FileService files;
+    public final ShareService shares;
     public final ChunkedUploads uploads;
     public final NextcloudRoutes nextcloud;
     public final LockManager locks;
@@ -47,6 +50,9 @@ public final class FilesModule {
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
                 config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000),
                 DiskSpace.of(local.directory(), minFreeSpace(config)));
+        this.shares = new ShareService(db, files, identity.accounts, new PasswordHasher(), identity.audit, ids, clock,
+                new ShareService.Policy(config.integer("files.share-link-max-expiry-days", 0, 36_500),
+                        config.bool("files.share-link-enforce-password")));
         Function<AccountId, String> loginOf = owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value());
         this.check = new StorageCheck(db, local, ids, clock, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
