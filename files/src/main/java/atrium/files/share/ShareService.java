@@ -83,8 +83,41 @@ public final class ShareService {
         this.policy = policy;
     }
 
-    public Policy policy() {
-        return policy;
+    /**
+     * Nextcloud's {@code files_sharing} capability, saying only what works (docs/adr/0011):
+     * people and groups, re-sharing; links are made through the API but have no public page
+     * yet, so clients are not offered them; no mail is sent.
+     */
+    public Map<String, Object> capability() {
+        Map<String, Object> expire = new LinkedHashMap<>();
+        expire.put("enabled", policy.linkMaxExpiryDays() > 0);
+        if (policy.linkMaxExpiryDays() > 0) {
+            expire.put("days", policy.linkMaxExpiryDays());
+            expire.put("enforced", true);
+        }
+        Map<String, Object> pub = new LinkedHashMap<>();
+        pub.put("enabled", false);
+        pub.put("password", Map.of("enforced", policy.linkPasswordEnforced(), "askForOptionalPassword", false));
+        pub.put("expire_date", expire);
+        pub.put("multiple_links", true);
+        pub.put("expire_date_internal", Map.of("enabled", false));
+        pub.put("expire_date_remote", Map.of("enabled", false));
+        pub.put("send_mail", false);
+        pub.put("upload", false);
+        pub.put("upload_files_drop", false);
+        pub.put("custom_tokens", false);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("api_enabled", true);
+        out.put("public", pub);
+        out.put("resharing", true);
+        out.put("user", Map.of("send_mail", false, "expire_date", Map.of("enabled", false)));
+        out.put("group_sharing", true);
+        out.put("group", Map.of("enabled", true, "expire_date", Map.of("enabled", false)));
+        out.put("default_permissions", Permissions.ALL);
+        out.put("federation", Map.of("outgoing", false, "incoming", false, "expire_date", Map.of("enabled", false),
+                "expire_date_supported", Map.of("enabled", false)));
+        out.put("sharee", Map.of("query_lookup_default", false, "always_show_unique", true));
+        return out;
     }
 
     private LocalDate today() {
@@ -271,6 +304,11 @@ public final class ShareService {
             out.computeIfAbsent(s.node(), k -> new TreeSet<>()).add(s.type().code);
         }
         return out;
+    }
+
+    /** Who an account is, for the owner properties of shared items and the OCS share fields. */
+    public Optional<Account> account(AccountId id) {
+        return accounts.byId(id);
     }
 
     // ---- the owner's side: create, change, delete, list
