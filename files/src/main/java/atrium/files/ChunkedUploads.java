@@ -178,8 +178,11 @@ public final class ChunkedUploads {
      * Streams the chunks, in numeric order, into the destination file, then removes the upload.
      * With a total length, the chunks must sum up to it exactly. A failure (checksum, quota,
      * precondition) leaves the destination as it was and the upload in place.
+     *
+     * @param treeOwner whose tree the destination is in: the uploader's, or the owner of a
+     *                  share the uploader may write in (docs/adr/0011)
      */
-    public FileService.Written assemble(Transfer t, List<String> destination, Optional<Long> totalLength,
+    public FileService.Written assemble(Transfer t, AccountId treeOwner, List<String> destination, Optional<Long> totalLength,
                                         FileService.Upload upload) {
         List<Chunk> chunks = chunks(t);
         long sum = chunks.stream().mapToLong(Chunk::size).sum();
@@ -201,7 +204,7 @@ public final class ChunkedUploads {
         };
         FileService.Written written;
         try (InputStream body = new SequenceInputStream(streams)) {
-            written = files.write(t.owner(), destination, body, sum, upload);
+            written = files.write(treeOwner, destination, body, sum, upload);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -165,6 +165,27 @@ public final class FileService {
         return out;
     }
 
+    /**
+     * The path of a node below its owner's root, when it is in the live tree; empty when
+     * it, or a folder above it, is in the trash (a trashed node has no parent).
+     */
+    public Optional<List<String>> livePath(NodeId id) {
+        return jdbi.withHandle(h -> {
+            Optional<Node> node = store.byId(h, id);
+            if (node.isEmpty()) {
+                return Optional.empty();
+            }
+            List<String> out = new ArrayList<>();
+            Node current = node.get();
+            while (current.parent().isPresent()) {
+                out.addFirst(current.name());
+                current = store.byId(h, current.parent().get()).orElseThrow();
+            }
+            Optional<Node> root = store.root(h, current.owner());
+            return root.isPresent() && root.get().id().equals(current.id()) ? Optional.of(out) : Optional.empty();
+        });
+    }
+
     /** A node of the owner's live tree (not in the trash) by id. */
     public Optional<Node> liveById(AccountId owner, NodeId id) {
         Node root = root(owner);

@@ -16,10 +16,13 @@ import atrium.files.http.NextcloudRoutes;
 import atrium.files.http.PreviewRoutes;
 import atrium.files.http.SearchRoutes;
 import atrium.files.http.ZipDownload;
+import atrium.files.share.ShareRoutes;
+import atrium.files.share.ShareService;
 import atrium.identity.Account;
 import atrium.identity.AccountId;
 import atrium.identity.AccountRules;
 import atrium.identity.IdentityModule;
+import atrium.identity.PasswordHasher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +37,8 @@ import java.util.function.Function;
 public final class FilesModule {
     public final BlobStore blobs;
     public final FileService files;
+    public final ShareService shares;
+    public final ShareRoutes shareRoutes;
     public final ChunkedUploads uploads;
     public final NextcloudRoutes nextcloud;
     public final LockManager locks;
@@ -55,17 +60,22 @@ public final class FilesModule {
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
                 config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000),
                 DiskSpace.of(local.directory(), minFreeSpace(config)));
+        this.shares = new ShareService(db, files, identity.accounts, new PasswordHasher(), identity.audit, ids, clock,
+                new ShareService.Policy(config.integer("files.share-link-max-expiry-days", 0, 36_500),
+                        config.bool("files.share-link-enforce-password")));
+        this.shareRoutes = new ShareRoutes(identity.authentication, shares, files, identity.accounts,
+                config.optional("http.public-url"));
         Function<AccountId, String> loginOf = owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value());
         this.check = new StorageCheck(db, local, ids, clock, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files,
-                config.oneOf("files.bulk-upload", BulkUpload.Offer.class));
+                config.oneOf("files.bulk-upload", BulkUpload.Offer.class), shares.capability());
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
         String instanceId = instanceId(config.dataDir());
         boolean windowsNames = config.bool("files.windows-compatible-names");
-        this.dav = new DavRoutes(identity.authentication, files, uploads, locks, clock, instanceId,
+        this.dav = new DavRoutes(identity.authentication, files, shares, uploads, locks, clock, instanceId,
                 config.integer("files.propfind-infinity-limit", 1, 1_000_000), windowsNames);
-        this.bulk = new BulkUpload(identity.authentication, files, locks, instanceId,
+        this.bulk = new BulkUpload(identity.authentication, files, shares, locks, instanceId,
                 config.longValue("files.bulk-max-bytes", 1024, 1L << 40), windowsNames);
         this.lockAdmin = new LockAdminRoutes(identity.authentication, locks, identity.audit, loginOf, clock);
         this.search = new FileSearch(db);

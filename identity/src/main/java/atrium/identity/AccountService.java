@@ -85,6 +85,37 @@ public final class AccountService {
         return accounts.byId(id);
     }
 
+    /**
+     * People a user may pick as recipients of a share (the files module's sharee search):
+     * enabled accounts whose login, name or e-mail contains the text. Every signed-in user
+     * may ask; only what a share dialog shows is returned.
+     */
+    public List<Account> sharees(String text, int limit) {
+        return accounts.search(new AccountStore.Filter(Optional.of(text).filter(t -> !t.isBlank()), Optional.empty(),
+                Optional.empty(), Math.clamp(limit, 1, 200), 0)).items().stream().filter(Account::enabled).toList();
+    }
+
+    /** Groups whose name contains the text, ignoring case, for the sharee search. */
+    public List<Group> groupsMatching(String text, int limit) {
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        return groups.list(Optional.empty()).stream().map(GroupStore.GroupInfo::group)
+                .filter(g -> g.name().toLowerCase(java.util.Locale.ROOT).contains(lower)).limit(Math.clamp(limit, 1, 200))
+                .toList();
+    }
+
+    /** The groups an account belongs to now: what group shares are resolved against, at every request. */
+    public List<Group> groupsOf(AccountId account) {
+        return groups.groupsOf(account);
+    }
+
+    public Optional<Group> groupById(GroupId id) {
+        return groups.byId(id);
+    }
+
+    public Optional<Account> byLogin(String login) {
+        return accounts.byLogin(login);
+    }
+
     public long count() {
         return accounts.count();
     }

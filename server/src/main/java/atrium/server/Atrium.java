@@ -199,6 +199,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", files.lockAdmin)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
+                .register(files.shareRoutes)
                 // Before the WebDAV routes, which take every other request under /remote.php/dav.
                 .register(files.bulk)
                 .register(files.dav)

@@ -8,6 +8,10 @@ import atrium.core.http.Json;
 import atrium.files.Checksums;
 import atrium.files.FileService;
 import atrium.files.Node;
+import atrium.files.share.Location;
+import atrium.files.share.Permissions;
+import atrium.files.share.ShareService;
+import atrium.identity.AccountId;
 import atrium.identity.Caller;
 import atrium.identity.http.Authentication;
 import io.helidon.http.HeaderNames;
@@ -78,6 +82,7 @@ public final class BulkUpload implements HttpService {
     private final Authentication auth;
     private final FileService files;
     private final LockManager locks;
+    private final ShareService shares;
     private final String instanceId;
     private final boolean windowsNames;
     private final long maxBytes;
@@ -86,9 +91,10 @@ public final class BulkUpload implements HttpService {
      * @param instanceId the suffix of every Nextcloud file id ({@link LiveProperties#ocId})
      * @param maxBytes   the longest body accepted (413 beyond)
      */
-    public BulkUpload(Authentication auth, FileService files, LockManager locks, String instanceId, long maxBytes,
-                      boolean windowsNames) {
+    public BulkUpload(Authentication auth, FileService files, ShareService shares, LockManager locks, String instanceId,
+                      long maxBytes, boolean windowsNames) {
         this.auth = auth;
+        this.shares = shares;
         this.windowsNames = windowsNames;
         this.files = files;
         this.locks = locks;
@@ -149,8 +155,11 @@ public final class BulkUpload implements HttpService {
     private Map<String, Object> store(ServerRequest req, Caller caller, Language lang, MultipartReader reader,
                                       MultipartReader.Part part) {
         try {
-            List<String> path = path(part.header("x-file-path")
+            List<String> named = path(part.header("x-file-path")
                     .orElseThrow(() -> new AtriumException.Invalid(Msg.of("files.bulk.path-missing"))));
+            // The path may lead into a share the caller received: its owner's tree, and what the share allows.
+            Location where = shares.locate(caller.id(), named);
+            List<String> path = where.path();
             if (windowsNames) {
                 // As on a PUT (files.windows-compatible-names, docs/adr/0010): only the name written.
                 DavPath.windowsProblem(path.getLast()).ifPresent(problem -> {
@@ -162,15 +171,16 @@ public final class BulkUpload implements HttpService {
             Optional<Checksums.Expected> checksum = part.header("x-file-md5")
                     .map(md5 -> new Checksums.Expected("MD5", md5.toLowerCase(Locale.ROOT)))
                     .or(() -> Checksums.Expected.parse(part.header("oc-checksum")));
-            requireUnlocked(caller, path, path);
+            requireUnlocked(where.owner(), caller, path, path);
             FileService.Upload upload = new FileService.Upload(mtime, checksum, existing -> {
+                where.require(existing.isPresent() ? Permissions.UPDATE : Permissions.CREATE);
                 ifMatch(part, existing);
                 if (existing.isEmpty()) {
                     // A new member changes its folder: a lock on the folder alone forbids it too.
-                    requireUnlocked(caller, path.subList(0, path.size() - 1), path);
+                    requireUnlocked(where.owner(), caller, path.subList(0, path.size() - 1), path);
                 }
             });
-            Node node = files.write(caller.id(), path, reader.content(), part.length(), upload).node();
+            Node node = files.write(where.owner(), path, reader.content(), part.length(), upload).node();
             return success(node, mtime.isPresent());
         } catch (MultipartReader.Framing e) {
             throw e;
@@ -247,8 +257,8 @@ public final class BulkUpload implements HttpService {
     }
 
     /** WebDAV locks (keyed as {@link DavRoutes} keys them): a bulk upload carries no lock token. */
-    private void requireUnlocked(Caller caller, List<String> locked, List<String> file) {
-        String key = "/" + caller.id().value() + (locked.isEmpty() ? "" : "/" + String.join("/", locked));
+    private void requireUnlocked(AccountId treeOwner, Caller caller, List<String> locked, List<String> file) {
+        String key = "/" + treeOwner.value() + (locked.isEmpty() ? "" : "/" + String.join("/", locked));
         if (!locks.canWrite(key, Set.of(), caller.login())) {
             throw new AtriumException.Conflict(Msg.of("files.dav.locked", file.getLast()));
         }

@@ -10,6 +10,9 @@ import atrium.files.DeadProperty;
 import atrium.files.FileService;
 import atrium.files.Node;
 import atrium.files.NodeId;
+import atrium.files.share.Location;
+import atrium.files.share.Permissions;
+import atrium.files.share.ShareService;
 import atrium.identity.AccountId;
 import atrium.identity.Caller;
 import atrium.identity.http.Authentication;
@@ -85,6 +88,7 @@ public final class DavRoutes implements HttpService {
 
     private final Authentication auth;
     private final FileService files;
+    private final ShareService shares;
     private final ChunkedUploads uploads;
     private final LockManager locks;
     private final Clock clock;
@@ -97,10 +101,11 @@ public final class DavRoutes implements HttpService {
      * @param infinityLimit the most resources a Depth: infinity PROPFIND lists (403 beyond)
      * @param windowsNames  whether new names Windows cannot store are refused (docs/adr/0010)
      */
-    public DavRoutes(Authentication auth, FileService files, ChunkedUploads uploads, LockManager locks, Clock clock,
-                     String instanceId, int infinityLimit, boolean windowsNames) {
+    public DavRoutes(Authentication auth, FileService files, ShareService shares, ChunkedUploads uploads, LockManager locks,
+                     Clock clock, String instanceId, int infinityLimit, boolean windowsNames) {
         this.auth = auth;
         this.files = files;
+        this.shares = shares;
         this.uploads = uploads;
         this.locks = locks;
         this.clock = clock;
@@ -118,13 +123,79 @@ public final class DavRoutes implements HttpService {
                 .any(WEBDAV_ROOT + "/*", this::handle);
     }
 
-    /** Where a request's files are: the owner's tree, under a path prefix and its encoded href. */
-    private record Mount(DavPath prefix, String hrefPrefix, AccountId owner) {
+    /**
+     * Where a request's files are, resolved: whose tree (the caller's own, or the owner's of
+     * a share the caller received), under which URL prefix and encoded href, where the mount
+     * point is in the caller's namespace ({@code at}) and the shared node in the owner's
+     * tree ({@code base}), and what the caller may do there (docs/adr/0011). The caller's
+     * own files are the mount at the root with every right.
+     */
+    private record Mount(DavPath prefix, String hrefPrefix, AccountId owner, DavPath at, DavPath base, int permissions,
+                         Optional<atrium.files.share.Mount> share) {
+        static Mount own(DavPath prefix, String hrefPrefix, AccountId owner) {
+            return new Mount(prefix, hrefPrefix, owner, DavPath.ROOT, DavPath.ROOT, Permissions.ALL, Optional.empty());
+        }
+
+        Mount own(AccountId caller) {
+            return own(prefix, hrefPrefix, caller);
+        }
+
+        /** A path of the caller's namespace below {@code at} as the path in the owner's tree. */
+        DavPath toOwner(DavPath callerPath) {
+            return join(base, callerPath.relativeTo(at).orElseThrow());
+        }
+
+        /** A path of the owner's tree as the caller sees it; the mount point for anything outside the shared node. */
+        DavPath toCaller(DavPath ownerPath) {
+            return join(at, ownerPath.relativeTo(base).orElse(DavPath.ROOT));
+        }
+
+        private static DavPath join(DavPath head, DavPath tail) {
+            List<String> all = new ArrayList<>(head.segments());
+            all.addAll(tail.segments());
+            return DavPath.of(all);
+        }
+
+        boolean isMountPoint(DavPath ownerPath) {
+            return share.isPresent() && ownerPath.equals(base);
+        }
+
+        Location location(DavPath ownerPath) {
+            return new Location(owner, ownerPath.segments(), permissions, share);
+        }
     }
 
-    /** One request, resolved: who asks, which tree, which path in it, and the If header. */
+    /**
+     * The mount a path of the caller's namespace is in: a share when its first name is one of
+     * the caller's mounts (which hides an own entry of that name), else the caller's own files.
+     */
+    private static Mount within(Mount own, List<atrium.files.share.Mount> received, DavPath callerPath) {
+        if (!callerPath.isRoot()) {
+            String first = callerPath.segments().getFirst();
+            for (atrium.files.share.Mount m : received) {
+                if (m.name().equals(first)) {
+                    return new Mount(own.prefix(), own.hrefPrefix(), m.node().owner(), DavPath.of(List.of(m.name())),
+                            DavPath.of(m.ownerPath()), m.permissions(), Optional.of(m));
+                }
+            }
+        }
+        return own;
+    }
+
+    /** One request, resolved: who asks, which tree, which path in it, the If header, the shares mounted at the caller's root. */
     private record Call(ServerRequest req, ServerResponse res, String method, String rawPath, Language lang,
-                        Caller caller, Mount mount, DavPath path, Optional<IfHeader> ifHeader) {
+                        Caller caller, Mount mount, DavPath path, Optional<IfHeader> ifHeader,
+                        Supplier<List<atrium.files.share.Mount>> received) {
+        /** The same request seen in another mount (the destination of an upload, an entry of a listing). */
+        Call in(Mount other, DavPath otherPath) {
+            return new Call(req, res, method, rawPath, lang, caller, other, otherPath, ifHeader, received);
+        }
+
+        /** 403 unless the mount allows it (always, in the caller's own files). */
+        void need(int permission) {
+            mount.location(path).require(permission);
+        }
+
         Set<String> tokens() {
             return ifHeader.map(IfHeader::submittedTokens).orElse(Set.of());
         }
@@ -142,7 +213,7 @@ public final class DavRoutes implements HttpService {
         }
 
         String href(DavPath p, boolean collection) {
-            return p.href(mount.hrefPrefix(), collection);
+            return mount.toCaller(p).href(mount.hrefPrefix(), collection);
         }
 
         DavException fail(int status, Msg msg) {
@@ -184,7 +255,7 @@ public final class DavRoutes implements HttpService {
                     throw new DavException(403, Msg.of("files.dav.other-user"));
                 }
                 Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT,
-                        req.headers().first(IF).map(IfHeader::parse));
+                        req.headers().first(IF).map(IfHeader::parse), List::of);
                 if (full.startsWith(TRASHBIN_PREFIX)) {
                     trashbin(c, s);
                 } else {
@@ -192,13 +263,34 @@ public final class DavRoutes implements HttpService {
                 }
                 return;
             }
-            Mount mount = mount(full, caller, lang);
-            DavPath path = full.relativeTo(mount.prefix()).orElseThrow();
+            Mount own = mount(full, caller, lang);
+            DavPath callerPath = full.relativeTo(own.prefix()).orElseThrow();
+            Supplier<List<atrium.files.share.Mount>> received = memo(() -> shares.mounts(caller.id()));
+            Mount mount = within(own, received.get(), callerPath);
             Optional<IfHeader> ifHeader = req.headers().first(IF).map(IfHeader::parse);
-            Call c = new Call(req, res, method, raw, lang, caller, mount, path, ifHeader);
+            Call c = new Call(req, res, method, raw, lang, caller, mount, mount.toOwner(callerPath), ifHeader, received);
             // Section 10.4: a false If header fails the whole request, before anything else is looked at.
             if (ifHeader.isPresent() && !ifHeader.get().evaluate(raw, resources(c))) {
                 throw c.fail(412, Msg.of("files.dav.if-failed"));
+            }
+            if (c.mount().isMountPoint(c.path()) && (method.equals("DELETE") || method.equals("MOVE"))) {
+                // The recipient leaves the share or renames its mount point: their own view changes, not the owner's files.
+                if (method.equals("DELETE")) {
+                    shares.leave(caller, c.mount().share().orElseThrow());
+                    c.res().status(Status.NO_CONTENT_204).send();
+                } else {
+                    renameMount(c);
+                }
+                return;
+            }
+            // Inside a share, what the share allows (PUT, LOCK, COPY and MOVE check for themselves: it depends on the target).
+            switch (method) {
+                case "PROPFIND", "GET", "HEAD" -> c.need(Permissions.READ);
+                case "PROPPATCH" -> c.need(Permissions.UPDATE);
+                case "MKCOL" -> c.need(Permissions.CREATE);
+                case "DELETE" -> c.need(Permissions.DELETE);
+                default -> {
+                }
             }
             switch (method) {
                 case "PROPFIND" -> propfind(c);
@@ -296,14 +388,14 @@ public final class DavRoutes implements HttpService {
                 return filesMount(caller);
             }
         } else if (full.startsWith(WEBDAV_PREFIX)) {
-            return new Mount(WEBDAV_PREFIX, WEBDAV_ROOT, caller.id());
+            return Mount.own(WEBDAV_PREFIX, WEBDAV_ROOT, caller.id());
         }
         throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()));
     }
 
     /** The caller's own files under /remote.php/dav/files/{login}. */
     private static Mount filesMount(Caller caller) {
-        return new Mount(DavPath.of(List.of("remote.php", "dav", "files", caller.login())),
+        return Mount.own(DavPath.of(List.of("remote.php", "dav", "files", caller.login())),
                 DAV_ROOT + "/files/" + DavPath.encodeSegment(caller.login()), caller.id());
     }
 
@@ -350,7 +442,8 @@ public final class DavRoutes implements HttpService {
             throw new DavException(403, Msg.of("files.dav.other-user"));
         }
         Optional<IfHeader> ifHeader = req.headers().first(IF).map(IfHeader::parse);
-        Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT, ifHeader);
+        Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT, ifHeader,
+                memo(() -> shares.mounts(caller.id())));
         if (s.size() == 4 || s.size() > 6) {
             throw c.fail(s.size() == 4 ? 405 : 404, s.size() == 4 ? Msg.of("files.dav.method-not-allowed", method)
                     : Msg.of("files.dav.nothing-here", full.toString()));
@@ -366,7 +459,7 @@ public final class DavRoutes implements HttpService {
                     if (transfer.isPresent()) {
                         throw c.fail(405, Msg.of("files.upload.exists", transferId));
                     }
-                    Optional<DavPath> destination = c.header(DESTINATION).map(v -> destination(c));
+                    Optional<DavPath> destination = c.header(DESTINATION).map(v -> destinationInNamespace(c));
                     destination.ifPresent(d -> requireStorableName(c, d));
                     long replaced = destination.flatMap(d -> files.resolve(c.owner(), d.segments()))
                             .filter(n -> !n.folder()).map(Node::size).orElse(0L);
@@ -486,13 +579,17 @@ public final class DavRoutes implements HttpService {
      * Destination header, else the one given at MKCOL) like a PUT with the same headers would
      * make it: If/If-Match on the destination, X-OC-MTime, OC-Checksum over the whole file.
      */
-    private void assemble(Call c, ChunkedUploads.Transfer t) {
-        if (c.header(DESTINATION).isEmpty() && t.destination().isEmpty()) {
-            throw c.fail(400, Msg.of("files.dav.destination-missing"));
+    private void assemble(Call request, ChunkedUploads.Transfer t) {
+        if (request.header(DESTINATION).isEmpty() && t.destination().isEmpty()) {
+            throw request.fail(400, Msg.of("files.dav.destination-missing"));
         }
-        DavPath destination = c.header(DESTINATION).isPresent() ? destination(c)
-                : DavPath.parse(DavPath.rawPathOf(t.destination().get())).relativeTo(c.mount().prefix())
-                        .orElseThrow(() -> c.fail(502, Msg.of("files.dav.destination-elsewhere")));
+        DavPath named = request.header(DESTINATION).isPresent() ? destinationInNamespace(request)
+                : DavPath.parse(DavPath.rawPathOf(t.destination().get())).relativeTo(request.mount().prefix())
+                        .orElseThrow(() -> request.fail(502, Msg.of("files.dav.destination-elsewhere")));
+        // The destination may be in a share the uploader received: from here on, the request is in that tree.
+        Mount into = within(request.mount(), request.received().get(), named);
+        Call c = request.in(into, into.toOwner(named));
+        DavPath destination = c.path();
         if (destination.isRoot()) {
             throw c.fail(403, Msg.of("files.root.no-replace"));
         }
@@ -513,6 +610,7 @@ public final class DavRoutes implements HttpService {
         if (target.node().map(Node::folder).orElse(false)) {
             throw c.fail(405, Msg.of("files.is-folder", destination.name()));
         }
+        c.need(target.node().isPresent() ? Permissions.UPDATE : Permissions.CREATE);
         if (target.node().isPresent() && !overwrite) {
             throw c.fail(412, Msg.of("files.destination.exists", destination.name()));
         }
@@ -523,7 +621,7 @@ public final class DavRoutes implements HttpService {
         Optional<Long> mtime = c.header(X_OC_MTIME).map(v -> mtimeMillis(c, v));
         FileService.Upload upload = new FileService.Upload(mtime,
                 Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false));
-        FileService.Written written = uploads.assemble(t, destination.segments(), totalLength(c), upload);
+        FileService.Written written = uploads.assemble(t, c.owner(), destination.segments(), totalLength(c), upload);
         identify(c, written.node());
         if (mtime.isPresent()) {
             c.res().header(X_OC_MTIME, "accepted");
@@ -849,6 +947,27 @@ public final class DavRoutes implements HttpService {
                 throw c.fail(403, Msg.of("files.listing.too-large", infinityLimit), "<d:propfind-finite-depth/>");
             }
         }
+        // The shares the caller received are listed at their root, each node in its own mount (docs/adr/0011).
+        Map<NodeId, Call> inMount = new HashMap<>();
+        boolean ownRoot = node.isRoot() && c.mount().share().isEmpty();
+        if (ownRoot && depth != Depth.ZERO && !c.received().get().isEmpty()) {
+            nodes = new ArrayList<>(nodes);
+            for (atrium.files.share.Mount m : c.received().get()) {
+                Mount mount = within(c.mount(), c.received().get(), DavPath.of(List.of(m.name())));
+                List<Node> below = List.of(m.node());
+                if (m.node().folder() && depth == Depth.INFINITY) {
+                    try {
+                        below = files.subtree(m.node(), Integer.MAX_VALUE, infinityLimit);
+                    } catch (AtriumException.TooLarge e) {
+                        throw c.fail(403, Msg.of("files.listing.too-large", infinityLimit), "<d:propfind-finite-depth/>");
+                    }
+                }
+                paths.put(m.node().id(), mount.base());
+                Call in = c.in(mount, mount.base());
+                below.forEach(n -> inMount.put(n.id(), in));
+                nodes.addAll(below);
+            }
+        }
         // The subtree comes parents first, so every parent's path is known before its children's.
         for (Node n : nodes) {
             if (!paths.containsKey(n.id())) {
@@ -856,6 +975,10 @@ public final class DavRoutes implements HttpService {
             }
         }
         Map<NodeId, List<DeadProperty>> dead = files.properties(nodes);
+        List<Node> listed = nodes;
+        Supplier<Map<NodeId, Set<Integer>>> shareTypes = memo(() -> shares.shareTypes(c.caller().id(),
+                listed.stream().map(Node::id).toList()));
+        Map<AccountId, LiveProperties.Owner> owners = new HashMap<>();
         LiveProperties live = new LiveProperties(instanceId, memo(() -> {
             Node root = node.isRoot() ? node : files.root(c.owner());
             return new LiveProperties.Quota(root.size(), files.used(c.owner()), files.quota(c.owner()));
@@ -864,13 +987,52 @@ public final class DavRoutes implements HttpService {
         c.res().status(Status.MULTI_STATUS_207);
         c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
         try (Multistatus out = new Multistatus(c.res().outputStream())) {
-            for (Node n : nodes) {
-                DavPath p = paths.get(n.id());
+            for (Node listedNode : nodes) {
+                DavPath p = paths.get(listedNode.id());
+                Call in = inMount.getOrDefault(listedNode.id(), c);
+                Node n = shown(in, p, listedNode, ownRoot && listedNode.isRoot());
+                Mount m = in.mount();
+                LiveProperties.Access access = new LiveProperties.Access(
+                        Permissions.letters(m.permissions(), m.share().isPresent(), n.folder(), m.isMountPoint(p)),
+                        () -> shareTypes.get().getOrDefault(n.id(), Set.of()),
+                        () -> owners.computeIfAbsent(m.owner(), this::owner));
                 LiveProperties.Resource r = new LiveProperties.Resource(n,
-                        () -> Multistatus.lockDiscovery(locks.locksCovering(key(c, p)), lockHref(c, p, n.folder()), now));
-                describe(out, c.href(p, n.folder()), request, live, r, dead.getOrDefault(n.id(), List.of()));
+                        () -> Multistatus.lockDiscovery(locks.locksCovering(key(in, p)), lockHref(in, p, n.folder()), now),
+                        access);
+                describe(out, in.href(p, n.folder()), request, live, r, dead.getOrDefault(n.id(), List.of()));
             }
         }
+    }
+
+    /**
+     * A node as the caller sees it: a mount point under its mount name; the caller's root,
+     * when shares are mounted in it, with an etag that also changes whenever anything in any
+     * of those shares changes (or one is added, renamed or left), as Nextcloud's does.
+     */
+    private Node shown(Call in, DavPath p, Node n, boolean ownRoot) {
+        if (in.mount().isMountPoint(p)) {
+            String name = in.mount().share().orElseThrow().name();
+            return new Node(n.id(), n.owner(), n.parent(), name, n.folder(), n.size(), n.mtime(), n.etag(), n.blob(),
+                    n.contentType(), n.checksums(), n.createdAt());
+        }
+        List<atrium.files.share.Mount> received = in.received().get();
+        if (!ownRoot || received.isEmpty()) {
+            return n;
+        }
+        StringBuilder all = new StringBuilder(n.etag());
+        for (atrium.files.share.Mount m : received) {
+            all.append('/').append(m.name()).append(':').append(m.node().etag()).append(':').append(m.permissions());
+        }
+        String etag = Long.toHexString(java.util.UUID.nameUUIDFromBytes(all.toString().getBytes(StandardCharsets.UTF_8))
+                .getMostSignificantBits());
+        return new Node(n.id(), n.owner(), n.parent(), n.name(), n.folder(), n.size(), n.mtime(), etag, n.blob(),
+                n.contentType(), n.checksums(), n.createdAt());
+    }
+
+    /** The oc:owner-id and oc:owner-display-name of what an account owns. */
+    private LiveProperties.Owner owner(AccountId id) {
+        return shares.account(id).map(a -> new LiveProperties.Owner(a.login(), a.displayName()))
+                .orElse(new LiveProperties.Owner("", ""));
     }
 
     private static void describe(Multistatus out, String href, DavXml.Propfind request, LiveProperties live,
@@ -1107,6 +1269,7 @@ public final class DavRoutes implements HttpService {
         if (t.parent().isEmpty()) {
             throw c.fail(409, Msg.of("files.parent.missing", c.path().name()));
         }
+        c.need(t.node().isPresent() ? Permissions.UPDATE : Permissions.CREATE);
         requireStorableName(c, c.path());
         requireUnlocked(c, c.path());
         if (t.node().isEmpty()) {
@@ -1198,6 +1361,15 @@ public final class DavRoutes implements HttpService {
         if (existed && !overwrite) {
             throw c.fail(412, Msg.of("files.destination.exists", destination.name()));
         }
+        // Inside a share: a move needs the right to change (N, V), and to create when it changes folder; a copy makes or replaces.
+        if (move) {
+            c.need(Permissions.UPDATE);
+            if (!destination.parent().equals(c.path().parent())) {
+                c.need(Permissions.CREATE);
+            }
+        } else {
+            c.need(existed ? Permissions.UPDATE : Permissions.CREATE);
+        }
         if (move) {
             requireUnlockedTree(c, c.path());
             requireUnlocked(c, c.path().parent().orElseThrow());
@@ -1218,15 +1390,48 @@ public final class DavRoutes implements HttpService {
     }
 
     /**
-     * The Destination header (section 10.3) as a path in the caller's tree: an absolute URI
-     * or an absolute path, in the same mount as the request, else 502 (section 9.8.5). The
-     * host of an absolute URI is not compared: behind a reverse proxy it need not be ours.
+     * The Destination header (section 10.3) as a path in the caller's namespace: an absolute
+     * URI or an absolute path, under the same prefix as the request, else 502 (section
+     * 9.8.5). The host of an absolute URI is not compared: behind a reverse proxy it need
+     * not be ours.
      */
-    private static DavPath destination(Call c) {
+    private static DavPath destinationInNamespace(Call c) {
         String value = c.header(DESTINATION).orElseThrow(() -> c.fail(400, Msg.of("files.dav.destination-missing")));
         DavPath full = DavPath.parse(DavPath.rawPathOf(value));
         return full.relativeTo(c.mount().prefix())
                 .orElseThrow(() -> c.fail(502, Msg.of("files.dav.destination-elsewhere")));
+    }
+
+    /**
+     * The Destination as a path in the request's tree; 403 when it is in another one (a share
+     * and the caller's own files, or two shares): docs/adr/0011.
+     */
+    private static DavPath destination(Call c) {
+        DavPath named = destinationInNamespace(c);
+        Mount into = within(c.mount().own(c.caller().id()), c.received().get(), named);
+        if (!into.at().equals(c.mount().at())) {
+            throw c.fail(403, Msg.of("files.share.cross-mount"));
+        }
+        return into.toOwner(named);
+    }
+
+    /**
+     * MOVE of a mount point: the recipient renames the share in their own view (only at
+     * their root: a share stays at the top of their files).
+     */
+    private void renameMount(Call c) {
+        DavPath named = destinationInNamespace(c);
+        atrium.files.share.Mount m = c.mount().share().orElseThrow();
+        if (named.segments().size() != 1) {
+            throw c.fail(403, Msg.of("files.share.mount-at-root"));
+        }
+        if (named.name().equals(m.name())) {
+            throw c.fail(403, Msg.of("files.same-source-destination"));
+        }
+        requireStorableName(c, named);
+        shares.renameMount(c.caller().id(), m, named.name());
+        identify(c, m.node());
+        c.res().status(Status.CREATED_201).send();
     }
 
     // ---- LOCK and UNLOCK (sections 9.10 and 9.11) -------------------------------------------
@@ -1251,6 +1456,7 @@ public final class DavRoutes implements HttpService {
         }
         Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.INFINITY);
         FileService.Target t = files.target(c.owner(), c.path().segments());
+        c.need(t.node().isPresent() ? Permissions.UPDATE : Permissions.CREATE);
         if (t.node().isEmpty()) {
             if (t.parent().isEmpty()) {
                 throw c.fail(409, Msg.of("files.parent.missing", c.path().name()));
@@ -1384,7 +1590,12 @@ public final class DavRoutes implements HttpService {
     /** A URL of the If header as a path in the caller's tree; empty when it points elsewhere. */
     private static Optional<DavPath> inTree(Call c, String url) {
         try {
-            return DavPath.parse(DavPath.rawPathOf(url)).relativeTo(c.mount().prefix());
+            Optional<DavPath> named = DavPath.parse(DavPath.rawPathOf(url)).relativeTo(c.mount().prefix());
+            if (named.isEmpty()) {
+                return Optional.empty();
+            }
+            Mount into = within(c.mount().own(c.caller().id()), c.received().get(), named.get());
+            return into.at().equals(c.mount().at()) ? Optional.of(into.toOwner(named.get())) : Optional.empty();
         } catch (DavException e) {
             return Optional.empty();
         }

@@ -38,6 +38,9 @@ final class LiveProperties {
     static final QName OC_SHARE_TYPES = DavProperty.oc("share-types");
     static final QName OC_FAVORITE = DavProperty.oc("favorite");
     static final QName NC_HAS_PREVIEW = DavProperty.nc("has-preview");
+    static final QName OC_OWNER_ID = DavProperty.oc("owner-id");
+    static final QName OC_OWNER_DISPLAY_NAME = DavProperty.oc("owner-display-name");
+    static final QName NC_SHARE_ATTRIBUTES = DavProperty.nc("share-attributes");
 
     /** What allprop returns besides the dead properties: RFC 4918's own live properties (section 9.1). */
     static final List<QName> ALLPROP = List.of(RESOURCETYPE, GETLASTMODIFIED, GETCONTENTLENGTH, GETETAG, GETCONTENTTYPE,
@@ -46,7 +49,8 @@ final class LiveProperties {
     /** Every live property, for propname. */
     static final List<QName> ALL = List.of(RESOURCETYPE, GETLASTMODIFIED, GETCONTENTLENGTH, GETETAG, GETCONTENTTYPE,
             CREATIONDATE, DISPLAYNAME, SUPPORTEDLOCK, LOCKDISCOVERY, QUOTA_USED, QUOTA_AVAILABLE, OC_ID, OC_FILEID,
-            OC_SIZE, OC_PERMISSIONS, OC_CHECKSUMS, OC_DATA_FINGERPRINT, OC_SHARE_TYPES, OC_FAVORITE, NC_HAS_PREVIEW);
+            OC_SIZE, OC_PERMISSIONS, OC_CHECKSUMS, OC_DATA_FINGERPRINT, OC_SHARE_TYPES, OC_FAVORITE, NC_HAS_PREVIEW,
+            OC_OWNER_ID, OC_OWNER_DISPLAY_NAME, NC_SHARE_ATTRIBUTES);
 
     /** The live properties a PROPPATCH may not touch (403 with cannot-modify-protected-property). */
     static final Set<QName> PROTECTED = protectedNames();
@@ -62,8 +66,18 @@ final class LiveProperties {
         }
     }
 
-    /** One resource being described: the node, whether it is the owner's root, its locks' discovery XML. */
-    record Resource(Node node, Supplier<String> lockDiscovery) {
+    /** One resource being described: the node, its locks' discovery XML, how the caller holds it. */
+    record Resource(Node node, Supplier<String> lockDiscovery, Access access) {
+    }
+
+    /**
+     * How the caller holds a resource (docs/adr/0011): its oc:permissions letters, the types
+     * of the shares they made or own of it (oc:share-types), its owner (looked up only when asked).
+     */
+    record Access(String permissions, Supplier<Set<Integer>> shareTypes, Supplier<Owner> owner) {
+    }
+
+    record Owner(String id, String displayName) {
     }
 
     private final String instanceId;
@@ -137,20 +151,38 @@ final class LiveProperties {
                 case "id" -> DavProperty.text(name, ocId(n.id(), instanceId));
                 case "fileid" -> DavProperty.text(name, Long.toString(n.id().value()));
                 case "size" -> DavProperty.text(name, Long.toString(n.size()));
-                // Everything is the caller's own: files RGDNVW, folders RGDNVCK (protocol notes 3.4).
-                case "permissions" -> DavProperty.text(name, n.folder() ? "RGDNVCK" : "RGDNVW");
+                // Own files RGDNVW, folders RGDNVCK (protocol notes 3.4); inside a share, what it allows.
+                case "permissions" -> DavProperty.text(name, r.access().permissions());
                 case "checksums" -> DavProperty.xml(name, "<oc:checksum>" + XmlText.text(n.checksums().orElseThrow())
                         + "</oc:checksum>");
                 // Empty and never changed: a change makes the desktop client assume a backup was restored.
-                case "data-fingerprint", "share-types" -> DavProperty.empty(name);
+                case "data-fingerprint" -> DavProperty.empty(name);
+                case "share-types" -> shareTypes(name, r.access().shareTypes().get());
+                case "owner-id" -> DavProperty.text(name, r.access().owner().get().id());
+                case "owner-display-name" -> DavProperty.text(name, r.access().owner().get().displayName());
                 case "favorite" -> DavProperty.text(name, "0");
                 default -> null;
             };
-            case Multistatus.NEXTCLOUD -> local.equals("has-preview")
-                    ? DavProperty.text(name, Boolean.toString(Previews.available(n))) : null;
+            case Multistatus.NEXTCLOUD -> switch (local) {
+                case "has-preview" -> DavProperty.text(name, Boolean.toString(Previews.available(n)));
+                // No share attributes (such as "download disabled") for people and groups yet.
+                case "share-attributes" -> DavProperty.text(name, "[]");
+                default -> null;
+            };
             default -> null;
         };
         return Optional.ofNullable(p);
+    }
+
+    private static DavProperty shareTypes(QName name, Set<Integer> types) {
+        if (types.isEmpty()) {
+            return DavProperty.empty(name);
+        }
+        StringBuilder xml = new StringBuilder();
+        for (int t : types) {
+            xml.append("<oc:share-type>").append(t).append("</oc:share-type>");
+        }
+        return DavProperty.xml(name, xml.toString());
     }
 
     private static Set<QName> protectedNames() {

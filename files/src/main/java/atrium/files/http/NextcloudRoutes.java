@@ -2,6 +2,7 @@ package atrium.files.http;
 
 import atrium.core.http.Json;
 import atrium.files.FileService;
+import atrium.files.share.ShareService;
 import atrium.identity.Account;
 import atrium.identity.Caller;
 import atrium.identity.http.Authentication;
@@ -27,20 +28,25 @@ public final class NextcloudRoutes implements HttpService {
     private final Authentication auth;
     private final FileService files;
     private final BulkUpload.Offer bulk;
+    private final Map<String, Object> sharing;
 
-    /** @param bulk to which clients the capabilities offer bulk upload */
-    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk) {
+    /**
+     * @param bulk    to which clients the capabilities offer bulk upload
+     * @param sharing the {@code files_sharing} capability ({@link ShareService#capability})
+     */
+    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk, Map<String, Object> sharing) {
         this.auth = auth;
         this.files = files;
         this.bulk = bulk;
+        this.sharing = sharing;
     }
 
     /** Mounted at the server root. */
     @Override
     public void routing(HttpRules rules) {
         rules.get("/status.php", (req, res) -> Json.ok(res, status()))
-                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> ocs(res, 1, capabilities(bulkFor(req))))
-                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> ocs(res, 2, capabilities(bulkFor(req))))
+                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> ocs(res, 1, capabilities(bulkFor(req), sharing)))
+                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> ocs(res, 2, capabilities(bulkFor(req), sharing)))
                 .get("/ocs/v1.php/cloud/user", (req, res) -> ocs(res, 1, user(auth.require(req))))
                 .get("/ocs/v2.php/cloud/user", (req, res) -> ocs(res, 2, user(auth.require(req))));
     }
@@ -62,7 +68,7 @@ public final class NextcloudRoutes implements HttpService {
         return bulk.offeredTo(req.headers().first(HeaderNames.USER_AGENT));
     }
 
-    static Map<String, Object> capabilities(boolean bulkUpload) {
+    static Map<String, Object> capabilities(boolean bulkUpload, Map<String, Object> sharing) {
         Map<String, Object> caps = new LinkedHashMap<>();
         caps.put("core", Map.of("pollinterval", 60, "webdav-root", "remote.php/webdav"));
         // Chunked upload (protocol notes section 4): the desktop client uses it for every file over 10 MB.
@@ -70,6 +76,7 @@ public final class NextcloudRoutes implements HttpService {
         caps.put("dav", bulkUpload ? Map.of("chunking", "1.0", "bulkupload", "1.0") : Map.of("chunking", "1.0"));
         caps.put("files", Map.of("bigfilechunking", true, "blacklisted_files", List.of(".htaccess")));
         caps.put("checksums", Map.of("supportedTypes", List.of("SHA1"), "preferredUploadType", "SHA1"));
+        caps.put("files_sharing", sharing);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("version", VERSION);
         data.put("capabilities", caps);

@@ -37,6 +37,11 @@ public final class GroupStore {
                 .execute());
     }
 
+    public Optional<Group> byId(GroupId id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM identity_groups WHERE id = :id").bind("id", id.value())
+                .map((rs, ctx) -> map(rs)).findOne());
+    }
+
     public Optional<Group> byName(String name) {
         return byNames(List.of(name)).stream().findFirst();
     }

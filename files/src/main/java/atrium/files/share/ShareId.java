@@ -1,0 +1,4 @@
+package atrium.files.share;
+
+public record ShareId(long value) {
+}
