@@ -45,10 +45,10 @@ public final class NextcloudRoutes implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/status.php", (req, res) -> Json.ok(res, status()))
-                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> ocs(res, 1, capabilities(bulkFor(req), sharing)))
-                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> ocs(res, 2, capabilities(bulkFor(req), sharing)))
-                .get("/ocs/v1.php/cloud/user", (req, res) -> ocs(res, 1, user(auth.require(req))))
-                .get("/ocs/v2.php/cloud/user", (req, res) -> ocs(res, 2, user(auth.require(req))));
+                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 1, capabilities(bulkFor(req), sharing)))
+                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 2, capabilities(bulkFor(req), sharing)))
+                .get("/ocs/v1.php/cloud/user", (req, res) -> Ocs.ok(req, res, 1, user(auth.require(req))))
+                .get("/ocs/v2.php/cloud/user", (req, res) -> Ocs.ok(req, res, 2, user(auth.require(req))));
     }
 
     static Map<String, Object> status() {
@@ -110,17 +110,4 @@ public final class NextcloudRoutes implements HttpService {
         m.put("enabled", a.enabled());
         return m;
     }
-
-    /** The OCS envelope: v1 answers statuscode 100, v2 the HTTP status. */
-    private static void ocs(ServerResponse res, int version, Object data) {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("status", "ok");
-        meta.put("statuscode", version == 1 ? 100 : 200);
-        meta.put("message", "OK");
-        meta.put("totalitems", "");
-        meta.put("itemsperpage", "");
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        Json.ok(res, Map.of("ocs", Map.of("meta", meta, "data", data)));
-    }
-
 }

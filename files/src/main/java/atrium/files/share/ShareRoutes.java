@@ -8,6 +8,7 @@ import atrium.core.http.Json;
 import atrium.files.FileService;
 import atrium.files.Node;
 import atrium.files.NodeId;
+import atrium.files.http.Ocs;
 import atrium.identity.Account;
 import atrium.identity.AccountId;
 import atrium.identity.AccountService;

@@ -1,4 +1,4 @@
-package atrium.files.share;
+package atrium.files.http;
 
 import atrium.core.http.Json;
 import io.helidon.http.HeaderNames;
@@ -17,20 +17,20 @@ import java.util.Map;
  * answers the HTTP status and repeats it inside. JSON stays compact: the desktop client
  * reads the status code with a regex on the raw body.
  */
-final class Ocs {
+public final class Ocs {
     private Ocs() {
     }
 
-    static boolean json(ServerRequest req) {
+    public static boolean json(ServerRequest req) {
         return req.query().first("format").map(f -> f.equalsIgnoreCase("json"))
                 .orElseGet(() -> req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("json")).orElse(false));
     }
 
-    static void ok(ServerRequest req, ServerResponse res, int version, Object data) {
+    public static void ok(ServerRequest req, ServerResponse res, int version, Object data) {
         send(req, res, version, 200, "ok", version == 1 ? 100 : 200, "OK", data);
     }
 
-    static void failure(ServerRequest req, ServerResponse res, int version, int status, String message) {
+    public static void failure(ServerRequest req, ServerResponse res, int version, int status, String message) {
         int http = version == 1 && status != 401 ? 200 : status;
         send(req, res, version, http, "failure", status, message, List.of());
     }
