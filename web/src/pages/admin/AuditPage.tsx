@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, toApiError, withQuery, type ApiError } from '../../api/client';
 import { AUDIT_ACTIONS, type AuditEntry, type AuditPage as AuditPageData } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
 import { ErrorMessage, SelectField, TextField } from '../../components/Form';
 import { dateInputToMs, formatDateTime } from '../../format';
 import { isMessageKey, useI18n, type Translate } from '../../i18n/i18n';
@@ -116,34 +117,25 @@ export function AuditPage() {
       <ErrorMessage error={error} />
       {!loading && !error && items.length === 0 && <p className="muted" data-testid="audit-empty">{t('audit.none')}</p>}
       {items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table table-compact" data-testid="audit-table" aria-busy={loading}>
-            <thead>
-              <tr>
-                <th scope="col">{t('audit.when')}</th>
-                <th scope="col">{t('audit.actor')}</th>
-                <th scope="col">{t('audit.action')}</th>
-                <th scope="col">{t('audit.target')}</th>
-                <th scope="col">{t('audit.address')}</th>
-                <th scope="col">{t('audit.detail')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={String(e.id)} data-testid="audit-row" data-action={e.action}>
-                  <td className="cell-nowrap">{formatDateTime(e.at, lang)}</td>
-                  <td>{e.actor ?? '—'}</td>
-                  <td>
-                    <span className={`badge ${/failed|blocked/.test(e.action) ? 'badge-warn' : 'badge-muted'}`}>{actionLabel(t, e.action)}</span>
-                  </td>
-                  <td>{e.target ?? ''}</td>
-                  <td className="cell-nowrap">{e.address ?? ''}</td>
-                  <td className="cell-detail">{detailText(e.detail)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="audit-table"
+          className="table-compact"
+          busy={loading}
+          columns={[t('audit.when'), t('audit.actor'), t('audit.action'), t('audit.target'), t('audit.address'), t('audit.detail')]}
+        >
+          {items.map((e) => (
+            <tr key={String(e.id)} data-testid="audit-row" data-action={e.action}>
+              <td className="cell-nowrap">{formatDateTime(e.at, lang)}</td>
+              <td>{e.actor ?? '—'}</td>
+              <td>
+                <span className={`badge ${/failed|blocked/.test(e.action) ? 'badge-warn' : 'badge-muted'}`}>{actionLabel(t, e.action)}</span>
+              </td>
+              <td>{e.target ?? ''}</td>
+              <td className="cell-nowrap">{e.address ?? ''}</td>
+              <td className="cell-detail">{detailText(e.detail)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {loading && <p className="muted">{t('common.loading')}</p>}
       {more && !loading && (

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { api, encode, invalidate, useAction, useQuery, withQuery } from '../../api/client';
 import type { Group, User, UserList } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { Checkbox, ErrorMessage, TextField } from '../../components/Form';
 import { useDebounced } from '../../hooks';
@@ -62,69 +63,54 @@ export function GroupsPage() {
 
       {list.data && groups.length === 0 && <p className="muted">{t('groups.none')}</p>}
       {groups.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="groups-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('groups.name')}</th>
-                <th scope="col">{t('groups.members')}</th>
-                <th scope="col">{t('groups.admins')}</th>
-                <th scope="col">{t('groups.requireTotp')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.map((g) => (
-                <tr key={g.id} data-testid="group-row" data-name={g.name}>
-                  <td className="cell-strong">{g.name}</td>
-                  <td>{g.memberCount}</td>
-                  <td>{g.admins.join(', ') || '—'}</td>
-                  <td>
-                    {me.admin ? (
-                      <Checkbox
-                        toggle
-                        label={<span className="visually-hidden">{t('groups.requireTotpFor', { name: g.name })}</span>}
-                        checked={g.requireTotp}
-                        disabled={setRequire.busy}
-                        onChange={async (on) => {
-                          const r = await setRequire.run(g, on);
-                          if (r.ok) invalidate('/groups');
-                        }}
-                        testId="group-require-totp"
-                      />
-                    ) : g.requireTotp ? (
-                      t('common.yes')
-                    ) : (
-                      t('common.no')
-                    )}
-                  </td>
-                  <td className="cell-actions">
-                    <div className="row-actions">
-                      <button type="button" className="btn btn-small" onClick={() => setManaging(g.name)} data-testid="group-manage">
-                        {t('groups.manage')}
-                      </button>
-                      {me.admin && (
-                        <button
-                          type="button"
-                          className="btn btn-small btn-danger-quiet"
-                          onClick={() => {
-                            del.setError(null);
-                            setDeleting(g);
-                          }}
-                          data-testid="group-delete"
-                        >
-                          {t('common.delete')}
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="groups-table" columns={[t('groups.name'), t('groups.members'), t('groups.admins'), t('groups.requireTotp')]} actions>
+          {groups.map((g) => (
+            <tr key={g.id} data-testid="group-row" data-name={g.name}>
+              <td className="cell-strong">{g.name}</td>
+              <td>{g.memberCount}</td>
+              <td>{g.admins.join(', ') || '—'}</td>
+              <td>
+                {me.admin ? (
+                  <Checkbox
+                    toggle
+                    label={<span className="visually-hidden">{t('groups.requireTotpFor', { name: g.name })}</span>}
+                    checked={g.requireTotp}
+                    disabled={setRequire.busy}
+                    onChange={async (on) => {
+                      const r = await setRequire.run(g, on);
+                      if (r.ok) invalidate('/groups');
+                    }}
+                    testId="group-require-totp"
+                  />
+                ) : g.requireTotp ? (
+                  t('common.yes')
+                ) : (
+                  t('common.no')
+                )}
+              </td>
+              <td className="cell-actions">
+                <div className="row-actions">
+                  <button type="button" className="btn btn-small" onClick={() => setManaging(g.name)} data-testid="group-manage">
+                    {t('groups.manage')}
+                  </button>
+                  {me.admin && (
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger-quiet"
+                      onClick={() => {
+                        del.setError(null);
+                        setDeleting(g);
+                      }}
+                      data-testid="group-delete"
+                    >
+                      {t('common.delete')}
+                    </button>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {current && <GroupDialog group={current} canManageAdmins={me.admin} onClose={() => setManaging(null)} />}

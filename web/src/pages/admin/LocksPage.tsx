@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { api, useAction, useQuery } from '../../api/client';
 import type { FileLock, FileLockPage } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
 import { ErrorMessage, Notice } from '../../components/Form';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n/i18n';
@@ -10,42 +11,29 @@ export function LockTable({ locks, busy, onBreak }: { locks: FileLock[]; busy: b
   const { t, lang } = useI18n();
   if (locks.length === 0) return <p className="muted" data-testid="locks-empty">{t('locks.none')}</p>;
   return (
-    <div className="table-wrap">
-      <table className="table table-compact" data-testid="locks-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('locks.path')}</th>
-            <th scope="col">{t('locks.account')}</th>
-            <th scope="col">{t('locks.lockedBy')}</th>
-            <th scope="col">{t('locks.owner')}</th>
-            <th scope="col">{t('locks.scope')}</th>
-            <th scope="col">{t('locks.depth')}</th>
-            <th scope="col">{t('locks.expires')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('common.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {locks.map((l) => (
-            <tr key={l.token} data-testid="lock-row">
-              <td className="cell-detail">{l.path}</td>
-              <td>{l.account}</td>
-              <td>{l.lockedBy}</td>
-              <td className="cell-detail">{l.owner ?? '—'}</td>
-              <td>{t(l.scope === 'shared' ? 'locks.scope.shared' : 'locks.scope.exclusive')}</td>
-              <td>{t(l.depth === 'infinity' ? 'locks.depth.infinity' : 'locks.depth.0')}</td>
-              <td className="cell-nowrap">{formatDateTime(l.expires, lang)}</td>
-              <td>
-                <button type="button" className="btn btn-danger" disabled={busy} onClick={() => onBreak(l)} data-testid="lock-break">
-                  {t('locks.break')}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="locks-table"
+      className="table-compact"
+      columns={[t('locks.path'), t('locks.account'), t('locks.lockedBy'), t('locks.owner'), t('locks.scope'), t('locks.depth'), t('locks.expires')]}
+      actions
+    >
+      {locks.map((l) => (
+        <tr key={l.token} data-testid="lock-row">
+          <td className="cell-detail">{l.path}</td>
+          <td>{l.account}</td>
+          <td>{l.lockedBy}</td>
+          <td className="cell-detail">{l.owner ?? '—'}</td>
+          <td>{t(l.scope === 'shared' ? 'locks.scope.shared' : 'locks.scope.exclusive')}</td>
+          <td>{t(l.depth === 'infinity' ? 'locks.depth.infinity' : 'locks.depth.0')}</td>
+          <td className="cell-nowrap">{formatDateTime(l.expires, lang)}</td>
+          <td>
+            <button type="button" className="btn btn-danger" disabled={busy} onClick={() => onBreak(l)} data-testid="lock-break">
+              {t('locks.break')}
+            </button>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { api, encode, invalidate, useAction, useQuery, withQuery } from '../../api/client';
 import type { Group, User, UserList } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ErrorMessage, TextField } from '../../components/Form';
 import { RowMenu } from '../../components/RowMenu';
@@ -68,89 +69,84 @@ export function UsersPage() {
       {data && data.items.length === 0 && <p className="muted" data-testid="users-empty">{query ? t('users.noMatch') : t('users.none')}</p>}
 
       {data && data.items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="users-table" aria-busy={list.loading}>
-            <thead>
-              <tr>
-                <th scope="col">{t('users.login')}</th>
-                <th scope="col">{t('users.displayName')}</th>
-                <th scope="col">{t('users.email')}</th>
-                <th scope="col">{t('users.groups')}</th>
-                <th scope="col">{t('users.quota')}</th>
-                <th scope="col">{t('users.enabled')}</th>
-                <th scope="col">{t('users.admin')}</th>
-                <th scope="col">{t('users.totp')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((u) => {
-                const self = u.login === me.login;
-                return (
-                  <tr key={u.id} data-testid="user-row" data-login={u.login} className={u.enabled ? undefined : 'row-muted'}>
-                    <td className="cell-strong">{u.login}</td>
-                    <td>{u.displayName}</td>
-                    <td>{u.email ?? ''}</td>
-                    <td>{u.groups.join(', ')}</td>
-                    <td className="cell-nowrap">{u.quota === null ? t('quota.none') : formatBytes(u.quota, lang)}</td>
-                    <td>
-                      <YesNo value={u.enabled} />
-                    </td>
-                    <td>
-                      <YesNo value={u.admin} />
-                    </td>
-                    <td>
-                      <YesNo value={u.totpEnabled} />
-                    </td>
-                    <td className="cell-actions">
-                      <div className="row-actions">
-                        <button type="button" className="btn btn-small" onClick={() => setOpen({ kind: 'edit', user: u })} data-testid="user-edit">
-                          {t('common.edit')}
+        <DataTable
+          testId="users-table"
+          busy={list.loading}
+          columns={[
+            t('users.login'),
+            t('users.displayName'),
+            t('users.email'),
+            t('users.groups'),
+            t('users.quota'),
+            t('users.enabled'),
+            t('users.admin'),
+            t('users.totp'),
+          ]}
+          actions
+        >
+          {data.items.map((u) => {
+            const self = u.login === me.login;
+            return (
+              <tr key={u.id} data-testid="user-row" data-login={u.login} className={u.enabled ? undefined : 'row-muted'}>
+                <td className="cell-strong">{u.login}</td>
+                <td>{u.displayName}</td>
+                <td>{u.email ?? ''}</td>
+                <td>{u.groups.join(', ')}</td>
+                <td className="cell-nowrap">{u.quota === null ? t('quota.none') : formatBytes(u.quota, lang)}</td>
+                <td>
+                  <YesNo value={u.enabled} />
+                </td>
+                <td>
+                  <YesNo value={u.admin} />
+                </td>
+                <td>
+                  <YesNo value={u.totpEnabled} />
+                </td>
+                <td className="cell-actions">
+                  <div className="row-actions">
+                    <button type="button" className="btn btn-small" onClick={() => setOpen({ kind: 'edit', user: u })} data-testid="user-edit">
+                      {t('common.edit')}
+                    </button>
+                    <RowMenu label={t('users.more')} ariaLabel={t('users.actionsFor', { login: u.login })} testId="user-actions">
+                      {!self && (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          disabled={toggle.busy}
+                          onClick={async () => {
+                            const r = await toggle.run(u);
+                            if (r.ok) refreshLists();
+                          }}
+                          data-testid="user-toggle-enabled"
+                        >
+                          {u.enabled ? t('users.disable') : t('users.enable')}
                         </button>
-                        <RowMenu label={t('users.more')} ariaLabel={t('users.actionsFor', { login: u.login })} testId="user-actions">
-                          {!self && (
-                            <button
-                              type="button"
-                              className="btn btn-small"
-                              disabled={toggle.busy}
-                              onClick={async () => {
-                                const r = await toggle.run(u);
-                                if (r.ok) refreshLists();
-                              }}
-                              data-testid="user-toggle-enabled"
-                            >
-                              {u.enabled ? t('users.disable') : t('users.enable')}
-                            </button>
-                          )}
-                          <button type="button" className="btn btn-small" onClick={() => setOpen({ kind: 'password', user: u })} data-testid="user-reset-password">
-                            {t('users.resetPassword')}
-                          </button>
-                          {u.totpEnabled && (
-                            <button type="button" className="btn btn-small" onClick={() => setOpen({ kind: 'totp', user: u })} data-testid="user-reset-totp">
-                              {t('users.resetTotp')}
-                            </button>
-                          )}
-                          {!self && (
-                            <button
-                              type="button"
-                              className="btn btn-small btn-danger-quiet"
-                              onClick={() => setOpen({ kind: 'delete', user: u })}
-                              data-testid="user-delete"
-                            >
-                              {t('common.delete')}
-                            </button>
-                          )}
-                        </RowMenu>
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                      )}
+                      <button type="button" className="btn btn-small" onClick={() => setOpen({ kind: 'password', user: u })} data-testid="user-reset-password">
+                        {t('users.resetPassword')}
+                      </button>
+                      {u.totpEnabled && (
+                        <button type="button" className="btn btn-small" onClick={() => setOpen({ kind: 'totp', user: u })} data-testid="user-reset-totp">
+                          {t('users.resetTotp')}
+                        </button>
+                      )}
+                      {!self && (
+                        <button
+                          type="button"
+                          className="btn btn-small btn-danger-quiet"
+                          onClick={() => setOpen({ kind: 'delete', user: u })}
+                          data-testid="user-delete"
+                        >
+                          {t('common.delete')}
+                        </button>
+                      )}
+                    </RowMenu>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
 
       {data && total > PAGE && (

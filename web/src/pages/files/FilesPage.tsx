@@ -6,8 +6,10 @@
 // copy and delete.
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { downloadUrl, parentPath, pathSegments, zipUrl, type DavEntry } from '../../api/dav';
+import { DataTable } from '../../components/DataTable';
 import { ErrorMessage, SelectField, TextField } from '../../components/Form';
 import { Icon } from '../../components/Icon';
+import { Moment } from '../../components/Moment';
 import { ProgressBar } from '../../components/ProgressBar';
 import { RowMenu } from '../../components/RowMenu';
 import { formatBytes, formatDateTime } from '../../format';
@@ -280,26 +282,26 @@ export function FilesPage({ path }: { path: string }) {
       )}
 
       {!search && data && shown.length > 0 && (
-        <div className="table-wrap files-table-wrap">
-          <table className="table files-table" data-testid="files-table" aria-busy={listing.loading}>
-            <caption className="visually-hidden">{t('files.tableCaption', { folder: title })}</caption>
-            <thead>
-              <tr>
-                <SortHeader label={t('files.name')} k="name" sort={sort} onSort={setSort} />
-                <SortHeader label={t('files.size')} k="size" sort={sort} onSort={setSort} className="files-col-size" />
-                <SortHeader label={t('files.modified')} k="modified" sort={sort} onSort={setSort} className="files-col-modified" />
-                <th scope="col" className="files-col-actions">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((e) => (
-                <FileRow key={e.path} entry={e} login={login} onOpen={setOpen} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="files-table"
+          className="files-table"
+          wrapClassName="files-table-wrap"
+          busy={listing.loading}
+          caption={t('files.tableCaption', { folder: title })}
+          header={
+            <>
+              <SortHeader label={t('files.name')} k="name" sort={sort} onSort={setSort} />
+              <SortHeader label={t('files.size')} k="size" sort={sort} onSort={setSort} className="files-col-size" />
+              <SortHeader label={t('files.modified')} k="modified" sort={sort} onSort={setSort} className="files-col-modified" />
+            </>
+          }
+          actions
+          actionsClassName="files-col-actions"
+        >
+          {shown.map((e) => (
+            <FileRow key={e.path} entry={e} login={login} onOpen={setOpen} />
+          ))}
+        </DataTable>
       )}
 
       {!search && data && children.length > 0 && (
@@ -371,7 +373,7 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
         {size}
       </td>
       <td className="cell-nowrap files-col-modified" data-testid="file-modified">
-        {e.lastModified === null ? '—' : <time dateTime={new Date(e.lastModified).toISOString()}>{modified}</time>}
+        <Moment at={e.lastModified} format={(at) => formatDateTime(at, lang)} />
       </td>
       <td className="cell-actions files-col-actions">
         <RowMenu label={t('files.more')} ariaLabel={t('files.actionsFor', { name: e.name })} testId="file-actions">

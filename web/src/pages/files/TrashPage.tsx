@@ -5,9 +5,11 @@ import { useState } from 'react';
 import { invalidate, useAction, useQuery } from '../../api/client';
 import { listFolder } from '../../api/dav';
 import { deleteTrashItem, emptyTrash, listTrash, locationFolder, restoreTrashItem, type TrashItem } from '../../api/trash';
+import { DataTable } from '../../components/DataTable';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Form';
 import { Icon } from '../../components/Icon';
+import { Moment } from '../../components/Moment';
 import { formatBytes, formatDateTime } from '../../format';
 import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router';
@@ -106,75 +108,65 @@ export function TrashPage() {
         </div>
       )}
       {items.length > 0 && (
-        <div className="table-wrap files-table-wrap">
-          <table className="table files-table" data-testid="trash-table" aria-busy={trash.loading}>
-            <caption className="visually-hidden">{t('files.trash.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('files.name')}</th>
-                <th scope="col">{t('files.trash.location')}</th>
-                <th scope="col">{t('files.trash.deletedAt')}</th>
-                <th scope="col" className="files-col-size">
-                  {t('files.size')}
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <tr key={item.itemName} data-testid="trash-row" data-name={item.name} data-item={item.itemName} data-location={item.originalLocation}>
-                  <td className="files-name-cell">
-                    <span className="files-name">
-                      <span className={`files-icon ${item.isFolder ? 'files-icon-folder' : ''}`}>
-                        <Icon name={item.isFolder ? 'folder' : 'file'} size={20} />
-                      </span>
-                      {item.name}
-                    </span>
-                  </td>
-                  <td data-testid="trash-location">{item.originalLocation}</td>
-                  <td className="cell-nowrap" data-testid="trash-deleted">
-                    {item.deletedAt === null ? '—' : <time dateTime={new Date(item.deletedAt).toISOString()}>{formatDateTime(item.deletedAt, lang)}</time>}
-                  </td>
-                  <td className="cell-nowrap files-col-size" data-testid="trash-size">
-                    {formatBytes(item.size, lang)}
-                  </td>
-                  <td className="cell-actions">
-                    <div className="button-row">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        disabled={restore.busy}
-                        aria-label={t('files.trash.restoreName', { name: item.name })}
-                        onClick={async () => {
-                          setRestored(null);
-                          const r = await restore.run(item);
-                          if (r.ok) {
-                            setRestored({ name: item.name, path: r.value });
-                            after();
-                          }
-                        }}
-                        data-testid="trash-restore"
-                      >
-                        {t('files.trash.restore')}
-                      </button>
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger-quiet"
-                        aria-label={t('files.trash.deleteForeverName', { name: item.name })}
-                        onClick={() => setOpen({ kind: 'delete', item })}
-                        data-testid="trash-delete"
-                      >
-                        {t('files.trash.deleteForever')}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="trash-table"
+          className="files-table"
+          wrapClassName="files-table-wrap"
+          busy={trash.loading}
+          caption={t('files.trash.caption')}
+          columns={[t('files.name'), t('files.trash.location'), t('files.trash.deletedAt'), { label: t('files.size'), className: 'files-col-size' }]}
+          actions
+        >
+          {items.map((item) => (
+            <tr key={item.itemName} data-testid="trash-row" data-name={item.name} data-item={item.itemName} data-location={item.originalLocation}>
+              <td className="files-name-cell">
+                <span className="files-name">
+                  <span className={`files-icon ${item.isFolder ? 'files-icon-folder' : ''}`}>
+                    <Icon name={item.isFolder ? 'folder' : 'file'} size={20} />
+                  </span>
+                  {item.name}
+                </span>
+              </td>
+              <td data-testid="trash-location">{item.originalLocation}</td>
+              <td className="cell-nowrap" data-testid="trash-deleted">
+                <Moment at={item.deletedAt} format={(at) => formatDateTime(at, lang)} />
+              </td>
+              <td className="cell-nowrap files-col-size" data-testid="trash-size">
+                {formatBytes(item.size, lang)}
+              </td>
+              <td className="cell-actions">
+                <div className="button-row">
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    disabled={restore.busy}
+                    aria-label={t('files.trash.restoreName', { name: item.name })}
+                    onClick={async () => {
+                      setRestored(null);
+                      const r = await restore.run(item);
+                      if (r.ok) {
+                        setRestored({ name: item.name, path: r.value });
+                        after();
+                      }
+                    }}
+                    data-testid="trash-restore"
+                  >
+                    {t('files.trash.restore')}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-small btn-danger-quiet"
+                    aria-label={t('files.trash.deleteForeverName', { name: item.name })}
+                    onClick={() => setOpen({ kind: 'delete', item })}
+                    data-testid="trash-delete"
+                  >
+                    {t('files.trash.deleteForever')}
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {items.length > 0 && (
         <p className="files-count muted" data-testid="trash-count">

@@ -4,8 +4,10 @@ import { useState } from 'react';
 import { useAction, useQuery } from '../../api/client';
 import type { DavEntry } from '../../api/dav';
 import { listVersions, restoreVersion, versionUrl, type Version } from '../../api/trash';
+import { DataTable } from '../../components/DataTable';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Form';
+import { Moment } from '../../components/Moment';
 import { formatBytes, formatDateTime } from '../../format';
 import { useI18n } from '../../i18n/i18n';
 import { davErrorText } from './model';
@@ -69,58 +71,44 @@ export function VersionsDialog({ login, entry, onClose, onDone }: Props) {
         <p data-testid="versions-empty">{t('files.versions.none')}</p>
       )}
       {versions.data && versions.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="versions-table">
-            <caption className="visually-hidden">{t('files.versions.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('files.versions.date')}</th>
-                <th scope="col">{t('files.size')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.data.map((v) => (
-                <tr key={v.id} data-testid="version-row" data-id={v.id} data-size={v.size}>
-                  <td className="cell-nowrap" data-testid="version-date">
-                    {v.lastModified === null ? '—' : <time dateTime={new Date(v.lastModified).toISOString()}>{dateOf(v)}</time>}
-                  </td>
-                  <td className="cell-nowrap" data-testid="version-size">
-                    {formatBytes(v.size, lang)}
-                  </td>
-                  <td className="cell-actions">
-                    <div className="button-row">
-                      <a
-                        className="btn btn-small"
-                        href={versionUrl(login, fileId!, v.id)}
-                        download={entry.name}
-                        aria-label={t('files.versions.downloadOf', { date: dateOf(v) })}
-                        data-testid="version-download"
-                      >
-                        {t('files.versions.download')}
-                      </a>
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        aria-label={t('files.versions.restoreOf', { date: dateOf(v) })}
-                        onClick={() => {
-                          restore.setError(null);
-                          setRestored(null);
-                          setConfirm(v);
-                        }}
-                        data-testid="version-restore"
-                      >
-                        {t('files.versions.restore')}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="versions-table" caption={t('files.versions.caption')} columns={[t('files.versions.date'), t('files.size')]} actions>
+          {versions.data.map((v) => (
+            <tr key={v.id} data-testid="version-row" data-id={v.id} data-size={v.size}>
+              <td className="cell-nowrap" data-testid="version-date">
+                <Moment at={v.lastModified} format={(at) => formatDateTime(at, lang)} />
+              </td>
+              <td className="cell-nowrap" data-testid="version-size">
+                {formatBytes(v.size, lang)}
+              </td>
+              <td className="cell-actions">
+                <div className="button-row">
+                  <a
+                    className="btn btn-small"
+                    href={versionUrl(login, fileId!, v.id)}
+                    download={entry.name}
+                    aria-label={t('files.versions.downloadOf', { date: dateOf(v) })}
+                    data-testid="version-download"
+                  >
+                    {t('files.versions.download')}
+                  </a>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    aria-label={t('files.versions.restoreOf', { date: dateOf(v) })}
+                    onClick={() => {
+                      restore.setError(null);
+                      setRestored(null);
+                      setConfirm(v);
+                    }}
+                    data-testid="version-restore"
+                  >
+                    {t('files.versions.restore')}
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={onClose} data-testid="versions-close">

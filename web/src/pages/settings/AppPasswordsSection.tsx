@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, encode, invalidate, useAction, useQuery } from '../../api/client';
 import type { AppPassword, NewAppPassword } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorMessage, TextField } from '../../components/Form';
 import { OnceSecret } from '../../components/Secret';
@@ -62,42 +63,28 @@ export function AppPasswordsSection() {
       {list.error && <ErrorMessage error={list.error} />}
       {list.data && list.data.length === 0 && <p className="muted">{t('appPasswords.none')}</p>}
       {list.data && list.data.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" data-testid="app-passwords-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('appPasswords.name')}</th>
-                <th scope="col">{t('common.created')}</th>
-                <th scope="col">{t('appPasswords.lastUsed')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((p) => (
-                <tr key={p.id} data-testid="app-password-row">
-                  <td>{p.name}</td>
-                  <td>{formatDateTime(p.createdAt, lang)}</td>
-                  <td>{p.lastUsedAt ? formatDateTime(p.lastUsedAt, lang) : t('common.never')}</td>
-                  <td className="cell-actions">
-                    <button
-                      type="button"
-                      className="btn btn-small btn-danger-quiet"
-                      onClick={() => {
-                        revoke.setError(null);
-                        setRevoking(p);
-                      }}
-                      data-testid="app-password-revoke"
-                    >
-                      {t('common.revoke')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="app-passwords-table" columns={[t('appPasswords.name'), t('common.created'), t('appPasswords.lastUsed')]} actions>
+          {list.data.map((p) => (
+            <tr key={p.id} data-testid="app-password-row">
+              <td>{p.name}</td>
+              <td>{formatDateTime(p.createdAt, lang)}</td>
+              <td>{p.lastUsedAt ? formatDateTime(p.lastUsedAt, lang) : t('common.never')}</td>
+              <td className="cell-actions">
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger-quiet"
+                  onClick={() => {
+                    revoke.setError(null);
+                    setRevoking(p);
+                  }}
+                  data-testid="app-password-revoke"
+                >
+                  {t('common.revoke')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {revoking && (

@@ -1,5 +1,6 @@
 import { api, encode, invalidate, useAction, useQuery } from '../../api/client';
 import type { DeviceSession } from '../../api/types';
+import { DataTable } from '../../components/DataTable';
 import { ErrorMessage } from '../../components/Form';
 import { formatDateTime, summarizeUserAgent } from '../../format';
 import { useI18n } from '../../i18n/i18n';
@@ -17,53 +18,39 @@ export function SessionsSection() {
       {list.error && <ErrorMessage error={list.error} />}
       <ErrorMessage error={revoke.error} />
       {list.data && (
-        <div className="table-wrap">
-          <table className="table" data-testid="sessions-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('sessions.device')}</th>
-                <th scope="col">{t('sessions.address')}</th>
-                <th scope="col">{t('sessions.lastSeen')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s) => (
-                <tr key={s.id} data-testid="session-row" data-current={s.current ? 'true' : undefined}>
-                  <td>
-                    <span title={s.userAgent ?? undefined}>{summarizeUserAgent(s.userAgent)}</span>
-                    {s.current && (
-                      <span className="badge badge-info" data-testid="session-current">
-                        {t('sessions.thisDevice')}
-                      </span>
-                    )}
-                  </td>
-                  <td>{s.address ?? '—'}</td>
-                  <td>{formatDateTime(s.lastSeenAt, lang)}</td>
-                  <td className="cell-actions">
-                    {!s.current && (
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger-quiet"
-                        disabled={revoke.busy}
-                        onClick={async () => {
-                          const r = await revoke.run(s.id);
-                          if (r.ok) invalidate('/me/sessions');
-                        }}
-                        data-testid="session-revoke"
-                        aria-label={t('sessions.revokeLabel', { device: summarizeUserAgent(s.userAgent) })}
-                      >
-                        {t('sessions.revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="sessions-table" columns={[t('sessions.device'), t('sessions.address'), t('sessions.lastSeen')]} actions>
+          {sessions.map((s) => (
+            <tr key={s.id} data-testid="session-row" data-current={s.current ? 'true' : undefined}>
+              <td>
+                <span title={s.userAgent ?? undefined}>{summarizeUserAgent(s.userAgent)}</span>
+                {s.current && (
+                  <span className="badge badge-info" data-testid="session-current">
+                    {t('sessions.thisDevice')}
+                  </span>
+                )}
+              </td>
+              <td>{s.address ?? '—'}</td>
+              <td>{formatDateTime(s.lastSeenAt, lang)}</td>
+              <td className="cell-actions">
+                {!s.current && (
+                  <button
+                    type="button"
+                    className="btn btn-small btn-danger-quiet"
+                    disabled={revoke.busy}
+                    onClick={async () => {
+                      const r = await revoke.run(s.id);
+                      if (r.ok) invalidate('/me/sessions');
+                    }}
+                    data-testid="session-revoke"
+                    aria-label={t('sessions.revokeLabel', { device: summarizeUserAgent(s.userAgent) })}
+                  >
+                    {t('sessions.revoke')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Section>
   );

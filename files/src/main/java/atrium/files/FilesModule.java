@@ -55,6 +55,7 @@ public final class FilesModule {
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
         db.migrate("files");
         LocalBlobStore local = blobStore(config);
+        LocalBlobStore thumbnails = previewStore(config);
         this.blobs = local;
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
@@ -66,7 +67,7 @@ public final class FilesModule {
         this.shareRoutes = new ShareRoutes(identity.authentication, shares, files, identity.accounts,
                 config.optional("http.public-url"));
         Function<AccountId, String> loginOf = owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value());
-        this.check = new StorageCheck(db, local, ids, clock, loginOf);
+        this.check = new StorageCheck(db, local, thumbnails, ids, clock, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files,
                 config.oneOf("files.bulk-upload", BulkUpload.Offer.class), shares.capability());
@@ -82,7 +83,7 @@ public final class FilesModule {
         search.backfill();
         this.searchRoutes = new SearchRoutes(identity.authentication, search);
         this.zip = new ZipDownload(identity.authentication, files);
-        this.previews = new Previews(db, blobStore(config, "previews"), files, clock, new Previews.Limits(
+        this.previews = new Previews(db, thumbnails, files, clock, new Previews.Limits(
                 config.longValue("files.preview-max-pixels", 1, 1L << 40),
                 config.longValue("files.preview-max-bytes", 1, 1L << 40),
                 Duration.ofMillis(config.integer("files.preview-timeout-ms", 100, 600_000))));
@@ -106,6 +107,11 @@ public final class FilesModule {
     /** The blob store of a data directory, as the server and the CLI open it. */
     public static LocalBlobStore blobStore(Config config) {
         return blobStore(config, "blobs");
+    }
+
+    /** The thumbnail store of a data directory, as the server and the CLI open it. */
+    public static LocalBlobStore previewStore(Config config) {
+        return blobStore(config, "previews");
     }
 
     /** The files' blobs are in {@code blobs}, the thumbnails in {@code previews}: both encrypted alike. */

@@ -6,6 +6,7 @@ import atrium.core.blob.BlobId;
 import atrium.core.blob.LocalBlobStore;
 import atrium.core.db.Database;
 import atrium.files.db.FileStore;
+import atrium.files.db.PreviewStore;
 import atrium.identity.AccountId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,9 +35,12 @@ import org.jdbi.v3.core.Jdbi;
  * The consistency check of the file storage ({@code ./atrium cli files check}): every blob a
  * node refers to exists with the node's size, no blob is left that nothing refers to, folder
  * sizes are the sums of their contents, every node hangs below its owner's root, and no
- * temporary file of a dead writer lingers. With repair it fixes what needs no judgement:
- * deletes orphan blobs and old temporary files, recomputes folder sizes (with new etags, so
- * sync clients look again). Missing or wrong-sized blobs and broken parents are only reported.
+ * temporary file of a dead writer lingers. The thumbnail store ({@code <data>/previews}) is
+ * checked alike: no orphan thumbnail blob, no old temporary file, no thumbnail row whose blob
+ * is gone. With repair it fixes what needs no judgement: deletes orphan blobs and old
+ * temporary files, forgets thumbnails whose blob is gone (they are made again when asked for),
+ * recomputes folder sizes (with new etags, so sync clients look again). Missing or
+ * wrong-sized blobs of files and broken parents are only reported.
  *
  * <p>Safe beside a running server when given ages: a blob younger than {@code orphanMinAge}
  * may belong to an upload whose transaction has not committed yet, and a temporary file
@@ -49,8 +53,13 @@ public final class StorageCheck {
      */
     public static final List<String> BLOB_REFERENCES = List.of("files_nodes.blob_id", "files_upload_chunks.blob_id",
             "files_versions.blob_id");
+    /** Every column that refers to a blob of the thumbnail store. */
+    public static final List<String> PREVIEW_REFERENCES = List.of("files_previews.blob_id");
 
-    public enum Kind { MISSING_BLOB, WRONG_SIZE, UNREADABLE_BLOB, ORPHAN_BLOB, FOLDER_SIZE, NO_PARENT, CYCLE, OLD_TEMPORARY }
+    public enum Kind {
+        MISSING_BLOB, WRONG_SIZE, UNREADABLE_BLOB, ORPHAN_BLOB, FOLDER_SIZE, NO_PARENT, CYCLE, OLD_TEMPORARY, ORPHAN_PREVIEW,
+        MISSING_PREVIEW
+    }
 
     public record Problem(Kind kind, Msg message) {
     }
@@ -66,13 +75,15 @@ public final class StorageCheck {
             case NO_PARENT -> Msg.of("files.check.kind.no-parent");
             case CYCLE -> Msg.of("files.check.kind.cycle");
             case OLD_TEMPORARY -> Msg.of("files.check.kind.old-temporary");
+            case ORPHAN_PREVIEW -> Msg.of("files.check.kind.orphan-preview");
+            case MISSING_PREVIEW -> Msg.of("files.check.kind.missing-preview");
         };
     }
 
     /** The report's first line. */
     public static Msg summary(Report r) {
-        return r.clean() ? Msg.of("files.check.clean", r.nodes(), r.blobs())
-                : Msg.of("files.check.problems", r.nodes(), r.blobs(), r.problemCount());
+        return r.clean() ? Msg.of("files.check.clean", r.nodes(), r.blobs(), r.previews())
+                : Msg.of("files.check.problems", r.nodes(), r.blobs(), r.previews(), r.problemCount());
     }
 
     /** Blobs written before orphansBefore and temporary files last written before temporaryBefore count. */
@@ -85,7 +96,7 @@ public final class StorageCheck {
     }
 
     /** What was found (counts of every problem, the first {@code limit} in detail) and, with repair, what was done. */
-    public record Report(int nodes, int blobs, Map<Kind, Integer> counts, List<Problem> problems, List<Msg> repairs) {
+    public record Report(int nodes, int blobs, int previews, Map<Kind, Integer> counts, List<Problem> problems, List<Msg> repairs) {
         public boolean clean() {
             return counts.isEmpty();
         }
@@ -95,42 +106,69 @@ public final class StorageCheck {
         }
     }
 
+    /** What the start-up sweep removed. */
+    public record Swept(int orphanBlobs, int orphanPreviews, int temporaryFiles, int previewsWithoutBlob) {
+    }
+
     private record Row(long id, long owner, Long parent, String name, boolean folder, long size, String blob) {
+    }
+
+    /** A blob store and the columns that refer to its blobs. */
+    private record Area(LocalBlobStore store, List<String> references) {
+        Set<BlobId> onDisk() {
+            try (Stream<BlobId> s = store.list()) {
+                return new HashSet<>(s.toList());
+            }
+        }
+
+        /** Blobs on disk that no column names, last written before the cutoff. */
+        List<BlobId> orphans(Set<BlobId> onDisk, Set<String> referenced, Instant cutoff) {
+            return onDisk.stream().filter(b -> !referenced.contains(b.value()) && before(store.path(b), cutoff)).sorted(
+                    java.util.Comparator.comparing(BlobId::value)).toList();
+        }
     }
 
     private final Jdbi jdbi;
     private final Database.Dialect dialect;
     private final FileStore store;
+    private final PreviewStore previewRows = new PreviewStore();
     private final LocalBlobStore blobs;
+    private final Area files;
+    private final Area previews;
     private final Ids ids;
     private final Clock clock;
     private final Function<AccountId, String> ownerName;
 
-    public StorageCheck(Database db, LocalBlobStore blobs, Ids ids, Clock clock, Function<AccountId, String> ownerName) {
+    public StorageCheck(Database db, LocalBlobStore blobs, LocalBlobStore previews, Ids ids, Clock clock,
+            Function<AccountId, String> ownerName) {
         this.jdbi = db.jdbi();
         this.dialect = db.dialect();
         this.store = new FileStore(db.dialect());
         this.blobs = blobs;
+        this.files = new Area(blobs, BLOB_REFERENCES);
+        this.previews = new Area(previews, PREVIEW_REFERENCES);
         this.ids = ids;
         this.clock = clock;
         this.ownerName = ownerName;
     }
 
     /**
-     * What a crash leaves, removed at start-up: blobs nothing refers to and temporary files,
-     * written before this process started, so by a process that is gone. Returns
-     * {orphan blobs deleted, temporary files deleted}.
+     * What a crash leaves, removed at start-up: blobs of either store that nothing refers to
+     * and temporary files, written before this process started, so by a process that is gone;
+     * and thumbnail rows whose blob is gone (a thumbnail's blob is written before its row and
+     * deleted after it, so no running writer leaves such a row, even for a moment).
      */
-    public int[] sweepAfterCrash(Instant startedAt) {
-        Set<BlobId> onDisk;
-        try (Stream<BlobId> s = blobs.list()) {
-            onDisk = new HashSet<>(s.toList());
-        }
-        Set<String> referenced = jdbi.withHandle(StorageCheck::referencedBlobs);
-        List<BlobId> orphans = onDisk.stream()
-                .filter(b -> !referenced.contains(b.value()) && before(blobs.path(b), startedAt)).toList();
-        List<Path> temporary = oldTemporaryFiles(startedAt);
-        return new int[] {deleteOrphans(orphans), deleteTemporary(temporary)};
+    public Swept sweepAfterCrash(Instant startedAt) {
+        int orphanBlobs = deleteOrphans(files, orphans(files, startedAt));
+        int orphanPreviews = deleteOrphans(previews, orphans(previews, startedAt));
+        List<Path> temporary = new ArrayList<>(oldTemporaryFiles(files.store(), startedAt));
+        temporary.addAll(oldTemporaryFiles(previews.store(), startedAt));
+        return new Swept(orphanBlobs, orphanPreviews, deleteTemporary(temporary), forget(previewsWithoutBlob()));
+    }
+
+    private List<BlobId> orphans(Area area, Instant cutoff) {
+        Set<BlobId> onDisk = area.onDisk();
+        return area.orphans(onDisk, jdbi.withHandle(h -> referencedBlobs(h, area.references())), cutoff);
     }
 
     public Report run(Options options) {
@@ -145,12 +183,11 @@ public final class StorageCheck {
         };
 
         // Blobs on disk first, references after: a blob committed meanwhile is then seen as referenced.
-        Set<BlobId> onDisk;
-        try (Stream<BlobId> s = blobs.list()) {
-            onDisk = new HashSet<>(s.toList());
-        }
+        Set<BlobId> onDisk = files.onDisk();
+        Set<BlobId> previewsOnDisk = previews.onDisk();
         Map<Long, Row> nodes = jdbi.withHandle(StorageCheck::loadNodes);
-        Set<String> referenced = jdbi.withHandle(StorageCheck::referencedBlobs);
+        Set<String> referenced = jdbi.withHandle(h -> referencedBlobs(h, BLOB_REFERENCES));
+        Set<String> previewsReferenced = jdbi.withHandle(h -> referencedBlobs(h, PREVIEW_REFERENCES));
         Tree tree = new Tree(nodes);
 
         // (a) every blob a node refers to exists, with the node's size
@@ -175,12 +212,9 @@ public final class StorageCheck {
         }
 
         // (b) orphan blobs, old enough not to belong to an upload about to commit
-        List<BlobId> orphans = new ArrayList<>();
-        for (BlobId b : onDisk) {
-            if (!referenced.contains(b.value()) && before(blobs.path(b), options.orphansBefore())) {
-                orphans.add(b);
-                found.accept(new Problem(Kind.ORPHAN_BLOB, Msg.of("files.check.orphan-blob", b.value())));
-            }
+        List<BlobId> orphans = files.orphans(onDisk, referenced, options.orphansBefore());
+        for (BlobId b : orphans) {
+            found.accept(new Problem(Kind.ORPHAN_BLOB, Msg.of("files.check.orphan-blob", b.value())));
         }
 
         // (d) every node below its owner's root, no cycle
@@ -201,12 +235,35 @@ public final class StorageCheck {
         }
 
         // (e) temporary files of writers that are gone
-        List<Path> oldTemporary = oldTemporaryFiles(options.temporaryBefore());
+        List<Path> oldTemporary = new ArrayList<>(oldTemporaryFiles(files.store(), options.temporaryBefore()));
         for (Path p : oldTemporary) {
             found.accept(new Problem(Kind.OLD_TEMPORARY, Msg.of("files.check.old-temporary", p.getFileName().toString())));
         }
 
+        // (f) the thumbnail store: orphan blobs, temporary files, rows whose blob is gone (such a
+        // thumbnail would be made again on every request, its row never replaced)
+        List<BlobId> orphanPreviews = previews.orphans(previewsOnDisk, previewsReferenced, options.orphansBefore());
+        for (BlobId b : orphanPreviews) {
+            found.accept(new Problem(Kind.ORPHAN_PREVIEW, Msg.of("files.check.orphan-preview", b.value())));
+        }
+        for (Path p : oldTemporaryFiles(previews.store(), options.temporaryBefore())) {
+            oldTemporary.add(p);
+            found.accept(new Problem(Kind.OLD_TEMPORARY, Msg.of("files.check.old-temporary-preview", p.getFileName().toString())));
+        }
+        List<PreviewStore.Row> withoutBlob = previewsWithoutBlob();
+        for (PreviewStore.Row p : withoutBlob) {
+            Row n = nodes.get(p.node().value());
+            found.accept(new Problem(Kind.MISSING_PREVIEW, Msg.of("files.check.missing-preview",
+                    n == null ? "#" + p.node().value() : tree.where(n), String.valueOf(p.size()), p.blob().value())));
+        }
+
         if (options.repair()) {
+            if (!orphanPreviews.isEmpty()) {
+                repairs.add(Msg.of("files.check.repair.orphan-previews", deleteOrphans(previews, orphanPreviews)));
+            }
+            if (!withoutBlob.isEmpty()) {
+                repairs.add(Msg.of("files.check.repair.missing-previews", forget(withoutBlob)));
+            }
             repair(orphans, oldTemporary, !wrongSizes.isEmpty(), repairs);
             int unrepaired = counts.getOrDefault(Kind.MISSING_BLOB, 0) + counts.getOrDefault(Kind.WRONG_SIZE, 0)
                     + counts.getOrDefault(Kind.UNREADABLE_BLOB, 0) + counts.getOrDefault(Kind.NO_PARENT, 0)
@@ -215,12 +272,12 @@ public final class StorageCheck {
                 repairs.add(Msg.of("files.check.repair.left", unrepaired));
             }
         }
-        return new Report(nodes.size(), onDisk.size(), counts, problems, repairs);
+        return new Report(nodes.size(), onDisk.size(), previewsOnDisk.size(), counts, problems, repairs);
     }
 
     private void repair(List<BlobId> orphans, List<Path> oldTemporary, boolean sizes, List<Msg> repairs) {
         if (!orphans.isEmpty()) {
-            repairs.add(Msg.of("files.check.repair.orphans", deleteOrphans(orphans)));
+            repairs.add(Msg.of("files.check.repair.orphans", deleteOrphans(files, orphans)));
         }
         if (!oldTemporary.isEmpty()) {
             repairs.add(Msg.of("files.check.repair.temporary", deleteTemporary(oldTemporary)));
@@ -244,12 +301,12 @@ public final class StorageCheck {
         }
     }
 
-    private int deleteOrphans(List<BlobId> orphans) {
+    private int deleteOrphans(Area area, List<BlobId> orphans) {
         int deleted = 0;
         for (BlobId b : orphans) {
             // Asked again one by one: a copy may have started to share it since the listing.
             boolean used = jdbi.withHandle(h -> {
-                for (String ref : BLOB_REFERENCES) {
+                for (String ref : area.references()) {
                     String[] tc = ref.split("\\.");
                     if (h.createQuery("SELECT COUNT(*) FROM " + tc[0] + " WHERE " + tc[1] + " = :b").bind("b", b.value())
                             .mapTo(Integer.class).one() > 0) {
@@ -259,11 +316,27 @@ public final class StorageCheck {
                 return false;
             });
             if (!used) {
-                blobs.delete(b);
+                area.store().delete(b);
                 deleted++;
             }
         }
         return deleted;
+    }
+
+    /** Thumbnail rows whose blob is not in the thumbnail store. */
+    private List<PreviewStore.Row> previewsWithoutBlob() {
+        return jdbi.withHandle(previewRows::all).stream().filter(p -> !previews.store().exists(p.blob())).toList();
+    }
+
+    /** Deletes thumbnail rows (each only while it still names the same blob); returns how many went. */
+    private int forget(List<PreviewStore.Row> rows) {
+        return jdbi.withHandle(h -> {
+            int gone = 0;
+            for (PreviewStore.Row p : rows) {
+                gone += previewRows.remove(h, p) ? 1 : 0;
+            }
+            return gone;
+        });
     }
 
     private static int deleteTemporary(List<Path> files) {
@@ -294,9 +367,9 @@ public final class StorageCheck {
         }
     }
 
-    private List<Path> oldTemporaryFiles(Instant cutoff) {
+    private static List<Path> oldTemporaryFiles(LocalBlobStore store, Instant cutoff) {
         List<Path> out = new ArrayList<>();
-        Path dir = blobs.temporaryDirectory();
+        Path dir = store.temporaryDirectory();
         if (!Files.isDirectory(dir)) {
             return out;
         }
@@ -326,9 +399,9 @@ public final class StorageCheck {
         return out;
     }
 
-    private static Set<String> referencedBlobs(Handle h) {
+    private static Set<String> referencedBlobs(Handle h, List<String> references) {
         Set<String> out = new HashSet<>();
-        for (String ref : BLOB_REFERENCES) {
+        for (String ref : references) {
             String[] tc = ref.split("\\.");
             out.addAll(h.createQuery("SELECT DISTINCT " + tc[1] + " FROM " + tc[0] + " WHERE " + tc[1] + " IS NOT NULL")
                     .mapTo(String.class).list());

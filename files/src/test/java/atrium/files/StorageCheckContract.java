@@ -36,7 +36,9 @@ abstract class StorageCheckContract {
     Database db;
     Path blobDir;
     LocalBlobStore blobs;
+    LocalBlobStore previewBlobs;
     FileService files;
+    Previews previews;
     StorageCheck check;
 
     abstract Database database();
@@ -46,10 +48,14 @@ abstract class StorageCheckContract {
         db = database();
         db.migrate("files");
         blobDir = Files.createTempDirectory("atrium-check-");
-        blobs = new LocalBlobStore(blobDir.resolve("blobs"), MasterKey.loadOrCreate(blobDir.resolve("master.key")));
+        MasterKey key = MasterKey.loadOrCreate(blobDir.resolve("master.key"));
+        blobs = new LocalBlobStore(blobDir.resolve("blobs"), key);
+        previewBlobs = new LocalBlobStore(blobDir.resolve("previews"), key);
         Ids ids = new Ids(Clock.systemUTC(), 7);
         files = new FileService(db, new FileStore(db.dialect()), blobs, ids, Clock.systemUTC(), owner -> Optional.empty());
-        check = new StorageCheck(db, blobs, ids, Clock.systemUTC(), owner -> "alice");
+        previews = new Previews(db, previewBlobs, files, Clock.systemUTC(),
+                new Previews.Limits(10_000_000, 10_000_000, Duration.ofSeconds(30)));
+        check = new StorageCheck(db, blobs, previewBlobs, ids, Clock.systemUTC(), owner -> "alice");
         files.mkdir(ALICE, List.of("Docs"));
         files.mkdir(ALICE, List.of("Docs", "Old"));
         put("Docs/a.txt", "alpha");
@@ -63,7 +69,10 @@ abstract class StorageCheckContract {
     }
 
     void put(String path, String content) {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        put(path, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void put(String path, byte[] bytes) {
         files.write(ALICE, List.of(path.split("/")), new ByteArrayInputStream(bytes), bytes.length, FileService.Upload.plain());
     }
 
@@ -89,7 +98,7 @@ abstract class StorageCheckContract {
         assertThat(r.clean()).as(texts(r).toString()).isTrue();
         assertThat(r.nodes()).isEqualTo(6);
         assertThat(r.blobs()).isEqualTo(3);
-        assertThat(StorageCheck.summary(r).text(Language.EN)).isEqualTo("6 nodes and 3 blobs checked: no problem.");
+        assertThat(StorageCheck.summary(r).text(Language.EN)).isEqualTo("6 nodes, 3 blobs and 0 thumbnails checked: no problem.");
     }
 
     @Test
@@ -179,14 +188,92 @@ abstract class StorageCheckContract {
         Files.setLastModifiedTime(blobs.path(before), FileTime.from(Instant.now().minusSeconds(60)));
         Path tmp = Files.writeString(blobs.temporaryDirectory().resolve("0123456789abcdef0123456789abcdef.tmp"), "x");
         Files.setLastModifiedTime(tmp, FileTime.from(Instant.now().minusSeconds(60)));
+        // The same in the thumbnail store, and a thumbnail whose blob is gone.
+        BlobId previewBefore = blob(previewBlobs, "a thumbnail whose row never came");
+        Files.setLastModifiedTime(previewBlobs.path(previewBefore), FileTime.from(Instant.now().minusSeconds(60)));
+        Path previewTmp = Files.writeString(previewBlobs.temporaryDirectory().resolve("fedcba9876543210fedcba9876543210.tmp"), "x");
+        Files.setLastModifiedTime(previewTmp, FileTime.from(Instant.now().minusSeconds(60)));
+        Node picture = picture("pic.png");
+        previews.preview(picture, 64);
+        previews.preview(picture, 128);
+        previewBlobs.delete(previewBlob(picture, 128));
         Instant start = Instant.now().minusSeconds(30);
         BlobId after = blob("an upload of this run, not committed yet");
-        assertThat(check.sweepAfterCrash(start)).containsExactly(1, 1);
+        BlobId previewAfter = blob(previewBlobs, "a thumbnail of this run, its row not written yet");
+
+        assertThat(check.sweepAfterCrash(start)).isEqualTo(new StorageCheck.Swept(1, 1, 2, 1));
         assertThat(blobs.exists(before)).isFalse();
         assertThat(blobs.exists(after)).isTrue();
         assertThat(tmp).doesNotExist();
+        assertThat(previewBlobs.exists(previewBefore)).isFalse();
+        assertThat(previewBlobs.exists(previewAfter)).isTrue();
+        assertThat(previewTmp).doesNotExist();
+        assertThat(previewBlobs.exists(previewBlob(picture, 64))).as("a whole thumbnail stays").isTrue();
         blobs.delete(after);
-        assertThat(run(false).clean()).isTrue(); // the files' blobs are untouched
+        previewBlobs.delete(previewAfter);
+        assertThat(run(false).clean()).isTrue(); // the files' blobs and the whole thumbnail are untouched
+    }
+
+    @Test
+    void orphanThumbnailsOldThumbnailTemporariesAndThumbnailsWithoutBlobAreFoundAndRepaired() throws IOException {
+        Node picture = picture("pic.png");
+        byte[] small = previews.preview(picture, 64).bytes();
+        previews.preview(picture, 256);
+        BlobId lost = previewBlob(picture, 256);
+        previewBlobs.delete(lost);
+        BlobId orphan = blob(previewBlobs, "a thumbnail nothing names");
+        Files.setLastModifiedTime(previewBlobs.path(orphan), FileTime.from(Instant.now().minusSeconds(7200)));
+        // Beside a running server, a young thumbnail blob may be one whose row is about to be written.
+        BlobId young = blob(previewBlobs, "a thumbnail being kept");
+        Path tmp = previewBlobs.temporaryDirectory();
+        Path old = Files.writeString(tmp.resolve("0123456789abcdef0123456789abcdef.tmp"), "half a thumbnail");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path writing = Files.writeString(tmp.resolve("fedcba9876543210fedcba9876543210.tmp"), "a thumbnail being written");
+
+        var beside = check.run(StorageCheck.Options.olderThan(false, Duration.ofHours(1), Duration.ofHours(1), 20));
+        assertThat(beside.counts()).containsOnly(java.util.Map.entry(StorageCheck.Kind.ORPHAN_PREVIEW, 1),
+                java.util.Map.entry(StorageCheck.Kind.OLD_TEMPORARY, 1), java.util.Map.entry(StorageCheck.Kind.MISSING_PREVIEW, 1));
+        assertThat(texts(beside)).containsExactlyInAnyOrder(
+                "Thumbnail blob " + orphan.value() + " belongs to no thumbnail (orphan).",
+                "Temporary file 0123456789abcdef0123456789abcdef.tmp of an interrupted thumbnail is more than an hour old.",
+                "alice:/pic.png: its 256 px thumbnail refers to blob " + lost.value() + ", which is missing.");
+        assertThat(StorageCheck.summary(beside).text(Language.EN))
+                .isEqualTo("7 nodes, 4 blobs and 3 thumbnails checked: 3 problems.");
+        // (French puts a no-break space before the colon.)
+        assertThat(StorageCheck.summary(beside).text(Language.FR).replace('\u00a0', ' '))
+                .isEqualTo("7 nœuds, 4 blobs et 3 vignettes vérifiés : 3 problèmes.");
+
+        var r = run(true);
+        assertThat(r.counts()).containsOnly(java.util.Map.entry(StorageCheck.Kind.ORPHAN_PREVIEW, 2),
+                java.util.Map.entry(StorageCheck.Kind.OLD_TEMPORARY, 1), java.util.Map.entry(StorageCheck.Kind.MISSING_PREVIEW, 1));
+        assertThat(r.repairs()).extracting(m -> m.text(Language.EN)).containsExactly("Deleted 2 orphan thumbnail blobs.",
+                "Forgot 1 thumbnails whose blob is missing: they are made again when next asked for.",
+                "Deleted 1 old temporary files.");
+        assertThat(previewBlobs.exists(orphan)).isFalse();
+        assertThat(previewBlobs.exists(young)).isFalse();
+        assertThat(old).doesNotExist();
+        assertThat(writing).exists();
+        assertThat(run(false).clean()).isTrue();
+        // The whole thumbnail is still served from its blob; the lost one is made again and kept.
+        assertThat(previews.preview(picture, 64).bytes()).isEqualTo(small);
+        previews.preview(picture, 256);
+        assertThat(previewBlobs.exists(previewBlob(picture, 256))).isTrue();
+        assertThat(run(false).clean()).isTrue();
+    }
+
+    /** A small PNG file of alice's. */
+    Node picture(String path) throws IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(300, 200, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        put(path, png.toByteArray());
+        return node(path);
+    }
+
+    /** The blob of a file's thumbnail at a size, as the database names it. */
+    BlobId previewBlob(Node file, int size) {
+        return db.jdbi().withHandle(h -> new atrium.files.db.PreviewStore().find(h, file.id(), file.etag(), size))
+                .orElseThrow().blob();
     }
 
     /** The list of blob columns is complete: every migration column named blob_id is in it. */
@@ -198,18 +285,23 @@ abstract class StorageCheckContract {
             for (Path p : sqls.toList()) {
                 Matcher m = table.matcher(Files.readString(p));
                 while (m.find()) {
-                    // files_previews names blobs of the thumbnail store (<data>/previews), not of this one.
-                    if (m.group(2).matches("(?s).*\\bblob_id\\b.*") && !m.group(1).equals("files_previews")) {
+                    if (m.group(2).matches("(?s).*\\bblob_id\\b.*")) {
                         found.add(m.group(1) + ".blob_id");
                     }
                 }
             }
         }
-        assertThat(found).containsExactlyInAnyOrderElementsOf(StorageCheck.BLOB_REFERENCES);
+        List<String> checked = new java.util.ArrayList<>(StorageCheck.BLOB_REFERENCES);
+        checked.addAll(StorageCheck.PREVIEW_REFERENCES);
+        assertThat(found).containsExactlyInAnyOrderElementsOf(checked);
     }
 
     BlobId blob(String content) {
-        try (BlobWriter w = blobs.create()) {
+        return blob(blobs, content);
+    }
+
+    static BlobId blob(LocalBlobStore store, String content) {
+        try (BlobWriter w = store.create()) {
             w.stream().write(content.getBytes(StandardCharsets.UTF_8));
             return w.commit().id();
         } catch (IOException e) {

@@ -11,6 +11,7 @@ import atrium.core.http.HttpPlumbing;
 import atrium.core.http.Json;
 import atrium.core.http.Metrics;
 import atrium.files.FilesModule;
+import atrium.files.StorageCheck;
 import atrium.identity.IdentityModule;
 import atrium.identity.Secrets;
 import io.helidon.common.tls.Tls;
@@ -145,9 +146,10 @@ public final class Atrium implements AutoCloseable {
             // files) was written before this start, by a process that is gone.
             hk.execute(() -> {
                 try {
-                    int[] swept = files.check.sweepAfterCrash(startedAt);
-                    LOG.info(String.format("File storage swept: %d orphan blobs and %d temporary files from before this start removed",
-                            swept[0], swept[1]));
+                    StorageCheck.Swept swept = files.check.sweepAfterCrash(startedAt);
+                    LOG.info(String.format("File storage swept: %d orphan blobs, %d orphan thumbnails and %d temporary files"
+                            + " from before this start removed, %d thumbnails without blob forgotten", swept.orphanBlobs(),
+                            swept.orphanPreviews(), swept.temporaryFiles(), swept.previewsWithoutBlob()));
                 } catch (RuntimeException e) {
                     LOG.warning("sweeping the file storage failed: " + e);
                 }

@@ -282,9 +282,10 @@ final class Cli implements Callable<Integer> {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Check the file storage: blobs of every file present and of the right size, no orphan blob,"
-                    + " folder sizes, the tree, temporary files. Exit code 0 when clean, 1 when problems were found.")
+                    + " folder sizes, the tree, temporary files, the thumbnail store. Exit code 0 when clean, 1 when problems were found.")
     static final class FilesCheck implements Callable<Integer> {
-        @Option(names = "--repair", description = "delete orphan blobs and old temporary files, recompute folder sizes")
+        @Option(names = "--repair", description = "delete orphan blobs and old temporary files, forget thumbnails whose blob is gone,"
+                + " recompute folder sizes")
         boolean repair;
         @Option(names = "--limit", defaultValue = "20", description = "how many problems to show (default: ${DEFAULT-VALUE})")
         int limit;
@@ -297,7 +298,8 @@ final class Cli implements Callable<Integer> {
                 Duration orphanAge = running ? Duration.ofHours(1) : Duration.ZERO;
                 ctx.db.migrate("files");
                 Clock clock = Clock.systemUTC();
-                var check = new StorageCheck(ctx.db, FilesModule.blobStore(ctx.config), new Ids(clock, 1023), clock,
+                var check = new StorageCheck(ctx.db, FilesModule.blobStore(ctx.config), FilesModule.previewStore(ctx.config),
+                        new Ids(clock, 1023), clock,
                         owner -> ctx.identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value()));
                 StorageCheck.Report r = check.run(StorageCheck.Options.olderThan(repair, orphanAge, Duration.ofHours(1), limit));
                 PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);

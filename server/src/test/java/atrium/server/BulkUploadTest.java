@@ -2,24 +2,18 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import atrium.server.ChunkedUploadTest.Res;
+import atrium.server.DavClient.Res;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.text.Normalizer;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -44,8 +38,6 @@ class BulkUploadTest {
     static TestServer server;
     static int users;
     private static final long MAX_BYTES = 4 * 1024 * 1024;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() {
@@ -56,15 +48,6 @@ class BulkUploadTest {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    /** The answer of a bulk POST. */
-    static JsonNode json(Res r) {
-        try {
-            return TestClient.JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON (status " + r.status() + "): " + r.text(), e);
-        }
     }
 
     /** The text of the first element of that name in an XML answer. */
@@ -82,29 +65,10 @@ class BulkUploadTest {
             return "/remote.php/dav/files/" + login;
         }
 
-        Res send(String method, String path, HttpRequest.BodyPublisher body, String... headers) {
-            try {
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(at.baseUrl() + path))
-                        .timeout(Duration.ofSeconds(60)).method(method, body);
-                if (!login.isEmpty()) {
-                    b.header("Authorization", authorization(login, password));
-                }
-                for (int i = 0; i < headers.length; i += 2) {
-                    b.header(headers[i], headers[i + 1]);
-                }
-                HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-                return new Res(r.statusCode(), r.body(), r.headers());
-            } catch (IOException e) {
-                throw new IllegalStateException(method + " " + path + ": " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-
-        Res send(String method, String path, byte[] body, String... headers) {
-            return send(method, path, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body), headers);
+        /** As this user; with an empty login, as nobody. */
+        Res send(String method, String path, Object body, String... headers) {
+            return DavClient.send(at.baseUrl(), login.isEmpty() ? Optional.empty() : Optional.of(login + ":" + password), method,
+                    path, body, headers);
         }
 
         Res bulk(Multipart body) {
@@ -206,11 +170,11 @@ class BulkUploadTest {
         for (String agent : List.of("Java-http-client", "Mozilla/5.0 (Android) Nextcloud-android/3.29.0",
                 "Mozilla/5.0 (Linux) mirall/3.9.1 (Nextcloud, debian)", "Mozilla/5.0 (Windows) mirall/3.16.4stable (Nextcloud)",
                 DESKTOP_373, "Mozilla/5.0 (Windows) mirall/3.9.0 (Nextcloud)")) {
-            Res caps = u.send("GET", "/ocs/v1.php/cloud/capabilities?format=json", (byte[]) null, "OCS-APIREQUEST", "true",
+            Res caps = u.send("GET", "/ocs/v1.php/cloud/capabilities?format=json", null, "OCS-APIREQUEST", "true",
                     "User-Agent", agent);
             assertThat(caps.status()).isEqualTo(200);
-            assertThat(json(caps).at("/ocs/data/capabilities/dav/chunking").asText()).isEqualTo("1.0");
-            offered.put(agent, json(caps).at("/ocs/data/capabilities/dav/bulkupload").asText().equals("1.0"));
+            assertThat(caps.json().at("/ocs/data/capabilities/dav/chunking").asText()).isEqualTo("1.0");
+            offered.put(agent, caps.json().at("/ocs/data/capabilities/dav/bulkupload").asText().equals("1.0"));
         }
         assertThat(offered).containsEntry("Java-http-client", true)
                 .containsEntry("Mozilla/5.0 (Android) Nextcloud-android/3.29.0", true)
@@ -223,7 +187,7 @@ class BulkUploadTest {
     @Test
     void eachFileOfAPostIsStoredOrRefusedOnItsOwn() {
         User u = User.create(Optional.of("1 MB"));
-        assertThat(u.send("MKCOL", u.files() + "/Docs", (byte[]) null).status()).isEqualTo(201);
+        assertThat(u.send("MKCOL", u.files() + "/Docs", null).status()).isEqualTo(201);
         assertThat(u.send("PUT", u.files() + "/Docs/existing.txt", utf8("old content")).status()).isEqualTo(201);
         String existingId = prop(u.propfind("/Docs/existing.txt", "<oc:fileid/>"), "http://owncloud.org/ns", "fileid");
         String docsBefore = u.etag("/Docs");
@@ -244,7 +208,7 @@ class BulkUploadTest {
         Res r = u.bulk(body);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
-        JsonNode answer = json(r);
+        JsonNode answer = r.json();
         assertThat(answer.properties()).extracting(Map.Entry::getKey).containsExactly("/Docs/a.txt", "/Docs/empty.txt", "/Docs/bad.txt",
                 accented, "/Docs/existing.txt", "/Missing/x.txt", "/Docs/huge.bin", "/Docs/stale.txt", "/Docs/aux.txt", "Docs/after.txt");
 
@@ -260,11 +224,11 @@ class BulkUploadTest {
             assertThat(one.get("permissions").asText()).isEqualTo("RGDNVW");
             assertThat(one.get("X-OC-MTime").asText()).isEqualTo("accepted");
         }
-        assertThat(u.send("GET", u.files() + "/Docs/a.txt", (byte[]) null).text()).isEqualTo("alpha");
-        assertThat(u.send("GET", u.files() + "/Docs/empty.txt", (byte[]) null).body()).isEmpty();
-        assertThat(u.send("GET", u.files() + encode(accented), (byte[]) null).text()).isEqualTo("accents");
-        assertThat(u.send("GET", u.files() + "/Docs/existing.txt", (byte[]) null).text()).isEqualTo("new content");
-        assertThat(u.send("GET", u.files() + "/Docs/after.txt", (byte[]) null).text()).isEqualTo("after the failures");
+        assertThat(u.send("GET", u.files() + "/Docs/a.txt", null).text()).isEqualTo("alpha");
+        assertThat(u.send("GET", u.files() + "/Docs/empty.txt", null).body()).isEmpty();
+        assertThat(u.send("GET", u.files() + encode(accented), null).text()).isEqualTo("accents");
+        assertThat(u.send("GET", u.files() + "/Docs/existing.txt", null).text()).isEqualTo("new content");
+        assertThat(u.send("GET", u.files() + "/Docs/after.txt", null).text()).isEqualTo("after the failures");
         assertThat(prop(u.propfind("/Docs/a.txt", "<d:getlastmodified/>"), "DAV:", "getlastmodified"))
                 .isEqualTo(httpDate(1111111111)).isEqualTo("Fri, 18 Mar 2005 01:58:31 GMT");
         assertThat(prop(u.propfind(encode(accented), "<d:getlastmodified/>"), "DAV:", "getlastmodified"))
@@ -277,7 +241,7 @@ class BulkUploadTest {
                 prop(u.propfind("/Docs/existing.txt", "<oc:id/>"), "http://owncloud.org/ns", "id"));
         assertThat(prop(u.propfind("/Docs/existing.txt", "<oc:fileid/>"), "http://owncloud.org/ns", "fileid")).isEqualTo(existingId);
         Res versions = u.send("PROPFIND", "/remote.php/dav/versions/" + u.login() + "/versions/" + existingId + "/",
-                (byte[]) null, "Depth", "1");
+                null, "Depth", "1");
         assertThat(versions.status()).as(versions.text()).isEqualTo(207);
         assertThat(versions.xml().getElementsByTagNameNS("DAV:", "response").getLength()).isEqualTo(2);
         assertThat(u.etag("/Docs")).isNotEqualTo(docsBefore);
@@ -290,7 +254,7 @@ class BulkUploadTest {
         assertThat(answer.at("/~1Docs~1stale.txt/message").asText()).contains("changed on the server");
         assertThat(answer.at("/~1Docs~1aux.txt/message").asText()).contains("reserved device name on Windows");
         for (String gone : List.of("/Docs/bad.txt", "/Missing/x.txt", "/Missing", "/Docs/huge.bin", "/Docs/stale.txt", "/Docs/aux.txt")) {
-            assertThat(u.send("GET", u.files() + gone, (byte[]) null).status()).as(gone).isEqualTo(404);
+            assertThat(u.send("GET", u.files() + gone, null).status()).as(gone).isEqualTo(404);
         }
     }
 
@@ -298,23 +262,23 @@ class BulkUploadTest {
     void messagesFollowTheLanguageAndAnUpdateNeedsTheCurrentEtag() {
         User u = User.create(Optional.empty());
         Res first = u.bulk(new Multipart().part("/note.txt", utf8("v1")));
-        String etag = json(first).at("/~1note.txt/etag").asText();
+        String etag = first.json().at("/~1note.txt/etag").asText();
         Res stale = u.send("POST", "/remote.php/dav/bulk", new Multipart()
                 .part("/note.txt", utf8("v2"), "If-Match", "\"0000\"").bytes(),
                 "Content-Type", "multipart/related; boundary=x", "Accept-Language", "fr");
         // The boundary in Content-Type does not match the body's: nothing is read past the first line.
         assertThat(stale.status()).as(stale.text()).isEqualTo(400);
-        assertThat(json(stale).get("").get("message").asText()).contains("délimitation");
+        assertThat(stale.json().get("").get("message").asText()).contains("délimitation");
 
         Multipart body = new Multipart().part("/note.txt", utf8("v2"), "If-Match", "\"0000\"")
                 .part("/other.txt", utf8("new"));
         Res r = u.send("POST", "/remote.php/dav/bulk", body.bytes(), "Content-Type", body.contentType(), "Accept-Language", "fr");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(json(r).at("/~1note.txt/message").asText()).isEqualTo("Le fichier a changé sur le serveur depuis votre dernière lecture.");
-        assertThat(json(r).at("/~1other.txt/error").asBoolean()).isFalse();
+        assertThat(r.json().at("/~1note.txt/message").asText()).isEqualTo("Le fichier a changé sur le serveur depuis votre dernière lecture.");
+        assertThat(r.json().at("/~1other.txt/error").asBoolean()).isFalse();
         Res current = u.bulk(new Multipart().part("/note.txt", utf8("v2"), "If-Match", "\"" + etag + "\""));
-        assertThat(json(current).at("/~1note.txt/error").asBoolean()).as(current.text()).isFalse();
-        assertThat(u.send("GET", u.files() + "/note.txt", (byte[]) null).text()).isEqualTo("v2");
+        assertThat(current.json().at("/~1note.txt/error").asBoolean()).as(current.text()).isFalse();
+        assertThat(u.send("GET", u.files() + "/note.txt", null).text()).isEqualTo("v2");
     }
 
     @Test
@@ -326,23 +290,23 @@ class BulkUploadTest {
                 .part("/three.txt", utf8("third"));
         Res r = u.bulk(body);
         assertThat(r.status()).as(r.text()).isEqualTo(400);
-        assertThat(json(r).at("/~1one.txt/error").asBoolean()).isFalse();
-        assertThat(json(r).at("/~1two.txt/message").asText()).contains("Content-Length");
-        assertThat(json(r).has("/three.txt")).isFalse();
-        assertThat(u.send("GET", u.files() + "/one.txt", (byte[]) null).text()).isEqualTo("first");
-        assertThat(u.send("GET", u.files() + "/two.txt", (byte[]) null).status()).isEqualTo(404);
-        assertThat(u.send("GET", u.files() + "/three.txt", (byte[]) null).status()).isEqualTo(404);
+        assertThat(r.json().at("/~1one.txt/error").asBoolean()).isFalse();
+        assertThat(r.json().at("/~1two.txt/message").asText()).contains("Content-Length");
+        assertThat(r.json().has("/three.txt")).isFalse();
+        assertThat(u.send("GET", u.files() + "/one.txt", null).text()).isEqualTo("first");
+        assertThat(u.send("GET", u.files() + "/two.txt", null).status()).isEqualTo(404);
+        assertThat(u.send("GET", u.files() + "/three.txt", null).status()).isEqualTo(404);
 
         // A part without Content-Length cannot be delimited.
         Res noLength = u.bulk(new Multipart().part("/four.txt", utf8("four"), "Content-Length", null));
         assertThat(noLength.status()).isEqualTo(400);
-        assertThat(json(noLength).at("/~1four.txt/message").asText()).contains("Content-Length");
+        assertThat(noLength.json().at("/~1four.txt/message").asText()).contains("Content-Length");
 
         // A part without X-File-Path fails alone, under the empty key (as in Nextcloud).
         Res noPath = u.bulk(new Multipart().part("/five.txt", utf8("five"), "X-File-Path", null).part("/six.txt", utf8("six")));
         assertThat(noPath.status()).isEqualTo(200);
-        assertThat(json(noPath).get("").get("message").asText()).contains("X-File-Path");
-        assertThat(json(noPath).at("/~1six.txt/error").asBoolean()).isFalse();
+        assertThat(noPath.json().get("").get("message").asText()).contains("X-File-Path");
+        assertThat(noPath.json().at("/~1six.txt/error").asBoolean()).isFalse();
 
         // An empty bulk is an empty answer.
         Res empty = u.bulk(new Multipart());
@@ -381,12 +345,12 @@ class BulkUploadTest {
         // Without a declared length (chunked), the body is counted as it comes: what came first stays.
         Multipart big = new Multipart().part("/small.txt", utf8("small")).part("/big.bin", new byte[(int) MAX_BYTES]);
         Res tooLong = u.send("POST", "/remote.php/dav/bulk",
-                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.bytes())),
+                new ByteArrayInputStream(big.bytes()),
                 "Content-Type", big.contentType());
         assertThat(tooLong.status()).as(tooLong.text()).isEqualTo(413);
-        assertThat(json(tooLong).at("/~1small.txt/error").asBoolean()).isFalse();
-        assertThat(json(tooLong).at("/~1big.bin/message").asText()).contains("at most 4,194,304 bytes");
-        assertThat(u.send("GET", u.files() + "/big.bin", (byte[]) null).status()).isEqualTo(404);
+        assertThat(tooLong.json().at("/~1small.txt/error").asBoolean()).isFalse();
+        assertThat(tooLong.json().at("/~1big.bin/message").asText()).contains("at most 4,194,304 bytes");
+        assertThat(u.send("GET", u.files() + "/big.bin", null).status()).isEqualTo(404);
     }
 
     // ---- The real desktop client ---------------------------------------------------------

@@ -2,30 +2,21 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import atrium.server.DavClient.Res;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -37,8 +28,6 @@ import org.w3c.dom.NodeList;
 class ChunkedUploadTest {
     static TestServer server;
     static int users;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() {
@@ -48,26 +37,6 @@ class ChunkedUploadTest {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    record Res(int status, byte[] body, HttpHeaders headers) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-
-        Optional<String> header(String name) {
-            return headers.firstValue(name);
-        }
-
-        Document xml() {
-            try {
-                DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-                f.setNamespaceAware(true);
-                return f.newDocumentBuilder().parse(new ByteArrayInputStream(body));
-            } catch (Exception e) {
-                throw new AssertionError("not XML (status " + status + "): " + text(), e);
-            }
-        }
     }
 
     record User(String login, String password) {
@@ -89,23 +58,7 @@ class ChunkedUploadTest {
         }
 
         Res send(String method, String path, byte[] body, String... headers) {
-            try {
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                        .timeout(Duration.ofSeconds(60))
-                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-                b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((login + ":" + password)
-                        .getBytes(StandardCharsets.UTF_8)));
-                for (int i = 0; i < headers.length; i += 2) {
-                    b.header(headers[i], headers[i + 1]);
-                }
-                HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-                return new Res(r.statusCode(), r.body(), r.headers());
-            } catch (IOException e) {
-                throw new IllegalStateException(method + " " + path + ": " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return DavClient.send(server.baseUrl(), Optional.of(login + ":" + password), method, path, body, headers);
         }
 
         String etag(String path) {

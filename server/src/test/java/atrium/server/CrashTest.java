@@ -2,23 +2,20 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.server.DavClient.Res;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +37,6 @@ class CrashTest {
     static final String LOGIN = "crash";
     static final String PASSWORD = "Walnut-Harbour-Quiet-83";
     static final Pattern PORT = Pattern.compile("reverse proxy on port (\\d+)");
-
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A running server process, its output drained by a thread (so it never blocks on a full pipe). */
     static final class Server {
@@ -114,7 +108,7 @@ class CrashTest {
         TestClient user = new TestClient(base);
         user.signIn(LOGIN, PASSWORD);
         String appPassword = user.post("/api/v1/me/app-passwords", Map.of("name", "crash")).json().get("password").asText();
-        String auth = "Basic " + Base64.getEncoder().encodeToString((LOGIN + ":" + appPassword).getBytes(StandardCharsets.UTF_8));
+        Optional<String> auth = Optional.of(LOGIN + ":" + appPassword);
 
         // Every content each file may hold: version 0 uploaded in full before any kill.
         Map<String, List<byte[]>> allowed = new HashMap<>();
@@ -151,11 +145,9 @@ class CrashTest {
                             if (status == 201 || status == 204) {
                                 done.incrementAndGet();
                             }
-                        } catch (IOException | RuntimeException e) {
+                        } catch (RuntimeException e) {
                             broken.incrementAndGet();
                             return; // the server is gone
-                        } catch (InterruptedException e) {
-                            return;
                         }
                     }
                 }));
@@ -197,24 +189,21 @@ class CrashTest {
     }
 
     /** Every file holds exactly one allowed content; a new file is whole or absent. Returns how many new files exist. */
-    int verify(String base, String auth, Map<String, List<byte[]>> allowed, List<String> newFiles) throws Exception {
-        HttpResponse<String> listing = http.send(HttpRequest.newBuilder(URI.create(base + "/remote.php/dav/files/" + LOGIN + "/"))
-                .method("PROPFIND", HttpRequest.BodyPublishers.noBody()).header("Depth", "1").header("Authorization", auth)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(listing.statusCode()).isEqualTo(207);
+    int verify(String base, Optional<String> auth, Map<String, List<byte[]>> allowed, List<String> newFiles) {
+        Res listing = DavClient.send(base, auth, "PROPFIND", "/remote.php/dav/files/" + LOGIN + "/", null, "Depth", "1");
+        assertThat(listing.status()).isEqualTo(207);
         int complete = 0;
         for (var e : allowed.entrySet()) {
             String name = e.getKey();
-            HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(base + "/remote.php/dav/files/" + LOGIN + "/" + name))
-                    .header("Authorization", auth).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            Res got = DavClient.send(base, auth, "GET", "/remote.php/dav/files/" + LOGIN + "/" + name, null);
             boolean isNew = newFiles.contains(name);
-            if (got.statusCode() == 404) {
+            if (got.status() == 404) {
                 assertThat(isNew || !name.startsWith("f")).as(name + " vanished").isTrue();
-                assertThat(listing.body()).doesNotContain("/" + name + "<");
+                assertThat(listing.text()).doesNotContain("/" + name + "<");
                 continue;
             }
-            assertThat(got.statusCode()).as(name).isEqualTo(200);
-            assertThat(listing.body()).as("PROPFIND lists " + name).contains("/" + name + "<");
+            assertThat(got.status()).as(name).isEqualTo(200);
+            assertThat(listing.text()).as("PROPFIND lists " + name).contains("/" + name + "<");
             boolean matches = e.getValue().stream().anyMatch(c -> Arrays.equals(c, got.body()));
             assertThat(matches).as(name + " (" + got.body().length + " bytes) holds exactly one content written to it").isTrue();
             if (isNew) {
@@ -224,9 +213,7 @@ class CrashTest {
         return complete;
     }
 
-    int put(String base, String auth, String name, byte[] body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/remote.php/dav/files/" + LOGIN + "/" + name))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", auth)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    static int put(String base, Optional<String> auth, String name, byte[] body) {
+        return DavClient.send(base, auth, "PUT", "/remote.php/dav/files/" + LOGIN + "/" + name, body).status();
     }
 }

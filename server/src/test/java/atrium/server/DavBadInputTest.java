@@ -2,7 +2,7 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import atrium.server.DavTest.Res;
+import atrium.server.DavClient.Res;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ class DavBadInputTest {
         }
 
         Res send(String method, String path, Object body, String... headers) {
-            return DavTest.send(on.baseUrl(), Optional.of(login + ":" + password), method, path, body, headers);
+            return DavClient.send(on.baseUrl(), Optional.of(login + ":" + password), method, path, body, headers);
         }
 
         Res put(String path, String content) {

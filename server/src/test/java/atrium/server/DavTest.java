@@ -2,20 +2,17 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.server.DavClient.Res;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,64 +121,8 @@ class DavTest {
         }
     }
 
-    record Res(int status, byte[] body, HttpHeaders headers) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-
-        Optional<String> header(String name) {
-            return headers.firstValue(name);
-        }
-
-        Document xml() {
-            try {
-                DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-                f.setNamespaceAware(true);
-                return f.newDocumentBuilder().parse(new ByteArrayInputStream(body));
-            } catch (Exception e) {
-                throw new AssertionError("not XML (status " + status + "): " + text(), e);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return status + " " + text();
-        }
-    }
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
     static Res send(Optional<String> credentials, String method, String path, Object body, String... headers) {
-        return send(server.baseUrl(), credentials, method, path, body, headers);
-    }
-
-    /** A request to any test server, for the other WebDAV test classes. */
-    static Res send(String baseUrl, Optional<String> credentials, String method, String path, Object body, String... headers) {
-        try {
-            HttpRequest.BodyPublisher publisher = switch (body) {
-                case null -> HttpRequest.BodyPublishers.noBody();
-                case byte[] bytes -> HttpRequest.BodyPublishers.ofByteArray(bytes);
-                case String s -> HttpRequest.BodyPublishers.ofString(s);
-                // No length known: sent chunked, as a client streaming a file would.
-                case InputStream in -> HttpRequest.BodyPublishers.ofInputStream(() -> in);
-                default -> throw new IllegalArgumentException(body.getClass().toString());
-            };
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                    .timeout(Duration.ofSeconds(60)).method(method, publisher);
-            credentials.ifPresent(c -> b.header("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(c.getBytes(StandardCharsets.UTF_8))));
-            for (int i = 0; i < headers.length; i += 2) {
-                b.header(headers[i], headers[i + 1]);
-            }
-            HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Res(r.statusCode(), r.body(), r.headers());
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return DavClient.send(server.baseUrl(), credentials, method, path, body, headers);
     }
 
     /** Sends bytes on a bare socket (for request lines no HTTP client would write) and returns the status. */

@@ -3,7 +3,7 @@ package atrium.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import atrium.server.DavBadInputTest.User;
-import atrium.server.DavTest.Res;
+import atrium.server.DavClient.Res;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

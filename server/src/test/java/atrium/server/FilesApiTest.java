@@ -2,6 +2,8 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.server.DavClient.Res;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -11,15 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -46,8 +42,6 @@ import org.junit.jupiter.api.Test;
 class FilesApiTest {
     static TestServer server;
     static int users;
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() {
@@ -59,25 +53,6 @@ class FilesApiTest {
         if (server != null) {
             server.close();
             server = null;
-        }
-    }
-
-    record Res(int status, byte[] body, HttpHeaders headers) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-
-        JsonNode json() {
-            try {
-                return TestClient.JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError("not JSON (status " + status + "): " + text(), e);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return status + " " + text();
         }
     }
 
@@ -126,22 +101,7 @@ class FilesApiTest {
     }
 
     static Res send(Optional<String> credentials, String method, String path, byte[] body, String... headers) {
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).timeout(Duration.ofSeconds(60))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-            credentials.ifPresent(c -> b.header("Authorization",
-                    "Basic " + Base64.getEncoder().encodeToString(c.getBytes(StandardCharsets.UTF_8))));
-            for (int i = 0; i < headers.length; i += 2) {
-                b.header(headers[i], headers[i + 1]);
-            }
-            HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Res(r.statusCode(), r.body(), r.headers());
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return DavClient.send(server.baseUrl(), credentials, method, path, body, headers);
     }
 
     static String q(String s) {

@@ -3,7 +3,7 @@ package atrium.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import atrium.server.DavBadInputTest.User;
-import atrium.server.DavTest.Res;
+import atrium.server.DavClient.Res;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

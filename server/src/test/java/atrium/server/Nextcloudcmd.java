@@ -2,28 +2,26 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.server.DavClient.Res;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -35,7 +33,6 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -87,8 +84,6 @@ final class Nextcloudcmd implements AutoCloseable {
     // The client's journal and its own lists, never synced (nextcloud/desktop: SyncJournalDb, excluded files).
     private static final Pattern JOURNAL = Pattern.compile("\\._?sync_[0-9a-f]+\\.db(-wal|-shm|-journal)?|\\.sync-exclude\\.lst"
             + "|\\.(owncloud|nextcloud)sync\\.log.*");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .sslContext(TestClient.trustAll()).connectTimeout(Duration.ofSeconds(5)).build();
 
     final String login;
     final String password;
@@ -193,8 +188,7 @@ final class Nextcloudcmd implements AutoCloseable {
      */
     private int settledLogSize() throws Exception {
         String id = OWN + UUID.randomUUID();
-        HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/status.php")).header("X-Request-ID", id).build(),
-                HttpResponse.BodyHandlers.discarding());
+        DavClient.send(server.baseUrl(), Optional.empty(), "GET", "/status.php", null, "X-Request-ID", id);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         synchronized (seen) {
             while (!own.contains(id)) {
@@ -232,31 +226,25 @@ final class Nextcloudcmd implements AutoCloseable {
     }
 
     /** A WebDAV request in the account's files, {@code path} percent-encoded below the root ("/" for the root). */
-    HttpResponse<byte[]> dav(String method, String path, byte[] body, String... headers) throws IOException, InterruptedException {
-        return HTTP.send(request(method, path, body, headers), HttpResponse.BodyHandlers.ofByteArray());
+    Res dav(String method, String path, byte[] body, String... headers) {
+        return DavClient.send(server.baseUrl(), Optional.of(login + ":" + password), method, "/remote.php/dav/files/" + login + path,
+                body, own(headers));
     }
 
-    private HttpRequest request(String method, String path, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/remote.php/dav/files/" + login + path))
-                .timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-                .header("X-Request-ID", OWN + UUID.randomUUID())
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((login + ":" + password)
-                        .getBytes(StandardCharsets.UTF_8)));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return b.build();
+    /** The headers with a request id of this helper's own, so that its requests are told from the client's. */
+    private static String[] own(String... headers) {
+        String[] out = Arrays.copyOf(headers, headers.length + 2);
+        out[headers.length] = "X-Request-ID";
+        out[headers.length + 1] = OWN + UUID.randomUUID();
+        return out;
     }
 
     /** Every file and folder on the server, by decoded path below the root (folders end with "/"). */
     List<Item> remoteItems() throws Exception {
         var r = dav("PROPFIND", "/", ("<d:propfind xmlns:d=\"DAV:\" xmlns:oc=\"http://owncloud.org/ns\"><d:prop>"
                 + "<d:resourcetype/><oc:fileid/></d:prop></d:propfind>").getBytes(StandardCharsets.UTF_8), "Depth", "infinity");
-        assertThat(r.statusCode()).isEqualTo(207);
-        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-        f.setNamespaceAware(true);
-        Document d = f.newDocumentBuilder().parse(new ByteArrayInputStream(r.body()));
+        assertThat(r.status()).isEqualTo(207);
+        Document d = r.xml();
         NodeList responses = d.getElementsByTagNameNS("DAV:", "response");
         String prefix = "/remote.php/dav/files/" + login + "/";
         List<Item> out = new ArrayList<>();
@@ -283,7 +271,8 @@ final class Nextcloudcmd implements AutoCloseable {
                 continue;
             }
             String encoded = encodePath(item.path());
-            var got = HTTP.send(request("GET", "/" + encoded, null), HttpResponse.BodyHandlers.ofInputStream());
+            var got = DavClient.open(server.baseUrl(), Optional.of(login + ":" + password), "GET",
+                    "/remote.php/dav/files/" + login + "/" + encoded, own());
             try (InputStream in = got.body()) {
                 assertThat(got.statusCode()).as(item.path()).isEqualTo(200);
                 out.put(item.path(), sha256(in));

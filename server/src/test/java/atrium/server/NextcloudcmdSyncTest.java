@@ -83,14 +83,14 @@ class NextcloudcmdSyncTest {
             Path local = ncc.folder("local");
             Map<String, Long> ids = syncStartingTree(ncc, local);
 
-            assertThat(ncc.dav("PUT", "/Docs/new.txt", text("new on the server\n")).statusCode()).isEqualTo(201);
-            assertThat(ncc.dav("PUT", "/Docs/a.txt", text("a, edited on the server\n")).statusCode()).isEqualTo(204);
-            assertThat(ncc.dav("DELETE", "/Docs/b.txt", null).statusCode()).isEqualTo(204);
-            assertThat(ncc.dav("DELETE", "/Gone", null).statusCode()).isEqualTo(204);
+            assertThat(ncc.dav("PUT", "/Docs/new.txt", text("new on the server\n")).status()).isEqualTo(201);
+            assertThat(ncc.dav("PUT", "/Docs/a.txt", text("a, edited on the server\n")).status()).isEqualTo(204);
+            assertThat(ncc.dav("DELETE", "/Docs/b.txt", null).status()).isEqualTo(204);
+            assertThat(ncc.dav("DELETE", "/Gone", null).status()).isEqualTo(204);
             assertThat(ncc.dav("MOVE", "/Old%20name", null, "Destination",
-                    "/remote.php/dav/files/serverside/New%20name").statusCode()).isEqualTo(201);
+                    "/remote.php/dav/files/serverside/New%20name").status()).isEqualTo(201);
             assertThat(ncc.dav("MOVE", "/Move%20me", null, "Destination",
-                    "/remote.php/dav/files/serverside/Target/Move%20me").statusCode()).isEqualTo(201);
+                    "/remote.php/dav/files/serverside/Target/Move%20me").status()).isEqualTo(201);
 
             var run = ncc.sync(local);
             ncc.assertSameTrees(local);
@@ -158,7 +158,7 @@ class NextcloudcmdSyncTest {
             ncc.sync(local);
             ncc.assertSameTrees(local);
 
-            assertThat(ncc.dav("PUT", "/Notes/plan.txt", text("edited on the server\n")).statusCode()).isEqualTo(204);
+            assertThat(ncc.dav("PUT", "/Notes/plan.txt", text("edited on the server\n")).status()).isEqualTo(204);
             Files.writeString(local.resolve("Notes/plan.txt"), "edited on the client, longer\n");
             Files.setLastModifiedTime(local.resolve("Notes/plan.txt"), FileTime.from(Instant.now().plusSeconds(5)));
 

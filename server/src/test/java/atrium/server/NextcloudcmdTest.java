@@ -46,8 +46,8 @@ class NextcloudcmdTest {
             // A change on the server side, then a sync down.
             byte[] changed = bytes("changed on the server\n");
             byte[] added = bytes("new on the server\n");
-            assertThat(ncc.dav("PUT", "/with%20space.txt", changed).statusCode()).isEqualTo(204);
-            assertThat(ncc.dav("PUT", "/Dossier/from%20server.txt", added).statusCode()).isEqualTo(201);
+            assertThat(ncc.dav("PUT", "/with%20space.txt", changed).status()).isEqualTo(204);
+            assertThat(ncc.dav("PUT", "/Dossier/from%20server.txt", added).status()).isEqualTo(201);
             ncc.sync(local);
             assertThat(ncc.assertSameTrees(local)).containsEntry("with space.txt", Nextcloudcmd.sha256(changed))
                     .containsEntry("Dossier/from server.txt", Nextcloudcmd.sha256(added))

@@ -132,36 +132,33 @@ final class TestClient {
     }
 
     Response send(String method, String path, Object body, Map<String, String> headers) {
-        try {
-            HttpRequest.BodyPublisher publisher;
-            String type = "application/json";
-            if (body == null) {
-                publisher = HttpRequest.BodyPublishers.noBody();
-            } else if (body instanceof byte[] bytes) {
-                publisher = HttpRequest.BodyPublishers.ofByteArray(bytes);
-                type = "text/csv";
-            } else if (body instanceof String s) {
-                publisher = HttpRequest.BodyPublishers.ofString(s);
-            } else {
+        HttpRequest.BodyPublisher publisher;
+        String type = "application/json";
+        if (body == null) {
+            publisher = HttpRequest.BodyPublishers.noBody();
+        } else if (body instanceof byte[] bytes) {
+            publisher = HttpRequest.BodyPublishers.ofByteArray(bytes);
+            type = "text/csv";
+        } else if (body instanceof String s) {
+            publisher = HttpRequest.BodyPublishers.ofString(s);
+        } else {
+            try {
                 publisher = HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(e);
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                    .method(method, publisher);
-            if (body != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
-                b.header("Content-Type", type);
-            }
-            basic.ifPresent(v -> b.header("Authorization", v));
-            if (sendCsrf && !method.equals("GET")) {
-                cookie("atrium_csrf").ifPresent(c -> b.header("X-CSRF-Token", c.getValue()));
-            }
-            headers.forEach(b::header);
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), r.headers());
-        } catch (IOException e) {
-            throw new IllegalStateException(method + " " + path + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(DavClient.TIMEOUT)
+                .method(method, publisher);
+        if (body != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
+            b.header("Content-Type", type);
+        }
+        basic.ifPresent(v -> b.header("Authorization", v));
+        if (sendCsrf && !method.equals("GET")) {
+            cookie("atrium_csrf").ifPresent(c -> b.header("X-CSRF-Token", c.getValue()));
+        }
+        headers.forEach(b::header);
+        HttpResponse<String> r = DavClient.exchange(http, b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.body(), r.headers());
     }
 }

@@ -2,8 +2,8 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.server.DavClient.Res;
 import atrium.server.DavTest.Dav;
-import atrium.server.DavTest.Res;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.server.DavClient.Res;
 import atrium.server.DavTest.Dav;
-import atrium.server.DavTest.Res;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

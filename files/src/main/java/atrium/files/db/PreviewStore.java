@@ -39,6 +39,21 @@ public final class PreviewStore {
         return blobs.stream().map(BlobId::new).toList();
     }
 
+    /** Every thumbnail, for the storage check. */
+    public List<Row> all(Handle h) {
+        return h.createQuery("SELECT node_id, etag, size, blob_id, content_type FROM files_previews")
+                .map((rs, ctx) -> new Row(new NodeId(rs.getLong("node_id")), rs.getString("etag"), rs.getInt("size"),
+                        new BlobId(rs.getString("blob_id")), rs.getString("content_type")))
+                .list();
+    }
+
+    /** Forgets one thumbnail if it still names the same blob; whether it did. */
+    public boolean remove(Handle h, Row r) {
+        return h.createUpdate("DELETE FROM files_previews WHERE node_id = :n AND etag = :e AND size = :s AND blob_id = :b")
+                .bind("n", r.node().value()).bind("e", r.etag()).bind("s", r.size()).bind("b", r.blob().value())
+                .execute() > 0;
+    }
+
     /** Removes a file's thumbnails of other contents than this etag; returns their blobs. */
     public List<BlobId> removeOthers(Handle h, NodeId node, String etag) {
         List<BlobId> blobs = h.createQuery("SELECT blob_id FROM files_previews WHERE node_id = :n AND etag <> :e")
