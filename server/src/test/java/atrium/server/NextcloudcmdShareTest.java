@@ -2,7 +2,7 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import atrium.server.DavTest.Res;
+import atrium.server.DavClient.Res;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +26,10 @@ class NextcloudcmdShareTest {
             String base = server.baseUrl();
             String root = "/remote.php/dav/files/owner";
             for (String folder : new String[] {"/Reports", "/Drafts"}) {
-                assertThat(DavTest.send(base, alice, "MKCOL", root + folder, null).status()).isEqualTo(201);
+                assertThat(DavClient.send(base, alice, "MKCOL", root + folder, null).status()).isEqualTo(201);
             }
-            assertThat(DavTest.send(base, alice, "PUT", root + "/Reports/q1.txt", "figures").status()).isEqualTo(201);
-            assertThat(DavTest.send(base, alice, "PUT", root + "/Drafts/plan.txt", "draft").status()).isEqualTo(201);
+            assertThat(DavClient.send(base, alice, "PUT", root + "/Reports/q1.txt", "figures").status()).isEqualTo(201);
+            assertThat(DavClient.send(base, alice, "PUT", root + "/Drafts/plan.txt", "draft").status()).isEqualTo(201);
             share(base, alice, "/Reports", 1);
             share(base, alice, "/Drafts", 31);
 
@@ -45,9 +45,9 @@ class NextcloudcmdShareTest {
             var run = ncc.sync(local);
             assertThat(run.requests()).as("no write was sent into the read-only share")
                     .noneMatch(r -> r.path().contains("/Reports/") && !r.method().equals("PROPFIND") && !r.method().equals("GET"));
-            assertThat(DavTest.send(base, alice, "GET", root + "/Reports/q1.txt", null).text()).isEqualTo("figures");
-            assertThat(DavTest.send(base, alice, "GET", root + "/Drafts/plan.txt", null).text()).isEqualTo("final version");
-            assertThat(DavTest.send(base, alice, "GET", root + "/Drafts/added.txt", null).text()).isEqualTo("new");
+            assertThat(DavClient.send(base, alice, "GET", root + "/Reports/q1.txt", null).text()).isEqualTo("figures");
+            assertThat(DavClient.send(base, alice, "GET", root + "/Drafts/plan.txt", null).text()).isEqualTo("final version");
+            assertThat(DavClient.send(base, alice, "GET", root + "/Drafts/added.txt", null).text()).isEqualTo("new");
             // The client put the server's version of the read-only file back.
             assertThat(Files.readString(local.resolve("Reports/q1.txt"))).isEqualTo("figures");
             ncc.assertSyncIsIdempotent(local);
@@ -55,7 +55,7 @@ class NextcloudcmdShareTest {
     }
 
     private static void share(String base, Optional<String> owner, String path, int permissions) {
-        Res r = DavTest.send(base, owner, "POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
+        Res r = DavClient.send(base, owner, "POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
                 "path=" + path + "&shareType=0&shareWith=recipient&permissions=" + permissions,
                 "OCS-APIREQUEST", "true", "Content-Type", "application/x-www-form-urlencoded");
         assertThat(r.status()).as(r.text()).isEqualTo(200);

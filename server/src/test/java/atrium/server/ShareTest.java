@@ -3,7 +3,7 @@ package atrium.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import atrium.server.DavTest.Dav;
-import atrium.server.DavTest.Res;
+import atrium.server.DavClient.Res;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
