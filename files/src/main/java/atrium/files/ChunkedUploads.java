@@ -176,7 +176,8 @@ public final class ChunkedUploads {
     /**
      * Streams the chunks, in numeric order, into the destination file, then removes the upload.
      * With a total length, the chunks must sum up to it exactly. A failure (checksum, quota,
-     * precondition) leaves the destination as it was and the upload in place.
+     * precondition) leaves the destination as it was and the upload in place; content the
+     * virus scanner refuses removes the upload.
      */
     public FileService.Written assemble(Transfer t, List<String> destination, Optional<Long> totalLength,
                                         FileService.Upload upload) {
@@ -201,6 +202,10 @@ public final class ChunkedUploads {
         FileService.Written written;
         try (InputStream body = new SequenceInputStream(streams)) {
             written = files.write(t.owner(), destination, body, sum, upload);
+        } catch (AtriumException.Rejected e) {
+            // The same chunks would be refused again (a virus): the upload goes, and they with it.
+            cancel(t);
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

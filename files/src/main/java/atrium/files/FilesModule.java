@@ -12,6 +12,7 @@ import atrium.files.http.DavRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
 import atrium.identity.Account;
+import atrium.identity.AccountId;
 import atrium.identity.IdentityModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,10 +22,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 
 /** The files module's parts, built in order by hand. */
 public final class FilesModule {
     public final BlobStore blobs;
+    /** The virus scanner of uploads; {@link UploadScanner#NONE} when none is configured. */
+    public final UploadScanner scanner;
     public final FileService files;
     public final ChunkedUploads uploads;
     public final NextcloudRoutes nextcloud;
@@ -37,11 +41,12 @@ public final class FilesModule {
         db.migrate("files");
         LocalBlobStore local = blobStore(config);
         this.blobs = local;
+        Function<AccountId, String> loginOf = owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value());
+        this.scanner = Antivirus.fromConfig(config, db, blobs, ids, clock, identity.audit, loginOf);
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
-                config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000));
-        this.check = new StorageCheck(db, local, ids, clock,
-                owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value()));
+                config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000), scanner);
+        this.check = new StorageCheck(db, local, ids, clock, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files,
                 config.oneOf("files.bulk-upload", BulkUpload.Offer.class));

@@ -48,7 +48,7 @@ public final class StorageCheck {
      * here, or its blobs would be taken for orphans (StorageCheckContract reads the migrations).
      */
     public static final List<String> BLOB_REFERENCES = List.of("files_nodes.blob_id", "files_upload_chunks.blob_id",
-            "files_versions.blob_id");
+            "files_versions.blob_id", "files_quarantine.blob_id");
 
     public enum Kind { MISSING_BLOB, WRONG_SIZE, UNREADABLE_BLOB, ORPHAN_BLOB, FOLDER_SIZE, NO_PARENT, CYCLE, OLD_TEMPORARY }
 

@@ -160,7 +160,7 @@ public final class BulkUpload implements HttpService {
                     // A new member changes its folder: a lock on the folder alone forbids it too.
                     requireUnlocked(caller, path.subList(0, path.size() - 1), path);
                 }
-            });
+            }).from(caller);
             Node node = files.write(caller.id(), path, reader.content(), part.length(), upload).node();
             return success(node, mtime.isPresent());
         } catch (MultipartReader.Framing e) {
