@@ -224,9 +224,12 @@ public final class Antivirus implements UploadScanner {
         return (s.who().isEmpty() ? "the server" : s.who()) + (s.address().isEmpty() ? "" : " at " + s.address());
     }
 
-    /** The quarantine, newest first, for the administrators. */
-    public List<Quarantined> quarantine() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM files_quarantine ORDER BY created_at DESC, id DESC")
+    /**
+     * The quarantine, newest first, for the administrators; readable whether or not a
+     * scanner is configured now.
+     */
+    public static List<Quarantined> quarantine(Database db) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM files_quarantine ORDER BY created_at DESC, id DESC")
                 .map((rs, ctx) -> new Quarantined(rs.getLong("id"), new AccountId(rs.getLong("owner_id")), rs.getString("path"),
                         rs.getString("signature"), rs.getLong("size"), rs.getString("sender"), rs.getString("address"),
                         rs.getLong("created_at")))

@@ -11,6 +11,7 @@ import atrium.files.http.BulkUpload;
 import atrium.files.http.DavRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
+import atrium.files.http.QuarantineRoutes;
 import atrium.identity.Account;
 import atrium.identity.AccountId;
 import atrium.identity.IdentityModule;
@@ -36,6 +37,7 @@ public final class FilesModule {
     public final DavRoutes dav;
     public final BulkUpload bulk;
     public final StorageCheck check;
+    public final QuarantineRoutes quarantine;
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
         db.migrate("files");
@@ -47,6 +49,7 @@ public final class FilesModule {
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
                 config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000), scanner);
         this.check = new StorageCheck(db, local, ids, clock, loginOf);
+        this.quarantine = new QuarantineRoutes(identity.authentication, db, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files,
                 config.oneOf("files.bulk-upload", BulkUpload.Offer.class));

@@ -197,6 +197,7 @@ public final class Atrium implements AutoCloseable {
                 })
                 .register("/api/v1", identity.routes)
                 .register("/api/v1", identity.loginFlowRoutes.api())
+                .register("/api/v1", files.quarantine)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
                 // Before the WebDAV routes, which take every other request under /remote.php/dav.
