@@ -149,6 +149,9 @@ export const AUDIT_ACTIONS = [
   'login-flow-delivered',
   'login-flow-expired',
   'login-flow-blocked',
+  'upload-infected',
+  'upload-unscanned',
+  'upload-unscannable',
 ] as const;
 
 /** A Nextcloud Login Flow v2 as the grant page sees it (GET /login-flows/{token}). */
