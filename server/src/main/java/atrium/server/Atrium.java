@@ -213,7 +213,7 @@ public final class Atrium implements AutoCloseable {
     /**
      * Down (503) without the database. A virus scanner that is down makes it "degraded" but
      * still 200: downloads and sync listings work, and every node shares the same clamd, so a
-     * load balancer taking nodes out would only make it worse (docs/adr/0010-antivirus.md).
+     * load balancer taking nodes out would only make it worse (docs/adr/0013-antivirus.md).
      */
     private static void health(io.helidon.webserver.http.ServerResponse res, Database db, UploadScanner scanner) {
         boolean dbUp = db.healthy();
