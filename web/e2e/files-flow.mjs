@@ -4,20 +4,27 @@
 //   admin signs in → Files → creates "Rapports 2026" → opens it → uploads two
 //   files (accented name; "#", "%" and parentheses) → sees both with their sizes →
 //   renames one → moves the other to the root with the folder picker → deletes
-//   one → breadcrumbs, reload, back/forward → the moved file downloads → the
-//   quota shows a used size.
+//   one → breadcrumbs, reload, back/forward → the moved file downloads → a
+//   25 MB file goes up in 10 MB chunks (uploads/… MKCOL, PUTs, MOVE) and downloads
+//   whole → a PNG uploaded into the folder shows a thumbnail → search from the root
+//   finds it in its folder, case and accents aside → the folder downloads as a zip
+//   holding it → the quota shows a used size.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ADMIN_PASSWORD=... node e2e/files-flow.mjs
 //
 // Needs /usr/bin/chromium and a fresh server: admin without 2FA and no
 // "Rapports 2026" in admin's files. Exit 0 on success; on failure prints what
 // failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { finish, openBrowser } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
 const ACTION_TIMEOUT = 10_000;
-const WHOLE_RUN = 110_000;
+const WHOLE_RUN = 170_000;
 
 const FOLDER = 'Rapports 2026';
 // Built in memory. Names in NFC, as typed; the server must give back the same bytes.
@@ -28,6 +35,49 @@ const COMPTE_RENDU = {
   buffer: Buffer.from('Réunion du 12 mars.\n'.repeat(40), 'utf8'),
 };
 const RENAMED = 'bilan-été 2026.txt';
+// Over the console's 10 MiB chunk size: sent as three chunks.
+const BIG = { name: 'archive-2026.bin', mimeType: 'application/octet-stream', buffer: randomBytes(25 * 1024 * 1024) };
+const PHOTO = { name: 'photo-été.png', mimeType: 'image/png', buffer: png(96, 64) };
+
+/** A real PNG (RGB, 8 bits), made here: left half red, right half blue. */
+function png(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const line = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) line.set(x < width / 2 ? [220, 30, 30] : [30, 30, 220], 1 + x * 3);
+    rows.push(line);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
 if (!BASE || !ADMIN_PASSWORD) {
   console.error('Set ATRIUM_URL (e.g. https://127.0.0.1:18443) and ATRIUM_ADMIN_PASSWORD.');
@@ -236,6 +286,89 @@ async function main() {
     if (res.status() !== 200) throw new Error(`GET ${href} answered ${res.status()}`);
     const body = await res.body();
     if (!body.equals(COMPTE_RENDU.buffer)) throw new Error(`GET ${href} gave ${body.length} bytes that differ from the upload`);
+  });
+
+  await run(`admin uploads "${BIG.name}" (25 MB): it goes up in chunks and completes`, async () => {
+    const requests = [];
+    const onRequest = (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/remote.php/dav/uploads/')) requests.push(`${r.method()} ${path.split('/').slice(6).join('/') || '(folder)'}`);
+    };
+    page.on('request', onRequest);
+    // From a file on disk: a 25 MB buffer would be copied through the DevTools protocol, slowly.
+    const bigPath = join(userDataDir, BIG.name);
+    await writeFile(bigPath, BIG.buffer);
+    await page.locator(tid('files-upload-input')).setInputFiles(bigPath, { timeout: 60_000 });
+    const r = page.locator(uploadRow(BIG.name));
+    await r.waitFor();
+    if ((await r.getAttribute('data-chunked')) !== 'true') throw new Error('the 25 MB upload is not marked as chunked');
+    const outcome = await firstOf({ done: `${uploadRow(BIG.name)}[data-status="done"]`, failed: `${uploadRow(BIG.name)}[data-status="failed"]` }, 90_000);
+    page.off('request', onRequest);
+    if (outcome === 'failed') throw new Error(`the chunked upload failed: ${await textOf(`${uploadRow(BIG.name)} ${tid('upload-error')}`)}`);
+    const methods = requests.map((x) => x.split(' ')[0]);
+    const puts = requests.filter((x) => x.startsWith('PUT '));
+    if (!methods.includes('MKCOL') || puts.length !== 3 || !requests.some((x) => x.startsWith('MOVE ') && x.endsWith('.file'))) {
+      throw new Error(`unexpected chunked upload requests: ${JSON.stringify(requests)}`);
+    }
+    log(`  ${requests.join(', ')}`);
+    const file = page.locator(`${row(BIG.name)}[data-type="file"]`);
+    await file.waitFor();
+    if (Number(await file.getAttribute('data-size')) !== BIG.buffer.length) throw new Error(`the chunked file has size ${await file.getAttribute('data-size')}`);
+    const res = await context.request.get(new URL(await file.locator(tid('file-open')).getAttribute('href'), BASE).href);
+    if (sha256(await res.body()) !== sha256(BIG.buffer)) throw new Error('the chunked file downloads with other bytes than were uploaded');
+    await page.locator(tid('uploads-clear')).click();
+  });
+
+  await run(`admin uploads "${PHOTO.name}" into "${FOLDER}" and sees its thumbnail`, async () => {
+    await page.locator(row(FOLDER)).locator(tid('file-open')).click();
+    await expectFolder(`/${FOLDER}`);
+    await page.locator(tid('files-upload-input')).setInputFiles([PHOTO]);
+    await firstOf({ done: `${uploadRow(PHOTO.name)}[data-status="done"]` }, 30_000);
+    const thumb = page.locator(row(PHOTO.name)).locator(tid('file-thumb'));
+    await thumb.waitFor();
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await thumb.elementHandle(), { timeout: ACTION_TIMEOUT });
+    const size = await thumb.evaluate((el) => [el.naturalWidth, el.naturalHeight]);
+    // 96 × 64 fits the 64-pixel box as 64 × 43.
+    if (size[0] !== 64 || size[1] < 42 || size[1] > 43) throw new Error(`the thumbnail is ${size.join(' × ')}`);
+    await page.locator(tid('uploads-clear')).click();
+  });
+
+  await run('search from the root finds the picture in its folder, case and accents aside', async () => {
+    await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
+    await expectFolder('/');
+    await page.locator(tid('files-search')).fill('PHOTO-ETE');
+    const hit = page.locator(`${tid('search-hit')}[data-path=${q(`/${FOLDER}/${PHOTO.name}`)}]`);
+    await hit.waitFor();
+    const where = await hit.locator(tid('search-folder')).textContent();
+    if (where.trim() !== `/${FOLDER}`) throw new Error(`the result says it is in ${JSON.stringify(where)}`);
+    await hit.locator(tid('file-thumb')).waitFor();
+    await page.locator(tid('files-search')).fill('nothing-is-named-like-this');
+    await page.locator(tid('search-none')).waitFor();
+    // Following the folder link ends the search and opens the folder.
+    await page.locator(tid('files-search')).fill('photo');
+    await page.locator(`${tid('search-hit')} ${tid('search-folder')}`).first().click();
+    await expectFolder(`/${FOLDER}`);
+    if (await page.locator(tid('search-results')).count()) throw new Error('the search results stayed after opening a folder');
+    await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
+    await expectFolder('/');
+  });
+
+  await run(`"${FOLDER}" downloads as a zip that holds the picture`, async () => {
+    // The menu's link is read rather than clicked: the request is made with the session below.
+    const r = page.locator(row(FOLDER));
+    await r.locator(tid('file-actions')).click();
+    const link = r.locator(tid('file-download-zip'));
+    await link.waitFor();
+    const href = await link.getAttribute('href');
+    await page.keyboard.press('Escape');
+    const res = await context.request.get(new URL(href, BASE).href);
+    if (res.status() !== 200) throw new Error(`GET ${href} answered ${res.status()}`);
+    if (!(res.headers()['content-type'] ?? '').startsWith('application/zip')) throw new Error(`the zip came as ${res.headers()['content-type']}`);
+    const body = await res.body();
+    if (body.readUInt32LE(0) !== 0x04034b50) throw new Error('the download does not start like a zip');
+    for (const name of [`${FOLDER}/`, `${FOLDER}/${PHOTO.name}`]) {
+      if (!body.includes(Buffer.from(name, 'utf8'))) throw new Error(`the zip has no entry ${name}`);
+    }
   });
 
   await run('the quota shows a used size', async () => {

@@ -9,6 +9,7 @@ import { ApiError, reportUnauthorized, requestHeaders } from './client';
 export const DAV_NS = 'DAV:';
 export const OC_NS = 'http://owncloud.org/ns';
 export const SABRE_NS = 'http://sabredav.org/ns';
+export const NC_NS = 'http://nextcloud.org/ns';
 
 /** The mount of the users' files; `/remote.php/dav/files/{login}/…` below it. */
 export const DAV_FILES = '/remote.php/dav/files';
@@ -34,6 +35,8 @@ export interface DavEntry {
   quotaUsed: number | null;
   /** d:quota-available-bytes; negative (Nextcloud's -3) means no limit. */
   quotaAvailable: number | null;
+  /** nc:has-preview: the server makes a thumbnail of it. */
+  hasPreview: boolean;
 }
 
 export interface DavListing {
@@ -223,6 +226,23 @@ export function downloadUrl(login: string, path: string): string {
   return davHref(login, path);
 }
 
+/** The URL of a zip of files and folders (paths below the user's root), streamed by the server. */
+export function zipUrl(paths: string[]): string {
+  const q = new URLSearchParams();
+  for (const p of paths) q.append('path', pathFromSegments(pathSegments(p)));
+  return `/api/v1/files/zip?${q.toString()}`;
+}
+
+/**
+ * A thumbnail at Nextcloud's preview URL, `size` pixels at most on each side; the etag
+ * (`c=`) names the content, so the browser may keep the picture until the file changes.
+ */
+export function previewUrl(fileId: string, etag: string | null, size: number): string {
+  const q = new URLSearchParams({ fileId, x: String(size), y: String(size), a: '1' });
+  if (etag) q.set('c', etag.replace(/"/g, ''));
+  return `/index.php/core/preview?${q.toString()}`;
+}
+
 export function decodeSegment(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -310,6 +330,7 @@ export function parseMultistatus(xml: string, login: string, fallbackFolder = '/
       permissions: textOf(get(OC_NS, 'permissions')),
       quotaUsed: toNumber(textOf(get(DAV_NS, 'quota-used-bytes'))),
       quotaAvailable: toNumber(textOf(get(DAV_NS, 'quota-available-bytes'))),
+      hasPreview: textOf(get(NC_NS, 'has-preview')) === 'true',
     });
   }
   return entries;
@@ -357,9 +378,9 @@ export async function send(method: string, url: string, headers: Record<string, 
 
 const PROPFIND_BODY =
   '<?xml version="1.0" encoding="utf-8"?>\n' +
-  `<d:propfind xmlns:d="DAV:" xmlns:oc="${OC_NS}"><d:prop>` +
+  `<d:propfind xmlns:d="DAV:" xmlns:oc="${OC_NS}" xmlns:nc="${NC_NS}"><d:prop>` +
   '<d:resourcetype/><d:getcontentlength/><d:getlastmodified/><d:getetag/><d:getcontenttype/>' +
-  '<oc:fileid/><oc:size/><oc:permissions/><d:quota-used-bytes/><d:quota-available-bytes/>' +
+  '<oc:fileid/><oc:size/><oc:permissions/><d:quota-used-bytes/><d:quota-available-bytes/><nc:has-preview/>' +
   '</d:prop></d:propfind>';
 
 /** PROPFIND on a path; Depth 0 gives the item, Depth 1 the folder and its children. */
@@ -437,11 +458,17 @@ export interface PutOptions {
 }
 
 /**
- * Uploads one file with PUT through XMLHttpRequest (fetch cannot report upload
- * progress). Sends the file's modification time as X-OC-Mtime and its size as
- * OC-Total-Length, so the server can refuse an upload over quota early (507).
+ * Sends a body through XMLHttpRequest (fetch cannot report upload progress), with the
+ * query layer's headers; resolves on 2xx with the file id and etag headers, rejects with a
+ * DavError (code `aborted` after `abort()`, `network` when the connection failed).
  */
-export function put(login: string, path: string, body: Blob, opts: PutOptions = {}): PutHandle {
+export function xhrRequest(
+  method: string,
+  url: string,
+  extra: Record<string, string>,
+  body: Blob | null,
+  onProgress?: (loaded: number, total: number) => void,
+): PutHandle {
   const xhr = new XMLHttpRequest();
   let settled = false;
   const promise = new Promise<PutResult>((resolve, reject) => {
@@ -450,20 +477,16 @@ export function put(login: string, path: string, body: Blob, opts: PutOptions = 
       settled = true;
       fn();
     };
-    xhr.open('PUT', davHref(login, path));
-    const extra: Record<string, string> = { 'OC-Total-Length': String(body.size) };
-    if (!opts.overwrite) extra['If-None-Match'] = '*';
-    const mtime = (body as Partial<File>).lastModified;
-    if (typeof mtime === 'number' && mtime > 0) extra['X-OC-Mtime'] = String(Math.floor(mtime / 1000));
-    const headers = davHeaders('PUT', extra, body.type || 'application/octet-stream');
+    xhr.open(method, url);
+    const headers = davHeaders(method, extra, body ? body.type || 'application/octet-stream' : undefined);
     for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) opts.onProgress?.(e.loaded, e.total);
+      if (e.lengthComputable) onProgress?.(e.loaded, e.total);
     };
     xhr.onload = () =>
       done(() => {
         if (xhr.status >= 200 && xhr.status < 300) {
-          opts.onProgress?.(body.size, body.size);
+          if (body) onProgress?.(body.size, body.size);
           resolve({ status: xhr.status, etag: xhr.getResponseHeader('ETag') ?? xhr.getResponseHeader('OC-ETag'), fileId: xhr.getResponseHeader('OC-FileId') });
         } else {
           reject(davError(xhr.status, xhr.responseText ?? ''));
@@ -479,4 +502,20 @@ export function put(login: string, path: string, body: Blob, opts: PutOptions = 
       if (!settled) xhr.abort();
     },
   };
+}
+
+/** X-OC-Mtime (Unix seconds) of a picked file, when the browser knows it. */
+export function mtimeHeader(body: Blob): Record<string, string> {
+  const mtime = (body as Partial<File>).lastModified;
+  return typeof mtime === 'number' && mtime > 0 ? { 'X-OC-Mtime': String(Math.floor(mtime / 1000)) } : {};
+}
+
+/**
+ * Uploads one file whole with PUT. Sends the file's modification time as X-OC-Mtime and
+ * its size as OC-Total-Length, so the server can refuse an upload over quota early (507).
+ */
+export function put(login: string, path: string, body: Blob, opts: PutOptions = {}): PutHandle {
+  const extra: Record<string, string> = { 'OC-Total-Length': String(body.size), ...mtimeHeader(body) };
+  if (!opts.overwrite) extra['If-None-Match'] = '*';
+  return xhrRequest('PUT', davHref(login, path), extra, body, opts.onProgress);
 }

@@ -149,6 +149,7 @@ export const AUDIT_ACTIONS = [
   'login-flow-delivered',
   'login-flow-expired',
   'login-flow-blocked',
+  'files-lock-broken',
   'upload-infected',
   'upload-unscanned',
   'upload-unscannable',
@@ -159,4 +160,22 @@ export interface LoginFlowInfo {
   clientName: string;
   expiresAt: number;
   state: 'pending' | 'granted';
+}
+
+/** A WebDAV lock as administrators see it (GET /admin/files/locks). */
+export interface FileLock {
+  token: string;
+  account: string;
+  path: string;
+  lockedBy: string;
+  owner: string | null;
+  scope: 'exclusive' | 'shared';
+  depth: '0' | 'infinity';
+  created: number;
+  expires: number;
+  secondsLeft: number;
+}
+
+export interface FileLockPage {
+  items: FileLock[];
 }

@@ -1,4 +1,4 @@
-// Administration: tabs for users, groups, bulk import, audit log and settings.
+// Administration: tabs for users, groups, bulk import, audit log, file locks and settings.
 // Group admins get only users and groups (the API limits what they see).
 import type { ReactNode } from 'react';
 import type { User } from '../../api/types';
@@ -11,6 +11,7 @@ import { AdminSettingsPage } from './AdminSettingsPage';
 import { AuditPage } from './AuditPage';
 import { GroupsPage } from './GroupsPage';
 import { ImportPage } from './ImportPage';
+import { LocksPage } from './LocksPage';
 import { UsersPage } from './UsersPage';
 import './Admin.css';
 
@@ -26,6 +27,7 @@ const TABS: Tab[] = [
   { id: 'groups', label: 'admin.tab.groups', adminOnly: false, render: () => <GroupsPage /> },
   { id: 'import', label: 'admin.tab.import', adminOnly: true, render: () => <ImportPage /> },
   { id: 'audit', label: 'admin.tab.audit', adminOnly: true, render: () => <AuditPage /> },
+  { id: 'locks', label: 'admin.tab.locks', adminOnly: true, render: () => <LocksPage /> },
   { id: 'settings', label: 'admin.tab.settings', adminOnly: true, render: () => <AdminSettingsPage /> },
 ];
 

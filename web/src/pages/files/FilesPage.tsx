@@ -1,9 +1,11 @@
 // The Files app: one folder of the signed-in person's files at /files/…path
 // (the path is in the URL, so reload and back/forward work), with breadcrumbs,
-// sorting, a name filter, new folder, upload (buttons and drag-and-drop of
-// files and whole folders), download, rename, move, copy and delete.
+// sorting, a name filter, a search of all the files, new folder, upload
+// (buttons and drag-and-drop of files and whole folders; large files in
+// resumable chunks), download (folders as a zip), thumbnails, rename, move,
+// copy and delete.
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { downloadUrl, parentPath, pathSegments, type DavEntry } from '../../api/dav';
+import { downloadUrl, parentPath, pathSegments, zipUrl, type DavEntry } from '../../api/dav';
 import { ErrorMessage, SelectField, TextField } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -16,6 +18,8 @@ import { DeleteDialog, FolderPickerDialog, NewFolderDialog, RenameDialog } from 
 import { davErrorText, DEFAULT_SORT, filesUrl, filterEntries, folderFromUrl, nextSort, sortEntries, type Sort, type SortKey } from './model';
 import { droppedItems, fromFileList, walkDropped, type Picked } from './picked';
 import { refreshFiles, useListing, useQuota } from './queries';
+import { SearchResults } from './SearchResults';
+import { Thumb } from './Thumb';
 import { TRASH_URL } from './TrashPage';
 import { UploadPanel } from './UploadPanel';
 import { VersionsDialog } from './VersionsDialog';
@@ -45,6 +49,8 @@ export function FilesPage({ path }: { path: string }) {
   const listing = useListing(login, folder);
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
   const [filter, setFilter] = useState('');
+  const [searchInput, setSearchInput] = useState('');
+  const [search, setSearch] = useState('');
   const [open, setOpen] = useState<Open>(null);
   const [dropError, setDropError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -78,6 +84,17 @@ export function FilesPage({ path }: { path: string }) {
   const folderPerms = data?.folder.permissions ?? null;
   const canUpload = !isFile && allows(folderPerms, 'C');
   const canMakeFolder = !isFile && allows(folderPerms, 'K');
+
+  // The search runs once typing pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(searchInput.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [searchInput]);
+  // Opening a result (another folder) ends the search.
+  useEffect(() => {
+    setSearchInput('');
+    setSearch('');
+  }, [folder]);
 
   const enqueue = (picked: Picked) => {
     if (picked.files.length === 0 && picked.folders.length === 0) return;
@@ -133,6 +150,15 @@ export function FilesPage({ path }: { path: string }) {
 
       <div className="files-toolbar">
         <TextField
+          label={t('files.search.label')}
+          type="search"
+          value={searchInput}
+          onChange={setSearchInput}
+          placeholder={t('files.search.placeholder')}
+          className="field-inline files-search"
+          testId="files-search"
+        />
+        <TextField
           label={t('files.filter')}
           type="search"
           value={filter}
@@ -164,6 +190,12 @@ export function FilesPage({ path }: { path: string }) {
           <button type="button" className="btn" disabled={!canUpload} onClick={() => folderInput.current?.click()} data-testid="files-upload-folder">
             {t('files.uploadFolder')}
           </button>
+          {data && !isFile && children.length > 0 && (
+            <a className="btn" href={zipUrl([folder])} download data-testid="files-download-zip">
+              <Icon name="download" size={18} />
+              {t('files.downloadZip')}
+            </a>
+          )}
           <Link to={TRASH_URL} className="btn" data-testid="files-trash">
             {t('files.trash')}
           </Link>
@@ -200,7 +232,9 @@ export function FilesPage({ path }: { path: string }) {
       <ErrorMessage error={dropError} testId="files-drop-error" />
       <UploadPanel />
 
-      {listing.error && (
+      {search && <SearchResults key={search} query={search} />}
+
+      {!search && listing.error && (
         <div className="files-error">
           <ErrorMessage error={davErrorText(t, listing.error)} testId="files-error" />
           <div className="button-row">
@@ -216,13 +250,13 @@ export function FilesPage({ path }: { path: string }) {
         </div>
       )}
 
-      {!data && !listing.error && (
+      {!search && !data && !listing.error && (
         <p className="muted" data-testid="files-loading" aria-live="polite">
           {t('common.loading')}
         </p>
       )}
 
-      {data && isFile && (
+      {!search && data && isFile && (
         <p className="alert alert-error" data-testid="files-not-folder">
           {t('files.notFolder')}{' '}
           <a href={downloadUrl(login, folder)} download={data.folder.name}>
@@ -231,7 +265,7 @@ export function FilesPage({ path }: { path: string }) {
         </p>
       )}
 
-      {data && !isFile && children.length === 0 && (
+      {!search && data && !isFile && children.length === 0 && (
         <div className="files-empty" data-testid="files-empty">
           <Icon name="folder" size={40} />
           <p>{t('files.empty')}</p>
@@ -239,13 +273,13 @@ export function FilesPage({ path }: { path: string }) {
         </div>
       )}
 
-      {data && !isFile && children.length > 0 && shown.length === 0 && (
+      {!search && data && !isFile && children.length > 0 && shown.length === 0 && (
         <p className="muted" data-testid="files-no-match">
           {t('files.noMatch', { q: filter.trim() })}
         </p>
       )}
 
-      {data && shown.length > 0 && (
+      {!search && data && shown.length > 0 && (
         <div className="table-wrap files-table-wrap">
           <table className="table files-table" data-testid="files-table" aria-busy={listing.loading}>
             <caption className="visually-hidden">{t('files.tableCaption', { folder: title })}</caption>
@@ -268,7 +302,7 @@ export function FilesPage({ path }: { path: string }) {
         </div>
       )}
 
-      {data && children.length > 0 && (
+      {!search && data && children.length > 0 && (
         <p className="files-count muted" aria-live="polite" data-testid="files-count">
           {t('files.count', { folders: children.filter((e) => e.isFolder).length, files: children.filter((e) => !e.isFolder).length })}
         </p>
@@ -318,9 +352,7 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
     <tr data-testid="file-row" data-name={e.name} data-type={e.isFolder ? 'folder' : 'file'} data-size={e.size}>
       <td className="files-name-cell">
         <span className="files-name">
-          <span className={`files-icon ${e.isFolder ? 'files-icon-folder' : ''}`}>
-            <Icon name={e.isFolder ? 'folder' : 'file'} size={20} />
-          </span>
+          <Thumb fileId={e.fileId} etag={e.etag} isFolder={e.isFolder} hasPreview={e.hasPreview} />
           {e.isFolder ? (
             <Link to={filesUrl(e.path)} className="files-link" data-testid="file-open">
               {e.name}
@@ -343,7 +375,11 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
       </td>
       <td className="cell-actions files-col-actions">
         <RowMenu label={t('files.more')} ariaLabel={t('files.actionsFor', { name: e.name })} testId="file-actions">
-          {!e.isFolder && (
+          {e.isFolder ? (
+            <a className="btn btn-small" href={zipUrl([e.path])} download data-testid="file-download-zip">
+              {t('files.downloadZip')}
+            </a>
+          ) : (
             <a className="btn btn-small" href={downloadUrl(login, e.path)} download={e.name} data-testid="file-download">
               {t('files.download')}
             </a>

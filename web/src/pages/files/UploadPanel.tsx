@@ -1,6 +1,7 @@
 // The uploads under way and finished: a bar for the total and one per file,
 // cancel one or all, the reason of each failure, retry or replace.
 import { useId, useSyncExternalStore } from 'react';
+import { CHUNK_SIZE } from '../../api/chunked';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes } from '../../format';
 import { useI18n } from '../../i18n/i18n';
@@ -66,12 +67,17 @@ function UploadRow({ item }: { item: UploadItem }) {
       ? t('files.uploads.progress', { loaded: formatBytes(item.loaded, lang), total: formatBytes(item.size, lang) })
       : formatBytes(item.size, lang);
   return (
-    <li className={`upload-row upload-${item.status}`} data-testid="upload-row" data-name={item.relPath} data-status={item.status}>
+    <li className={`upload-row upload-${item.status}`} data-testid="upload-row" data-name={item.relPath} data-status={item.status} data-chunked={item.size > CHUNK_SIZE ? 'true' : 'false'}>
       <div className="upload-line">
         <span className="upload-name" title={item.dest}>
           {item.relPath}
         </span>
         <span className="upload-size muted">{sizeText}</span>
+        {item.resumed > 0 && item.status === 'uploading' && (
+          <span className="upload-resumed muted" data-testid="upload-resumed">
+            {t('files.uploads.resumed', { done: formatBytes(item.resumed, lang) })}
+          </span>
+        )}
         <span className="upload-state" data-testid="upload-state">
           {t(`files.uploads.status.${item.status}`)}
         </span>

@@ -17,6 +17,7 @@ const entry = (name: string, over: Partial<DavEntry> = {}): DavEntry => ({
   permissions: null,
   quotaUsed: null,
   quotaAvailable: null,
+  hasPreview: false,
   ...over,
 });
 

@@ -1,13 +1,14 @@
 // The upload queue: all the console's uploads go through here. Folders of a
-// batch are created first (MKCOL, parents first), then files are sent whole
-// with PUT, UPLOAD_CONCURRENCY at a time, each with its progress, cancellable.
+// batch are created first (MKCOL, parents first), then files are sent,
+// UPLOAD_CONCURRENCY at a time, each with its progress, cancellable.
 // The queue lives at module level so that uploads go on while the person
 // browses other folders or apps.
 //
-// The transfer of one file is the `Transport` below. Chunked, resumable
-// uploads (when the server has its chunking endpoint) replace `put` there and
-// nothing else; this one is not resumable: a cancelled or failed file starts
-// again from the beginning.
+// The transfer of one file is the `Transport` below: files up to CHUNK_SIZE go
+// whole with PUT; larger ones in chunks (api/chunked.ts), which resume where
+// they stopped after a failure, a retry, or a page reload and the same file
+// picked again.
+import { chunkedUpload, CHUNK_SIZE, davChunkIo, localTransfers } from '../../api/chunked';
 import { DavError, joinPath, mkcol, pathSegments, put, type PutHandle } from '../../api/dav';
 import type { Picked } from './picked';
 import { refreshFiles } from './queries';
@@ -31,10 +32,17 @@ export interface UploadItem {
   error: DavError | null;
   /** Whether the next attempt replaces an existing file. */
   overwrite: boolean;
+  /** Bytes the server already had when a chunked upload resumed (0 for a fresh start). */
+  resumed: number;
 }
 
 export interface Transport {
-  put: (login: string, path: string, file: Blob, opts: { overwrite: boolean; onProgress: (loaded: number) => void }) => PutHandle;
+  put: (
+    login: string,
+    path: string,
+    file: Blob,
+    opts: { overwrite: boolean; onProgress: (loaded: number) => void; onResume?: (alreadyThere: number) => void },
+  ) => PutHandle;
   mkcol: (login: string, path: string) => Promise<void>;
 }
 
@@ -125,6 +133,7 @@ export class UploadQueue {
           status: exists ? 'failed' : 'queued',
           error: exists ? new DavError(412, undefined, undefined, 'exists') : null,
           overwrite: false,
+          resumed: 0,
         },
       };
     });
@@ -170,13 +179,16 @@ export class UploadQueue {
   private start(entry: Internal) {
     this.running++;
     const { login, dest, overwrite } = entry.item;
-    this.update(entry, { status: 'uploading', loaded: 0, error: null });
+    this.update(entry, { status: 'uploading', loaded: 0, error: null, resumed: 0 });
     let handle: PutHandle;
     try {
       handle = this.transport.put(login, dest, entry.file, {
         overwrite,
         onProgress: (loaded) => {
           if (entry.item.status === 'uploading') this.update(entry, { loaded });
+        },
+        onResume: (resumed) => {
+          if (entry.item.status === 'uploading') this.update(entry, { resumed });
         },
       });
     } catch (e) {
@@ -212,7 +224,7 @@ export class UploadQueue {
     for (const e of this.entries) if (e.item.status === 'uploading') e.handle?.abort();
   }
 
-  /** Tries a failed or cancelled file again, from the beginning; `overwrite` replaces what is there. */
+  /** Tries a failed or cancelled file again (a failed chunked one resumes); `overwrite` replaces what is there. */
   retry(id: number, overwrite = false): void {
     const entry = this.entries.find((e) => e.item.id === id);
     if (!entry || (entry.item.status !== 'failed' && entry.item.status !== 'cancelled')) return;
@@ -247,7 +259,10 @@ function refreshSoon() {
 
 export const uploads = new UploadQueue(
   {
-    put: (login, path, file, { overwrite, onProgress }) => put(login, path, file, { overwrite, onProgress: (loaded) => onProgress(loaded) }),
+    put: (login, path, file, { overwrite, onProgress, onResume }) =>
+      file.size > CHUNK_SIZE
+        ? chunkedUpload(davChunkIo, localTransfers, login, path, file, { overwrite, onProgress, onResume })
+        : put(login, path, file, { overwrite, onProgress: (loaded) => onProgress(loaded) }),
     mkcol,
   },
   refreshSoon,

@@ -169,6 +169,18 @@ public abstract sealed class AtriumException extends RuntimeException {
         }
     }
 
+    /** The server's disk is full, or would be past its reserve: no quota of the caller's is at fault. */
+    public static final class StorageFull extends AtriumException {
+        public StorageFull(Msg msg) {
+            super("storage-full", msg);
+        }
+
+        @Override
+        public int status() {
+            return 507;
+        }
+    }
+
     /** The content itself is refused (a virus, or a file the virus scanner could not check), as Nextcloud does with 415. */
     public static final class Rejected extends AtriumException {
         public Rejected(String code, Msg msg) {

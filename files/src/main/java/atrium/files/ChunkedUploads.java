@@ -119,20 +119,21 @@ public final class ChunkedUploads {
         Optional<Long> quota = files.quota(t.owner());
         long allowed = t.totalLength().map(total -> total - others)
                 .orElseGet(() -> quota.map(q -> q - files.used(t.owner()) - others).orElse(Long.MAX_VALUE));
-        if (declaredLength > allowed) {
-            throw tooMuch(t, quota);
-        }
-        Blob blob;
-        try (BlobWriter writer = blobs.create()) {
-            long n = LimitedCopy.copy(body, writer.stream(), allowed, (b, off, len) -> { }, () -> tooMuch(t, quota));
-            if (declaredLength >= 0 && n != declaredLength) {
-                throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
+        DiskSpace disk = files.disk();
+        DiskSpace.Limit limit = disk.limit(allowed, () -> tooMuch(t, quota));
+        limit.check(declaredLength);
+        Blob blob = disk.guard(() -> {
+            try (BlobWriter writer = blobs.create()) {
+                long n = LimitedCopy.copy(body, writer.stream(), limit.bytes(), (b, off, len) -> { }, limit.exceeded());
+                if (declaredLength >= 0 && n != declaredLength) {
+                    throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
+                }
+                return writer.commit();
             }
-            blob = writer.commit();
-        }
+        });
         Optional<BlobId> replaced;
         try {
-            replaced = jdbi.inTransaction(h -> {
+            replaced = disk.guard(() -> jdbi.inTransaction(h -> {
                 Optional<BlobId> old = h.createQuery("SELECT blob_id FROM files_upload_chunks WHERE upload_id = :u AND name = :n")
                         .bind("u", t.id()).bind("n", name).mapTo(String.class).findOne().map(BlobId::new);
                 if (h.createQuery("SELECT COUNT(*) FROM files_uploads WHERE id = :u").bind("u", t.id())
@@ -144,7 +145,7 @@ public final class ChunkedUploads {
                 h.createUpdate("INSERT INTO files_upload_chunks (upload_id, name, blob_id, size) VALUES (:u, :n, :b, :s)")
                         .bind("u", t.id()).bind("n", name).bind("b", blob.id().value()).bind("s", blob.size()).execute();
                 return old;
-            });
+            }));
         } catch (RuntimeException e) {
             blobs.delete(blob.id());
             throw e;

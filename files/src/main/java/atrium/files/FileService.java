@@ -67,26 +67,30 @@ public final class FileService {
     private final Function<AccountId, Optional<Long>> quotaOf;
     private final int trashDays;
     private final int maxVersions;
+    private final DiskSpace disk;
     private final UploadScanner scanner;
 
-    /** With the default retention: 30 days of trash, at most 50 versions per file. */
+    /** With the default retention (30 days of trash, at most 50 versions per file) and no disk reserve. */
     public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
                        Function<AccountId, Optional<Long>> quotaOf) {
-        this(db, store, blobs, ids, clock, quotaOf, 30, 50);
+        this(db, store, blobs, ids, clock, quotaOf, 30, 50, DiskSpace.unchecked());
     }
 
     /**
      * @param trashDays   how long a deleted node stays in the trash ({@link #purgeTrash})
      * @param maxVersions the most old versions kept per file
+     * @param disk        the blob store's disk, whose reserve no write may take
      */
     public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
-                       Function<AccountId, Optional<Long>> quotaOf, int trashDays, int maxVersions) {
-        this(db, store, blobs, ids, clock, quotaOf, trashDays, maxVersions, UploadScanner.NONE);
+                       Function<AccountId, Optional<Long>> quotaOf, int trashDays, int maxVersions, DiskSpace disk) {
+        this(db, store, blobs, ids, clock, quotaOf, trashDays, maxVersions, disk, UploadScanner.NONE);
     }
 
     /** @param scanner what every uploaded body goes through before it may become a file */
     public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
-                       Function<AccountId, Optional<Long>> quotaOf, int trashDays, int maxVersions, UploadScanner scanner) {
+                       Function<AccountId, Optional<Long>> quotaOf, int trashDays, int maxVersions, DiskSpace disk,
+                       UploadScanner scanner) {
+        this.disk = disk;
         this.scanner = scanner;
         this.trashDays = trashDays;
         this.maxVersions = maxVersions;
@@ -214,6 +218,10 @@ public final class FileService {
         return quotaOf.apply(owner);
     }
 
+    DiskSpace disk() {
+        return disk;
+    }
+
     // ---- writing
 
     /** Streams a body into the file at path, creating or replacing it. */
@@ -232,29 +240,33 @@ public final class FileService {
         long existingSize = t.node().map(Node::size).orElse(0L);
         long versionBytes = quota.isPresent() ? jdbi.withHandle(h -> store.versionsOfOwner(h, owner)).stream()
                 .mapToLong(FileStore.VersionRow::size).sum() : 0;
-        long allowed = quota.map(q -> q - used(owner) + existingSize + versionBytes).orElse(Long.MAX_VALUE);
-        if (declaredLength > allowed) {
-            throw quotaExceeded(quota.orElseThrow());
+        long quotaAllowed = quota.map(q -> q - used(owner) + existingSize + versionBytes).orElse(Long.MAX_VALUE);
+        // The old content stays (as a version) until the new one is committed: the disk must hold both.
+        DiskSpace.Limit limit = disk.limit(quotaAllowed, () -> quotaExceeded(quota.orElseThrow()));
+        limit.check(declaredLength);
+        record Stored(Blob blob, String checksums) {
         }
-        Blob blob;
-        String checksums;
-        try (BlobWriter writer = blobs.create();
-             UploadScanner.Scan scan = scanner.start(owner, path, upload.sender(), declaredLength)) {
-            Checksums sums = Checksums.start(upload.checksum());
-            long n = LimitedCopy.copy(body, writer.stream(), allowed, (b, off, len) -> {
-                sums.update(b, off, len);
-                scan.update(b, off, len);
-            }, () -> quotaExceeded(quota.orElseThrow()));
-            if (declaredLength >= 0 && n != declaredLength) {
-                throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
+        Stored stored = disk.guard(() -> {
+            try (BlobWriter writer = blobs.create();
+                 UploadScanner.Scan scan = scanner.start(owner, path, upload.sender(), declaredLength)) {
+                Checksums sums = Checksums.start(upload.checksum());
+                long n = LimitedCopy.copy(body, writer.stream(), limit.bytes(), (b, off, len) -> {
+                    sums.update(b, off, len);
+                    scan.update(b, off, len);
+                }, limit.exceeded());
+                if (declaredLength >= 0 && n != declaredLength) {
+                    throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
+                }
+                String checksums = sums.finish(upload.checksum());
+                // The verdict is awaited here, before anything is committed.
+                return new Stored(scan.settle(writer), checksums);
             }
-            checksums = sums.finish(upload.checksum());
-            // The verdict is awaited here, before anything is committed.
-            blob = scan.settle(writer);
-        }
+        });
+        Blob blob = stored.blob();
+        String checksums = stored.checksums();
         Written result;
         try {
-            result = jdbi.inTransaction(h -> commitWrite(h, owner, parent, t.name(), blob, checksums, upload));
+            result = disk.guard(() -> jdbi.inTransaction(h -> commitWrite(h, owner, parent, t.name(), blob, checksums, upload)));
         } catch (RuntimeException e) {
             blobs.delete(blob.id());
             throw e;

@@ -1,5 +1,6 @@
 package atrium.files;
 
+import atrium.core.AtriumException;
 import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.blob.BlobStore;
@@ -9,11 +10,16 @@ import atrium.core.db.Database;
 import atrium.files.db.FileStore;
 import atrium.files.http.BulkUpload;
 import atrium.files.http.DavRoutes;
+import atrium.files.http.LockAdminRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
+import atrium.files.http.PreviewRoutes;
 import atrium.files.http.QuarantineRoutes;
+import atrium.files.http.SearchRoutes;
+import atrium.files.http.ZipDownload;
 import atrium.identity.Account;
 import atrium.identity.AccountId;
+import atrium.identity.AccountRules;
 import atrium.identity.IdentityModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,8 +42,14 @@ public final class FilesModule {
     public final LockManager locks;
     public final DavRoutes dav;
     public final BulkUpload bulk;
+    public final LockAdminRoutes lockAdmin;
     public final StorageCheck check;
     public final QuarantineRoutes quarantine;
+    public final FileSearch search;
+    public final Previews previews;
+    public final SearchRoutes searchRoutes;
+    public final ZipDownload zip;
+    public final PreviewRoutes previewRoutes;
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
         db.migrate("files");
@@ -47,7 +59,8 @@ public final class FilesModule {
         this.scanner = Antivirus.fromConfig(config, db, blobs, ids, clock, identity.audit, loginOf);
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
-                config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000), scanner);
+                config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000),
+                DiskSpace.of(local.directory(), minFreeSpace(config)), scanner);
         this.check = new StorageCheck(db, local, ids, clock, loginOf);
         this.quarantine = new QuarantineRoutes(identity.authentication, db, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
@@ -55,15 +68,45 @@ public final class FilesModule {
                 config.oneOf("files.bulk-upload", BulkUpload.Offer.class));
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
         String instanceId = instanceId(config.dataDir());
+        boolean windowsNames = config.bool("files.windows-compatible-names");
         this.dav = new DavRoutes(identity.authentication, files, uploads, locks, clock, instanceId,
-                config.integer("files.propfind-infinity-limit", 1, 1_000_000));
+                config.integer("files.propfind-infinity-limit", 1, 1_000_000), windowsNames);
         this.bulk = new BulkUpload(identity.authentication, files, locks, instanceId,
-                config.longValue("files.bulk-max-bytes", 1024, 1L << 40));
+                config.longValue("files.bulk-max-bytes", 1024, 1L << 40), windowsNames);
+        this.lockAdmin = new LockAdminRoutes(identity.authentication, locks, identity.audit, loginOf, clock);
+        this.search = new FileSearch(db);
+        search.backfill();
+        this.searchRoutes = new SearchRoutes(identity.authentication, search);
+        this.zip = new ZipDownload(identity.authentication, files);
+        this.previews = new Previews(db, blobStore(config, "previews"), files, clock, new Previews.Limits(
+                config.longValue("files.preview-max-pixels", 1, 1L << 40),
+                config.longValue("files.preview-max-bytes", 1, 1L << 40),
+                Duration.ofMillis(config.integer("files.preview-timeout-ms", 100, 600_000))));
+        this.previewRoutes = new PreviewRoutes(identity.authentication, files, previews);
+    }
+
+    /** {@code files.min-free-space}, a size such as "1 GB" as quotas are written. */
+    static long minFreeSpace(Config config) {
+        String key = "files.min-free-space";
+        String value = config.string(key).strip();
+        if (value.equals("0")) {
+            return 0;
+        }
+        try {
+            return AccountRules.quota(value).orElse(0L);
+        } catch (AtriumException.Invalid e) {
+            throw config.bad(key, e.getMessage());
+        }
     }
 
     /** The blob store of a data directory, as the server and the CLI open it. */
     public static LocalBlobStore blobStore(Config config) {
-        var dir = config.dataDir().resolve("blobs");
+        return blobStore(config, "blobs");
+    }
+
+    /** The files' blobs are in {@code blobs}, the thumbnails in {@code previews}: both encrypted alike. */
+    private static LocalBlobStore blobStore(Config config, String name) {
+        var dir = config.dataDir().resolve(name);
         return config.bool("files.encryption")
                 ? new LocalBlobStore(dir, MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key")))
                 : new LocalBlobStore(dir);

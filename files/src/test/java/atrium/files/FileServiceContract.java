@@ -364,7 +364,7 @@ abstract class FileServiceContract {
     void atMostMaxVersionsAreKept() {
         FileService two = new FileService(db, new FileStore(db.dialect()), new LocalBlobStore(blobDir.resolve("blobs"),
                 MasterKey.loadOrCreate(blobDir.resolve("master.key"))), new Ids(Clock.systemUTC(), 8), Clock.systemUTC(),
-                owner -> Optional.empty(), 30, 2);
+                owner -> Optional.empty(), 30, 2, DiskSpace.unchecked());
         for (int i = 0; i < 5; i++) {
             byte[] b = ("content " + i).getBytes(StandardCharsets.UTF_8);
             two.write(ALICE, p("m.txt"), new ByteArrayInputStream(b), b.length, FileService.Upload.plain());

@@ -198,7 +198,8 @@ abstract class StorageCheckContract {
             for (Path p : sqls.toList()) {
                 Matcher m = table.matcher(Files.readString(p));
                 while (m.find()) {
-                    if (m.group(2).matches("(?s).*\\bblob_id\\b.*")) {
+                    // files_previews names blobs of the thumbnail store (<data>/previews), not of this one.
+                    if (m.group(2).matches("(?s).*\\bblob_id\\b.*") && !m.group(1).equals("files_previews")) {
                         found.add(m.group(1) + ".blob_id");
                     }
                 }

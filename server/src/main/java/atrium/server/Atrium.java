@@ -134,7 +134,7 @@ public final class Atrium implements AutoCloseable {
             ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
             hk.scheduleAtFixedRate(() -> {
                 for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired,
-                        files.uploads::purgeExpired, files.files::purgeTrash}) {
+                        files.uploads::purgeExpired, files.files::purgeTrash, files.previews::purge}) {
                     try {
                         purge.run();
                     } catch (RuntimeException e) {
@@ -197,12 +197,15 @@ public final class Atrium implements AutoCloseable {
                 })
                 .register("/api/v1", identity.routes)
                 .register("/api/v1", identity.loginFlowRoutes.api())
+                .register("/api/v1", files.lockAdmin)
                 .register("/api/v1", files.quarantine)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
                 // Before the WebDAV routes, which take every other request under /remote.php/dav.
                 .register(files.bulk)
                 .register(files.dav)
+                .register("/api/v1/files", files.searchRoutes, files.zip)
+                .register(files.previewRoutes)
                 .any("/api/*", (req, res) -> {
                     throw new AtriumException.NotFound(
                             Msg.of("server.api.no-endpoint", req.prologue().method().text(), req.path().path()));

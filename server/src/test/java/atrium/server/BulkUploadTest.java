@@ -49,7 +49,8 @@ class BulkUploadTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("proxy.enabled", "true", "files.bulk-max-bytes", Long.toString(MAX_BYTES)));
+        server = TestServer.start(Map.of("proxy.enabled", "true", "files.bulk-max-bytes", Long.toString(MAX_BYTES),
+                "files.windows-compatible-names", "true"));
     }
 
     @AfterAll
@@ -237,6 +238,7 @@ class BulkUploadTest {
                 .part("/Missing/x.txt", utf8("nowhere to go"))
                 .part("/Docs/huge.bin", new byte[1_500_000])
                 .part("/Docs/stale.txt", utf8("if-match on a new file"), "If-Match", "\"deadbeef\"")
+                .part("/Docs/aux.txt", utf8("a name Windows cannot store"))
                 .part("Docs/after.txt", utf8("after the failures"), "X-File-MD5", null, "X-File-Mtime", null,
                         "X-OC-Mtime", "1234567890", "OC-Checksum", ChunkedUploadTest.sha1(utf8("after the failures")));
         Res r = u.bulk(body);
@@ -244,7 +246,7 @@ class BulkUploadTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
         JsonNode answer = json(r);
         assertThat(answer.properties()).extracting(Map.Entry::getKey).containsExactly("/Docs/a.txt", "/Docs/empty.txt", "/Docs/bad.txt",
-                accented, "/Docs/existing.txt", "/Missing/x.txt", "/Docs/huge.bin", "/Docs/stale.txt", "Docs/after.txt");
+                accented, "/Docs/existing.txt", "/Missing/x.txt", "/Docs/huge.bin", "/Docs/stale.txt", "/Docs/aux.txt", "Docs/after.txt");
 
         // The stored ones: content, etag and file id as PROPFIND shows them, mtime kept.
         for (String path : List.of("/Docs/a.txt", "/Docs/empty.txt", accented, "/Docs/existing.txt", "Docs/after.txt")) {
@@ -286,7 +288,8 @@ class BulkUploadTest {
         assertThat(answer.at("/~1Missing~1x.txt/message").asText()).contains("does not exist");
         assertThat(answer.at("/~1Docs~1huge.bin/message").asText()).contains("quota");
         assertThat(answer.at("/~1Docs~1stale.txt/message").asText()).contains("changed on the server");
-        for (String gone : List.of("/Docs/bad.txt", "/Missing/x.txt", "/Missing", "/Docs/huge.bin", "/Docs/stale.txt")) {
+        assertThat(answer.at("/~1Docs~1aux.txt/message").asText()).contains("reserved device name on Windows");
+        for (String gone : List.of("/Docs/bad.txt", "/Missing/x.txt", "/Missing", "/Docs/huge.bin", "/Docs/stale.txt", "/Docs/aux.txt")) {
             assertThat(u.send("GET", u.files() + gone, (byte[]) null).status()).as(gone).isEqualTo(404);
         }
     }

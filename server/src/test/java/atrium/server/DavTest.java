@@ -49,6 +49,13 @@ class DavTest {
                 <oc:share-types/></d:prop>
             </d:propfind>""";
 
+    /** A PROPPATCH whose entity would read a local file into a property. */
+    static final String XXE = """
+            <?xml version="1.0"?>
+            <!DOCTYPE d:propertyupdate [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <d:propertyupdate xmlns:d="DAV:"><d:set><d:prop><x:leak xmlns:x="urn:test">&xxe;</x:leak></d:prop></d:set>
+            </d:propertyupdate>""";
+
     static TestServer server;
     static int users;
 
@@ -147,6 +154,11 @@ class DavTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     static Res send(Optional<String> credentials, String method, String path, Object body, String... headers) {
+        return send(server.baseUrl(), credentials, method, path, body, headers);
+    }
+
+    /** A request to any test server, for the other WebDAV test classes. */
+    static Res send(String baseUrl, Optional<String> credentials, String method, String path, Object body, String... headers) {
         try {
             HttpRequest.BodyPublisher publisher = switch (body) {
                 case null -> HttpRequest.BodyPublishers.noBody();
@@ -156,7 +168,7 @@ class DavTest {
                 case InputStream in -> HttpRequest.BodyPublishers.ofInputStream(() -> in);
                 default -> throw new IllegalArgumentException(body.getClass().toString());
             };
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .timeout(Duration.ofSeconds(60)).method(method, publisher);
             credentials.ifPresent(c -> b.header("Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(c.getBytes(StandardCharsets.UTF_8))));
@@ -175,18 +187,27 @@ class DavTest {
 
     /** Sends bytes on a bare socket (for request lines no HTTP client would write) and returns the status. */
     static int raw(Dav who, String method, String rawPath) throws IOException {
-        String auth = Base64.getEncoder().encodeToString((who.login() + ":" + who.password()).getBytes(StandardCharsets.UTF_8));
-        try (Socket s = new Socket("127.0.0.1", server.atrium.appPort())) {
+        return raw(server.atrium.appPort(), who.login() + ":" + who.password(), method, rawPath).status();
+    }
+
+    /** A request line sent as is, with a six-byte body; the status and body of the answer. */
+    static Res raw(int port, String credentials, String method, String rawPath, String... headers) throws IOException {
+        String auth = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             ByteArrayOutputStream request = new ByteArrayOutputStream();
             request.write((method + " ").getBytes(StandardCharsets.ISO_8859_1));
             request.write(rawPath.getBytes(StandardCharsets.ISO_8859_1));
-            request.write((" HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + auth
-                    + "\r\nContent-Length: 6\r\nConnection: close\r\n\r\nstolen").getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder extra = new StringBuilder();
+            for (int i = 0; i < headers.length; i += 2) {
+                extra.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+            request.write((" HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + auth + "\r\n" + extra
+                    + "Content-Length: 6\r\nConnection: close\r\n\r\nstolen").getBytes(StandardCharsets.ISO_8859_1));
             out.write(request.toByteArray());
             out.flush();
-            // Only the head: the server says "Connection: close" but need not close at once.
+            // Only the head and Content-Length bytes: the server says "Connection: close" but need not close at once.
             InputStream in = s.getInputStream();
             StringBuilder head = new StringBuilder();
             int b;
@@ -194,7 +215,9 @@ class DavTest {
                 head.append((char) b);
             }
             assertThat(head.toString()).startsWith("HTTP/1.1 ");
-            return Integer.parseInt(head.substring(9, 12));
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+            return new Res(Integer.parseInt(head.substring(9, 12)), body, HttpHeaders.of(Map.of(), (x, y) -> true));
         }
     }
 
@@ -473,11 +496,7 @@ class DavTest {
     void xmlWithAnExternalEntityOrEntityExpansionIsRefusedAndChangesNothing() {
         Dav u = Dav.create();
         u.put("/target.txt", "content");
-        String xxe = """
-                <?xml version="1.0"?>
-                <!DOCTYPE d:propertyupdate [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-                <d:propertyupdate xmlns:d="DAV:"><d:set><d:prop><x:leak xmlns:x="urn:test">&xxe;</x:leak></d:prop></d:set>
-                </d:propertyupdate>""";
+        String xxe = XXE;
         Res patched = u.send("PROPPATCH", u.root() + "/target.txt", xxe);
         assertThat(patched.status()).isEqualTo(400);
         assertThat(patched.text()).doesNotContain("root:");

@@ -25,16 +25,20 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(Map<String, String> overrides) {
         try {
-            Path dir = Files.createTempDirectory("atrium-it-");
-            Map<String, String> settings = new HashMap<>(Map.of(
-                    "http.bind", "127.0.0.1", "http.port", "0", "https.port", "0",
-                    "admin.password", ADMIN_PASSWORD, "login.delay-ms", "20", "log.level", "warn"));
-            settings.putAll(overrides);
-            Config config = Config.load(dir, Map.of()).with(settings);
-            return new TestServer(Atrium.start(config), dir);
+            return startIn(Files.createTempDirectory("atrium-it-"), overrides);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** On a given data directory: a small file system, or the data of a server that ran before. */
+    static TestServer startIn(Path dir, Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "http.bind", "127.0.0.1", "http.port", "0", "https.port", "0",
+                "admin.password", ADMIN_PASSWORD, "login.delay-ms", "20", "log.level", "warn"));
+        settings.putAll(overrides);
+        Config config = Config.load(dir, Map.of()).with(settings);
+        return new TestServer(Atrium.start(config), dir);
     }
 
     String baseUrl() {

@@ -60,10 +60,12 @@ public final class FileStore {
     public void insert(Handle h, Node n) {
         h.createUpdate("""
                         INSERT INTO files_nodes (id, owner_id, parent_id, name, folder, size, mtime, etag, blob_id,
-                            content_type, checksums, created_at)
-                        VALUES (:id, :owner, :parent, :name, :folder, :size, :mtime, :etag, :blob, :type, :sums, :created)""")
+                            content_type, checksums, created_at, search_name)
+                        VALUES (:id, :owner, :parent, :name, :folder, :size, :mtime, :etag, :blob, :type, :sums, :created,
+                            :search)""")
                 .bind("id", n.id().value()).bind("owner", n.owner().value())
                 .bind("parent", n.parent().map(NodeId::value).orElse(null)).bind("name", n.name())
+                .bind("search", SearchStore.fold(n.name()))
                 .bind("folder", n.folder()).bind("size", n.size()).bind("mtime", n.mtime()).bind("etag", n.etag())
                 .bind("blob", n.blob().map(BlobId::value).orElse(null)).bind("type", n.contentType().orElse(null))
                 .bind("sums", n.checksums().orElse(null)).bind("created", n.createdAt())
@@ -118,8 +120,9 @@ public final class FileStore {
     }
 
     public void move(Handle h, NodeId id, NodeId newParent, String newName) {
-        h.createUpdate("UPDATE files_nodes SET parent_id = :p, name = :n WHERE id = :id")
-                .bind("id", id.value()).bind("p", newParent.value()).bind("n", newName).execute();
+        h.createUpdate("UPDATE files_nodes SET parent_id = :p, name = :n, search_name = :search WHERE id = :id")
+                .bind("id", id.value()).bind("p", newParent.value()).bind("n", newName)
+                .bind("search", SearchStore.fold(newName)).execute();
     }
 
     /** Deletes the node and everything below it, with their versions; returns the blobs they referenced. */
@@ -186,8 +189,8 @@ public final class FileStore {
     /** Puts a trashed node back into the tree under a (live) folder. */
     public void untrash(Handle h, NodeId id, NodeId parent, String name) {
         h.createUpdate("DELETE FROM files_trash WHERE node_id = :id").bind("id", id.value()).execute();
-        h.createUpdate("UPDATE files_nodes SET parent_id = :p, name = :n, trashed_at = NULL WHERE id = :id")
-                .bind("id", id.value()).bind("p", parent.value()).bind("n", name).execute();
+        h.createUpdate("UPDATE files_nodes SET parent_id = :p, name = :n, search_name = :search, trashed_at = NULL WHERE id = :id")
+                .bind("id", id.value()).bind("p", parent.value()).bind("n", name).bind("search", SearchStore.fold(name)).execute();
     }
 
     public List<TrashRow> trashOf(Handle h, AccountId owner) {

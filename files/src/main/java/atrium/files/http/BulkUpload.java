@@ -79,14 +79,17 @@ public final class BulkUpload implements HttpService {
     private final FileService files;
     private final LockManager locks;
     private final String instanceId;
+    private final boolean windowsNames;
     private final long maxBytes;
 
     /**
      * @param instanceId the suffix of every Nextcloud file id ({@link LiveProperties#ocId})
      * @param maxBytes   the longest body accepted (413 beyond)
      */
-    public BulkUpload(Authentication auth, FileService files, LockManager locks, String instanceId, long maxBytes) {
+    public BulkUpload(Authentication auth, FileService files, LockManager locks, String instanceId, long maxBytes,
+                      boolean windowsNames) {
         this.auth = auth;
+        this.windowsNames = windowsNames;
         this.files = files;
         this.locks = locks;
         this.instanceId = instanceId;
@@ -148,6 +151,12 @@ public final class BulkUpload implements HttpService {
         try {
             List<String> path = path(part.header("x-file-path")
                     .orElseThrow(() -> new AtriumException.Invalid(Msg.of("files.bulk.path-missing"))));
+            if (windowsNames) {
+                // As on a PUT (files.windows-compatible-names, docs/adr/0010): only the name written.
+                DavPath.windowsProblem(path.getLast()).ifPresent(problem -> {
+                    throw new AtriumException.Invalid(problem);
+                });
+            }
             Optional<Long> mtime = mtime(part);
             // Nextcloud's desktop client sends the MD5 as bare hex; other clients may send OC-Checksum as on a PUT.
             Optional<Checksums.Expected> checksum = part.header("x-file-md5")
@@ -169,7 +178,7 @@ public final class BulkUpload implements HttpService {
             return failure(e.msg().text(lang));
         } catch (DavException e) {
             // A name DavPath refuses (empty, "..", control characters, too long).
-            return failure(e.getMessage());
+            return failure(e.msg().text(lang));
         } catch (UncheckedIOException e) {
             if (reader.broken()) {
                 throw new BodyBroken(e);

@@ -1,11 +1,15 @@
 package atrium.files.http;
 
+import atrium.core.Msg;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A WebDAV protocol error: the status to answer and a message fit for the user, shown
  * by the Nextcloud clients from the Sabre-style error body ({@link Multistatus#errorBody}).
+ * The message is a {@link Msg}, rendered in the request's language only when the error is
+ * answered, so that the protocol pieces (paths, XML, If header) need not know the language;
+ * {@link #getMessage()} is the English text, for logs and tests.
  * The optional condition is an RFC 4918 section 16 precondition element such as
  * {@code <d:lock-token-submitted>…}, written inside {@code <d:error>}.
  */
@@ -30,23 +34,35 @@ public final class DavException extends RuntimeException {
             Map.entry(507, "Sabre\\DAV\\Exception\\InsufficientStorage"));
 
     private final int status;
+    private final Msg msg;
     private final String condition;
 
-    public DavException(int status, String message) {
-        this(status, message, "");
+    public DavException(int status, Msg msg) {
+        this(status, msg, "");
     }
 
     /**
      * @param condition a precondition or postcondition element in the {@code d:} prefix
      *                  (RFC 4918 section 16), or "" for none
      */
-    public DavException(int status, String message, String condition) {
-        super(message, null, false, false);
+    public DavException(int status, Msg msg, String condition) {
+        super(null, null, false, false);
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("not an error status: " + status);
         }
         this.status = status;
+        this.msg = msg;
         this.condition = condition;
+    }
+
+    /** The message for the person, to render in the request's language. */
+    public Msg msg() {
+        return msg;
+    }
+
+    @Override
+    public String getMessage() {
+        return msg.english();
     }
 
     public int status() {

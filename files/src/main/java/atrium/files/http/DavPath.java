@@ -1,5 +1,6 @@
 package atrium.files.http;
 
+import atrium.core.Msg;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -50,7 +51,7 @@ public final class DavPath {
      */
     public static DavPath parse(String rawPath) {
         if (!rawPath.startsWith("/")) {
-            throw new DavException(400, "The path must start with /.");
+            throw new DavException(400, Msg.of("files.path.not-absolute"));
         }
         List<String> names = new ArrayList<>();
         int start = 1;
@@ -182,7 +183,7 @@ public final class DavPath {
             int scheme = value.indexOf("://");
             int authority = value.startsWith("//") ? 2 : scheme > 0 && IfHeader.isAbsoluteUri(value) ? scheme + 3 : -1;
             if (authority < 0) {
-                throw new DavException(400, "Expected an absolute URI or path, not \"" + value + "\".");
+                throw new DavException(400, Msg.of("files.path.not-uri", value));
             }
             int slash = value.indexOf('/', authority);
             path = slash < 0 ? "/" : value.substring(slash);
@@ -206,62 +207,63 @@ public final class DavPath {
      */
     public static void checkName(String name) {
         if (name.isEmpty()) {
-            throw new DavException(400, "A name must not be empty.");
+            throw new DavException(400, Msg.of("files.name.empty"));
         }
         if (name.equals(".") || name.equals("..")) {
-            throw new DavException(400, "The path must not contain . or .. segments.");
+            throw new DavException(400, Msg.of("files.name.dot-segment"));
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == '/') {
-                throw new DavException(400, "A name must not contain an encoded slash (%2F).");
+                throw new DavException(400, Msg.of("files.name.slash"));
             }
             if (c == '\\') {
-                throw new DavException(400, "A name must not contain a backslash.");
+                throw new DavException(400, Msg.of("files.name.backslash"));
             }
             if (Character.isISOControl(c)) {
-                throw new DavException(400, "A name must not contain control characters.");
+                throw new DavException(400, Msg.of("files.name.control"));
             }
             if (c == '\uFFFE' || c == '\uFFFF') {
-                throw new DavException(400, "A name must not contain the non-characters U+FFFE or U+FFFF.");
+                throw new DavException(400, Msg.of("files.name.non-character"));
             }
             if (Character.isHighSurrogate(c) && (i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1)))
                     || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1)))) {
-                throw new DavException(400, "A name must be valid Unicode.");
+                throw new DavException(400, Msg.of("files.name.unicode"));
             }
         }
         if (utf8Length(name) > MAX_NAME_BYTES) {
-            throw new DavException(400, "A name must not be longer than " + MAX_NAME_BYTES + " bytes in UTF-8.");
+            throw new DavException(400, Msg.of("files.name.too-long", MAX_NAME_BYTES));
         }
     }
 
     /**
-     * Why a Windows or macOS desktop client could not store a file of this name, if it
-     * could not: the characters {@code \ / : * ? " < >} and {@code |}, control characters, a
-     * trailing dot or space, or a reserved device name (CON, PRN, AUX, NUL, COM1–COM9,
-     * LPT1–LPT9, also with superscript digits) with or without an extension. For the
-     * routes to refuse such names on upload, as Nextcloud can.
+     * Why a Windows desktop client could not store a file of this name, if it could not:
+     * the characters {@code \\ / : * ? " < >} and {@code |}, control characters, a trailing
+     * dot or space, or a reserved device name (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9,
+     * also with superscript digits) with or without an extension. The routes refuse such
+     * names on creation when {@code files.windows-compatible-names} is on (docs/adr/0010).
      */
-    public static Optional<String> windowsProblem(String name) {
+    public static Optional<Msg> windowsProblem(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (WINDOWS_FORBIDDEN.indexOf(c) >= 0) {
-                return Optional.of("The name contains \u201c" + c + "\u201d, which Windows does not allow.");
+                return Optional.of(Msg.of("files.name.windows.character", name, String.valueOf(c)));
             }
             if (c < 0x20) {
-                return Optional.of("The name contains a control character, which Windows does not allow.");
+                return Optional.of(Msg.of("files.name.windows.control", name));
             }
         }
         if (name.endsWith(".")) {
-            return Optional.of("The name ends with a dot, which Windows does not allow.");
+            return Optional.of(Msg.of("files.name.windows.trailing-dot", name));
         }
         if (name.endsWith(" ")) {
-            return Optional.of("The name ends with a space, which Windows does not allow.");
+            return Optional.of(Msg.of("files.name.windows.trailing-space", name));
         }
+        // As Nextcloud's FilenameValidator: the base name ends at the first dot, so "nul.tar.gz" is refused too.
         int dot = name.indexOf('.');
         String base = (dot < 0 ? name : name.substring(0, dot)).stripTrailing();
         if (WINDOWS_RESERVED.contains(base.toUpperCase(Locale.ROOT))) {
-            return Optional.of("\u201c" + base + "\u201d is a reserved name on Windows.");
+            return Optional.of(Msg.of("files.name.windows.reserved", name, base));
         }
         return Optional.empty();
     }
@@ -290,24 +292,24 @@ public final class DavPath {
             char c = raw.charAt(i);
             if (c == '%') {
                 if (i + 2 >= end) {
-                    throw new DavException(400, "The path has an incomplete percent escape.");
+                    throw new DavException(400, Msg.of("files.path.percent-incomplete"));
                 }
                 int hi = Character.digit(raw.charAt(i + 1), 16);
                 int lo = Character.digit(raw.charAt(i + 2), 16);
                 if (hi < 0 || lo < 0 || raw.charAt(i + 1) > 0x7F || raw.charAt(i + 2) > 0x7F) {
-                    throw new DavException(400, "The path has an invalid percent escape.");
+                    throw new DavException(400, Msg.of("files.path.percent-invalid"));
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;
             } else if (c == '#' || c == '?') {
-                throw new DavException(400, "The path must not contain a raw " + c + "; it is written %" + (c == '#' ? "23" : "3F") + ".");
+                throw new DavException(400, Msg.of("files.path.raw-char", c, c == '#' ? "%23" : "%3F"));
             } else if (c < 0x80) {
                 bytes.write(c);
             } else {
                 // Raw non-ASCII: taken as the character it is, written as UTF-8.
                 int cp = raw.codePointAt(i);
                 if (Character.isSurrogate(c) && Character.charCount(cp) == 1) {
-                    throw new DavException(400, "The path is not valid Unicode.");
+                    throw new DavException(400, Msg.of("files.path.unicode"));
                 }
                 byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
                 bytes.write(utf8, 0, utf8.length);
@@ -320,7 +322,7 @@ public final class DavPath {
         try {
             return decoder.decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
         } catch (CharacterCodingException e) {
-            throw new DavException(400, "The path is not valid UTF-8 once percent-decoded.");
+            throw new DavException(400, Msg.of("files.path.utf8"));
         }
     }
 
@@ -344,7 +346,7 @@ public final class DavPath {
 
     private static Set<String> reservedNames() {
         List<String> names = new ArrayList<>(List.of("CON", "PRN", "AUX", "NUL"));
-        for (String digit : List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "\u00b9", "\u00b2", "\u00b3")) {
+        for (String digit : List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "\u00b9", "\u00b2", "\u00b3")) {
             names.add("COM" + digit);
             names.add("LPT" + digit);
         }

@@ -90,13 +90,15 @@ public final class DavRoutes implements HttpService {
     private final Clock clock;
     private final String instanceId;
     private final int infinityLimit;
+    private final boolean windowsNames;
 
     /**
      * @param instanceId    the suffix of every {@code oc:id}, stable for the life of the data
      * @param infinityLimit the most resources a Depth: infinity PROPFIND lists (403 beyond)
+     * @param windowsNames  whether new names Windows cannot store are refused (docs/adr/0010)
      */
     public DavRoutes(Authentication auth, FileService files, ChunkedUploads uploads, LockManager locks, Clock clock,
-                     String instanceId, int infinityLimit) {
+                     String instanceId, int infinityLimit, boolean windowsNames) {
         this.auth = auth;
         this.files = files;
         this.uploads = uploads;
@@ -104,6 +106,7 @@ public final class DavRoutes implements HttpService {
         this.clock = clock;
         this.instanceId = instanceId;
         this.infinityLimit = infinityLimit;
+        this.windowsNames = windowsNames;
     }
 
     /** Mounted at the server root; every method goes to one handler that dispatches itself. */
@@ -143,11 +146,11 @@ public final class DavRoutes implements HttpService {
         }
 
         DavException fail(int status, Msg msg) {
-            return new DavException(status, msg.text(lang));
+            return new DavException(status, msg);
         }
 
         DavException fail(int status, Msg msg, String condition) {
-            return new DavException(status, msg.text(lang), condition);
+            return new DavException(status, msg, condition);
         }
     }
 
@@ -165,7 +168,7 @@ public final class DavRoutes implements HttpService {
             String raw = req.prologue().uriPath().rawPath();
             if (req.prologue().fragment().hasValue()) {
                 // The server has cut "#…" off the path already; acting on what is left could delete the wrong thing.
-                throw new DavException(400, Msg.of("files.dav.fragment").text(lang));
+                throw new DavException(400, Msg.of("files.dav.fragment"));
             }
             DavPath full = DavPath.parse(raw);
             if (full.startsWith(UPLOADS_PREFIX)) {
@@ -175,10 +178,10 @@ public final class DavRoutes implements HttpService {
             if (full.startsWith(TRASHBIN_PREFIX) || full.startsWith(VERSIONS_PREFIX)) {
                 List<String> s = full.segments();
                 if (s.size() < 4) {
-                    throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+                    throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()));
                 }
                 if (!s.get(3).equals(caller.login())) {
-                    throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+                    throw new DavException(403, Msg.of("files.dav.other-user"));
                 }
                 Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT,
                         req.headers().first(IF).map(IfHeader::parse));
@@ -212,7 +215,7 @@ public final class DavRoutes implements HttpService {
                 default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", method));
             }
         } catch (DavException e) {
-            error(req, res, method, e.status(), e.getMessage(), e.condition().orElse(""));
+            error(req, res, method, e.status(), e.msg().text(lang), e.condition().orElse(""));
         } catch (AtriumException e) {
             if (e instanceof AtriumException.TooManyRequests t && !res.isSent()) {
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(t.retryAfterSeconds()));
@@ -288,14 +291,14 @@ public final class DavRoutes implements HttpService {
             if (segments.size() >= 4 && segments.get(2).equals("files")) {
                 String login = segments.get(3);
                 if (!login.equals(caller.login())) {
-                    throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+                    throw new DavException(403, Msg.of("files.dav.other-user"));
                 }
                 return filesMount(caller);
             }
         } else if (full.startsWith(WEBDAV_PREFIX)) {
             return new Mount(WEBDAV_PREFIX, WEBDAV_ROOT, caller.id());
         }
-        throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+        throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()));
     }
 
     /** The caller's own files under /remote.php/dav/files/{login}. */
@@ -341,10 +344,10 @@ public final class DavRoutes implements HttpService {
                         DavPath full) {
         List<String> s = full.segments();
         if (s.size() < 4) {
-            throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()).text(lang));
+            throw new DavException(404, Msg.of("files.dav.nothing-here", full.toString()));
         }
         if (!s.get(3).equals(caller.login())) {
-            throw new DavException(403, Msg.of("files.dav.other-user").text(lang));
+            throw new DavException(403, Msg.of("files.dav.other-user"));
         }
         Optional<IfHeader> ifHeader = req.headers().first(IF).map(IfHeader::parse);
         Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT, ifHeader);
@@ -364,6 +367,7 @@ public final class DavRoutes implements HttpService {
                         throw c.fail(405, Msg.of("files.upload.exists", transferId));
                     }
                     Optional<DavPath> destination = c.header(DESTINATION).map(v -> destination(c));
+                    destination.ifPresent(d -> requireStorableName(c, d));
                     long replaced = destination.flatMap(d -> files.resolve(c.owner(), d.segments()))
                             .filter(n -> !n.folder()).map(Node::size).orElse(0L);
                     uploads.create(c.owner(), transferId, c.header(DESTINATION), totalLength(c), replaced);
@@ -492,6 +496,7 @@ public final class DavRoutes implements HttpService {
         if (destination.isRoot()) {
             throw c.fail(403, Msg.of("files.root.no-replace"));
         }
+        requireStorableName(c, destination);
         // Section 10.4: the If header of the desktop client names the destination; untagged lists apply to it too.
         if (c.ifHeader().isPresent() && !c.ifHeader().get().evaluate(c.href(destination, false), resources(c))) {
             throw c.fail(412, Msg.of("files.dav.if-failed"));
@@ -960,6 +965,7 @@ public final class DavRoutes implements HttpService {
         if (t.parent().isEmpty()) {
             throw c.fail(409, Msg.of("files.parent.missing-for-folder", c.path().name()));
         }
+        requireStorableName(c, c.path());
         requireUnlocked(c, c.path().parent().orElseThrow());
         requireUnlocked(c, c.path());
         Node folder = files.mkdir(c.owner(), c.path().segments());
@@ -1101,6 +1107,7 @@ public final class DavRoutes implements HttpService {
         if (t.parent().isEmpty()) {
             throw c.fail(409, Msg.of("files.parent.missing", c.path().name()));
         }
+        requireStorableName(c, c.path());
         requireUnlocked(c, c.path());
         if (t.node().isEmpty()) {
             requireUnlocked(c, c.path().parent().orElseThrow());
@@ -1181,6 +1188,7 @@ public final class DavRoutes implements HttpService {
         if (c.path().startsWith(destination)) {
             throw c.fail(403, Msg.of("files.dav.over-ancestor"));
         }
+        requireStorableName(c, destination);
         preconditions(c, Optional.of(source), false);
         FileService.Target t = files.target(c.owner(), destination.segments());
         if (t.parent().isEmpty()) {
@@ -1247,6 +1255,7 @@ public final class DavRoutes implements HttpService {
             if (t.parent().isEmpty()) {
                 throw c.fail(409, Msg.of("files.parent.missing", c.path().name()));
             }
+            requireStorableName(c, c.path());
             requireUnlocked(c, c.path().parent().orElseThrow());
         }
         LockManager.LockResult result = locks.lock(key(c, c.path()), info.get(), depth, timeout, c.principal());
@@ -1382,6 +1391,20 @@ public final class DavRoutes implements HttpService {
     }
 
     // ---- Helpers ----------------------------------------------------------------------------
+
+    /**
+     * 400 when the name a write creates or replaces is one a Windows computer cannot store
+     * and this instance refuses those ({@code files.windows-compatible-names}, docs/adr/0010).
+     * Only that name: existing files keep theirs and can be renamed to a valid one.
+     */
+    private void requireStorableName(Call c, DavPath p) {
+        if (windowsNames && !p.isRoot()) {
+            Optional<Msg> problem = DavPath.windowsProblem(p.name());
+            if (problem.isPresent()) {
+                throw c.fail(400, problem.get());
+            }
+        }
+    }
 
     private Node existing(Call c, DavPath p) {
         return files.resolve(c.owner(), p.segments())

@@ -1,5 +1,6 @@
 package atrium.files.http;
 
+import atrium.core.Msg;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -130,13 +131,13 @@ public final class DavXml {
             }
             if (kind != null) {
                 if (found != null) {
-                    throw new DavException(400, "The propfind element must contain only one of prop, allprop and propname.");
+                    throw new DavException(400, Msg.of("files.xml.propfind-several"));
                 }
                 found = kind;
             }
         }
         if (found == null) {
-            throw new DavException(400, "The propfind element must contain prop, allprop or propname.");
+            throw new DavException(400, Msg.of("files.xml.propfind-empty"));
         }
         return found instanceof AllProp ? new AllProp(include) : found;
     }
@@ -148,7 +149,7 @@ public final class DavXml {
 
     public static List<PropertyUpdate> proppatch(InputStream body, int maxBytes) {
         El root = root(parse(body, maxBytes)
-                .orElseThrow(() -> new DavException(400, "A PROPPATCH needs a propertyupdate body.")), "propertyupdate");
+                .orElseThrow(() -> new DavException(400, Msg.of("files.xml.proppatch-missing"))), "propertyupdate");
         List<PropertyUpdate> updates = new ArrayList<>();
         for (El instruction : root.elements()) {
             boolean set = instruction.isDav("set");
@@ -165,7 +166,7 @@ public final class DavXml {
             }
         }
         if (updates.isEmpty()) {
-            throw new DavException(400, "The propertyupdate element must set or remove at least one property.");
+            throw new DavException(400, Msg.of("files.xml.proppatch-empty"));
         }
         return List.copyOf(updates);
     }
@@ -201,17 +202,17 @@ public final class DavXml {
                     write |= value.isDav("write");
                 }
                 if (!write) {
-                    throw new DavException(400, "Only write locks are supported.");
+                    throw new DavException(400, Msg.of("files.xml.lock-not-write"));
                 }
             } else if (child.isDav("owner")) {
                 owner = child.children.isEmpty() ? Optional.empty() : Optional.of(content(child));
             }
         }
         if (scope == null) {
-            throw new DavException(400, "The lockinfo element must contain a lockscope of exclusive or shared.");
+            throw new DavException(400, Msg.of("files.xml.lockscope-missing"));
         }
         if (!write) {
-            throw new DavException(400, "The lockinfo element must contain a locktype of write.");
+            throw new DavException(400, Msg.of("files.xml.locktype-missing"));
         }
         return Optional.of(new LockInfo(scope, owner));
     }
@@ -235,8 +236,7 @@ public final class DavXml {
 
     private static El root(El root, String expected) {
         if (!root.isDav(expected)) {
-            throw new DavException(400, "The XML body must be a DAV: " + expected + " element, not {"
-                    + root.ns + "}" + root.local + ".");
+            throw new DavException(400, Msg.of("files.xml.wrong-root", expected, "{" + root.ns + "}" + root.local));
         }
         return root;
     }
@@ -289,14 +289,12 @@ public final class DavXml {
         while (r.hasNext()) {
             int event = r.next();
             switch (event) {
-                case XMLStreamConstants.DTD -> throw new DavException(400,
-                        "The XML body must not contain a document type declaration (<!DOCTYPE …>).");
+                case XMLStreamConstants.DTD -> throw new DavException(400, Msg.of("files.xml.doctype"));
                 case XMLStreamConstants.ENTITY_REFERENCE, XMLStreamConstants.ENTITY_DECLARATION,
-                        XMLStreamConstants.NOTATION_DECLARATION -> throw new DavException(400,
-                        "The XML body must not use entities other than the five predefined ones.");
+                        XMLStreamConstants.NOTATION_DECLARATION -> throw new DavException(400, Msg.of("files.xml.entity"));
                 case XMLStreamConstants.START_ELEMENT -> {
                     if (stack.size() >= MAX_DEPTH) {
-                        throw new DavException(400, "The XML body nests elements deeper than " + MAX_DEPTH + " levels.");
+                        throw new DavException(400, Msg.of("files.xml.too-deep", MAX_DEPTH));
                     }
                     El parent = stack.isEmpty() ? null : stack.getLast();
                     El el = startElement(r, parent == null ? "" : parent.lang);
@@ -330,7 +328,7 @@ public final class DavXml {
             }
         }
         if (root == null) {
-            throw new DavException(400, "The XML body is malformed: it has no root element.");
+            throw new DavException(400, Msg.of("files.xml.no-root"));
         }
         return root;
     }
@@ -365,7 +363,7 @@ public final class DavXml {
             int n;
             while ((n = in.read(buffer)) != -1) {
                 if (out.size() + n > maxBytes) {
-                    throw new DavException(413, "The XML body is larger than " + maxBytes + " bytes.");
+                    throw new DavException(413, Msg.of("files.xml.too-large", maxBytes));
                 }
                 out.write(buffer, 0, n);
             }
@@ -403,10 +401,11 @@ public final class DavXml {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
-            throw new DavException(400, "The XML body is malformed: it is not valid UTF-8.");
+            throw new DavException(400, Msg.of("files.xml.not-utf8"));
         }
     }
 
+    /** The parser's own words stay English (they come from the JDK); what surrounds them is translated. */
     private static DavException malformed(XMLStreamException e) {
         String message = e.getMessage() == null ? "unreadable" : e.getMessage();
         int at = message.indexOf("Message: ");
@@ -414,17 +413,17 @@ public final class DavXml {
             message = message.substring(at + "Message: ".length());
         }
         // Xerces reports namespace errors by message key; say them in words.
+        Object detail = message.strip();
         if (message.contains("#EmptyPrefixedAttName")) {
-            message = "a namespace prefix is bound to an empty URI (xmlns:p=\"\").";
+            detail = Msg.of("files.xml.prefix-empty-uri");
         } else if (message.contains("#ElementPrefixUnbound") || message.contains("#AttributePrefixUnbound")) {
-            message = "a namespace prefix is used without being declared.";
+            detail = Msg.of("files.xml.prefix-unbound");
         } else if (message.startsWith("http://www.w3.org/TR/1999/REC-xml-names-19990114#")) {
-            message = "namespace error " + message.substring(message.indexOf('#') + 1);
+            detail = Msg.of("files.xml.namespace-error", message.substring(message.indexOf('#') + 1));
         }
         Location where = e.getLocation();
-        String position = where == null || where.getLineNumber() < 0 ? ""
-                : "line " + where.getLineNumber() + ", column " + where.getColumnNumber() + ": ";
-        return new DavException(400, "The XML body is malformed: " + position + message.strip());
+        return where == null || where.getLineNumber() < 0 ? new DavException(400, Msg.of("files.xml.malformed", detail))
+                : new DavException(400, Msg.of("files.xml.malformed-at", where.getLineNumber(), where.getColumnNumber(), detail));
     }
 
     // ---- A small tree and its serialisation ---------------------------------------------

@@ -1,5 +1,6 @@
 package atrium.files.http;
 
+import atrium.core.Msg;
 import java.util.Locale;
 
 /** The Depth request header (RFC 4918 section 10.2). */
@@ -30,7 +31,7 @@ public enum Depth {
             case "0" -> ZERO;
             case "1" -> ONE;
             case "infinity" -> INFINITY;
-            default -> throw new DavException(400, "The Depth header must be 0, 1 or infinity, not \"" + value + "\".");
+            default -> throw new DavException(400, Msg.of("files.dav.depth-invalid", value));
         };
     }
 }

@@ -1,5 +1,6 @@
 package atrium.files.http;
 
+import atrium.core.Msg;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -138,11 +139,11 @@ public final class IfHeader {
     public static String parseLockToken(String header) {
         String value = header.strip();
         if (value.length() < 3 || value.charAt(0) != '<' || value.charAt(value.length() - 1) != '>') {
-            throw new DavException(400, "The Lock-Token header must be a lock token in angle brackets, such as <urn:uuid:…>.");
+            throw new DavException(400, Msg.of("files.lock-token.brackets"));
         }
         String token = value.substring(1, value.length() - 1);
         if (!isAbsoluteUri(token)) {
-            throw new DavException(400, "The Lock-Token header does not hold a valid lock token.");
+            throw new DavException(400, Msg.of("files.lock-token.invalid"));
         }
         return token;
     }
@@ -203,28 +204,28 @@ public final class IfHeader {
             boolean tagged = false;
             skipSpace();
             if (end()) {
-                throw bad("it is empty");
+                throw bad(Msg.of("files.if.empty"));
             }
             while (!end()) {
                 char c = s.charAt(pos);
                 if (c == '<') {
                     if (!lists.isEmpty() && !tagged) {
-                        throw bad("it mixes untagged lists with a resource tag");
+                        throw bad(Msg.of("files.if.mixed"));
                     }
                     tagged = true;
                     int at = pos;
                     tag = angle();
                     if (!tag.startsWith("/") && !isAbsoluteUri(tag)) {
-                        throw bad("the resource tag at " + at + " is not an absolute URI or path");
+                        throw bad(Msg.of("files.if.tag-not-uri", at));
                     }
                     skipSpace();
                     if (end() || s.charAt(pos) != '(') {
-                        throw bad("the resource tag <" + tag + "> is not followed by a list");
+                        throw bad(Msg.of("files.if.tag-without-list", tag));
                     }
                 } else if (c == '(') {
                     lists.add(new IfList(Optional.ofNullable(tag), list()));
                 } else {
-                    throw bad("unexpected '" + c + "' at " + pos);
+                    throw bad(Msg.of("files.if.unexpected", String.valueOf(c), pos));
                 }
                 skipSpace();
             }
@@ -237,7 +238,7 @@ public final class IfHeader {
             while (true) {
                 skipSpace();
                 if (end()) {
-                    throw bad("a list is not closed");
+                    throw bad(Msg.of("files.if.list-open"));
                 }
                 if (s.charAt(pos) == ')') {
                     pos++;
@@ -246,7 +247,7 @@ public final class IfHeader {
                 conditions.add(condition());
             }
             if (conditions.isEmpty()) {
-                throw bad("a list is empty");
+                throw bad(Msg.of("files.if.list-empty"));
             }
             return conditions;
         }
@@ -262,31 +263,31 @@ public final class IfHeader {
                 }
             }
             if (end()) {
-                throw bad("a condition is missing after Not");
+                throw bad(Msg.of("files.if.not-alone"));
             }
             char c = s.charAt(pos);
             if (c == '<') {
                 int at = pos;
                 String token = angle();
                 if (!isAbsoluteUri(token)) {
-                    throw bad("the state token at " + at + " is not an absolute URI");
+                    throw bad(Msg.of("files.if.token-not-uri", at));
                 }
                 return new StateToken(negated, token);
             }
             if (c == '[') {
                 return new EntityTag(negated, entityTag());
             }
-            throw bad("unexpected '" + c + "' at " + pos);
+            throw bad(Msg.of("files.if.unexpected", String.valueOf(c), pos));
         }
 
         private String angle() {
             int close = s.indexOf('>', pos + 1);
             if (close < 0) {
-                throw bad("a '<' at " + pos + " is not closed");
+                throw bad(Msg.of("files.if.angle-open", pos));
             }
             String inside = s.substring(pos + 1, close);
             if (inside.isEmpty() || !hasNoBadChars(inside)) {
-                throw bad("<" + inside + "> is not a URI");
+                throw bad(Msg.of("files.if.not-uri", inside));
             }
             pos = close + 1;
             return inside;
@@ -305,7 +306,7 @@ public final class IfHeader {
                     close++;
                 }
                 if (close + 1 >= s.length() || s.charAt(close + 1) != ']') {
-                    throw bad("an entity tag at " + pos + " is not closed");
+                    throw bad(Msg.of("files.if.etag-open", pos));
                 }
                 pos = close + 2;
                 return s.substring(start, close + 1);
@@ -313,7 +314,7 @@ public final class IfHeader {
             int close = s.indexOf(']', start);
             String bare = close < 0 ? "" : s.substring(start, close);
             if (bare.isEmpty() || !hasNoBadChars(bare) || bare.indexOf('"') >= 0) {
-                throw bad("an entity tag at " + pos + " is malformed");
+                throw bad(Msg.of("files.if.etag-malformed", pos));
             }
             pos = close + 1;
             return "\"" + bare + "\"";
@@ -333,8 +334,8 @@ public final class IfHeader {
             return c == ' ' || c == '\t' || c == '\r' || c == '\n';
         }
 
-        private DavException bad(String why) {
-            return new DavException(400, "The If header is malformed: " + why + ".");
+        private DavException bad(Msg why) {
+            return new DavException(400, Msg.of("files.if.malformed", why));
         }
     }
 }

@@ -2,6 +2,7 @@ package atrium.files.http;
 
 import atrium.files.Node;
 import atrium.files.NodeId;
+import atrium.files.Previews;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,7 +146,8 @@ final class LiveProperties {
                 case "favorite" -> DavProperty.text(name, "0");
                 default -> null;
             };
-            case Multistatus.NEXTCLOUD -> local.equals("has-preview") ? DavProperty.text(name, "false") : null;
+            case Multistatus.NEXTCLOUD -> local.equals("has-preview")
+                    ? DavProperty.text(name, Boolean.toString(Previews.available(n))) : null;
             default -> null;
         };
         return Optional.ofNullable(p);

@@ -1,5 +1,6 @@
 package atrium.files.http;
 
+import atrium.core.Msg;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +107,7 @@ public final class LockManager {
      */
     public LockResult lock(String path, LockInfo info, Depth depth, Duration timeout, String principal) {
         if (depth == Depth.ONE) {
-            throw new DavException(400, "A lock has depth 0 or infinity, not 1.");
+            throw new DavException(400, Msg.of("files.dav.lock-depth-one"));
         }
         String key = normalise(path);
         Duration granted = clamp(timeout);

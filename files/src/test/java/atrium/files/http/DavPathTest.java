@@ -3,6 +3,8 @@ package atrium.files.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import atrium.core.Language;
+import atrium.core.Msg;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -202,16 +204,21 @@ class DavPathTest {
 
     @Test
     void reserved_device_names_are_reported_with_or_without_extension() {
-        for (String name : List.of("CON", "con", "Prn", "AUX", "NUL", "nul.txt", "COM1", "com9.log", "LPT1", "lpt9.tar.gz",
-                "COM\u00b9", "CON .txt")) {
-            assertThat(DavPath.windowsProblem(name)).as(name).hasValueSatisfying(reason -> assertThat(reason).contains("reserved"));
+        for (String name : List.of("CON", "con", "Prn", "AUX", "NUL", "nul.txt", "COM0", "COM1", "com9.log", "LPT0", "LPT1",
+                "lpt9.tar.gz", "COM\u00b9", "CON .txt")) {
+            assertThat(DavPath.windowsProblem(name)).as(name)
+                    .hasValueSatisfying(reason -> assertThat(reason.key()).isEqualTo("files.name.windows.reserved"));
         }
-        assertThat(DavPath.windowsProblem("nul.txt")).contains("\u201cnul\u201d is a reserved name on Windows.");
+        assertThat(DavPath.windowsProblem("nul.txt").orElseThrow().english())
+                .isEqualTo("The name 'nul.txt' cannot be used: nul is a reserved device name on Windows."
+                        + " Rename it so that it works on every computer.");
+        assertThat(DavPath.windowsProblem("nul.txt").orElseThrow().text(Language.FR))
+                .startsWith("Le nom «\u00a0nul.txt\u00a0» ne peut pas être utilisé\u00a0: nul est un nom de périphérique réservé");
     }
 
     @Test
     void names_close_to_reserved_ones_are_fine() {
-        for (String name : List.of("CONSOLE", "COM10", "COM0", "com", "LPT", "nul-file.txt", "AUXILIARY.doc", "xCON",
+        for (String name : List.of("CONSOLE", "COM10", "com", "LPT", "nul-file.txt", "AUXILIARY.doc", "xCON",
                 ".CON", "my con.txt", "report.txt", "caf\u00e9", "\uD83D\uDE00")) {
             assertThat(DavPath.windowsProblem(name)).as(name).isEmpty();
         }
@@ -220,12 +227,13 @@ class DavPathTest {
     @Test
     void forbidden_characters_and_trailing_dots_or_spaces_are_reported() {
         for (char c : "\\/:*?\"<>|".toCharArray()) {
-            assertThat(DavPath.windowsProblem("a" + c + "b")).as("%s", c)
-                    .contains("The name contains \u201c" + c + "\u201d, which Windows does not allow.");
+            assertThat(DavPath.windowsProblem("a" + c + "b").map(Msg::english)).as("%s", c)
+                    .contains("The name 'a" + c + "b' contains \u201c" + c + "\u201d, which Windows does not allow."
+                            + " Rename it so that it works on every computer.");
         }
-        assertThat(DavPath.windowsProblem("file.")).contains("The name ends with a dot, which Windows does not allow.");
-        assertThat(DavPath.windowsProblem("file ")).contains("The name ends with a space, which Windows does not allow.");
-        assertThat(DavPath.windowsProblem("a\u0001b")).isPresent();
+        assertThat(DavPath.windowsProblem("file.").map(Msg::key)).contains("files.name.windows.trailing-dot");
+        assertThat(DavPath.windowsProblem("file ").map(Msg::key)).contains("files.name.windows.trailing-space");
+        assertThat(DavPath.windowsProblem("a\u0001b").map(Msg::key)).contains("files.name.windows.control");
         assertThat(DavPath.windowsProblem(" leading space")).isEqualTo(Optional.empty());
     }
 }

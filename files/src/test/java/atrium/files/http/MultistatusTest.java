@@ -6,6 +6,7 @@ import static atrium.files.http.DavProperty.oc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import atrium.core.Msg;
 import atrium.files.http.Multistatus.Propstat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -304,23 +305,26 @@ class MultistatusTest {
 
     @Test
     void the_error_body_of_a_dav_exception_escapes_its_message_and_carries_its_condition() throws Exception {
-        DavException locked = new DavException(423, "\"a<b>\" is locked & busy",
+        DavException locked = new DavException(423, Msg.of("files.dav.locked", "\"a<b>\" & c"),
                 "<d:lock-token-submitted><d:href>/dav/a</d:href></d:lock-token-submitted>");
         String body = Multistatus.errorBody(locked);
         assertThat(body).contains("<s:exception>Sabre\\DAV\\Exception\\Locked</s:exception>")
-                .contains("<s:message>&quot;a&lt;b&gt;&quot; is locked &amp; busy</s:message>")
+                .contains("<s:message>'&quot;a&lt;b&gt;&quot; &amp; c' is locked: send its lock token to change it.</s:message>")
                 .contains("<d:error xmlns:d=\"DAV:\" xmlns:s=\"http://sabredav.org/ns\"><d:lock-token-submitted>");
         Document doc = parse(body);
-        assertThat(first(doc, Multistatus.SABRE, "message").getTextContent()).isEqualTo("\"a<b>\" is locked & busy");
+        assertThat(first(doc, Multistatus.SABRE, "message").getTextContent())
+                .isEqualTo("'\"a<b>\" & c' is locked: send its lock token to change it.");
     }
+
+    private static final Msg X = Msg.of("files.dav.changed");
 
     @Test
     void a_dav_exception_names_the_sabre_class_but_never_service_unavailable() {
-        assertThat(new DavException(404, "x").sabreException()).isEqualTo("Sabre\\DAV\\Exception\\NotFound");
-        assertThat(new DavException(412, "x").sabreException()).isEqualTo("Sabre\\DAV\\Exception\\PreconditionFailed");
-        assertThat(new DavException(503, "x").sabreException()).isEqualTo("Sabre\\DAV\\Exception");
-        assertThat(new DavException(400, "x").condition()).isEmpty();
-        assertThatThrownBy(() -> new DavException(200, "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new DavException(404, X).sabreException()).isEqualTo("Sabre\\DAV\\Exception\\NotFound");
+        assertThat(new DavException(412, X).sabreException()).isEqualTo("Sabre\\DAV\\Exception\\PreconditionFailed");
+        assertThat(new DavException(503, X).sabreException()).isEqualTo("Sabre\\DAV\\Exception");
+        assertThat(new DavException(400, X).condition()).isEmpty();
+        assertThatThrownBy(() -> new DavException(200, X)).isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---- Helpers -------------------------------------------------------------------------
