@@ -150,6 +150,9 @@ export const AUDIT_ACTIONS = [
   'login-flow-expired',
   'login-flow-blocked',
   'files-lock-broken',
+  'upload-infected',
+  'upload-unscanned',
+  'upload-unscannable',
 ] as const;
 
 /** A Nextcloud Login Flow v2 as the grant page sees it (GET /login-flows/{token}). */

@@ -471,6 +471,9 @@ export const en = {
   'audit.action.login-flow-cancelled': 'App connection cancelled',
   'audit.action.login-flow-delivered': 'App password collected by the app',
   'audit.action.login-flow-expired': 'App connection expired, password revoked',
+  'audit.action.upload-infected': 'Infected upload refused (antivirus)',
+  'audit.action.upload-unscanned': 'Upload stored without a virus scan',
+  'audit.action.upload-unscannable': 'Upload refused: too large for the virus scanner',
   'audit.action.login-flow-blocked': 'Unknown app links blocked',
   'audit.action.files-lock-broken': 'File lock broken',
 
@@ -972,6 +975,9 @@ export const fr: Record<MessageKey, string> = {
   'audit.action.login-flow-cancelled': 'Connexion d’application annulée',
   'audit.action.login-flow-delivered': 'Mot de passe récupéré par l’application',
   'audit.action.login-flow-expired': 'Connexion d’application expirée, mot de passe révoqué',
+  'audit.action.upload-infected': 'Envoi infecté refusé (antivirus)',
+  'audit.action.upload-unscanned': 'Envoi enregistré sans analyse antivirus',
+  'audit.action.upload-unscannable': 'Envoi refusé : trop volumineux pour l’antivirus',
   'audit.action.login-flow-blocked': 'Liens d’application inconnus bloqués',
   'audit.action.files-lock-broken': 'Verrou de fichier cassé',
 

@@ -180,4 +180,28 @@ public abstract sealed class AtriumException extends RuntimeException {
             return 507;
         }
     }
+
+    /** The content itself is refused (a virus, or a file the virus scanner could not check), as Nextcloud does with 415. */
+    public static final class Rejected extends AtriumException {
+        public Rejected(String code, Msg msg) {
+            super(code, msg);
+        }
+
+        @Override
+        public int status() {
+            return 415;
+        }
+    }
+
+    /** A service the request needs (the virus scanner) cannot be reached; the same request may work later. */
+    public static final class Unavailable extends AtriumException {
+        public Unavailable(String code, Msg msg) {
+            super(code, msg);
+        }
+
+        @Override
+        public int status() {
+            return 503;
+        }
+    }
 }

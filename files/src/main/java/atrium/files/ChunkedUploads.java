@@ -177,7 +177,8 @@ public final class ChunkedUploads {
     /**
      * Streams the chunks, in numeric order, into the destination file, then removes the upload.
      * With a total length, the chunks must sum up to it exactly. A failure (checksum, quota,
-     * precondition) leaves the destination as it was and the upload in place.
+     * precondition) leaves the destination as it was and the upload in place; content the
+     * virus scanner refuses removes the upload.
      *
      * @param treeOwner whose tree the destination is in: the uploader's, or the owner of a
      *                  share the uploader may write in (docs/adr/0011)
@@ -205,6 +206,10 @@ public final class ChunkedUploads {
         FileService.Written written;
         try (InputStream body = new SequenceInputStream(streams)) {
             written = files.write(treeOwner, destination, body, sum, upload);
+        } catch (AtriumException.Rejected e) {
+            // The same chunks would be refused again (a virus): the upload goes, and they with it.
+            cancel(t);
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

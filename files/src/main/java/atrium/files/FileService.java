@@ -10,6 +10,7 @@ import atrium.core.blob.BlobWriter;
 import atrium.core.db.Database;
 import atrium.files.db.FileStore;
 import atrium.identity.AccountId;
+import atrium.identity.Caller;
 import java.io.InputStream;
 import java.net.URLConnection;
 import java.time.Clock;
@@ -36,11 +37,24 @@ public final class FileService {
     public record Written(Node node, boolean created) {
     }
 
-    /** What a client sends with a body: modification time, checksum, conditions on the current node. */
+    /**
+     * What a client sends with a body: modification time, checksum, conditions on the current
+     * node; and who sends it, for the virus scanner.
+     */
     public record Upload(Optional<Long> mtimeMillis, Optional<Checksums.Expected> checksum,
-                         Consumer<Optional<Node>> precondition) {
+                         Consumer<Optional<Node>> precondition, UploadScanner.Sender sender) {
+        /** Sent by the server itself. */
+        public Upload(Optional<Long> mtimeMillis, Optional<Checksums.Expected> checksum,
+                      Consumer<Optional<Node>> precondition) {
+            this(mtimeMillis, checksum, precondition, UploadScanner.Sender.SERVER);
+        }
+
         public static Upload plain() {
             return new Upload(Optional.empty(), Optional.empty(), n -> { });
+        }
+
+        public Upload from(Caller caller) {
+            return new Upload(mtimeMillis, checksum, precondition, UploadScanner.Sender.of(caller));
         }
     }
 
@@ -54,6 +68,7 @@ public final class FileService {
     private final int trashDays;
     private final int maxVersions;
     private final DiskSpace disk;
+    private final UploadScanner scanner;
 
     /** With the default retention (30 days of trash, at most 50 versions per file) and no disk reserve. */
     public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
@@ -68,7 +83,15 @@ public final class FileService {
      */
     public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
                        Function<AccountId, Optional<Long>> quotaOf, int trashDays, int maxVersions, DiskSpace disk) {
+        this(db, store, blobs, ids, clock, quotaOf, trashDays, maxVersions, disk, UploadScanner.NONE);
+    }
+
+    /** @param scanner what every uploaded body goes through before it may become a file */
+    public FileService(Database db, FileStore store, BlobStore blobs, Ids ids, Clock clock,
+                       Function<AccountId, Optional<Long>> quotaOf, int trashDays, int maxVersions, DiskSpace disk,
+                       UploadScanner scanner) {
         this.disk = disk;
+        this.scanner = scanner;
         this.trashDays = trashDays;
         this.maxVersions = maxVersions;
         this.jdbi = db.jdbi();
@@ -245,14 +268,19 @@ public final class FileService {
         record Stored(Blob blob, String checksums) {
         }
         Stored stored = disk.guard(() -> {
-            try (BlobWriter writer = blobs.create()) {
+            try (BlobWriter writer = blobs.create();
+                 UploadScanner.Scan scan = scanner.start(owner, path, upload.sender(), declaredLength)) {
                 Checksums sums = Checksums.start(upload.checksum());
-                long n = LimitedCopy.copy(body, writer.stream(), limit.bytes(), sums::update, limit.exceeded());
+                long n = LimitedCopy.copy(body, writer.stream(), limit.bytes(), (b, off, len) -> {
+                    sums.update(b, off, len);
+                    scan.update(b, off, len);
+                }, limit.exceeded());
                 if (declaredLength >= 0 && n != declaredLength) {
                     throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
                 }
                 String checksums = sums.finish(upload.checksum());
-                return new Stored(writer.commit(), checksums);
+                // The verdict is awaited here, before anything is committed.
+                return new Stored(scan.settle(writer), checksums);
             }
         });
         Blob blob = stored.blob();

@@ -14,6 +14,7 @@ import atrium.files.http.LockAdminRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
 import atrium.files.http.PreviewRoutes;
+import atrium.files.http.QuarantineRoutes;
 import atrium.files.http.SearchRoutes;
 import atrium.files.http.ZipDownload;
 import atrium.files.share.ShareRoutes;
@@ -36,6 +37,8 @@ import java.util.function.Function;
 /** The files module's parts, built in order by hand. */
 public final class FilesModule {
     public final BlobStore blobs;
+    /** The virus scanner of uploads; {@link UploadScanner#NONE} when none is configured. */
+    public final UploadScanner scanner;
     public final FileService files;
     public final ShareService shares;
     public final ShareRoutes shareRoutes;
@@ -46,6 +49,7 @@ public final class FilesModule {
     public final BulkUpload bulk;
     public final LockAdminRoutes lockAdmin;
     public final StorageCheck check;
+    public final QuarantineRoutes quarantine;
     public final FileSearch search;
     public final Previews previews;
     public final SearchRoutes searchRoutes;
@@ -57,17 +61,19 @@ public final class FilesModule {
         LocalBlobStore local = blobStore(config);
         LocalBlobStore thumbnails = previewStore(config);
         this.blobs = local;
+        Function<AccountId, String> loginOf = owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value());
+        this.scanner = Antivirus.fromConfig(config, db, blobs, ids, clock, identity.audit, loginOf);
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
                 config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000),
-                DiskSpace.of(local.directory(), minFreeSpace(config)));
+                DiskSpace.of(local.directory(), minFreeSpace(config)), scanner);
         this.shares = new ShareService(db, files, identity.accounts, new PasswordHasher(), identity.audit, ids, clock,
                 new ShareService.Policy(config.integer("files.share-link-max-expiry-days", 0, 36_500),
                         config.bool("files.share-link-enforce-password")));
         this.shareRoutes = new ShareRoutes(identity.authentication, shares, files, identity.accounts,
                 config.optional("http.public-url"));
-        Function<AccountId, String> loginOf = owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value());
         this.check = new StorageCheck(db, local, thumbnails, ids, clock, loginOf);
+        this.quarantine = new QuarantineRoutes(identity.authentication, db, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files,
                 config.oneOf("files.bulk-upload", BulkUpload.Offer.class), shares.capability());

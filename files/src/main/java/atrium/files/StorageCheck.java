@@ -52,7 +52,7 @@ public final class StorageCheck {
      * here, or its blobs would be taken for orphans (StorageCheckContract reads the migrations).
      */
     public static final List<String> BLOB_REFERENCES = List.of("files_nodes.blob_id", "files_upload_chunks.blob_id",
-            "files_versions.blob_id");
+            "files_versions.blob_id", "files_quarantine.blob_id");
     /** Every column that refers to a blob of the thumbnail store. */
     public static final List<String> PREVIEW_REFERENCES = List.of("files_previews.blob_id");
 

@@ -12,6 +12,7 @@ import atrium.core.http.Json;
 import atrium.core.http.Metrics;
 import atrium.files.FilesModule;
 import atrium.files.StorageCheck;
+import atrium.files.UploadScanner;
 import atrium.identity.IdentityModule;
 import atrium.identity.Secrets;
 import io.helidon.common.tls.Tls;
@@ -116,7 +117,7 @@ public final class Atrium implements AutoCloseable {
                 builder.tls(tls);
                 builder.putSocket(REDIRECT_SOCKET, s -> s.host(bind).port(httpPort).routing(r -> {
                     plumbing.install(r);
-                    r.get("/health", (req, res) -> health(res, db));
+                    r.get("/health", (req, res) -> health(res, db, files.scanner));
                     r.any((req, res) -> {
                         String host = HttpPlumbing.info(req).host().replaceFirst(":\\d+$", "");
                         int port = boundHttpsPort.get();
@@ -187,7 +188,7 @@ public final class Atrium implements AutoCloseable {
                                    Database db,
                                    Metrics metrics, WebConsole console, byte[] openApi) {
         plumbing.install(r);
-        r.get("/health", (req, res) -> health(res, db))
+        r.get("/health", (req, res) -> health(res, db, files.scanner))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(metrics.render());
@@ -199,6 +200,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", identity.routes)
                 .register("/api/v1", identity.loginFlowRoutes.api())
                 .register("/api/v1", files.lockAdmin)
+                .register("/api/v1", files.quarantine)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
                 .register(files.shareRoutes)
@@ -214,11 +216,18 @@ public final class Atrium implements AutoCloseable {
                 .register(console);
     }
 
-    private static void health(io.helidon.webserver.http.ServerResponse res, Database db) {
+    /**
+     * Down (503) without the database. A virus scanner that is down makes it "degraded" but
+     * still 200: downloads and sync listings work, and every node shares the same clamd, so a
+     * load balancer taking nodes out would only make it worse (docs/adr/0013-antivirus.md).
+     */
+    private static void health(io.helidon.webserver.http.ServerResponse res, Database db, UploadScanner scanner) {
         boolean dbUp = db.healthy();
+        UploadScanner.Health antivirus = scanner.health();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", dbUp ? "up" : "down");
+        body.put("status", !dbUp ? "down" : antivirus == UploadScanner.Health.DOWN ? "degraded" : "up");
         body.put("database", dbUp ? "up" : "down");
+        body.put("antivirus", antivirus.name().toLowerCase(java.util.Locale.ROOT));
         Json.send(res, dbUp ? 200 : 503, body);
     }
 

@@ -179,7 +179,7 @@ public final class BulkUpload implements HttpService {
                     // A new member changes its folder: a lock on the folder alone forbids it too.
                     requireUnlocked(where.owner(), caller, path.subList(0, path.size() - 1), path);
                 }
-            });
+            }).from(caller);
             Node node = files.write(where.owner(), path, reader.content(), part.length(), upload).node();
             return success(node, mtime.isPresent());
         } catch (MultipartReader.Framing e) {

@@ -620,7 +620,7 @@ public final class DavRoutes implements HttpService {
         }
         Optional<Long> mtime = c.header(X_OC_MTIME).map(v -> mtimeMillis(c, v));
         FileService.Upload upload = new FileService.Upload(mtime,
-                Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false));
+                Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false)).from(c.caller());
         FileService.Written written = uploads.assemble(t, c.owner(), destination.segments(), totalLength(c), upload);
         identify(c, written.node());
         if (mtime.isPresent()) {
@@ -1277,7 +1277,7 @@ public final class DavRoutes implements HttpService {
         }
         Optional<Long> mtime = c.header(X_OC_MTIME).map(v -> mtimeMillis(c, v));
         FileService.Upload upload = new FileService.Upload(mtime,
-                Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false));
+                Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false)).from(c.caller());
         long declared = c.req().headers().contentLength().orElse(-1L);
         FileService.Written written = files.write(c.owner(), c.path().segments(), body(c), declared, upload);
         identify(c, written.node());
