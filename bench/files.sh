@@ -8,7 +8,10 @@
 # system's apache config and port 80 are never touched. Atrium runs from the built jar with a
 # temp data dir, proxy mode (plain HTTP) on 18082, -Xmx512m, encryption on (the default).
 # Environment: APACHE_PORT (18081), ATRIUM_PORT (18082), ENTRIES (2000), PROPFIND_RUNS (50),
-# PUTS (1000), PARALLEL (4), BIG_MB (1024), ATRIUM_XMX (512m).
+# PUTS (1000), PARALLEL (4), BIG_MB (1024), ATRIUM_XMX (512m); for profiling and A/B runs:
+# SERVERS ("atrium apache", or one of them), ATRIUM_JAVA_OPTS (extra JVM options, e.g.
+# -XX:StartFlightRecording=filename=/tmp/a.jfr), ATRIUM_CP (a classpath to run instead of
+# building this checkout, e.g. a copy of an earlier build's jar and lib/*).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APACHE_PORT="${APACHE_PORT:-18081}"
@@ -19,6 +22,12 @@ PUTS="${PUTS:-1000}"
 PARALLEL="${PARALLEL:-4}"
 BIG_MB="${BIG_MB:-1024}"
 ATRIUM_XMX="${ATRIUM_XMX:-512m}"
+read -r -a SERVERS <<<"${SERVERS:-atrium apache}"
+read -r -a EXTRA_OPTS <<<"${ATRIUM_JAVA_OPTS:-}"
+BUILD=yes
+[[ -z "${ATRIUM_CP:-}" ]] || BUILD=no
+ATRIUM_CP="${ATRIUM_CP:-$ROOT/server/target/atrium-server.jar:$ROOT/server/target/lib/*}"
+has() { [[ " ${SERVERS[*]} " == *" $1 "* ]]; }
 
 say() { printf 'bench files: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -53,7 +62,7 @@ trap 'exit 130' INT TERM
 
 # --- build and start Atrium ------------------------------------------------------------------
 
-"$ROOT/atrium" build >&2
+[[ "$BUILD" == no ]] || "$ROOT/atrium" build >&2
 # The launcher's JDK choice, without its exec: the same rules (JAVA_HOME, java on PATH, /usr/lib/jvm).
 JAVA="$(bash -c 'source <(sed -n "/^java_major()/,/^}/p;/^find_jdk()/,/^}/p" "$1"); find_jdk; echo "$JAVA"' _ "$ROOT/atrium")"
 JDK_BIN="$(dirname "$JAVA")"
@@ -62,8 +71,8 @@ mkdir -p "$work/atrium-data"
 say "starting Atrium on 127.0.0.1:$ATRIUM_PORT (-Xmx$ATRIUM_XMX, encryption on)"
 ATRIUM_DATA="$work/atrium-data" ATRIUM_PROXY_ENABLED=true ATRIUM_HTTP_PORT="$ATRIUM_PORT" \
   ATRIUM_HTTP_BIND=127.0.0.1 ATRIUM_HTTPS_PORT=0 ATRIUM_ADMIN_PASSWORD="$ADMIN_PW" \
-  "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx"$ATRIUM_XMX" --enable-native-access=ALL-UNNAMED \
-  -cp "$ROOT/server/target/atrium-server.jar:$ROOT/server/target/lib/*" atrium.server.Main run \
+  "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx"$ATRIUM_XMX" --enable-native-access=ALL-UNNAMED "${EXTRA_OPTS[@]}" \
+  -cp "$ATRIUM_CP" atrium.server.Main run \
   >"$work/atrium.log" 2>&1 &
 atrium_pid=$!
 
@@ -154,7 +163,6 @@ BASE[apache]="http://127.0.0.1:$APACHE_PORT"
 CRED[apache]="$BENCH_USER:$USER_PW"
 BASE[atrium]="http://127.0.0.1:$ATRIUM_PORT/remote.php/dav/files/$BENCH_USER"
 CRED[atrium]="$BENCH_USER:$APP_PW"
-SERVERS=(atrium apache)
 declare -A R # results: R[server.metric]
 
 ms() { date +%s%N; }
@@ -243,24 +251,29 @@ big_transfer() { # $1 = server
   R[$s.biggets]="${out#* }"
   say "$s: $BIG_MB MB PUT ${R[$s.bigputs]} s (${R[$s.bigput]} MB/s), GET ${R[$s.biggets]} s (${R[$s.bigget]} MB/s)"
 }
-"$JDK_BIN/jcmd" "$atrium_pid" GC.heap_info >"$work/heap-before.txt" 2>&1 || true
-sample_heap & sampler_pid=$!
-sleep 0.6
-big_transfer atrium
-sleep 0.6
-kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
-"$JDK_BIN/jcmd" "$atrium_pid" GC.heap_info >"$work/heap-after.txt" 2>&1 || true
-read -r heap_max cap_max rss_max < <(awk 'NR == 1 { y0 = $4; f0 = $5 } { if ($1 > u) u = $1; if ($2 > c) c = $2; if ($3 > r) r = $3; y = $4; f = $5 }
-  END { printf "%.0f %.0f %.0f\n", u / 1024, c / 1024, r / 1024 }' "$work/heap.samples")
-gcs="$(awk 'NR == 1 { y0 = $4; f0 = $5 } { y = $4; f = $5 } END { printf "%d young, %d full", y - y0, f - f0 }' "$work/heap.samples")"
-say "atrium heap during the 1 GB transfers (jstat every 250 ms, -Xmx$ATRIUM_XMX): max used ${heap_max} MB, max committed ${cap_max} MB, max RSS ${rss_max} MB, GCs: $gcs"
-big_transfer apache
+if has atrium; then
+  "$JDK_BIN/jcmd" "$atrium_pid" GC.heap_info >"$work/heap-before.txt" 2>&1 || true
+  sample_heap & sampler_pid=$!
+  sleep 0.6
+  big_transfer atrium
+  sleep 0.6
+  kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
+  "$JDK_BIN/jcmd" "$atrium_pid" GC.heap_info >"$work/heap-after.txt" 2>&1 || true
+  read -r heap_max cap_max rss_max < <(awk 'NR == 1 { y0 = $4; f0 = $5 } { if ($1 > u) u = $1; if ($2 > c) c = $2; if ($3 > r) r = $3; y = $4; f = $5 }
+    END { printf "%.0f %.0f %.0f\n", u / 1024, c / 1024, r / 1024 }' "$work/heap.samples")
+  gcs="$(awk 'NR == 1 { y0 = $4; f0 = $5 } { y = $4; f = $5 } END { printf "%d young, %d full", y - y0, f - f0 }' "$work/heap.samples")"
+  say "atrium heap during the 1 GB transfers (jstat every 250 ms, -Xmx$ATRIUM_XMX): max used ${heap_max} MB, max committed ${cap_max} MB, max RSS ${rss_max} MB, GCs: $gcs"
+fi
+if has apache; then big_transfer apache; fi
 rm -f "$big"
 du_atrium="$(du -sm "$work/atrium-data" | cut -f1)"
 
 # --- summary ---------------------------------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
+for k in fill pfmed pfmean pfbytes putms putrps bigput bigget; do # a server left out shows 0
+  for s in atrium apache; do R[$s.$k]="${R[$s.$k]:-0}"; done
+done
 echo
 echo "Atrium $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') vs $("$APACHE_BIN" -v | sed -n 's/^Server version: //p') mod_dav_fs, $(nproc) cores, $(date -u +%Y-%m-%d), Java $("$JAVA" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')"
 printf '| %-58s | %12s | %12s | %15s |\n' measure Atrium Apache Atrium/Apache
@@ -275,5 +288,5 @@ row "$PUTS PUTs of 4 KB, $PARALLEL connections (req/s)" "${R[atrium.putrps]}" "$
 row "PUT $BIG_MB MB (MB/s)" "${R[atrium.bigput]}" "${R[apache.bigput]}"
 row "GET $BIG_MB MB (MB/s)" "${R[atrium.bigget]}" "${R[apache.bigget]}"
 echo
-echo "Atrium heap during the $BIG_MB MB PUT+GET (-Xmx$ATRIUM_XMX, SerialGC): max used ${heap_max} MB, max committed ${cap_max} MB, max RSS ${rss_max} MB; GCs: $gcs"
+has atrium && echo "Atrium heap during the $BIG_MB MB PUT+GET (-Xmx$ATRIUM_XMX, SerialGC): max used ${heap_max} MB, max committed ${cap_max} MB, max RSS ${rss_max} MB; GCs: $gcs"
 echo "Atrium data dir after the run: ${du_atrium} MB"
