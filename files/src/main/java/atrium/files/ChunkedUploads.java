@@ -124,7 +124,7 @@ public final class ChunkedUploads {
         }
         Blob blob;
         try (BlobWriter writer = blobs.create()) {
-            long n = LimitedCopy.copy(body, writer.stream(), allowed, (b, off, len) -> { }, () -> tooMuch(t, quota));
+            long n = LimitedCopy.copy(body, writer.stream(), allowed, LimitedCopy.NONE, () -> tooMuch(t, quota));
             if (declaredLength >= 0 && n != declaredLength) {
                 throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
             }
