@@ -199,8 +199,15 @@ public final class FileService {
         if (path.isEmpty()) {
             throw new AtriumException.Conflict(Msg.of("files.root.not-a-file"));
         }
-        Target t = target(owner, path);
-        Node parent = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.missing", path.getLast())));
+        return write(owner, target(owner, path), body, declaredLength, upload);
+    }
+
+    /**
+     * As {@link #write(AccountId, List, InputStream, long, Upload)}, at a target the caller
+     * has just looked up (saves resolving the path twice); the commit checks it again.
+     */
+    public Written write(AccountId owner, Target t, InputStream body, long declaredLength, Upload upload) {
+        Node parent = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.missing", t.name())));
         if (t.node().map(Node::folder).orElse(false)) {
             throw new AtriumException.Conflict(Msg.of("files.is-folder", t.name()));
         }
@@ -655,6 +662,11 @@ public final class FileService {
 
     public Map<NodeId, List<DeadProperty>> properties(List<Node> nodes) {
         return jdbi.withHandle(h -> store.propsOf(h, nodes.stream().map(Node::id).toList()));
+    }
+
+    /** The dead properties of a folder and its children, as {@link #properties} but in one query. */
+    public Map<NodeId, List<DeadProperty>> propertiesOfFolderAndChildren(Node folder) {
+        return jdbi.withHandle(h -> store.propsOfFolderAndChildren(h, folder.id()));
     }
 
     /** One PROPPATCH instruction: set (value present) or remove (value empty). */

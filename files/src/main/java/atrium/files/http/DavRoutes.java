@@ -850,7 +850,8 @@ public final class DavRoutes implements HttpService {
                 paths.put(n.id(), paths.get(n.parent().orElseThrow()).child(n.name()));
             }
         }
-        Map<NodeId, List<DeadProperty>> dead = files.properties(nodes);
+        Map<NodeId, List<DeadProperty>> dead = node.folder() && depth == Depth.ONE
+                ? files.propertiesOfFolderAndChildren(node) : files.properties(nodes);
         LiveProperties live = new LiveProperties(instanceId, memo(() -> {
             Node root = node.isRoot() ? node : files.root(c.owner());
             return new LiveProperties.Quota(root.size(), files.used(c.owner()), files.quota(c.owner()));
@@ -1109,7 +1110,7 @@ public final class DavRoutes implements HttpService {
         FileService.Upload upload = new FileService.Upload(mtime,
                 Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false));
         long declared = c.req().headers().contentLength().orElse(-1L);
-        FileService.Written written = files.write(c.owner(), c.path().segments(), body(c), declared, upload);
+        FileService.Written written = files.write(c.owner(), t, body(c), declared, upload);
         identify(c, written.node());
         if (mtime.isPresent()) {
             c.res().header(X_OC_MTIME, "accepted");
