@@ -37,8 +37,8 @@ has() { [[ " ${SERVERS[*]} " == *" $1 "* ]]; }
 
 say() { printf 'bench files: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
-# shellcheck source=atrium-lib.sh
-source "$ROOT/bench/atrium-lib.sh"
+# shellcheck source=lib/atrium.sh
+source "$ROOT/bench/lib/atrium.sh"
 
 APACHE_BIN="$(command -v apache2 || true)"
 [[ -n "$APACHE_BIN" ]] || APACHE_BIN=/usr/sbin/apache2

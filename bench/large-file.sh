@@ -23,8 +23,8 @@ ATRIUM_CP="${ATRIUM_CP:-$ROOT/server/target/atrium-server.jar:$ROOT/server/targe
 
 say() { printf 'bench large-file: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
-# shellcheck source=atrium-lib.sh
-source "$ROOT/bench/atrium-lib.sh"
+# shellcheck source=lib/atrium.sh
+source "$ROOT/bench/lib/atrium.sh"
 
 for c in curl jq openssl sha1sum; do command -v "$c" >/dev/null || die "$c not found"; done
 if (exec 3<>"/dev/tcp/127.0.0.1/$ATRIUM_PORT") 2>/dev/null; then die "port $ATRIUM_PORT is already in use"; fi
