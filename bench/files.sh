@@ -8,7 +8,13 @@
 # system's apache config and port 80 are never touched. Atrium runs from the built jar with a
 # temp data dir, proxy mode (plain HTTP) on 18082, -Xmx512m, encryption on (the default).
 # Environment: APACHE_PORT (18081), ATRIUM_PORT (18082), ENTRIES (2000), PROPFIND_RUNS (50),
-# PUTS (1000), PARALLEL (4), BIG_MB (1024), ATRIUM_XMX (512m).
+# PUTS (1000), PARALLEL (4), BIG_MB (1024), ATRIUM_XMX (512m), SYNC (yes when nextcloudcmd is
+# installed: 4. first syncs of the Nextcloud desktop client's nextcloudcmd into Atrium, up and
+# down, of SYNC_FILES (1000) files of 4 KB, then of the same plus one SYNC_BIG_MB (200) MB file,
+# the set the issue times Nextcloud with); for profiling and A/B runs:
+# SERVERS ("atrium apache", or one of them), ATRIUM_JAVA_OPTS (extra JVM options, e.g.
+# -XX:StartFlightRecording=filename=/tmp/a.jfr), ATRIUM_CP (a classpath to run instead of
+# building this checkout, e.g. a copy of an earlier build's jar and lib/*).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APACHE_PORT="${APACHE_PORT:-18081}"
@@ -19,9 +25,20 @@ PUTS="${PUTS:-1000}"
 PARALLEL="${PARALLEL:-4}"
 BIG_MB="${BIG_MB:-1024}"
 ATRIUM_XMX="${ATRIUM_XMX:-512m}"
+SYNC="${SYNC:-$(command -v nextcloudcmd >/dev/null && echo yes || echo no)}"
+SYNC_FILES="${SYNC_FILES:-1000}"
+SYNC_BIG_MB="${SYNC_BIG_MB:-200}"
+read -r -a SERVERS <<<"${SERVERS:-atrium apache}"
+read -r -a EXTRA_OPTS <<<"${ATRIUM_JAVA_OPTS:-}"
+BUILD=yes
+[[ -z "${ATRIUM_CP:-}" ]] || BUILD=no
+ATRIUM_CP="${ATRIUM_CP:-$ROOT/server/target/atrium-server.jar:$ROOT/server/target/lib/*}"
+has() { [[ " ${SERVERS[*]} " == *" $1 "* ]]; }
 
 say() { printf 'bench files: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
+# shellcheck source=lib/atrium.sh
+source "$ROOT/bench/lib/atrium.sh"
 
 APACHE_BIN="$(command -v apache2 || true)"
 [[ -n "$APACHE_BIN" ]] || APACHE_BIN=/usr/sbin/apache2
@@ -39,13 +56,9 @@ work="$(mktemp -d /tmp/atrium-bench-files.XXXXXX)"
 big="$work/big.bin"
 apache_pid="" atrium_pid="" sampler_pid=""
 cleanup() {
-  local p
-  for p in "$sampler_pid" "$atrium_pid" "$apache_pid"; do
-    [[ -n "$p" ]] && kill "$p" 2>/dev/null || true
-  done
-  for p in "$atrium_pid" "$apache_pid"; do
-    [[ -n "$p" ]] && { for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done; kill -9 "$p" 2>/dev/null || true; }
-  done
+  [[ -n "$sampler_pid" ]] && kill "$sampler_pid" 2>/dev/null || true
+  end_process "$atrium_pid"
+  end_process "$apache_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -53,19 +66,11 @@ trap 'exit 130' INT TERM
 
 # --- build and start Atrium ------------------------------------------------------------------
 
-"$ROOT/atrium" build >&2
-# The launcher's JDK choice, without its exec: the same rules (JAVA_HOME, java on PATH, /usr/lib/jvm).
-JAVA="$(bash -c 'source <(sed -n "/^java_major()/,/^}/p;/^find_jdk()/,/^}/p" "$1"); find_jdk; echo "$JAVA"' _ "$ROOT/atrium")"
-JDK_BIN="$(dirname "$JAVA")"
-ADMIN_PW="Bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-mkdir -p "$work/atrium-data"
+[[ "$BUILD" == no ]] || "$ROOT/atrium" build >&2
+find_java
+ADMIN_PW="Bench-$(random_secret)"
 say "starting Atrium on 127.0.0.1:$ATRIUM_PORT (-Xmx$ATRIUM_XMX, encryption on)"
-ATRIUM_DATA="$work/atrium-data" ATRIUM_PROXY_ENABLED=true ATRIUM_HTTP_PORT="$ATRIUM_PORT" \
-  ATRIUM_HTTP_BIND=127.0.0.1 ATRIUM_HTTPS_PORT=0 ATRIUM_ADMIN_PASSWORD="$ADMIN_PW" \
-  "$JAVA" -XX:+UseSerialGC -Xms64m -Xmx"$ATRIUM_XMX" --enable-native-access=ALL-UNNAMED \
-  -cp "$ROOT/server/target/atrium-server.jar:$ROOT/server/target/lib/*" atrium.server.Main run \
-  >"$work/atrium.log" 2>&1 &
-atrium_pid=$!
+start_atrium "$work/atrium-data" "$ATRIUM_PORT" "$ATRIUM_XMX" "$work/atrium.log" "${EXTRA_OPTS[@]}"
 
 # --- configure and start the private Apache ----------------------------------------------------
 
@@ -73,7 +78,7 @@ A="$work/apache"
 mkdir -p "$A/dav" "$A/lock" "$A/logs"
 chmod 755 "$work"
 BENCH_USER=bench
-USER_PW="Kestrel-Orchard-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+USER_PW="Kestrel-Orchard-$(random_secret)"
 htpasswd -bcB -C 5 "$A/htpasswd" "$BENCH_USER" "$USER_PW" 2>/dev/null
 run_as=""
 if [[ "$(id -u)" == 0 ]]; then # httpd refuses to serve as root: its children switch to www-data
@@ -115,38 +120,13 @@ say "starting Apache $("$APACHE_BIN" -v | sed -n 's/^Server version: //p') on 12
 "$APACHE_BIN" -d "$A" -f "$A/httpd.conf" -DFOREGROUND >"$A/logs/stdout.log" 2>&1 &
 apache_pid=$!
 
-wait_http() { # $1 = url, $2 = pid, $3 = log
-  for _ in $(seq 300); do
-    curl -s -o /dev/null "$1" && return 0
-    kill -0 "$2" 2>/dev/null || { cat "$3" >&2 || true; die "server exited: $1"; }
-    sleep 0.2
-  done
-  cat "$3" >&2 || true; die "no answer from $1"
-}
 wait_http "http://127.0.0.1:$APACHE_PORT/" "$apache_pid" "$A/logs/stdout.log"
 wait_http "http://127.0.0.1:$ATRIUM_PORT/api/v1/session" "$atrium_pid" "$work/atrium.log"
 
 # --- user and app password in Atrium -------------------------------------------------------------
 
 API="http://127.0.0.1:$ATRIUM_PORT/api/v1"
-sign_in() { # $1 = cookie jar, $2 = login, $3 = password
-  curl -sf -c "$1" -b "$1" -o /dev/null "$API/session"
-  local csrf
-  csrf="$(awk '$6 == "atrium_csrf" { print $7 }' "$1")"
-  curl -sf -c "$1" -b "$1" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
-    -d "$(jq -nc --arg l "$2" --arg p "$3" '{login:$l,password:$p}')" "$API/session" | jq -r .state
-}
-csrf_of() { awk '$6 == "atrium_csrf" { print $7 }' "$1"; }
-state="$(sign_in "$work/admin.jar" admin "$ADMIN_PW")"
-[[ "$state" == signed-in ]] || die "admin sign-in: state $state"
-curl -s --fail-with-body -b "$work/admin.jar" -H "X-CSRF-Token: $(csrf_of "$work/admin.jar")" -H 'Content-Type: application/json' \
-  -d "$(jq -nc --arg l "$BENCH_USER" --arg p "$USER_PW" '{login:$l,password:$p,quota:null}')" "$API/users" >"$work/user.json" \
-  || { cat "$work/user.json" >&2; echo >&2; die "could not create the user $BENCH_USER"; }
-state="$(sign_in "$work/user.jar" "$BENCH_USER" "$USER_PW")"
-[[ "$state" == signed-in ]] || die "user sign-in: state $state"
-APP_PW="$(curl -sf -b "$work/user.jar" -H "X-CSRF-Token: $(csrf_of "$work/user.jar")" -H 'Content-Type: application/json' \
-  -d '{"name":"bench"}' "$API/me/app-passwords" | jq -r .password)"
-[[ -n "$APP_PW" && "$APP_PW" != null ]] || die "could not create an app password"
+make_user "$BENCH_USER" "$USER_PW" "$work"
 
 # Per server: base URL and credentials (Basic, keep-alive, plain HTTP).
 declare -A BASE CRED
@@ -154,7 +134,6 @@ BASE[apache]="http://127.0.0.1:$APACHE_PORT"
 CRED[apache]="$BENCH_USER:$USER_PW"
 BASE[atrium]="http://127.0.0.1:$ATRIUM_PORT/remote.php/dav/files/$BENCH_USER"
 CRED[atrium]="$BENCH_USER:$APP_PW"
-SERVERS=(atrium apache)
 declare -A R # results: R[server.metric]
 
 ms() { date +%s%N; }
@@ -243,24 +222,67 @@ big_transfer() { # $1 = server
   R[$s.biggets]="${out#* }"
   say "$s: $BIG_MB MB PUT ${R[$s.bigputs]} s (${R[$s.bigput]} MB/s), GET ${R[$s.biggets]} s (${R[$s.bigget]} MB/s)"
 }
-"$JDK_BIN/jcmd" "$atrium_pid" GC.heap_info >"$work/heap-before.txt" 2>&1 || true
-sample_heap & sampler_pid=$!
-sleep 0.6
-big_transfer atrium
-sleep 0.6
-kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
-"$JDK_BIN/jcmd" "$atrium_pid" GC.heap_info >"$work/heap-after.txt" 2>&1 || true
-read -r heap_max cap_max rss_max < <(awk 'NR == 1 { y0 = $4; f0 = $5 } { if ($1 > u) u = $1; if ($2 > c) c = $2; if ($3 > r) r = $3; y = $4; f = $5 }
-  END { printf "%.0f %.0f %.0f\n", u / 1024, c / 1024, r / 1024 }' "$work/heap.samples")
-gcs="$(awk 'NR == 1 { y0 = $4; f0 = $5 } { y = $4; f = $5 } END { printf "%d young, %d full", y - y0, f - f0 }' "$work/heap.samples")"
-say "atrium heap during the 1 GB transfers (jstat every 250 ms, -Xmx$ATRIUM_XMX): max used ${heap_max} MB, max committed ${cap_max} MB, max RSS ${rss_max} MB, GCs: $gcs"
-big_transfer apache
+if has atrium; then
+  "$JDK_BIN/jcmd" "$atrium_pid" GC.heap_info >"$work/heap-before.txt" 2>&1 || true
+  sample_heap & sampler_pid=$!
+  sleep 0.6
+  big_transfer atrium
+  sleep 0.6
+  kill "$sampler_pid" 2>/dev/null || true; wait "$sampler_pid" 2>/dev/null || true; sampler_pid=""
+  "$JDK_BIN/jcmd" "$atrium_pid" GC.heap_info >"$work/heap-after.txt" 2>&1 || true
+  read -r heap_max cap_max rss_max < <(awk 'NR == 1 { y0 = $4; f0 = $5 } { if ($1 > u) u = $1; if ($2 > c) c = $2; if ($3 > r) r = $3; y = $4; f = $5 }
+    END { printf "%.0f %.0f %.0f\n", u / 1024, c / 1024, r / 1024 }' "$work/heap.samples")
+  gcs="$(awk 'NR == 1 { y0 = $4; f0 = $5 } { y = $4; f = $5 } END { printf "%d young, %d full", y - y0, f - f0 }' "$work/heap.samples")"
+  say "atrium heap during the 1 GB transfers (jstat every 250 ms, -Xmx$ATRIUM_XMX): max used ${heap_max} MB, max committed ${cap_max} MB, max RSS ${rss_max} MB, GCs: $gcs"
+fi
+if has apache; then big_transfer apache; fi
 rm -f "$big"
+
+# --- 4. nextcloudcmd first syncs into Atrium ---------------------------------------------------------
+
+# One run of the desktop client's command-line sync between a local folder and a remote folder,
+# timed from start to exit; a fresh HOME so no configuration of a real client is read.
+nc_sync() { # $1 = local folder, $2 = remote folder
+  local out t0
+  out="$work/nextcloudcmd.log"
+  t0=$(ms)
+  HOME="$work/nc-home" QT_QPA_PLATFORM=offscreen nextcloudcmd --non-interactive --silent --max-sync-retries 1 \
+    -u "$BENCH_USER" -p "$APP_PW" --path "$2" "$1" "http://127.0.0.1:$ATRIUM_PORT" >"$out" 2>&1 \
+    || { tail -20 "$out" >&2; die "nextcloudcmd sync of $1 <-> $2 failed"; }
+  echo $(( ($(ms) - t0) / 1000000 ))
+}
+remote_count() { # files below a remote folder, by PROPFIND infinity
+  curl -s -u "${CRED[atrium]}" -X PROPFIND -H 'Depth: infinity' "${BASE[atrium]}$1" | grep -o '<d:getcontentlength>' | wc -l
+}
+if has atrium && [[ "$SYNC" == yes ]]; then
+  mkdir -p "$work/nc-home" "$work/up-small" "$work/up-mixed"
+  for ((i = 0; i < SYNC_FILES; i++)); do
+    head -c 4096 /dev/urandom >"$work/up-small/s-$(printf %05d "$i").bin"
+  done
+  cp -r "$work/up-small/." "$work/up-mixed/"
+  head -c $((SYNC_BIG_MB * 1024 * 1024)) /dev/urandom >"$work/up-mixed/big-$SYNC_BIG_MB.bin"
+  for set in small mixed; do
+    curl -sf -u "${CRED[atrium]}" -X MKCOL "${BASE[atrium]}/sync-$set/" -o /dev/null || die "MKCOL sync-$set"
+    R[sync.$set.up]="$(nc_sync "$work/up-$set" "/sync-$set")"
+    n="$(remote_count "/sync-$set/")"
+    expected=$(find "$work/up-$set" -type f ! -name '.*' | wc -l)
+    [[ "$n" == "$expected" ]] || die "after the sync up, /sync-$set holds $n files, expected $expected"
+    mkdir -p "$work/down-$set"
+    R[sync.$set.down]="$(nc_sync "$work/down-$set" "/sync-$set")"
+    diff -rq -x '.*' "$work/up-$set" "$work/down-$set" >&2 || die "the sync down of /sync-$set differs from what went up"
+    say "nextcloudcmd first sync of $set ($expected files): up ${R[sync.$set.up]} ms, down into an empty folder ${R[sync.$set.down]} ms"
+    rm -rf "$work/down-$set"
+  done
+  rm -rf "$work/up-small" "$work/up-mixed"
+fi
 du_atrium="$(du -sm "$work/atrium-data" | cut -f1)"
 
 # --- summary ---------------------------------------------------------------------------------------
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a !~ /^[0-9.]+$/) print "-"; else printf "%.2f", a / b }'; }
+for k in fill pfmed pfmean pfbytes putms putrps bigput bigget; do # a server left out shows 0
+  for s in atrium apache; do R[$s.$k]="${R[$s.$k]:-0}"; done
+done
 echo
 echo "Atrium $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') vs $("$APACHE_BIN" -v | sed -n 's/^Server version: //p') mod_dav_fs, $(nproc) cores, $(date -u +%Y-%m-%d), Java $("$JAVA" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')"
 printf '| %-58s | %12s | %12s | %15s |\n' measure Atrium Apache Atrium/Apache
@@ -275,5 +297,17 @@ row "$PUTS PUTs of 4 KB, $PARALLEL connections (req/s)" "${R[atrium.putrps]}" "$
 row "PUT $BIG_MB MB (MB/s)" "${R[atrium.bigput]}" "${R[apache.bigput]}"
 row "GET $BIG_MB MB (MB/s)" "${R[atrium.bigget]}" "${R[apache.bigget]}"
 echo
-echo "Atrium heap during the $BIG_MB MB PUT+GET (-Xmx$ATRIUM_XMX, SerialGC): max used ${heap_max} MB, max committed ${cap_max} MB, max RSS ${rss_max} MB; GCs: $gcs"
+if has atrium && [[ "$SYNC" == yes ]]; then
+  nc_row() { printf '| %-58s | %12s | %12s | %15s |\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"; }
+  echo
+  echo "nextcloudcmd $(nextcloudcmd --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1) first syncs into Atrium (ms); the issue's reference: Nextcloud 34, PHP 8.2, this machine, $SYNC_FILES x 4 KB + one 200 MB file"
+  printf '| %-58s | %12s | %12s | %15s |\n' measure Atrium Nextcloud "Nextcloud/Atrium"
+  printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..17})"
+  nc_row "up: $SYNC_FILES x 4 KB" "${R[sync.small.up]}" "-"
+  nc_row "down into an empty folder: $SYNC_FILES x 4 KB" "${R[sync.small.down]}" "-"
+  nc_row "up: $SYNC_FILES x 4 KB + $SYNC_BIG_MB MB" "${R[sync.mixed.up]}" "15000"
+  nc_row "down into an empty folder: $SYNC_FILES x 4 KB + $SYNC_BIG_MB MB" "${R[sync.mixed.down]}" "13000"
+  echo "(target: Nextcloud/Atrium >= 4)"
+fi
+has atrium && echo "Atrium heap during the $BIG_MB MB PUT+GET (-Xmx$ATRIUM_XMX, SerialGC): max used ${heap_max} MB, max committed ${cap_max} MB, max RSS ${rss_max} MB; GCs: $gcs"
 echo "Atrium data dir after the run: ${du_atrium} MB"

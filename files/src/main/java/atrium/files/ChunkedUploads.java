@@ -124,7 +124,7 @@ public final class ChunkedUploads {
         limit.check(declaredLength);
         Blob blob = disk.guard(() -> {
             try (BlobWriter writer = blobs.create()) {
-                long n = LimitedCopy.copy(body, writer.stream(), limit.bytes(), (b, off, len) -> { }, limit.exceeded());
+                long n = LimitedCopy.copy(body, writer.stream(), limit.bytes(), LimitedCopy.NONE, limit.exceeded());
                 if (declaredLength >= 0 && n != declaredLength) {
                     throw new AtriumException.Invalid(Msg.of("files.upload.short", n, declaredLength));
                 }

@@ -3,6 +3,7 @@ package atrium.files;
 import atrium.core.AtriumException;
 import atrium.core.Msg;
 import atrium.core.db.Database;
+import atrium.files.db.FileStore;
 import atrium.files.db.SearchStore;
 import atrium.identity.AccountId;
 import java.util.List;
@@ -18,10 +19,11 @@ public final class FileSearch {
     }
 
     private final Jdbi jdbi;
-    private final SearchStore store = new SearchStore();
+    private final SearchStore store;
 
     public FileSearch(Database db) {
         this.jdbi = db.jdbi();
+        this.store = new SearchStore(new FileStore(db.dialect()));
     }
 
     /** Folds the names of rows written before search existed; run once at start. */

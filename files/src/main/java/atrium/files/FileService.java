@@ -30,8 +30,8 @@ import org.jdbi.v3.core.Jdbi;
  * gives the node and all its ancestors a new etag in that same transaction.
  */
 public final class FileService {
-    /** Where a path points: the parent folder (when it exists) and the node (when it exists). */
-    public record Target(Optional<Node> parent, String name, Optional<Node> node) {
+    /** Where a path leads in an owner's tree: its folder (if it exists), its last name, what is there now. */
+    public record Target(List<String> path, Optional<Node> parent, String name, Optional<Node> node) {
     }
 
     public record Written(Node node, boolean created) {
@@ -148,12 +148,12 @@ public final class FileService {
     /** The parent and node a path names, for the protocol layer's precondition checks. */
     public Target target(AccountId owner, List<String> path) {
         if (path.isEmpty()) {
-            return new Target(Optional.empty(), "", Optional.of(root(owner)));
+            return new Target(List.of(), Optional.empty(), "", Optional.of(root(owner)));
         }
         Optional<Node> parent = resolve(owner, path.subList(0, path.size() - 1)).filter(Node::folder);
         String name = path.getLast();
         Optional<Node> node = parent.flatMap(p -> jdbi.withHandle(h -> store.child(h, p.id(), name)));
-        return new Target(parent, name, node);
+        return new Target(List.copyOf(path), parent, name, node);
     }
 
     public Optional<Node> byId(NodeId id) {
@@ -250,8 +250,15 @@ public final class FileService {
         if (path.isEmpty()) {
             throw new AtriumException.Conflict(Msg.of("files.root.not-a-file"));
         }
-        Target t = target(owner, path);
-        Node parent = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.missing", path.getLast())));
+        return write(owner, target(owner, path), body, declaredLength, upload);
+    }
+
+    /**
+     * As {@link #write(AccountId, List, InputStream, long, Upload)}, at a target the caller
+     * has just looked up (saves resolving the path twice); the commit checks it again.
+     */
+    public Written write(AccountId owner, Target t, InputStream body, long declaredLength, Upload upload) {
+        Node parent = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.missing", t.name())));
         if (t.node().map(Node::folder).orElse(false)) {
             throw new AtriumException.Conflict(Msg.of("files.is-folder", t.name()));
         }
@@ -269,7 +276,7 @@ public final class FileService {
         }
         Stored stored = disk.guard(() -> {
             try (BlobWriter writer = blobs.create();
-                 UploadScanner.Scan scan = scanner.start(owner, path, upload.sender(), declaredLength)) {
+                 UploadScanner.Scan scan = scanner.start(owner, t.path(), upload.sender(), declaredLength)) {
                 Checksums sums = Checksums.start(upload.checksum());
                 long n = LimitedCopy.copy(body, writer.stream(), limit.bytes(), (b, off, len) -> {
                     sums.update(b, off, len);
@@ -716,6 +723,11 @@ public final class FileService {
 
     public Map<NodeId, List<DeadProperty>> properties(List<Node> nodes) {
         return jdbi.withHandle(h -> store.propsOf(h, nodes.stream().map(Node::id).toList()));
+    }
+
+    /** The dead properties of a folder and its children, as {@link #properties} but in one query. */
+    public Map<NodeId, List<DeadProperty>> propertiesOfFolderAndChildren(Node folder) {
+        return jdbi.withHandle(h -> store.propsOfFolderAndChildren(h, folder.id()));
     }
 
     /** One PROPPATCH instruction: set (value present) or remove (value empty). */

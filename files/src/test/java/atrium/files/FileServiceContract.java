@@ -11,17 +11,21 @@ import atrium.core.db.Database;
 import atrium.files.db.FileStore;
 import atrium.identity.AccountId;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -224,6 +228,44 @@ abstract class FileServiceContract {
         assertThatThrownBy(() -> files.write(ALICE, p("keep.txt"), shortBody, 10, FileService.Upload.plain()))
                 .isInstanceOf(AtriumException.Invalid.class).hasMessageContaining("3 of 10");
         assertThat(read(ALICE, "keep.txt")).isEqualTo("old content");
+    }
+
+    /** Hands out odd-sized pieces, as a socket does. */
+    static InputStream trickling(byte[] body) {
+        return new FilterInputStream(new ByteArrayInputStream(body)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 7_777));
+            }
+        };
+    }
+
+    @Test
+    void aLargeBodyIsStoredWholeWithItsChecksums() throws Exception {
+        // Past a megabyte the checksums run on a thread of their own: same bytes, same sums.
+        byte[] body = new byte[(5 << 20) + 123];
+        new Random(5).nextBytes(body);
+        String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body));
+        var upload = new FileService.Upload(Optional.empty(), Checksums.Expected.parse(Optional.of("MD5:" + md5)), n -> { });
+        Node n = files.write(ALICE, p("large.bin"), trickling(body), body.length, upload).node();
+        assertThat(n.checksums().orElseThrow()).isEqualTo("SHA1:" + sha1 + " MD5:" + md5);
+        try (InputStream in = files.read(n, 0, -1)) {
+            assertThat(in.readAllBytes()).isEqualTo(body);
+        }
+        var wrong = new FileService.Upload(Optional.empty(), Checksums.Expected.parse(Optional.of("SHA1:" + md5)), x -> { });
+        assertThatThrownBy(() -> files.write(ALICE, p("other.bin"), trickling(body), body.length, wrong))
+                .isInstanceOf(AtriumException.Invalid.class);
+        assertThat(files.resolve(ALICE, p("other.bin"))).isEmpty();
+    }
+
+    @Test
+    void aLargeBodyOverTheQuotaStopsWhileStreamingAndLeavesNothing() {
+        quotas.put(ALICE, 3L << 20);
+        assertThatThrownBy(() -> files.write(ALICE, p("large.bin"), trickling(new byte[5 << 20]), -1,
+                FileService.Upload.plain())).isInstanceOf(AtriumException.QuotaExceeded.class);
+        assertThat(files.resolve(ALICE, p("large.bin"))).isEmpty();
+        assertThat(files.used(ALICE)).isZero();
     }
 
     @Test

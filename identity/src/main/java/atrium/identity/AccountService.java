@@ -32,9 +32,11 @@ public final class AccountService {
     private final AuditLog audit;
     private final Ids ids;
     private final Clock clock;
+    private final AppPasswordCache verified;
 
     public AccountService(AccountStore accounts, GroupStore groups, CredentialStore credentials, PasswordHasher hasher,
-                          PasswordPolicy policy, AuditLog audit, Ids ids, Clock clock) {
+                          PasswordPolicy policy, AuditLog audit, Ids ids, Clock clock, AppPasswordCache verified) {
+        this.verified = verified;
         this.accounts = accounts;
         this.groups = groups;
         this.credentials = credentials;
@@ -186,6 +188,7 @@ public final class AccountService {
                 c.quota().orElse(current.quotaBytes()), c.enabled().orElse(current.enabled()),
                 c.admin().orElse(current.admin()), current.totpEnabled(), current.createdAt(), current.lastLoginAt());
         accounts.update(updated);
+        verified.clear();
         if (updated.enabled() != current.enabled() && !updated.enabled()) {
             credentials.deleteSessionsOf(current.id(), Optional.empty());
         }
@@ -204,6 +207,7 @@ public final class AccountService {
                 language.map(AccountRules::language).orElse(a.language()), a.quotaBytes(), a.enabled(), a.admin(),
                 a.totpEnabled(), a.createdAt(), a.lastLoginAt());
         accounts.update(updated);
+        verified.clear();
         audit.record(caller, "profile-updated", a.login(), describe(a, updated));
     }
 
@@ -262,6 +266,7 @@ public final class AccountService {
             throw new AtriumException.Conflict(Msg.of("identity.self.delete"));
         }
         accounts.delete(target.id());
+        verified.clear();
         audit.record(caller, "user-deleted", login, "");
     }
 

@@ -39,10 +39,12 @@ public final class IdentityModule {
         this.audit = new AuditLog(new AuditStore(jdbi), ids, clock);
         this.settings = new AdminSettings(new SettingsStore(jdbi));
         var throttle = new LoginThrottle(new ThrottleStore(jdbi), audit, clock, config);
+        var verifiedAppPasswords = new AppPasswordCache(clock);
         this.signIn = new SignInService(accountStore, groupStore, credentialStore, hasher, policy, throttle, settings, audit,
-                ids, clock, config);
+                ids, clock, config, verifiedAppPasswords);
         this.twoFactor = new TwoFactorService(accountStore, signIn, throttle, audit, clock);
-        this.accounts = new AccountService(accountStore, groupStore, credentialStore, hasher, policy, audit, ids, clock);
+        this.accounts = new AccountService(accountStore, groupStore, credentialStore, hasher, policy, audit, ids, clock,
+                verifiedAppPasswords);
         this.imports = new UserImportService(accounts, audit, ids, clock);
         this.loginFlows = new LoginFlowService(new LoginFlowStore(jdbi), credentialStore, signIn, throttle, audit, ids,
                 clock, config);

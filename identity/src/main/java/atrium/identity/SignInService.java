@@ -35,10 +35,12 @@ public final class SignInService {
     private final long idleMillis;
     private final long maxMillis;
     private final String dummyHash;
+    private final AppPasswordCache verified;
 
     public SignInService(AccountStore accounts, GroupStore groups, CredentialStore credentials, PasswordHasher hasher,
                          PasswordPolicy policy, LoginThrottle throttle, AdminSettings settings, AuditLog audit, Ids ids,
-                         Clock clock, Config config) {
+                         Clock clock, Config config, AppPasswordCache verified) {
+        this.verified = verified;
         this.accounts = accounts;
         this.groups = groups;
         this.credentials = credentials;
@@ -135,9 +137,17 @@ public final class SignInService {
     /** HTTP Basic with an app password (never the account password). */
     public Caller fromBasic(String login, String appPassword, String address) {
         String key = login == null ? "" : login.strip().toLowerCase(java.util.Locale.ROOT);
+        boolean usable = appPassword != null && appPassword.length() <= 200;
+        String tokenHash = usable ? TokenHash.of(appPassword) : "";
+        // A secret that verified seconds ago needs neither the queries nor the throttle
+        // check: the throttle is there against guessing, and this is no guess.
+        Optional<AppPasswordCache.Entry> hit = usable ? verified.get(tokenHash) : Optional.empty();
+        if (hit.isPresent() && hit.get().account().login().equals(key)) {
+            return new Caller(hit.get().account(), Optional.empty(), true, address);
+        }
         throttle.check(key, address);
-        Optional<AppPassword> p = appPassword == null || appPassword.length() > 200 ? Optional.empty()
-                : credentials.appPasswordByTokenHash(TokenHash.of(appPassword));
+        long generation = verified.generation();
+        Optional<AppPassword> p = usable ? credentials.appPasswordByTokenHash(tokenHash) : Optional.empty();
         Optional<Account> a = p.flatMap(x -> accounts.byId(x.accountId()))
                 .filter(acc -> acc.login().equals(key) && acc.enabled());
         if (a.isEmpty()) {
@@ -149,6 +159,7 @@ public final class SignInService {
         if (p.get().lastUsedAt().map(t -> now - t > TOUCH_EVERY_MS).orElse(true)) {
             credentials.touchAppPassword(p.get().id(), now);
         }
+        verified.put(tokenHash, p.get(), a.get(), generation);
         return new Caller(a.get(), Optional.empty(), true, address);
     }
 
@@ -210,7 +221,9 @@ public final class SignInService {
     }
 
     public void revokeAppPassword(Caller caller, long id) {
-        if (!credentials.deleteAppPassword(caller.id(), id)) {
+        boolean deleted = credentials.deleteAppPassword(caller.id(), id);
+        verified.clear();
+        if (!deleted) {
             throw new AtriumException.NotFound(Msg.of("identity.app-password.none"));
         }
         audit.record(caller, "app-password-revoked", caller.login(), "app password " + id);

@@ -190,6 +190,22 @@ class SignInTest {
     }
 
     @Test
+    void aDisabledAccountsAppPasswordStopsWorkingAtOnce() {
+        // Verified app passwords are remembered for a few seconds; disabling must not wait for that.
+        TestClient admin = server.admin();
+        admin.post("/api/v1/users", Map.of("login", "laptop", "password", "Meadow-Anchor-6621"));
+        TestClient c = server.client();
+        c.signIn("laptop", "Meadow-Anchor-6621");
+        String appPassword = c.post("/api/v1/me/app-passwords", Map.of("name", "Sync")).json().get("password").asText();
+        TestClient machine = server.client().basic("laptop", appPassword);
+        assertThat(machine.get("/api/v1/me").status()).isEqualTo(200);
+        assertThat(machine.get("/api/v1/me").status()).isEqualTo(200);
+        assertThat(server.client().basic("LAPTOP-other", appPassword).get("/api/v1/me").status()).isEqualTo(401);
+        assertThat(admin.patch("/api/v1/users/laptop", Map.of("enabled", false)).status()).isEqualTo(200);
+        assertThat(machine.get("/api/v1/me").status()).isEqualTo(401);
+    }
+
+    @Test
     void changingThePasswordChecksTheOldOneAndThePolicy() {
         TestClient admin = server.admin();
         admin.post("/api/v1/users", Map.of("login", "changer", "password", "Harbour-Violet-3310"));

@@ -1,5 +1,6 @@
 package atrium.core.blob;
 
+import atrium.core.Threads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,13 @@ final class LocalBlobWriter implements BlobWriter {
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
+    /**
+     * How much a writer lets pile up in the page cache before it starts pushing it to disk.
+     * Without this the kernel holds a large upload back until the fsync of commit, which
+     * then waits about a second per GiB with nothing else to do.
+     */
+    static final long FLUSH_EVERY = 32L << 20;
+
     private final LocalBlobStore store;
     private final BlobId id;
     private final Path tmp;
@@ -28,6 +36,10 @@ final class LocalBlobWriter implements BlobWriter {
     private State state = State.OPEN;
     private boolean failed;
     private long written;
+    private long flushRequestedAt;
+    /** The background fdatasync of what was written so far, if one was started. */
+    private Thread flushing;
+    private volatile IOException flushFailure;
 
     private LocalBlobWriter(LocalBlobStore store, BlobId id, Path tmp, FileChannel channel, Body body) throws IOException {
         this.store = store;
@@ -70,6 +82,10 @@ final class LocalBlobWriter implements BlobWriter {
         try {
             byte[] header = body.finish(written);
             writeFully(channel, ByteBuffer.wrap(header), 0);
+            awaitFlush();
+            if (flushFailure != null) {
+                throw flushFailure;
+            }
             // force(true): the file's length is metadata, and it must be on disk before the
             // name is, or a crash could leave a visible blob shorter than its header says.
             channel.force(true);
@@ -97,6 +113,7 @@ final class LocalBlobWriter implements BlobWriter {
         state = State.ABORTED;
         body.destroy();
         try {
+            awaitFlush();
             channel.close();
             Files.deleteIfExists(tmp);
         } catch (IOException e) {
@@ -111,6 +128,32 @@ final class LocalBlobWriter implements BlobWriter {
     @Override
     public void close() {
         abort();
+    }
+
+    /**
+     * Starts an fdatasync of what was written so far on a virtual thread, once
+     * {@link #FLUSH_EVERY} more bytes arrived and the previous one is done: the disk then
+     * writes while the upload still streams in, and commit's fsync has little left to do.
+     * Durability is still decided by that final fsync alone.
+     */
+    private void flushInBackground() {
+        if (written - flushRequestedAt < FLUSH_EVERY || flushing != null && flushing.isAlive()) {
+            return;
+        }
+        flushRequestedAt = written;
+        flushing = Thread.ofVirtual().name("blob-flush-" + id).start(() -> {
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                flushFailure = e;
+            }
+        });
+    }
+
+    private void awaitFlush() {
+        if (flushing != null) {
+            Threads.joinUninterruptibly(flushing);
+        }
     }
 
     private final class Out extends OutputStream {
@@ -133,6 +176,7 @@ final class LocalBlobWriter implements BlobWriter {
             try {
                 body.write(b, off, len);
                 written += len;
+                flushInBackground();
             } catch (IOException | RuntimeException e) {
                 failed = true;
                 throw e;

@@ -15,6 +15,11 @@ import org.jdbi.v3.core.Handle;
  */
 public final class SearchStore {
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    private final FileStore nodes;
+
+    public SearchStore(FileStore nodes) {
+        this.nodes = nodes;
+    }
 
     /** A node found, with the path of the folder it is in ("" for the owner's root). */
     public record Hit(Node node, String folderPath) {
@@ -54,16 +59,16 @@ public final class SearchStore {
                 SELECT u.match_id, p.id, p.parent_id, p.trashed_at,
                        CASE WHEN p.parent_id IS NULL THEN u.path ELSE CAST('/' || p.name || u.path AS TEXT) END
                   FROM up u JOIN files_nodes p ON p.id = u.parent_id)
-            SELECT n.*, u.path AS folder_path FROM up u JOIN files_nodes n ON n.id = u.match_id
+            SELECT %s, u.path AS folder_path FROM up u JOIN files_nodes n ON n.id = u.match_id
              WHERE u.parent_id IS NULL AND u.trashed IS NULL
              ORDER BY n.search_name, n.name, n.id
-             LIMIT :limit OFFSET :offset""";
+             LIMIT :limit OFFSET :offset""".formatted(FileStore.NODE_COLUMNS);
 
     /** The owner's live nodes whose name contains the query, by folded name. */
     public List<Hit> search(Handle h, AccountId owner, String query, int offset, int limit) {
         return h.createQuery(SEARCH).bind("owner", owner.value()).bind("pattern", containsPattern(query))
                 .bind("limit", limit).bind("offset", offset)
-                .map((rs, ctx) -> new Hit(FileStore.map(rs), rs.getString("folder_path"))).list();
+                .map((rs, ctx) -> new Hit(nodes.map(rs), rs.getString("folder_path"))).list();
     }
 
     /** Folds the names of rows written before search existed, a batch at a time; returns how many. */

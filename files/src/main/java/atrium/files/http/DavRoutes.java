@@ -974,7 +974,8 @@ public final class DavRoutes implements HttpService {
                 paths.put(n.id(), paths.get(n.parent().orElseThrow()).child(n.name()));
             }
         }
-        Map<NodeId, List<DeadProperty>> dead = files.properties(nodes);
+        Map<NodeId, List<DeadProperty>> dead = node.folder() && depth == Depth.ONE
+                ? files.propertiesOfFolderAndChildren(node) : files.properties(nodes);
         List<Node> listed = nodes;
         Supplier<Map<NodeId, Set<Integer>>> shareTypes = memo(() -> shares.shareTypes(c.caller().id(),
                 listed.stream().map(Node::id).toList()));
@@ -1279,7 +1280,7 @@ public final class DavRoutes implements HttpService {
         FileService.Upload upload = new FileService.Upload(mtime,
                 Checksums.Expected.parse(c.header(OC_CHECKSUM)), n -> preconditions(c, n, false)).from(c.caller());
         long declared = c.req().headers().contentLength().orElse(-1L);
-        FileService.Written written = files.write(c.owner(), c.path().segments(), body(c), declared, upload);
+        FileService.Written written = files.write(c.owner(), t, body(c), declared, upload);
         identify(c, written.node());
         if (mtime.isPresent()) {
             c.res().header(X_OC_MTIME, "accepted");

@@ -15,9 +15,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
@@ -238,6 +242,20 @@ class MultistatusTest {
     void getlastmodified_is_rfc_1123_in_gmt_with_a_two_digit_day() {
         assertThat(Multistatus.httpDate(Instant.parse("2024-03-05T10:00:00Z"))).isEqualTo("Tue, 05 Mar 2024 10:00:00 GMT");
         assertThat(Multistatus.httpDate(Instant.parse("2026-11-29T17:51:54.987Z"))).isEqualTo("Sun, 29 Nov 2026 17:51:54 GMT");
+    }
+
+    @Test
+    void getlastmodified_by_hand_reads_as_the_formatter_writes_it_over_four_centuries() {
+        DateTimeFormatter formatter = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+                .withZone(ZoneOffset.UTC);
+        Random random = new Random(3);
+        long from = Instant.parse("1800-01-01T00:00:00Z").getEpochSecond();
+        long to = Instant.parse("2200-01-01T00:00:00Z").getEpochSecond();
+        for (int i = 0; i < 20_000; i++) {
+            Instant t = Instant.ofEpochSecond(from + (long) (random.nextDouble() * (to - from)), random.nextInt(1_000_000_000));
+            assertThat(Multistatus.httpDate(t)).as("%s", t).isEqualTo(formatter.format(t));
+        }
+        assertThat(Multistatus.httpDate(Instant.EPOCH)).isEqualTo("Thu, 01 Jan 1970 00:00:00 GMT");
     }
 
     @Test
