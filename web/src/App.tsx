@@ -8,6 +8,7 @@ import { useI18n } from './i18n/i18n';
 import { homePath } from './nav';
 import { AdminPage } from './pages/admin/AdminPage';
 import { FilesPage } from './pages/files/FilesPage';
+import { SHARED_BY_ME_URL, SHARED_WITH_ME_URL, SharesPage } from './pages/files/SharesPage';
 import { TRASH_URL, TrashPage } from './pages/files/TrashPage';
 import { uploads } from './pages/files/uploads';
 import { LoginFlowPage, loginFlowToken } from './pages/LoginFlowPage';
@@ -22,6 +23,7 @@ let returnTo: string | null = null;
 
 function routeFor(path: string, user: User) {
   if (path === TRASH_URL) return <TrashPage />;
+  if (path === SHARED_WITH_ME_URL || path === SHARED_BY_ME_URL) return <SharesPage path={path} />;
   if (path === '/files' || path.startsWith('/files/')) return <FilesPage path={path} />;
   if (path === '/settings' || path.startsWith('/settings/')) return <SettingsPage />;
   if ((path === '/admin' || path.startsWith('/admin/')) && (user.admin || user.groupAdminOf.length > 0)) {

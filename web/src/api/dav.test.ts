@@ -97,6 +97,13 @@ describe('parsing a multistatus', () => {
     expect(listing.children.map((e) => e.name)).toEqual(['cap30.bin']);
   });
 
+  it('reads share types and the owner of a share received', () => {
+    const xml = `<d:multistatus xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns"><d:response><d:href>/remote.php/dav/files/bob/Docs/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/></d:resourcetype><oc:permissions>SGDNV</oc:permissions><oc:share-types><oc:share-type>0</oc:share-type><oc:share-type>3</oc:share-type><oc:share-type>0</oc:share-type></oc:share-types><oc:owner-id>alice</oc:owner-id><oc:owner-display-name>Alice Martin</oc:owner-display-name></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`;
+    const [e] = parseMultistatus(xml, 'bob');
+    expect(e).toMatchObject({ path: '/Docs', permissions: 'SGDNV', shareTypes: [0, 3], ownerId: 'alice', ownerName: 'Alice Martin' });
+    expect(parseMultistatus(NEXTCLOUD, 'admin', '/capture')[0].shareTypes).toEqual([]);
+  });
+
   it('decodes names byte for byte: spaces, accents (NFC and NFD apart), emoji, % and #', () => {
     const entries = parseMultistatus(ATRIUM_ROOT, 'camille.d@example.com', '/');
     expect(entries.map((e) => e.path)).toEqual(['/', '/Rapports 2026', '/bilan-été.txt', `/${NFC}`, `/${NFD}`, '/🎉 fête 100% #1.png']);

@@ -37,6 +37,11 @@ export interface DavEntry {
   quotaAvailable: number | null;
   /** nc:has-preview: the server makes a thumbnail of it. */
   hasPreview: boolean;
+  /** oc:share-types: the types of the shares the user made or owns of it (0 user, 1 group, 3 link…). */
+  shareTypes: number[];
+  /** oc:owner-id and oc:owner-display-name: whose it is (another person inside a share). */
+  ownerId: string | null;
+  ownerName: string | null;
 }
 
 export interface DavListing {
@@ -331,9 +336,46 @@ export function parseMultistatus(xml: string, login: string, fallbackFolder = '/
       quotaUsed: toNumber(textOf(get(DAV_NS, 'quota-used-bytes'))),
       quotaAvailable: toNumber(textOf(get(DAV_NS, 'quota-available-bytes'))),
       hasPreview: textOf(get(NC_NS, 'has-preview')) === 'true',
+      shareTypes: shareTypesOf(get(OC_NS, 'share-types')),
+      ownerId: textOf(get(OC_NS, 'owner-id')) || null,
+      ownerName: textOf(get(OC_NS, 'owner-display-name')) || null,
     });
   }
   return entries;
+}
+
+/** An entry known only by its path (tests, items reached through a share): no properties. */
+export function bareEntry(path: string, over: Partial<DavEntry> = {}): DavEntry {
+  return {
+    href: '',
+    path,
+    name: baseName(path),
+    isFolder: false,
+    size: 0,
+    lastModified: null,
+    etag: null,
+    contentType: null,
+    fileId: null,
+    permissions: null,
+    quotaUsed: null,
+    quotaAvailable: null,
+    hasPreview: false,
+    shareTypes: [],
+    ownerId: null,
+    ownerName: null,
+    ...over,
+  };
+}
+
+/** The numbers in `<oc:share-types><oc:share-type>0</oc:share-type>…`, each once. */
+function shareTypesOf(el: Element | undefined): number[] {
+  if (!el) return [];
+  const out: number[] = [];
+  for (const t of childElements(el)) {
+    const n = toNumber(textOf(t));
+    if (t.localName === 'share-type' && n !== null && !out.includes(n)) out.push(n);
+  }
+  return out;
 }
 
 /** Splits a Depth 1 answer into the folder (its own path, else the first response) and the rest. */
@@ -381,6 +423,7 @@ const PROPFIND_BODY =
   `<d:propfind xmlns:d="DAV:" xmlns:oc="${OC_NS}" xmlns:nc="${NC_NS}"><d:prop>` +
   '<d:resourcetype/><d:getcontentlength/><d:getlastmodified/><d:getetag/><d:getcontenttype/>' +
   '<oc:fileid/><oc:size/><oc:permissions/><d:quota-used-bytes/><d:quota-available-bytes/><nc:has-preview/>' +
+  '<oc:share-types/><oc:owner-id/><oc:owner-display-name/>' +
   '</d:prop></d:propfind>';
 
 /** PROPFIND on a path; Depth 0 gives the item, Depth 1 the folder and its children. */

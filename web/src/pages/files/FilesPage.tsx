@@ -3,9 +3,13 @@
 // sorting, a name filter, a search of all the files, new folder, upload
 // (buttons and drag-and-drop of files and whole folders; large files in
 // resumable chunks), download (folders as a zip), thumbnails, rename, move,
-// copy and delete.
+// copy, delete and sharing (the share dialog; marks on what the user shared and
+// on what others shared with them, whose read-only items offer no changes).
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { downloadUrl, parentPath, pathSegments, zipUrl, type DavEntry } from '../../api/dav';
+import { downloadUrl, parentPath, pathSegments, remove, zipUrl, type DavEntry } from '../../api/dav';
+import { SHARE_GROUP, SHARE_LINK, SHARE_USER } from '../../api/shares';
+import { useAction } from '../../api/client';
+import { ConfirmDialog } from '../../components/Dialog';
 import { DataTable } from '../../components/DataTable';
 import { ErrorMessage, SelectField, TextField } from '../../components/Form';
 import { Icon } from '../../components/Icon';
@@ -21,17 +25,15 @@ import { davErrorText, DEFAULT_SORT, filesUrl, filterEntries, folderFromUrl, nex
 import { droppedItems, fromFileList, walkDropped, type Picked } from './picked';
 import { refreshFiles, useListing, useQuota } from './queries';
 import { SearchResults } from './SearchResults';
+import { ShareDialog } from './ShareDialog';
+import { SHARED_WITH_ME_URL } from './SharesPage';
+import { allows, inShare, isReadOnly, rowActions, sharedBy } from './sharing';
 import { Thumb } from './Thumb';
 import { TRASH_URL } from './TrashPage';
 import { UploadPanel } from './UploadPanel';
 import { VersionsDialog } from './VersionsDialog';
 import { uploads } from './uploads';
 import './Files.css';
-
-/** Whether `permissions` (oc:permissions letters) allows `letter`; unknown permissions allow all. */
-function allows(permissions: string | null, letter: string): boolean {
-  return permissions === null || permissions.includes(letter);
-}
 
 // The sort as one choice, for narrow screens where the size and date columns are hidden.
 const SORT_OPTIONS = ['name-asc', 'name-desc', 'size-desc', 'size-asc', 'modified-desc', 'modified-asc'] as const;
@@ -42,6 +44,7 @@ type Open =
   | { kind: 'move' | 'copy'; entry: DavEntry }
   | { kind: 'delete'; entry: DavEntry }
   | { kind: 'versions'; entry: DavEntry }
+  | { kind: 'share' | 'leave'; entry: DavEntry }
   | null;
 
 export function FilesPage({ path }: { path: string }) {
@@ -86,6 +89,9 @@ export function FilesPage({ path }: { path: string }) {
   const folderPerms = data?.folder.permissions ?? null;
   const canUpload = !isFile && allows(folderPerms, 'C');
   const canMakeFolder = !isFile && allows(folderPerms, 'K');
+  // A read-only share: say so rather than ignore what is dropped on it.
+  const readOnlyShare = !!data && !isFile && inShare(data.folder) && isReadOnly(data.folder);
+  const canShareFolder = !!data && !isFile && folder !== '/' && allows(folderPerms, 'R');
 
   // The search runs once typing pauses.
   useEffect(() => {
@@ -103,13 +109,24 @@ export function FilesPage({ path }: { path: string }) {
     uploads.add(login, folder, picked, names);
   };
 
+  // Files dropped where nothing may be uploaded are refused here, with a message,
+  // instead of being opened by the browser or silently ignored.
+  const refuseDrop = (e: DragEvent) => {
+    if (canUpload || !Array.from(e.dataTransfer.types).includes('Files')) return false;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'none';
+    return true;
+  };
+
   const onDragEnter = (e: DragEvent) => {
+    if (refuseDrop(e)) return;
     if (!canUpload || !Array.from(e.dataTransfer.types).includes('Files')) return;
     e.preventDefault();
     dragDepth.current++;
     setDragging(true);
   };
   const onDragOver = (e: DragEvent) => {
+    if (refuseDrop(e)) return;
     if (!canUpload || !Array.from(e.dataTransfer.types).includes('Files')) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
@@ -119,6 +136,10 @@ export function FilesPage({ path }: { path: string }) {
     if (dragDepth.current === 0) setDragging(false);
   };
   const onDrop = (e: DragEvent) => {
+    if (refuseDrop(e)) {
+      setDropError(readOnlyShare ? t('files.share.dropReadOnly', { folder: title }) : t('files.dropNotAllowed', { folder: title }));
+      return;
+    }
     if (!canUpload) return;
     e.preventDefault();
     dragDepth.current = 0;
@@ -192,12 +213,21 @@ export function FilesPage({ path }: { path: string }) {
           <button type="button" className="btn" disabled={!canUpload} onClick={() => folderInput.current?.click()} data-testid="files-upload-folder">
             {t('files.uploadFolder')}
           </button>
+          {canShareFolder && (
+            <button type="button" className="btn" onClick={() => setOpen({ kind: 'share', entry: data.folder })} data-testid="files-share-folder">
+              <Icon name="share" size={18} />
+              {t('files.share.action')}
+            </button>
+          )}
           {data && !isFile && children.length > 0 && (
             <a className="btn" href={zipUrl([folder])} download data-testid="files-download-zip">
               <Icon name="download" size={18} />
               {t('files.downloadZip')}
             </a>
           )}
+          <Link to={SHARED_WITH_ME_URL} className="btn" data-testid="files-shares">
+            {t('files.shares.withMe')}
+          </Link>
           <Link to={TRASH_URL} className="btn" data-testid="files-trash">
             {t('files.trash')}
           </Link>
@@ -230,6 +260,11 @@ export function FilesPage({ path }: { path: string }) {
         </div>
       </div>
       {canUpload && <p className="files-drop-hint muted">{t('files.dropHint')}</p>}
+      {readOnlyShare && (
+        <p className="alert alert-warn" data-testid="files-read-only-share">
+          {t('files.share.readOnlyFolder', { owner: data.folder.ownerName ?? '' })}
+        </p>
+      )}
 
       <ErrorMessage error={dropError} testId="files-drop-error" />
       <UploadPanel />
@@ -324,6 +359,8 @@ export function FilesPage({ path }: { path: string }) {
         <FolderPickerDialog login={login} entry={open.entry} mode={open.kind} onClose={() => setOpen(null)} onDone={refreshFiles} />
       )}
       {open?.kind === 'versions' && <VersionsDialog login={login} entry={open.entry} onClose={() => setOpen(null)} onDone={refreshFiles} />}
+      {open?.kind === 'share' && <ShareDialog entry={open.entry} onClose={() => setOpen(null)} />}
+      {open?.kind === 'leave' && <LeaveDialog login={login} entry={open.entry} onClose={() => setOpen(null)} />}
       {open?.kind === 'delete' && <DeleteDialog login={login} entry={open.entry} onClose={() => setOpen(null)} onDone={refreshFiles} />}
     </div>
   );
@@ -347,11 +384,19 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
   const { t, lang } = useI18n();
   const size = formatBytes(e.size, lang);
   const modified = e.lastModified === null ? '—' : formatDateTime(e.lastModified, lang);
-  const canRename = allows(e.permissions, 'N');
-  const canMove = allows(e.permissions, 'V') && allows(e.permissions, 'D');
-  const canDelete = allows(e.permissions, 'D');
+  const can = rowActions(e);
+  const owner = sharedBy(e, login);
+  const readOnly = inShare(e) && isReadOnly(e);
   return (
-    <tr data-testid="file-row" data-name={e.name} data-type={e.isFolder ? 'folder' : 'file'} data-size={e.size}>
+    <tr
+      data-testid="file-row"
+      data-name={e.name}
+      data-type={e.isFolder ? 'folder' : 'file'}
+      data-size={e.size}
+      data-shared={e.shareTypes.length > 0 ? e.shareTypes.join(',') : undefined}
+      data-owner={owner ?? undefined}
+      data-read-only={readOnly ? 'true' : undefined}
+    >
       <td className="files-name-cell">
         <span className="files-name">
           <Thumb fileId={e.fileId} etag={e.etag} isFolder={e.isFolder} hasPreview={e.hasPreview} />
@@ -364,6 +409,7 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
               {e.name}
             </a>
           )}
+          <ShareMarks entry={e} owner={owner} readOnly={readOnly} />
         </span>
         <span className="files-meta-narrow muted">
           {size} · {modified}
@@ -391,12 +437,17 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
               {t('files.versions')}
             </button>
           )}
-          {canRename && (
+          {can.share && (
+            <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'share', entry: e })} data-testid="file-share">
+              {t('files.share.action')}
+            </button>
+          )}
+          {can.rename && (
             <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'rename', entry: e })} data-testid="file-rename">
               {t('files.rename')}
             </button>
           )}
-          {canMove && (
+          {can.move && (
             <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'move', entry: e })} data-testid="file-move">
               {t('files.move')}
             </button>
@@ -404,7 +455,12 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
           <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'copy', entry: e })} data-testid="file-copy">
             {t('files.copy')}
           </button>
-          {canDelete && (
+          {can.leave && (
+            <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onOpen({ kind: 'leave', entry: e })} data-testid="file-leave">
+              {t('files.share.leave')}
+            </button>
+          )}
+          {can.delete && (
             <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onOpen({ kind: 'delete', entry: e })} data-testid="file-delete">
               {t('common.delete')}
             </button>
@@ -412,6 +468,56 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
         </RowMenu>
       </td>
     </tr>
+  );
+}
+
+/** The marks beside a name: shared by the user (people, groups, links), or shared with them. */
+function ShareMarks({ entry: e, owner, readOnly }: { entry: DavEntry; owner: string | null; readOnly: boolean }) {
+  const { t } = useI18n();
+  const withPeople = e.shareTypes.some((n) => n === SHARE_USER || n === SHARE_GROUP);
+  const withLink = e.shareTypes.includes(SHARE_LINK);
+  return (
+    <>
+      {(withPeople || withLink) && (
+        <span className="badge files-share-mark" data-testid="file-shared" title={t('files.share.markTitle')}>
+          <Icon name="share" size={14} />
+          {withPeople && withLink ? t('files.share.markBoth') : withLink ? t('files.share.markLink') : t('files.share.markPeople')}
+        </span>
+      )}
+      {owner && (
+        <span className="badge files-share-mark" data-testid="file-shared-by">
+          {t('files.share.sharedBy', { owner })}
+        </span>
+      )}
+      {readOnly && (
+        <span className="badge" data-testid="file-read-only">
+          {t('files.share.readOnly')}
+        </span>
+      )}
+    </>
+  );
+}
+
+/** Leaving a received share: its mount goes from the user's files, the owner keeps everything. */
+function LeaveDialog({ login, entry, onClose }: { login: string; entry: DavEntry; onClose: () => void }) {
+  const { t } = useI18n();
+  const leave = useAction(() => remove(login, entry.path, entry.isFolder));
+  return (
+    <ConfirmDialog
+      title={t('files.share.leaveTitle')}
+      message={t('files.share.leaveConfirm', { name: entry.name, owner: entry.ownerName ?? '' })}
+      confirmLabel={t('files.share.leave')}
+      danger
+      busy={leave.busy}
+      error={<ErrorMessage error={leave.error && davErrorText(t, leave.error)} />}
+      onCancel={onClose}
+      onConfirm={async () => {
+        if ((await leave.run()).ok) {
+          onClose();
+          refreshFiles();
+        }
+      }}
+    />
   );
 }
 

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/client';
-import { DavError, type DavEntry } from '../../api/dav';
+import { bareEntry, DavError, type DavEntry } from '../../api/dav';
 import { translate, type Translate } from '../../i18n/i18n';
 import { davErrorText, filesUrl, filterEntries, folderFromUrl, nameProblem, nextSort, sortEntries, stemLength } from './model';
 
-const entry = (name: string, over: Partial<DavEntry> = {}): DavEntry => ({
-  href: '',
-  path: '/' + name,
-  name,
-  isFolder: false,
-  size: 0,
-  lastModified: null,
-  etag: null,
-  contentType: null,
-  fileId: null,
-  permissions: null,
-  quotaUsed: null,
-  quotaAvailable: null,
-  hasPreview: false,
-  ...over,
-});
+const entry = (name: string, over: Partial<DavEntry> = {}): DavEntry => bareEntry('/' + name, over);
 
 describe('console URLs of folders', () => {
   it('encodes each name, and reads it back byte for byte', () => {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -69,12 +70,38 @@ class BrowserTest {
         }
     }
 
+    /**
+     * share-flow.mjs: alice shares one folder with bob read-only and one with every right
+     * through the share dialog and makes a link with a password; bob finds both, cannot
+     * change the first and uploads into the second, which lands in alice's folder.
+     */
+    @Test
+    void sharesMadeInTheDialogReachTheRecipientWithTheirRights() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Share-Flow-Password-42";
+            for (String login : List.of("alice", "bob")) {
+                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password));
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+            }
+            runScript("share-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
+            var files = server.atrium.files().files;
+            var alice = server.atrium.identity().accounts.find("alice");
+            var team = files.children(files.root(alice.id())).stream().filter(n -> n.name().equals("Équipe")).findFirst().orElseThrow();
+            assertThat(files.children(team)).extracting(atrium.files.Node::name).containsExactly("de bob (été).txt");
+            assertThat(audit(server, Optional.of("alice"), "files-share-created")).hasSize(3);
+        }
+    }
+
     private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
         return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));
     }
 
     private static void runScript(String name, TestServer server) throws Exception {
+        runScript(name, server, Map.of());
+    }
+
+    private static void runScript(String name, TestServer server, Map<String, String> env) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         Path script = Path.of("..", "web", "e2e", name).toAbsolutePath().normalize();
         boolean required = "required".equals(System.getenv("ATRIUM_TEST_BROWSER"));
@@ -92,6 +119,7 @@ class BrowserTest {
         pb.environment().put("ATRIUM_URL", server.baseUrl());
         pb.environment().put("ATRIUM_ADMIN_PASSWORD", TestServer.ADMIN_PASSWORD);
         pb.environment().put("ATRIUM_E2E_OUT", out.toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(name + " finished").isTrue();

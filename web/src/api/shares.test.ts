@@ -1,0 +1,182 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, setUnauthorizedHandler } from './client';
+import {
+  createShare,
+  expiryProblem,
+  linkModeOf,
+  linkPermissions,
+  maxExpiry,
+  parseRules,
+  parseShare,
+  parseSharees,
+  permissionsOf,
+  togglesOf,
+  unwrap,
+} from './shares';
+
+// A link share as ShareRoutes.format writes it (docs/api/sharing.md), in OCS JSON.
+const LINK = {
+  id: '42',
+  share_type: 3,
+  uid_owner: 'alice',
+  displayname_owner: 'Alice Martin',
+  permissions: 15,
+  can_edit: true,
+  can_delete: true,
+  stime: 1767225600,
+  parent: null,
+  expiration: '2026-02-01 00:00:00',
+  token: 'AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+  uid_file_owner: 'alice',
+  note: '',
+  label: 'Clients',
+  displayname_file_owner: 'Alice Martin',
+  path: '/Projets été',
+  item_type: 'folder',
+  mimetype: 'httpd/unix-directory',
+  item_source: 7,
+  file_source: 7,
+  file_parent: 1,
+  file_target: '/Projets été',
+  item_size: 0,
+  item_mtime: 1767225600,
+  share_with: '(set)',
+  share_with_displayname: '',
+  password: '(set)',
+  url: 'https://atrium.example.com/s/AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+  mail_send: 0,
+  hide_download: 1,
+  attributes: null,
+};
+
+describe('OCS share objects', () => {
+  it('reads a link: dates, password as a yes/no, URL, hidden download', () => {
+    const s = parseShare(LINK);
+    expect(s).toMatchObject({
+      id: '42',
+      shareType: 3,
+      initiatorName: 'Alice Martin',
+      permissions: 15,
+      canEdit: true,
+      createdAt: 1767225600000,
+      expiration: '2026-02-01',
+      path: '/Projets été',
+      isFolder: true,
+      label: 'Clients',
+      hideDownload: true,
+      hasPassword: true,
+      url: 'https://atrium.example.com/s/AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+    });
+  });
+
+  it('reads a share received from someone, without password, expiry or path', () => {
+    const s = parseShare({ ...LINK, share_type: 0, can_edit: false, expiration: null, password: undefined, url: undefined, token: null, path: null, hide_download: 0, share_with: 'bob', share_with_displayname: 'Bob' });
+    expect(s).toMatchObject({ shareType: 0, canEdit: false, expiration: null, hasPassword: false, url: null, token: null, path: null, hideDownload: false, shareWithName: 'Bob' });
+  });
+
+  it('lists sharees once each, exact matches first', () => {
+    const list = parseSharees({
+      exact: { users: [{ label: 'Bob', shareWithDisplayNameUnique: 'bob@x.fr', value: { shareType: 0, shareWith: 'bob' } }], groups: [] },
+      users: [
+        { label: 'Bob', value: { shareType: 0, shareWith: 'bob' } },
+        { label: 'Bobette', shareWithDisplayNameUnique: 'bobette', value: { shareType: 0, shareWith: 'bobette' } },
+      ],
+      groups: [{ label: 'bobsleigh', value: { shareType: 1, shareWith: 'bobsleigh' } }],
+    });
+    expect(list.map((s) => `${s.shareType}:${s.shareWith}`)).toEqual(['0:bob', '0:bobette', '1:bobsleigh']);
+    expect(list[0].detail).toBe('bob@x.fr');
+  });
+
+  it('reads the link rules of the capability: enforced maximum and password', () => {
+    expect(parseRules({ files_sharing: { public: { password: { enforced: true }, expire_date: { enabled: true, days: 7, enforced: true } } } })).toEqual({
+      passwordEnforced: true,
+      maxExpiryDays: 7,
+    });
+    expect(parseRules({ files_sharing: { public: { password: { enforced: false }, expire_date: { enabled: false } } } })).toEqual({ passwordEnforced: false, maxExpiryDays: 0 });
+    expect(parseRules({})).toEqual({ passwordEnforced: false, maxExpiryDays: 0 });
+  });
+});
+
+describe('OCS envelopes', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    setUnauthorizedHandler(() => {});
+  });
+
+  it('gives the data of a success and the server message of a failure, with its status', () => {
+    expect(unwrap(200, JSON.stringify({ ocs: { meta: { status: 'ok', statuscode: 200 }, data: [1] } }))).toEqual([1]);
+    let err: unknown;
+    try {
+      unwrap(403, JSON.stringify({ ocs: { meta: { status: 'failure', statuscode: 403, message: 'Vous ne pouvez pas donner plus de droits…' }, data: [] } }));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(403);
+    expect((err as ApiError).serverMessage).toBe('Vous ne pouvez pas donner plus de droits…');
+  });
+
+  it('treats a v1-style failure in a 200 as a failure, and a 401 as the end of the session', () => {
+    const gone = vi.fn();
+    setUnauthorizedHandler(gone);
+    expect(() => unwrap(200, JSON.stringify({ ocs: { meta: { statuscode: 404, message: 'no' } } }))).toThrow(ApiError);
+    expect(() => unwrap(401, '')).toThrow(ApiError);
+    expect(gone).toHaveBeenCalledTimes(1);
+  });
+
+  it('creates a share with JSON, the CSRF header and OCS-APIREQUEST, leaving out empty options', async () => {
+    vi.stubGlobal('document', { cookie: 'atrium_csrf=tok' });
+    const calls: { url: string; init: RequestInit }[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        calls.push({ url, init });
+        return new Response(JSON.stringify({ ocs: { meta: { statuscode: 200 }, data: LINK } }), { status: 200 });
+      }),
+    );
+    const s = await createShare({ path: '/Projets été', shareType: 3, permissions: 1, password: 'p4ss', expireDate: '', label: '' });
+    expect(s.id).toBe('42');
+    expect(calls[0].url).toBe('/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json');
+    expect(calls[0].init.method).toBe('POST');
+    const headers = calls[0].init.headers as Record<string, string>;
+    expect(headers['OCS-APIREQUEST']).toBe('true');
+    expect(headers['X-CSRF-Token']).toBe('tok');
+    expect(JSON.parse(calls[0].init.body as string)).toEqual({ path: '/Projets été', shareType: 3, permissions: 1, password: 'p4ss' });
+  });
+});
+
+describe('permissions', () => {
+  it('turns toggles into bits and back; files never carry create or delete', () => {
+    for (let p = 1; p < 32; p += 2) {
+      expect(permissionsOf(togglesOf(p), true)).toBe(p);
+    }
+    expect(permissionsOf({ edit: true, create: true, delete: true, reshare: false }, false)).toBe(3);
+    expect(permissionsOf({ edit: false, create: false, delete: false, reshare: false }, true)).toBe(1);
+  });
+
+  it('maps link modes to bits as Nextcloud does: upload 15, file drop 4, files read only', () => {
+    expect(linkPermissions('view', true)).toBe(1);
+    expect(linkPermissions('upload', true)).toBe(15);
+    expect(linkPermissions('drop', true)).toBe(4);
+    expect(linkPermissions('upload', false)).toBe(1);
+    expect(['view', 'upload', 'drop'].map((m) => linkModeOf(linkPermissions(m as 'view', true)))).toEqual(['view', 'upload', 'drop']);
+  });
+});
+
+describe('link expiry', () => {
+  const now = new Date(Date.UTC(2026, 0, 30, 23, 30));
+  it('allows up to the enforced number of days ahead, in UTC, and nothing in the past', () => {
+    const rules = { passwordEnforced: false, maxExpiryDays: 3 };
+    expect(maxExpiry(rules, now)).toBe('2026-02-02');
+    expect(expiryProblem('2026-02-02', rules, now)).toBeNull();
+    expect(expiryProblem('2026-02-03', rules, now)).toBe('files.share.expiryTooLate');
+    expect(expiryProblem('2026-01-29', rules, now)).toBe('files.share.expiryPast');
+    expect(expiryProblem('2026-01-30', rules, now)).toBeNull();
+    expect(expiryProblem('', rules, now)).toBeNull();
+  });
+  it('has no maximum when none is enforced', () => {
+    const rules = { passwordEnforced: false, maxExpiryDays: 0 };
+    expect(maxExpiry(rules, now)).toBeNull();
+    expect(expiryProblem('2099-12-31', rules, now)).toBeNull();
+  });
+});

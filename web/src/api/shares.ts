@@ -1,0 +1,308 @@
+// Sharing for the Files app, through Nextcloud's OCS Share API (docs/api/sharing.md):
+// /ocs/v2.php/apps/files_sharing/api/v1/shares and …/sharees, in JSON (`format=json`),
+// with the console session (cookie + CSRF header) like every other call. The same API
+// serves the desktop clients and the firm's ERP, so the console needs no API of its own.
+import { ApiError, reportUnauthorized, requestHeaders } from './client';
+
+export const OCS_SHARING = '/ocs/v2.php/apps/files_sharing/api/v1';
+export const OCS_CAPABILITIES = '/ocs/v2.php/cloud/capabilities';
+
+/** Nextcloud's share types (the numbers OCS and oc:share-types use). */
+export const SHARE_USER = 0;
+export const SHARE_GROUP = 1;
+export const SHARE_LINK = 3;
+export const SHARE_EMAIL = 4;
+
+/** Nextcloud's permission bits. */
+export const PERM_READ = 1;
+export const PERM_UPDATE = 2;
+export const PERM_CREATE = 4;
+export const PERM_DELETE = 8;
+export const PERM_SHARE = 16;
+
+export interface Share {
+  id: string;
+  shareType: number;
+  /** Who made the share (login and name). */
+  initiator: string;
+  initiatorName: string;
+  /** Whose file it is. */
+  fileOwner: string;
+  fileOwnerName: string;
+  permissions: number;
+  /** The caller may change or end it (they made it or own the item). */
+  canEdit: boolean;
+  /** Creation time in ms. */
+  createdAt: number;
+  /** The last day it works, `YYYY-MM-DD`, or null. */
+  expiration: string | null;
+  /** The item as the caller sees it ("/Docs/a.txt"), null when the caller cannot reach it. */
+  path: string | null;
+  isFolder: boolean;
+  /** The recipient's mount name ("/Docs (2)"). */
+  fileTarget: string;
+  shareWith: string;
+  shareWithName: string;
+  label: string;
+  hideDownload: boolean;
+  hasPassword: boolean;
+  token: string | null;
+  url: string | null;
+}
+
+export interface Sharee {
+  shareType: number;
+  shareWith: string;
+  label: string;
+  /** Something to tell apart two people of the same name (e-mail or login). */
+  detail: string;
+}
+
+/** What the console needs of the `files_sharing` capability. */
+export interface SharingRules {
+  passwordEnforced: boolean;
+  /** Links expire at most this many days ahead (0: no maximum). */
+  maxExpiryDays: number;
+}
+
+// ---------------------------------------------------------------------------
+// Reading OCS answers
+
+type Raw = Record<string, unknown>;
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const num = (v: unknown): number => {
+  const n = Number(v);
+  return Number.isFinite(n) ? n : 0;
+};
+
+export function parseShare(r: Raw): Share {
+  const expiration = str(r.expiration);
+  const password = str(r.password);
+  return {
+    id: str(r.id),
+    shareType: num(r.share_type),
+    initiator: str(r.uid_owner),
+    initiatorName: str(r.displayname_owner) || str(r.uid_owner),
+    fileOwner: str(r.uid_file_owner),
+    fileOwnerName: str(r.displayname_file_owner) || str(r.uid_file_owner),
+    permissions: num(r.permissions),
+    canEdit: r.can_edit === true,
+    createdAt: num(r.stime) * 1000,
+    expiration: expiration ? expiration.slice(0, 10) : null,
+    path: r.path === null || r.path === undefined ? null : str(r.path),
+    isFolder: r.item_type === 'folder',
+    fileTarget: str(r.file_target),
+    shareWith: str(r.share_with),
+    shareWithName: str(r.share_with_displayname) || str(r.share_with),
+    label: str(r.label),
+    hideDownload: num(r.hide_download) === 1 || r.hide_download === true,
+    hasPassword: password !== '',
+    token: r.token ? str(r.token) : null,
+    url: r.url ? str(r.url) : null,
+  };
+}
+
+export function parseSharees(data: Raw): Sharee[] {
+  const out: Sharee[] = [];
+  const seen = new Set<string>();
+  const exact = (data.exact ?? {}) as Raw;
+  const lists = [exact.users, exact.groups, data.users, data.groups];
+  for (const list of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list as Raw[]) {
+      const value = (item.value ?? {}) as Raw;
+      const shareType = num(value.shareType);
+      const shareWith = str(value.shareWith);
+      const key = `${shareType}:${shareWith}`;
+      if (!shareWith || seen.has(key)) continue;
+      seen.add(key);
+      out.push({ shareType, shareWith, label: str(item.label) || shareWith, detail: str(item.shareWithDisplayNameUnique) });
+    }
+  }
+  return out;
+}
+
+export function parseRules(capabilities: Raw): SharingRules {
+  const sharing = (capabilities.files_sharing ?? {}) as Raw;
+  const pub = (sharing.public ?? {}) as Raw;
+  const password = (pub.password ?? {}) as Raw;
+  const expire = (pub.expire_date ?? {}) as Raw;
+  return {
+    passwordEnforced: password.enforced === true,
+    maxExpiryDays: expire.enabled === true && expire.enforced === true ? num(expire.days) : 0,
+  };
+}
+
+/** The OCS envelope's data, or an ApiError with the server's message (in the UI's language). */
+export function unwrap(status: number, body: string): unknown {
+  let parsed: Raw | undefined;
+  try {
+    parsed = JSON.parse(body) as Raw;
+  } catch {
+    parsed = undefined;
+  }
+  const ocs = (parsed?.ocs ?? {}) as Raw;
+  const meta = (ocs.meta ?? {}) as Raw;
+  const code = num(meta.statuscode);
+  const ok = status >= 200 && status < 300 && (code === 0 || code === 100 || code === 200);
+  if (ok) return ocs.data;
+  if (status === 401) reportUnauthorized();
+  const httpStatus = status >= 400 ? status : code >= 400 ? code : status;
+  const message = str(meta.message) || undefined;
+  throw new ApiError(httpStatus, { error: `http-${httpStatus}`, message });
+}
+
+async function ocs(method: string, url: string, params?: Record<string, string | number | boolean>): Promise<unknown> {
+  const sep = url.includes('?') ? '&' : '?';
+  let res: Response;
+  try {
+    res = await fetch(`${url}${sep}format=json`, {
+      method,
+      credentials: 'same-origin',
+      headers: { ...requestHeaders(method, params ? 'application/json' : undefined), 'OCS-APIREQUEST': 'true' },
+      body: params ? JSON.stringify(params) : undefined,
+    });
+  } catch (e) {
+    throw new ApiError(0, { error: 'network', message: e instanceof Error ? e.message : String(e) });
+  }
+  return unwrap(res.status, await res.text());
+}
+
+const list = (data: unknown): Share[] => (Array.isArray(data) ? (data as Raw[]).map(parseShare) : []);
+
+// ---------------------------------------------------------------------------
+// Calls
+
+/** The shares of one item the caller made or owns (re-shares by others included). */
+export async function sharesOf(path: string): Promise<Share[]> {
+  return list(await ocs('GET', `${OCS_SHARING}/shares?${new URLSearchParams({ path, reshares: 'true' })}`));
+}
+
+/** Everything the caller shared. */
+export async function sharedByMe(): Promise<Share[]> {
+  return list(await ocs('GET', `${OCS_SHARING}/shares`));
+}
+
+/** The shares the caller received. */
+export async function sharedWithMe(): Promise<Share[]> {
+  return list(await ocs('GET', `${OCS_SHARING}/shares?shared_with_me=true`));
+}
+
+export async function searchSharees(search: string): Promise<Sharee[]> {
+  const data = await ocs('GET', `${OCS_SHARING}/sharees?${new URLSearchParams({ search, itemType: 'file', perPage: '20' })}`);
+  return parseSharees((data ?? {}) as Raw);
+}
+
+export interface NewShare {
+  path: string;
+  shareType: number;
+  shareWith?: string;
+  permissions: number;
+  password?: string;
+  expireDate?: string;
+  label?: string;
+  hideDownload?: boolean;
+}
+
+export async function createShare(s: NewShare): Promise<Share> {
+  const params: Record<string, string | number | boolean> = { path: s.path, shareType: s.shareType, permissions: s.permissions };
+  if (s.shareWith) params.shareWith = s.shareWith;
+  if (s.password) params.password = s.password;
+  if (s.expireDate) params.expireDate = s.expireDate;
+  if (s.label) params.label = s.label;
+  if (s.hideDownload) params.hideDownload = 'true';
+  return parseShare((await ocs('POST', `${OCS_SHARING}/shares`, params)) as Raw);
+}
+
+export async function updatePermissions(id: string, permissions: number): Promise<Share> {
+  return parseShare((await ocs('PUT', `${OCS_SHARING}/shares/${encodeURIComponent(id)}`, { permissions })) as Raw);
+}
+
+/** Ends a share (its maker or the owner) or leaves it (a recipient). */
+export async function deleteShare(id: string): Promise<void> {
+  await ocs('DELETE', `${OCS_SHARING}/shares/${encodeURIComponent(id)}`);
+}
+
+export async function sharingRules(): Promise<SharingRules> {
+  const data = (await ocs('GET', OCS_CAPABILITIES)) as Raw | undefined;
+  return parseRules((data?.capabilities ?? {}) as Raw);
+}
+
+// ---------------------------------------------------------------------------
+// Permissions as the dialog shows them
+
+/** The toggles of a share with people: read is always there. */
+export interface Toggles {
+  edit: boolean;
+  create: boolean;
+  delete: boolean;
+  reshare: boolean;
+}
+
+export function togglesOf(permissions: number): Toggles {
+  return {
+    edit: (permissions & PERM_UPDATE) !== 0,
+    create: (permissions & PERM_CREATE) !== 0,
+    delete: (permissions & PERM_DELETE) !== 0,
+    reshare: (permissions & PERM_SHARE) !== 0,
+  };
+}
+
+/** The bitmask of the toggles; a file cannot carry create or delete (the server refuses them). */
+export function permissionsOf(t: Toggles, isFolder: boolean): number {
+  let p = PERM_READ;
+  if (t.edit) p |= PERM_UPDATE;
+  if (isFolder && t.create) p |= PERM_CREATE;
+  if (isFolder && t.delete) p |= PERM_DELETE;
+  if (t.reshare) p |= PERM_SHARE;
+  return p;
+}
+
+/** Read-only: nothing but read (and perhaps re-share). */
+export function isReadOnly(permissions: number): boolean {
+  return (permissions & (PERM_UPDATE | PERM_CREATE | PERM_DELETE)) === 0;
+}
+
+/** What a link allows: view (and download), upload too (folders), or only drop files (folders). */
+export type LinkMode = 'view' | 'upload' | 'drop';
+
+export function linkPermissions(mode: LinkMode, isFolder: boolean): number {
+  if (!isFolder) return PERM_READ;
+  switch (mode) {
+    case 'upload':
+      return PERM_READ | PERM_UPDATE | PERM_CREATE | PERM_DELETE;
+    case 'drop':
+      return PERM_CREATE;
+    default:
+      return PERM_READ;
+  }
+}
+
+export function linkModeOf(permissions: number): LinkMode {
+  if ((permissions & PERM_READ) === 0 && (permissions & PERM_CREATE) !== 0) return 'drop';
+  return permissions & PERM_CREATE ? 'upload' : 'view';
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+/** `YYYY-MM-DD` of a day in UTC (the server compares expiry dates in UTC). */
+export function isoDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** The latest expiry date a link may have, or null without a maximum. */
+export function maxExpiry(rules: SharingRules, now: Date = new Date()): string | null {
+  if (rules.maxExpiryDays <= 0) return null;
+  return isoDay(new Date(now.getTime() + rules.maxExpiryDays * 86_400_000));
+}
+
+/** Why an expiry date cannot be used, as a catalogue key, or null when it is fine. */
+export function expiryProblem(date: string, rules: SharingRules, now: Date = new Date()): 'files.share.expiryPast' | 'files.share.expiryTooLate' | null {
+  if (!date) return null;
+  if (date < isoDay(now)) return 'files.share.expiryPast';
+  const max = maxExpiry(rules, now);
+  if (max !== null && date > max) return 'files.share.expiryTooLate';
+  return null;
+}
