@@ -14,10 +14,13 @@ import atrium.files.http.LockAdminRoutes;
 import atrium.files.http.LockManager;
 import atrium.files.http.NextcloudRoutes;
 import atrium.files.http.PreviewRoutes;
+import atrium.files.http.PublicDav;
+import atrium.files.http.PublicLinkRoutes;
 import atrium.files.http.QuarantineRoutes;
 import atrium.files.http.SearchRoutes;
 import atrium.files.http.ZipDownload;
 import atrium.files.share.ShareRoutes;
+import atrium.files.share.PublicLinks;
 import atrium.files.share.ShareService;
 import atrium.identity.Account;
 import atrium.identity.AccountId;
@@ -55,6 +58,9 @@ public final class FilesModule {
     public final SearchRoutes searchRoutes;
     public final ZipDownload zip;
     public final PreviewRoutes previewRoutes;
+    public final PublicLinks links;
+    public final PublicDav publicDav;
+    public final PublicLinkRoutes publicRoutes;
 
     public FilesModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity) {
         db.migrate("files");
@@ -94,6 +100,11 @@ public final class FilesModule {
                 config.longValue("files.preview-max-bytes", 1, 1L << 40),
                 Duration.ofMillis(config.integer("files.preview-timeout-ms", 100, 600_000))));
         this.previewRoutes = new PreviewRoutes(identity.authentication, files, previews);
+        this.links = new PublicLinks(db, shares, files, identity.accounts, identity.throttle, identity.audit, ids, clock,
+                PublicLinks.cookieKey(config.dataDir().resolve("keys").resolve("link-cookie.key")));
+        this.publicDav = new PublicDav(links, files, uploads, locks, instanceId);
+        this.publicRoutes = new PublicLinkRoutes(identity.authentication, links, files, previewRoutes,
+                config.string("instance.name"));
     }
 
     /** {@code files.min-free-space}, a size such as "1 GB" as quotas are written. */

@@ -17,6 +17,8 @@ import java.time.Clock;
 
 /** The identity module's parts, built in order by hand; the server and the CLI both use it. */
 public final class IdentityModule {
+    /** Sign-in failures and token guesses, per account and address; public links use it too. */
+    public final LoginThrottle throttle;
     public final AuditLog audit;
     public final AdminSettings settings;
     public final SignInService signIn;
@@ -38,7 +40,7 @@ public final class IdentityModule {
         var policy = new PasswordPolicy(config.integer("password.min-length", 8, 128));
         this.audit = new AuditLog(new AuditStore(jdbi), ids, clock);
         this.settings = new AdminSettings(new SettingsStore(jdbi));
-        var throttle = new LoginThrottle(new ThrottleStore(jdbi), audit, clock, config);
+        this.throttle = new LoginThrottle(new ThrottleStore(jdbi), audit, clock, config);
         var verifiedAppPasswords = new AppPasswordCache(clock);
         this.signIn = new SignInService(accountStore, groupStore, credentialStore, hasher, policy, throttle, settings, audit,
                 ids, clock, config, verifiedAppPasswords);

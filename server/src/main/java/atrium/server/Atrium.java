@@ -209,6 +209,9 @@ public final class Atrium implements AutoCloseable {
                 .register(files.dav)
                 .register("/api/v1/files", files.searchRoutes, files.zip)
                 .register(files.previewRoutes)
+                .register("/api/v1", files.publicRoutes.api())
+                .register(files.publicRoutes.pages(console::page))
+                .register(files.publicDav)
                 .any("/api/*", (req, res) -> {
                     throw new AtriumException.NotFound(
                             Msg.of("server.api.no-endpoint", req.prologue().method().text(), req.path().path()));

@@ -389,7 +389,8 @@ class ShareTest {
         JsonNode sharing = caps.at("/ocs/data/capabilities/files_sharing");
         assertThat(sharing.at("/api_enabled").asBoolean()).isTrue();
         assertThat(sharing.at("/resharing").asBoolean()).isTrue();
-        assertThat(sharing.at("/public/enabled").asBoolean()).isFalse();
+        assertThat(sharing.at("/public/enabled").asBoolean()).isTrue();
+        assertThat(sharing.at("/public/upload_files_drop").asBoolean()).isTrue();
         assertThat(sharing.at("/user/send_mail").asBoolean()).isFalse();
     }
 }

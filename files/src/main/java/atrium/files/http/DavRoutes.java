@@ -354,7 +354,7 @@ public final class DavRoutes implements HttpService {
     }
 
     /** The request body, its failures marked as the client's. */
-    private static InputStream clientStream(InputStream in) {
+    static InputStream clientStream(InputStream in) {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
@@ -557,7 +557,7 @@ public final class DavRoutes implements HttpService {
     private static final List<QName> UPLOAD_PROPS = List.of(DavProperty.dav("resourcetype"), DavProperty.dav("getcontentlength"),
             DavProperty.dav("getlastmodified"), DavProperty.dav("getetag"));
 
-    private static void describeUploadEntry(Multistatus out, String href, DavXml.Propfind request, boolean folder, long size,
+    static void describeUploadEntry(Multistatus out, String href, DavXml.Propfind request, boolean folder, long size,
                                             long mtime, String etag) {
         Function<QName, Optional<DavProperty>> value = name -> {
             if (!name.getNamespaceURI().equals(Multistatus.DAV)) {
@@ -1036,7 +1036,7 @@ public final class DavRoutes implements HttpService {
                 .orElse(new LiveProperties.Owner("", ""));
     }
 
-    private static void describe(Multistatus out, String href, DavXml.Propfind request, LiveProperties live,
+    static void describe(Multistatus out, String href, DavXml.Propfind request, LiveProperties live,
                                  LiveProperties.Resource r, List<DeadProperty> dead) {
         Map<QName, DeadProperty> deadByName = new LinkedHashMap<>();
         for (DeadProperty d : dead) {
@@ -1154,107 +1154,7 @@ public final class DavRoutes implements HttpService {
             res.status(Status.OK_200).send();
             return;
         }
-        long size = node.size();
-        long offset = 0;
-        long length = size;
-        Optional<long[]> range = head ? Optional.empty() : range(c, node);
-        if (range.isPresent()) {
-            offset = range.get()[0];
-            length = range.get()[1] - offset + 1;
-            res.status(Status.PARTIAL_CONTENT_206);
-            res.header(HeaderNames.CONTENT_RANGE, "bytes " + offset + "-" + range.get()[1] + "/" + size);
-        } else {
-            res.status(Status.OK_200);
-        }
-        res.header(HeaderNames.ACCEPT_RANGES, "bytes");
-        res.header(HeaderNames.CONTENT_TYPE, node.contentType().orElse("application/octet-stream"));
-        // Uploaded content never runs as part of the console: a download, in a sandbox.
-        res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename*=UTF-8''"
-                + java.net.URLEncoder.encode(node.name(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
-        res.header(HeaderNames.create("Content-Security-Policy"), "sandbox; default-src 'none'");
-        res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
-        if (head) {
-            res.send();
-            return;
-        }
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = files.read(node, offset, length); OutputStream out = res.outputStream()) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                try {
-                    out.write(buffer, 0, n);
-                } catch (IOException | RuntimeException e) {
-                    throw new ClientGone(e);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * A single byte range (RFC 9110 section 14.2) as {first, last}; empty to send the whole
-     * file: no Range header, one we do not serve (several ranges, another unit, a syntax
-     * error) or an If-Range that no longer matches.
-     *
-     * @throws DavException 416 when the range starts beyond the end
-     */
-    private Optional<long[]> range(Call c, Node node) {
-        Optional<String> header = c.header(HeaderNames.RANGE);
-        if (header.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<String> ifRange = c.header(HeaderNames.IF_RANGE);
-        if (ifRange.isPresent()) {
-            String v = ifRange.get().strip();
-            boolean matches = v.startsWith("\"") ? v.equals(LiveProperties.quoted(node.etag()))
-                    : httpDate(v).map(d -> node.mtime() / 1000 <= d).orElse(false);
-            if (!matches) {
-                return Optional.empty();
-            }
-        }
-        String v = header.get().strip();
-        if (!v.regionMatches(true, 0, "bytes=", 0, 6) || v.indexOf(',') >= 0) {
-            return Optional.empty();
-        }
-        String spec = v.substring(6).strip();
-        int dash = spec.indexOf('-');
-        if (dash < 0) {
-            return Optional.empty();
-        }
-        long size = node.size();
-        String first = spec.substring(0, dash).strip();
-        String last = spec.substring(dash + 1).strip();
-        try {
-            long start;
-            long end;
-            if (first.isEmpty()) {
-                long suffix = Long.parseLong(last);
-                if (suffix <= 0 || size == 0) {
-                    throw unsatisfiable(c, size);
-                }
-                start = Math.max(0, size - suffix);
-                end = size - 1;
-            } else {
-                start = Long.parseLong(first);
-                end = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
-                if (start < 0 || end < start) {
-                    return Optional.empty();
-                }
-                if (start >= size) {
-                    throw unsatisfiable(c, size);
-                }
-                end = Math.min(end, size - 1);
-            }
-            return Optional.of(new long[] {start, end});
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static DavException unsatisfiable(Call c, long size) {
-        c.res().header(HeaderNames.CONTENT_RANGE, "bytes */" + size);
-        return c.fail(416, Msg.of("files.dav.range-unsatisfiable", size));
+        FileResponse.send(c.req(), res, files, node, head);
     }
 
     // ---- PUT (section 9.7) ----------------------------------------------------------------
@@ -1692,7 +1592,7 @@ public final class DavRoutes implements HttpService {
     }
 
     /** An HTTP date in seconds since the epoch; empty when unreadable (the header is then ignored). */
-    private static Optional<Long> httpDate(String value) {
+    static Optional<Long> httpDate(String value) {
         try {
             return Optional.of(ZonedDateTime.parse(value.strip(), HTTP_DATE).toEpochSecond());
         } catch (DateTimeParseException e) {

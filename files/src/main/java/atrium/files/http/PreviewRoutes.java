@@ -65,7 +65,7 @@ public final class PreviewRoutes implements HttpService {
         send(req, res, RequestPaths.resolve(files, caller.account().id(), path));
     }
 
-    private void send(ServerRequest req, ServerResponse res, Node node) {
+    void send(ServerRequest req, ServerResponse res, Node node) {
         var q = req.query();
         int x = RequestPaths.intParam(q.first("x").asOptional(), 256, 1, MAX_SIDE, "x");
         int y = RequestPaths.intParam(q.first("y").asOptional(), 256, 1, MAX_SIDE, "y");

@@ -57,6 +57,11 @@ public final class ZipDownload implements HttpService {
         String name = nodes.size() == 1 && !nodes.getFirst().isRoot() ? nodes.getFirst().name() + ".zip" : "download.zip";
         // The root itself: its content at the top of the archive rather than one unnamed folder.
         List<Node> entries = nodes.size() == 1 && nodes.getFirst().isRoot() ? files.children(nodes.getFirst()) : nodes;
+        stream(res, writer, name, entries);
+    }
+
+    /** The entries as a zip download named {@code name}, streamed while the blobs are read. */
+    static void stream(ServerResponse res, ZipWriter writer, String name, List<Node> entries) {
         res.header(HeaderNames.CONTENT_TYPE, "application/zip");
         res.header(HeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + name.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "_")
                 + "\"; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));

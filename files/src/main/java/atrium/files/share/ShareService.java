@@ -85,8 +85,8 @@ public final class ShareService {
 
     /**
      * Nextcloud's {@code files_sharing} capability, saying only what works (docs/adr/0011):
-     * people and groups, re-sharing; links are made through the API but have no public page
-     * yet, so clients are not offered them; no mail is sent.
+     * people and groups, re-sharing, public links with upload and file drop (public page and
+     * public WebDAV); no mail is sent.
      */
     public Map<String, Object> capability() {
         Map<String, Object> expire = new LinkedHashMap<>();
@@ -96,15 +96,15 @@ public final class ShareService {
             expire.put("enforced", true);
         }
         Map<String, Object> pub = new LinkedHashMap<>();
-        pub.put("enabled", false);
+        pub.put("enabled", true);
         pub.put("password", Map.of("enforced", policy.linkPasswordEnforced(), "askForOptionalPassword", false));
         pub.put("expire_date", expire);
         pub.put("multiple_links", true);
         pub.put("expire_date_internal", Map.of("enabled", false));
         pub.put("expire_date_remote", Map.of("enabled", false));
         pub.put("send_mail", false);
-        pub.put("upload", false);
-        pub.put("upload_files_drop", false);
+        pub.put("upload", true);
+        pub.put("upload_files_drop", true);
         pub.put("custom_tokens", false);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("api_enabled", true);
