@@ -6,7 +6,7 @@
 //   types a name and uploads a large file, which goes up in chunks through
 //   /public.php/dav/uploads/{token} (MKCOL, PUT 1…N, MOVE .file) with the name on every
 //   request, and the total bar reaches 100 % → the view link of a folder lists it, opens a
-//   subfolder (?path=), comes back, and its zip and one file download.
+//   subfolder (?path=), comes back, fits a phone's width, and its zip and one file download.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_DROP_TOKEN=… ATRIUM_DROP_PASSWORD=… \
 //   ATRIUM_VIEW_TOKEN=… ATRIUM_BIG_FILE=/tmp/big.bin ATRIUM_INSTANCE_NAME='Cabinet Martin' \
@@ -27,7 +27,7 @@ const DROP_PASSWORD = process.env.ATRIUM_DROP_PASSWORD ?? '';
 const VIEW = process.env.ATRIUM_VIEW_TOKEN ?? '';
 const BIG = process.env.ATRIUM_BIG_FILE ?? '';
 const INSTANCE = process.env.ATRIUM_INSTANCE_NAME ?? '';
-const NICKNAME = 'Amel Client';
+const NICKNAME = 'Amélie Client';
 const CHUNK = 10 * 1024 * 1024;
 const ACTION_TIMEOUT = 10_000;
 const UPLOAD_TIMEOUT = 330_000;
@@ -138,7 +138,7 @@ async function main() {
     if (!what.some((w) => /^MKCOL web-[0-9a-f]+$/.test(w)) || puts.length !== Math.ceil(size / CHUNK) || !what.some((w) => /^MOVE web-[0-9a-f]+\/\.file$/.test(w))) {
       throw new Error(`unexpected upload requests: ${JSON.stringify(what.slice(0, 8))}… (${what.length} in all)`);
     }
-    const unnamed = requests.filter((r) => r.nickname !== NICKNAME && !r.what.startsWith('PROPFIND'));
+    const unnamed = requests.filter((r) => r.nickname !== encodeURIComponent(NICKNAME) && !r.what.startsWith('PROPFIND'));
     if (unnamed.length) throw new Error(`requests without the name: ${JSON.stringify(unnamed.slice(0, 3))}`);
     log(`  ${what[0]}, ${what[1]}, ${puts.length} PUTs of ${CHUNK / 1048576} MiB, ${what.at(-1)}; total bar at 100 %`);
   });
@@ -154,6 +154,15 @@ async function main() {
     if (new URL(page.url()).searchParams.get('path') !== 'Annexes') throw new Error(`the subfolder's address is ${page.url()}`);
     await page.goBack();
     await page.locator(`${tid('public-entry')}[data-name="bilan.txt"]`).waitFor();
+  });
+
+  await run('on a phone-sized screen the page fits the width', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    if (widths[0] > widths[1]) throw new Error(`the page is ${widths[0]} px wide on a ${widths[1]} px screen`);
+    const box = await page.locator(tid('public-download-zip')).boundingBox();
+    if (!box || box.x < 0 || box.x + box.width > 375) throw new Error(`the zip button is off screen: ${JSON.stringify(box)}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   await run('the folder downloads as a zip and a file on its own', async () => {

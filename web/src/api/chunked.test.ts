@@ -147,7 +147,7 @@ describe('chunked upload', () => {
       expect(headers).toMatchObject({
         Destination: '/public.php/dav/files/tok%20En/Re%C3%A7us/scan%201.pdf',
         'OC-Total-Length': '10',
-        'X-NC-Nickname': 'Amel Client',
+        'X-NC-Nickname': 'Amel%20Client',
       });
     }
     expect(store.map.size).toBe(0);
@@ -156,6 +156,7 @@ describe('chunked upload', () => {
   it('sends no nickname header when the visitor gave no name, and keeps links and users apart when resuming', async () => {
     const file = fileOf(10);
     expect(publicTarget('t', '/a.bin', ' ').headers).toEqual({});
+    expect(publicTarget('t', '/a.bin', 'Amélie Łukasz\n').headers).toEqual({ 'X-NC-Nickname': 'Am%C3%A9lie%20%C5%81ukasz' });
     expect(transferKey(publicTarget('t', '/a.bin', '').owner, '/a.bin', file)).not.toBe(transferKey('t', '/a.bin', file));
     const server = new FakeServer();
     const store = new MemoryStore();

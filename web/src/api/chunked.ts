@@ -58,9 +58,12 @@ export function publicHref(token: string, path: string): string {
   return `${PUBLIC_DAV_FILES}/${encodeURIComponent(token)}${encoded}`;
 }
 
-/** An upload through a public link; `nickname` (who is uploading) goes to the owner's activity list. */
+/**
+ * An upload through a public link; `nickname` (who is uploading) goes to the owner's activity
+ * list, percent-encoded as UTF-8 since a browser sends only Latin-1 in headers (the server decodes it).
+ */
 export function publicTarget(token: string, path: string, nickname: string): ChunkTarget {
-  const name = nickname.trim();
+  const name = encodeURIComponent(nickname.trim());
   return {
     owner: `link:${token}`,
     path,

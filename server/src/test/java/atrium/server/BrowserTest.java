@@ -159,7 +159,7 @@ class BrowserTest {
             }
             var activity = DavClient.send(server.baseUrl(), auth, "GET", "/api/v1/files/shares/" + dropId + "/activity", null);
             assertThat(activity.status()).isEqualTo(200);
-            assertThat(activity.text()).contains("upload", "(Amel Client)", "wrong-password", big.getFileName().toString());
+            assertThat(activity.text()).contains("upload", "(Amélie Client)", "wrong-password", big.getFileName().toString());
         }
     }
 

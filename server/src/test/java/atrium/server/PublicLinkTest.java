@@ -290,7 +290,7 @@ class PublicLinkTest {
         assertThat(visit(ip, "GET", "/s/" + token + "/download", null).status()).isEqualTo(403);
 
         assertThat(visit(ip, "PUT", base + "/scan.pdf", "second", "X-NC-Nickname", "Amel Client").status()).isEqualTo(201);
-        assertThat(visit(ip, "PUT", base + "/scan.pdf", "third").status()).isEqualTo(201);
+        assertThat(visit(ip, "PUT", base + "/scan.pdf", "third", "X-NC-Nickname", "Ren%C3%A9e+Co").status()).isEqualTo(201);
         assertThat(owner.send("GET", owner.root() + "/Inbox/scan.pdf", null).text()).isEqualTo("first");
         assertThat(owner.send("GET", owner.root() + "/Inbox/scan%20(2).pdf", null).text()).isEqualTo("second");
         assertThat(owner.send("GET", owner.root() + "/Inbox/scan%20(3).pdf", null).text()).isEqualTo("third");
@@ -323,7 +323,7 @@ class PublicLinkTest {
         Res shares = ShareTest.ocs(owner, "GET", OCS, null);
         String id = ShareTest.json(shares).at("/ocs/data/0/id").asText();
         Res activity = owner.send("GET", "/api/v1/files/shares/" + id + "/activity", null);
-        assertThat(activity.text()).contains("upload", "/scan (2).pdf (Amel Client)", "/big.bin");
+        assertThat(activity.text()).contains("upload", "/scan (2).pdf (Amel Client)", "/scan (3).pdf (Renée+Co)", "/big.bin");
         TestClient.Response audit = DavTest.server.admin().get("/api/v1/audit?action=files-link-upload");
         assertThat(audit.body()).contains("scan (2).pdf", "Amel Client");
     }
