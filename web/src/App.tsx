@@ -14,6 +14,8 @@ import { uploads } from './pages/files/uploads';
 import { LoginFlowPage, loginFlowToken } from './pages/LoginFlowPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { PublicLinkPage } from './pages/public/PublicLinkPage';
+import { publicLinkToken } from './api/publicLink';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { navigate, usePath } from './router';
 import { SessionContext, type SessionValue } from './session';
@@ -32,7 +34,13 @@ function routeFor(path: string, user: User) {
   return <NotFoundPage />;
 }
 
+/** A public link's page needs no session and shows nothing of the console; everything else is the console. */
 export function App() {
+  const token = publicLinkToken(usePath());
+  return token ? <PublicLinkPage token={token} /> : <Console />;
+}
+
+function Console() {
   const { t, setLang } = useI18n();
   const path = usePath();
   const [session, setSessionState] = useState<SessionInfo | null>(null);

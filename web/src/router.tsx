@@ -20,6 +20,15 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, currentPath, () => '/');
 }
 
+function currentSearch(): string {
+  return window.location.search;
+}
+
+/** The query string ("?a=1" or ""), which navigate() may change without changing the path. */
+export function useSearch(): string {
+  return useSyncExternalStore(subscribe, currentSearch, () => '');
+}
+
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   const here = window.location.pathname + window.location.search;
   if (to === here) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkedUpload, chunksOf, transferKey, type ChunkIo, type TransferStore } from './chunked';
+import { chunkedUpload, chunksOf, publicTarget, transferKey, userTarget, type ChunkIo, type TransferStore } from './chunked';
 import { DavError, type PutHandle, type PutResult } from './dav';
 
 // A server's upload folders in memory, and a log of the requests, to check what the
@@ -108,7 +108,7 @@ describe('chunked upload', () => {
     const server = new FakeServer();
     const store = new MemoryStore();
     const progress: number[] = [];
-    const h = chunkedUpload(server, store, 'anne', '/Docs/big.bin', fileOf(10), { overwrite: false, onProgress: (n) => progress.push(n) }, CHUNK);
+    const h = chunkedUpload(server, store, userTarget('anne', '/Docs/big.bin'), fileOf(10), { overwrite: false, onProgress: (n) => progress.push(n) }, CHUNK);
     expect(store.map.size).toBe(1);
     const result = await h.promise;
     expect(result.fileId).toBe('42');
@@ -129,6 +129,45 @@ describe('chunked upload', () => {
     expect(store.map.size).toBe(0);
   });
 
+  it('uploads through a public link into its uploads folder, with the nickname on every request', async () => {
+    const server = new FakeServer();
+    const store = new MemoryStore();
+    const target = publicTarget('tok En', '/Reçus/scan 1.pdf', '  Amel Client ');
+    await chunkedUpload(server, store, target, fileOf(10), { overwrite: false, onProgress: () => {} }, CHUNK).promise;
+    expect(server.log.map((l) => l.replace(/web-[0-9a-f]+/, 'ID'))).toEqual([
+      'PROPFIND /public.php/dav/uploads/tok%20En/ID',
+      'MKCOL /public.php/dav/uploads/tok%20En/ID',
+      'PUT 1',
+      'PUT 2',
+      'PUT 3',
+      'MOVE .file',
+    ]);
+    expect(server.assembled).toEqual(content(10));
+    for (const headers of server.headers) {
+      expect(headers).toMatchObject({
+        Destination: '/public.php/dav/files/tok%20En/Re%C3%A7us/scan%201.pdf',
+        'OC-Total-Length': '10',
+        'X-NC-Nickname': 'Amel%20Client',
+      });
+    }
+    expect(store.map.size).toBe(0);
+  });
+
+  it('sends no nickname header when the visitor gave no name, and keeps links and users apart when resuming', async () => {
+    const file = fileOf(10);
+    expect(publicTarget('t', '/a.bin', ' ').headers).toEqual({});
+    expect(publicTarget('t', '/a.bin', 'Amélie Łukasz\n').headers).toEqual({ 'X-NC-Nickname': 'Am%C3%A9lie%20%C5%81ukasz' });
+    expect(transferKey(publicTarget('t', '/a.bin', '').owner, '/a.bin', file)).not.toBe(transferKey('t', '/a.bin', file));
+    const server = new FakeServer();
+    const store = new MemoryStore();
+    const target = publicTarget('t', '/a.bin', '');
+    store.set(transferKey(target.owner, target.path, file), 'web-abc');
+    server.uploads.set('/public.php/dav/uploads/t/web-abc', new Map([['1', content(4)]]));
+    await chunkedUpload(server, store, target, file, { overwrite: false, onProgress: () => {} }, CHUNK).promise;
+    expect(server.log.filter((l) => l.startsWith('PUT'))).toEqual(['PUT 2', 'PUT 3']);
+    expect(server.headers.every((h) => !('X-NC-Nickname' in h))).toBe(true);
+  });
+
   it('resumes: asks the server what it has and sends only the missing or short chunks', async () => {
     const server = new FakeServer();
     const store = new MemoryStore();
@@ -143,7 +182,7 @@ describe('chunked upload', () => {
       ]),
     );
     const resumed: number[] = [];
-    await chunkedUpload(server, store, 'anne', '/big.bin', file, { overwrite: true, onProgress: () => {}, onResume: (n) => resumed.push(n) }, CHUNK).promise;
+    await chunkedUpload(server, store, userTarget('anne', '/big.bin'), file, { overwrite: true, onProgress: () => {}, onResume: (n) => resumed.push(n) }, CHUNK).promise;
     expect(server.log).toEqual([
       'PROPFIND /remote.php/dav/uploads/anne/web-abc',
       'DELETE /remote.php/dav/uploads/anne/web-abc/7',
@@ -159,7 +198,7 @@ describe('chunked upload', () => {
   it('tries a chunk again after a network failure, waiting longer each time', async () => {
     const server = new FakeServer();
     server.putFailures = [undefined, new DavError(0), new DavError(503)];
-    await chunkedUpload(server, new MemoryStore(), 'anne', '/big.bin', fileOf(10), { overwrite: false, onProgress: () => {} }, CHUNK).promise;
+    await chunkedUpload(server, new MemoryStore(), userTarget('anne', '/big.bin'), fileOf(10), { overwrite: false, onProgress: () => {} }, CHUNK).promise;
     expect(server.log.filter((l) => l.startsWith('PUT'))).toEqual(['PUT 1', 'PUT 2', 'PUT 2', 'PUT 2', 'PUT 3']);
     expect(server.sleeps).toEqual([1000, 2000]);
     expect(server.assembled).toEqual(content(10));
@@ -170,13 +209,13 @@ describe('chunked upload', () => {
     const store = new MemoryStore();
     server.putFailures = [undefined, new DavError(507)];
     const file = fileOf(10);
-    await expect(chunkedUpload(server, store, 'anne', '/big.bin', file, { overwrite: false, onProgress: () => {} }, CHUNK).promise).rejects.toMatchObject({
+    await expect(chunkedUpload(server, store, userTarget('anne', '/big.bin'), file, { overwrite: false, onProgress: () => {} }, CHUNK).promise).rejects.toMatchObject({
       code: 'quota-exceeded',
     });
     expect(server.sleeps).toEqual([]);
     expect(store.map.size).toBe(1);
     server.log = [];
-    await chunkedUpload(server, store, 'anne', '/big.bin', file, { overwrite: false, onProgress: () => {} }, CHUNK).promise;
+    await chunkedUpload(server, store, userTarget('anne', '/big.bin'), file, { overwrite: false, onProgress: () => {} }, CHUNK).promise;
     expect(server.log.filter((l) => l.startsWith('PUT'))).toEqual(['PUT 2', 'PUT 3']);
     expect(server.assembled).toEqual(content(10));
   });
@@ -184,7 +223,7 @@ describe('chunked upload', () => {
   it('gives up after the last attempt at a chunk', async () => {
     const server = new FakeServer();
     server.putFailures = [new DavError(0), new DavError(0), new DavError(0), new DavError(0)];
-    await expect(chunkedUpload(server, new MemoryStore(), 'anne', '/big.bin', fileOf(10), { overwrite: false, onProgress: () => {} }, CHUNK).promise).rejects.toMatchObject({
+    await expect(chunkedUpload(server, new MemoryStore(), userTarget('anne', '/big.bin'), fileOf(10), { overwrite: false, onProgress: () => {} }, CHUNK).promise).rejects.toMatchObject({
       code: 'network',
     });
     expect(server.log.filter((l) => l.startsWith('PUT'))).toHaveLength(4);
@@ -194,7 +233,7 @@ describe('chunked upload', () => {
     const server = new FakeServer();
     const store = new MemoryStore();
     server.hold = true;
-    const h = chunkedUpload(server, store, 'anne', '/big.bin', fileOf(10), { overwrite: false, onProgress: () => {} }, CHUNK);
+    const h = chunkedUpload(server, store, userTarget('anne', '/big.bin'), fileOf(10), { overwrite: false, onProgress: () => {} }, CHUNK);
     await new Promise((r) => setTimeout(r, 0));
     expect(server.log.at(-1)).toBe('PUT 1');
     h.abort();
@@ -210,7 +249,7 @@ describe('chunked upload', () => {
     const file = fileOf(10);
     store.set(transferKey('anne', '/big.bin', file), 'web-gone');
     server.putFailures = [new DavError(404)];
-    await expect(chunkedUpload(server, store, 'anne', '/big.bin', file, { overwrite: false, onProgress: () => {} }, CHUNK).promise).rejects.toMatchObject({
+    await expect(chunkedUpload(server, store, userTarget('anne', '/big.bin'), file, { overwrite: false, onProgress: () => {} }, CHUNK).promise).rejects.toMatchObject({
       status: 404,
     });
     expect(store.map.size).toBe(0);

@@ -1,7 +1,9 @@
 // Chunked, resumable uploads of large files through the Nextcloud chunking v2
 // protocol (docs/api/webdav.md, "Chunked upload"), as the Nextcloud web and
-// mobile apps send it:
-//   MKCOL  /remote.php/dav/uploads/{login}/{transferId}   Destination, OC-Total-Length
+// mobile apps send it, for a user (/remote.php/dav/uploads/{login}) or through a
+// public link (/public.php/dav/uploads/{token}, docs/api/sharing.md); the
+// `ChunkTarget` says which:
+//   MKCOL  {uploads}/{transferId}                         Destination, OC-Total-Length
 //   PUT    …/{transferId}/1 … /N                          CHUNK_SIZE bytes each but the last
 //   MOVE   …/{transferId}/.file                           Destination, OC-Total-Length, X-OC-Mtime, Overwrite
 // The transfer id of a file is remembered (localStorage) under its destination,
@@ -15,6 +17,7 @@ import {
   DavError,
   mtimeHeader,
   parseMultistatus,
+  pathSegments,
   send,
   xhrRequest,
   type PutHandle,
@@ -27,6 +30,48 @@ export const CHUNK_SIZE = 10 * 1024 * 1024;
 export const CHUNK_ATTEMPTS = 4;
 
 export const DAV_UPLOADS = '/remote.php/dav/uploads';
+export const PUBLIC_DAV_FILES = '/public.php/dav/files';
+export const PUBLIC_DAV_UPLOADS = '/public.php/dav/uploads';
+
+/** Where one file's chunks go and where the file ends up. */
+export interface ChunkTarget {
+  /** Whose uploads these are (a login, or `link:{token}`), for the transfer key. */
+  owner: string;
+  /** The decoded destination path, for the transfer key. */
+  path: string;
+  /** The folder holding the upload folders, e.g. `/remote.php/dav/uploads/anne`. */
+  uploads: string;
+  /** The href of the destination (the `Destination` header). */
+  destination: string;
+  /** Headers sent with every request of the upload (e.g. X-NC-Nickname on a link). */
+  headers?: Record<string, string>;
+}
+
+/** A user's upload into their own files. */
+export function userTarget(login: string, path: string): ChunkTarget {
+  return { owner: login, path, uploads: `${DAV_UPLOADS}/${encodeURIComponent(login)}`, destination: davHref(login, path) };
+}
+
+/** The href of a path below a public link's file or folder: `/public.php/dav/files/{token}/a%20b.txt`. */
+export function publicHref(token: string, path: string): string {
+  const encoded = pathSegments(path).map((s) => '/' + encodeURIComponent(s)).join('');
+  return `${PUBLIC_DAV_FILES}/${encodeURIComponent(token)}${encoded}`;
+}
+
+/**
+ * An upload through a public link; `nickname` (who is uploading) goes to the owner's activity
+ * list, percent-encoded as UTF-8 since a browser sends only Latin-1 in headers (the server decodes it).
+ */
+export function publicTarget(token: string, path: string, nickname: string): ChunkTarget {
+  const name = encodeURIComponent(nickname.trim());
+  return {
+    owner: `link:${token}`,
+    path,
+    uploads: `${PUBLIC_DAV_UPLOADS}/${encodeURIComponent(token)}`,
+    destination: publicHref(token, path),
+    headers: name ? { 'X-NC-Nickname': name } : {},
+  };
+}
 
 /** The requests of one chunked upload; the real one speaks WebDAV, tests give a fake. */
 export interface ChunkIo {
@@ -54,9 +99,9 @@ export interface ChunkedOptions {
   onResume?: (alreadyThere: number) => void;
 }
 
-export function transferKey(login: string, path: string, file: Blob): string {
+export function transferKey(owner: string, path: string, file: Blob): string {
   const mtime = (file as Partial<File>).lastModified ?? 0;
-  return `atrium.upload:${login}:${path}:${file.size}:${mtime}`;
+  return `atrium.upload:${owner}:${path}:${file.size}:${mtime}`;
 }
 
 export function newTransferId(): string {
@@ -80,17 +125,16 @@ function transient(e: unknown): boolean {
 export function chunkedUpload(
   io: ChunkIo,
   store: TransferStore,
-  login: string,
-  path: string,
+  target: ChunkTarget,
   file: Blob,
   opts: ChunkedOptions,
   chunkSize = CHUNK_SIZE,
 ): PutHandle {
-  const key = transferKey(login, path, file);
+  const key = transferKey(target.owner, target.path, file);
   const transferId = store.get(key) ?? newTransferId();
   store.set(key, transferId);
-  const uploadUrl = `${DAV_UPLOADS}/${encodeURIComponent(login)}/${encodeURIComponent(transferId)}`;
-  const common = { Destination: davHref(login, path), 'OC-Total-Length': String(file.size) };
+  const uploadUrl = `${target.uploads}/${encodeURIComponent(transferId)}`;
+  const common = { ...target.headers, Destination: target.destination, 'OC-Total-Length': String(file.size) };
   let aborted = false;
   let current: PutHandle | null = null;
 

@@ -241,14 +241,18 @@ export function LoginPage({ notice, initialLogin }: LoginPageProps = {}) {
   );
 }
 
-/** The card on a plain page that sign-in and similar pages use, with the language switch. */
-export function AuthCard({ testId, children }: { testId: string; children: ReactNode }) {
+/**
+ * The card on a plain page that sign-in and similar pages use, with the language switch.
+ * `brand` replaces the product's name (the public link page shows the firm's); `className`
+ * widens the card for pages with more in them.
+ */
+export function AuthCard({ testId, children, brand, className }: { testId: string; children: ReactNode; brand?: string; className?: string }) {
   const { t, lang, setLang } = useI18n();
   return (
     <div className="login-page">
-      <main className="login-card" data-testid={testId}>
+      <main className={className ? `login-card ${className}` : 'login-card'} data-testid={testId}>
         <div className="login-top">
-          <h1 className="login-brand">{t('app.name')}</h1>
+          <h1 className="login-brand" data-testid="auth-brand">{brand || t('app.name')}</h1>
           <div className="login-langs" role="group" aria-label={t('shell.language')}>
             {(['fr', 'en'] as const).map((l) => (
               <button

@@ -6,15 +6,19 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes } from '../../format';
 import { useI18n } from '../../i18n/i18n';
 import { davErrorText } from './model';
-import { summarize, uploads, type UploadItem } from './uploads';
+import { summarize, uploads, type UploadItem, type UploadQueue } from './uploads';
 
-export function useUploads(): readonly UploadItem[] {
-  return useSyncExternalStore(uploads.subscribe, uploads.getSnapshot, uploads.getSnapshot);
+export function useUploads(queue: UploadQueue = uploads): readonly UploadItem[] {
+  return useSyncExternalStore(queue.subscribe, queue.getSnapshot, queue.getSnapshot);
 }
 
-export function UploadPanel() {
+/**
+ * `queue`: the Files app's by default; the public link page has its own. `keepTotal` leaves
+ * the total bar up (full) once everything is sent, for a visitor who only came to upload.
+ */
+export function UploadPanel({ queue = uploads, keepTotal = false }: { queue?: UploadQueue; keepTotal?: boolean }) {
   const { t, lang } = useI18n();
-  const items = useUploads();
+  const items = useUploads(queue);
   const titleId = useId();
   if (items.length === 0) return null;
   const s = summarize(items);
@@ -34,32 +38,32 @@ export function UploadPanel() {
         </h2>
         <div className="uploads-buttons">
           {s.active > 0 && (
-            <button type="button" className="btn btn-small" onClick={() => uploads.cancelAll()} data-testid="uploads-cancel-all">
+            <button type="button" className="btn btn-small" onClick={() => queue.cancelAll()} data-testid="uploads-cancel-all">
               {t('files.uploads.cancelAll')}
             </button>
           )}
           {finished > 0 && (
-            <button type="button" className="btn btn-small" onClick={() => uploads.clearFinished()} data-testid="uploads-clear">
+            <button type="button" className="btn btn-small" onClick={() => queue.clearFinished()} data-testid="uploads-clear">
               {t('files.uploads.clear')}
             </button>
           )}
         </div>
       </div>
-      {s.active > 0 && <ProgressBar value={s.loaded} max={s.total} label={t('files.uploads.totalLabel')} valueText={totalText} testId="uploads-total" />}
+      {(s.active > 0 || (keepTotal && s.total > 0)) && <ProgressBar value={s.loaded} max={s.total} label={t('files.uploads.totalLabel')} valueText={totalText} testId="uploads-total" />}
       <p className="uploads-summary" aria-live="polite" data-testid="uploads-summary">
         {totalText}
         {s.failed > 0 && <> · {t('files.uploads.failedCount', { n: s.failed })}</>}
       </p>
       <ul className="upload-list">
         {items.map((item) => (
-          <UploadRow key={item.id} item={item} />
+          <UploadRow key={item.id} item={item} queue={queue} />
         ))}
       </ul>
     </section>
   );
 }
 
-function UploadRow({ item }: { item: UploadItem }) {
+function UploadRow({ item, queue }: { item: UploadItem; queue: UploadQueue }) {
   const { t, lang } = useI18n();
   const active = item.status === 'queued' || item.status === 'uploading';
   const sizeText =
@@ -85,7 +89,7 @@ function UploadRow({ item }: { item: UploadItem }) {
           <button
             type="button"
             className="btn btn-small"
-            onClick={() => uploads.cancel(item.id)}
+            onClick={() => queue.cancel(item.id)}
             aria-label={t('files.uploads.cancelOne', { name: item.relPath })}
             data-testid="upload-cancel"
           >
@@ -93,7 +97,7 @@ function UploadRow({ item }: { item: UploadItem }) {
           </button>
         )}
         {item.status === 'failed' && item.error?.code === 'exists' && (
-          <button type="button" className="btn btn-small" onClick={() => uploads.retry(item.id, true)} data-testid="upload-replace">
+          <button type="button" className="btn btn-small" onClick={() => queue.retry(item.id, true)} data-testid="upload-replace">
             {t('files.uploads.replace')}
           </button>
         )}
@@ -101,7 +105,7 @@ function UploadRow({ item }: { item: UploadItem }) {
           <button
             type="button"
             className="btn btn-small"
-            onClick={() => uploads.retry(item.id)}
+            onClick={() => queue.retry(item.id)}
             aria-label={t('files.uploads.retryOne', { name: item.relPath })}
             data-testid="upload-retry"
           >

@@ -8,7 +8,7 @@
 // whole with PUT; larger ones in chunks (api/chunked.ts), which resume where
 // they stopped after a failure, a retry, or a page reload and the same file
 // picked again.
-import { chunkedUpload, CHUNK_SIZE, davChunkIo, localTransfers } from '../../api/chunked';
+import { chunkedUpload, CHUNK_SIZE, davChunkIo, localTransfers, userTarget } from '../../api/chunked';
 import { DavError, joinPath, mkcol, pathSegments, put, type PutHandle } from '../../api/dav';
 import type { Picked } from './picked';
 import { refreshFiles } from './queries';
@@ -261,7 +261,7 @@ export const uploads = new UploadQueue(
   {
     put: (login, path, file, { overwrite, onProgress, onResume }) =>
       file.size > CHUNK_SIZE
-        ? chunkedUpload(davChunkIo, localTransfers, login, path, file, { overwrite, onProgress, onResume })
+        ? chunkedUpload(davChunkIo, localTransfers, userTarget(login, path), file, { overwrite, onProgress, onResume })
         : put(login, path, file, { overwrite, onProgress: (loaded) => onProgress(loaded) }),
     mkcol,
   },

@@ -3,9 +3,13 @@ package atrium.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import atrium.identity.db.AuditStore;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,6 +96,92 @@ class BrowserTest {
         }
     }
 
+    /**
+     * public-link-flow.mjs: a guest with no account opens alice's password-protected file-drop
+     * link, types a wrong then the right password and a name, and uploads a 300 MiB file in
+     * chunks; alice then has it byte for byte and the link's activity names the guest. The
+     * guest also browses a view link of a folder and downloads it as a zip.
+     */
+    @Test
+    void aGuestUploadsThroughAFileDropLinkAndBrowsesAFolderLink() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("instance.name", "Cabinet Martin"))) {
+            String alice = "alice";
+            String password = DavTest.userWithAppPassword(server, alice, "Public-Flow-Password-42");
+            Optional<String> auth = Optional.of(alice + ":" + password);
+            String root = "/remote.php/dav/files/" + alice;
+            for (String folder : List.of("/Dépôt client", "/Dossier 2026", "/Dossier 2026/Annexes")) {
+                assertThat(DavClient.send(server.baseUrl(), auth, "MKCOL", root + enc(folder), null).status())
+                        .isEqualTo(201);
+            }
+            for (String file : List.of("/Dossier 2026/bilan.txt", "/Dossier 2026/Annexes/détail.txt")) {
+                var put = DavClient.send(server.baseUrl(), auth, "PUT", root + enc(file), "Contenu de " + file);
+                assertThat(put.status()).isEqualTo(201);
+            }
+            String linkPassword = "Lien-Depot-2026!";
+            // Permissions 4 alone: publicUpload=true would make it read-write (15), as in Nextcloud.
+            String drop = link(server, auth, "/Dépôt client", "permissions", "4", "password", linkPassword);
+            String view = link(server, auth, "/Dossier 2026", "permissions", "1");
+
+            // 300 MiB that differ everywhere, so that a chunk out of place changes the digest.
+            Path big = Files.createTempFile("atrium-e2e-", ".bin");
+            try {
+                MessageDigest sent = MessageDigest.getInstance("SHA-256");
+                var random = new java.util.Random(42);
+                byte[] block = new byte[1 << 20];
+                try (var out = Files.newOutputStream(big)) {
+                    for (int i = 0; i < 300; i++) {
+                        random.nextBytes(block);
+                        sent.update(block);
+                        out.write(block);
+                    }
+                }
+                long started = System.nanoTime();
+                runScript("public-link-flow.mjs", server, Map.of("ATRIUM_DROP_TOKEN", drop, "ATRIUM_DROP_PASSWORD", linkPassword,
+                        "ATRIUM_VIEW_TOKEN", view, "ATRIUM_BIG_FILE", big.toString(), "ATRIUM_INSTANCE_NAME", "Cabinet Martin"), 420);
+                System.out.printf("public-link-flow.mjs took %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+                var got = DavClient.open(server.baseUrl(), auth, "GET", root + enc("/Dépôt client/" + big.getFileName()));
+                assertThat(got.statusCode()).isEqualTo(200);
+                MessageDigest received = MessageDigest.getInstance("SHA-256");
+                try (InputStream in = got.body()) {
+                    in.transferTo(new java.security.DigestOutputStream(OutputStream.nullOutputStream(), received));
+                }
+                assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(HexFormat.of().formatHex(sent.digest()));
+            } finally {
+                Files.deleteIfExists(big);
+            }
+            var shares = DavClient.send(server.baseUrl(), auth, "GET", OCS + "?format=json", null, "OCS-APIREQUEST", "true");
+            String dropId = null;
+            for (var share : ShareTest.json(shares).at("/ocs/data")) {
+                if (share.get("token").asText().equals(drop)) {
+                    dropId = share.get("id").asText();
+                }
+            }
+            var activity = DavClient.send(server.baseUrl(), auth, "GET", "/api/v1/files/shares/" + dropId + "/activity", null);
+            assertThat(activity.status()).isEqualTo(200);
+            assertThat(activity.text()).contains("upload", "(Amélie Client)", "wrong-password", big.getFileName().toString());
+        }
+    }
+
+    private static final String OCS = "/ocs/v2.php/apps/files_sharing/api/v1/shares";
+
+    /** A decoded path as an URL path, each segment percent-encoded. */
+    private static String enc(String path) {
+        return java.util.Arrays.stream(path.split("/", -1))
+                .map(s -> java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(java.util.stream.Collectors.joining("/"));
+    }
+
+    /** A public link made through the OCS API as the Nextcloud clients make it; its token. */
+    private static String link(TestServer server, Optional<String> auth, String path, String... more) {
+        List<String> pairs = new java.util.ArrayList<>(List.of("path", path, "shareType", "3"));
+        pairs.addAll(List.of(more));
+        var r = DavClient.send(server.baseUrl(), auth, "POST", OCS + "?format=json", ShareTest.form(pairs.toArray(String[]::new)),
+                "OCS-APIREQUEST", "true", "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return ShareTest.json(r).at("/ocs/data/token").asText();
+    }
+
     private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
         return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));
@@ -102,6 +192,10 @@ class BrowserTest {
     }
 
     private static void runScript(String name, TestServer server, Map<String, String> env) throws Exception {
+        runScript(name, server, env, 180);
+    }
+
+    private static void runScript(String name, TestServer server, Map<String, String> env, int seconds) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         Path script = Path.of("..", "web", "e2e", name).toAbsolutePath().normalize();
         boolean required = "required".equals(System.getenv("ATRIUM_TEST_BROWSER"));
@@ -122,7 +216,8 @@ class BrowserTest {
         pb.environment().putAll(env);
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as(name + " finished").isTrue();
+        assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as(name + " finished").isTrue();
         assertThat(p.exitValue()).as(name + " output:\n" + log + "\nscreenshots in " + out).isZero();
+        System.out.print(log); // the steps and their timings, in the test's output
     }
 }

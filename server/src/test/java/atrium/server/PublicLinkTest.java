@@ -2,6 +2,7 @@ package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.core.TestClamd;
 import atrium.server.DavClient.Res;
 import atrium.server.DavTest.Dav;
 import java.io.ByteArrayInputStream;
@@ -289,7 +290,7 @@ class PublicLinkTest {
         assertThat(visit(ip, "GET", "/s/" + token + "/download", null).status()).isEqualTo(403);
 
         assertThat(visit(ip, "PUT", base + "/scan.pdf", "second", "X-NC-Nickname", "Amel Client").status()).isEqualTo(201);
-        assertThat(visit(ip, "PUT", base + "/scan.pdf", "third").status()).isEqualTo(201);
+        assertThat(visit(ip, "PUT", base + "/scan.pdf", "third", "X-NC-Nickname", "Ren%C3%A9e+Co").status()).isEqualTo(201);
         assertThat(owner.send("GET", owner.root() + "/Inbox/scan.pdf", null).text()).isEqualTo("first");
         assertThat(owner.send("GET", owner.root() + "/Inbox/scan%20(2).pdf", null).text()).isEqualTo("second");
         assertThat(owner.send("GET", owner.root() + "/Inbox/scan%20(3).pdf", null).text()).isEqualTo("third");
@@ -322,9 +323,61 @@ class PublicLinkTest {
         Res shares = ShareTest.ocs(owner, "GET", OCS, null);
         String id = ShareTest.json(shares).at("/ocs/data/0/id").asText();
         Res activity = owner.send("GET", "/api/v1/files/shares/" + id + "/activity", null);
-        assertThat(activity.text()).contains("upload", "/scan (2).pdf (Amel Client)", "/big.bin");
+        assertThat(activity.text()).contains("upload", "/scan (2).pdf (Amel Client)", "/scan (3).pdf (Renée+Co)", "/big.bin");
         TestClient.Response audit = DavTest.server.admin().get("/api/v1/audit?action=files-link-upload");
         assertThat(audit.body()).contains("scan (2).pdf", "Amel Client");
+    }
+
+    /**
+     * An infected file dropped through a file-drop link (a PUT, as the public page sends
+     * small files, and a chunked upload) is refused with 415 and the scanner's message, and
+     * nothing lands in the owner's folder. Needs clamd (TestClamd skips without it, unless
+     * ATRIUM_TEST_CLAMAV=required); a server of its own, since this class's has no scanner.
+     */
+    @Test
+    void anInfectedFileDroppedThroughALinkIsRefusedAndNothingIsStored() throws Exception {
+        try (TestClamd clamd = TestClamd.start(1 << 20);
+             TestServer scanned = TestServer.start(Map.of("antivirus.clamd", clamd.address(), "antivirus.timeout-seconds", "5"))) {
+            String login = "dropowner";
+            Optional<String> auth = Optional.of(login + ":" + DavTest.userWithAppPassword(scanned, login, "Heron-Drop-4242"));
+            String root = "/remote.php/dav/files/" + login;
+            assertThat(DavClient.send(scanned.baseUrl(), auth, "MKCOL", root + "/Inbox", null).status()).isEqualTo(201);
+            Res made = DavClient.send(scanned.baseUrl(), auth, "POST", OCS + "?format=json",
+                    ShareTest.form("path", "/Inbox", "shareType", "3", "permissions", "4"), "OCS-APIREQUEST", "true",
+                    "Content-Type", "application/x-www-form-urlencoded");
+            assertThat(made.status()).as(made.text()).isEqualTo(200);
+            String token = ShareTest.json(made).at("/ocs/data/token").asText();
+            String base = "/public.php/dav/files/" + token;
+
+            Res put = DavClient.send(scanned.baseUrl(), Optional.empty(), "PUT", base + "/invoice.pdf", TestClamd.eicar(),
+                    "X-NC-Nickname", "Amel Client");
+            assertThat(put.status()).as(put.text()).isEqualTo(415);
+            assertThat(AntivirusTest.message(put)).isEqualTo("The virus scanner found " + TestClamd.SIGNATURE
+                    + " in 'invoice.pdf': the upload was refused and nothing was stored.");
+            Res french = DavClient.send(scanned.baseUrl(), Optional.empty(), "PUT", base + "/facture.pdf", TestClamd.eicar(),
+                    "Accept-Language", "fr");
+            assertThat(french.status()).isEqualTo(415);
+            assertThat(AntivirusTest.message(french)).contains(TestClamd.SIGNATURE).contains("refusé");
+
+            byte[] eicar = TestClamd.eicar();
+            String upload = "/public.php/dav/uploads/" + token + "/web-eicar";
+            String total = Integer.toString(eicar.length);
+            assertThat(DavClient.send(scanned.baseUrl(), Optional.empty(), "MKCOL", upload, null, "Destination", base + "/setup.exe",
+                    "OC-Total-Length", total).status()).isEqualTo(201);
+            int half = eicar.length / 2;
+            assertThat(DavClient.send(scanned.baseUrl(), Optional.empty(), "PUT", upload + "/1",
+                    java.util.Arrays.copyOfRange(eicar, 0, half)).status()).isEqualTo(201);
+            assertThat(DavClient.send(scanned.baseUrl(), Optional.empty(), "PUT", upload + "/2",
+                    java.util.Arrays.copyOfRange(eicar, half, eicar.length)).status()).isEqualTo(201);
+            Res move = DavClient.send(scanned.baseUrl(), Optional.empty(), "MOVE", upload + "/.file", null,
+                    "Destination", base + "/setup.exe", "OC-Total-Length", total);
+            assertThat(move.status()).as(move.text()).isEqualTo(415);
+            assertThat(AntivirusTest.message(move)).contains(TestClamd.SIGNATURE).contains("setup.exe");
+
+            Res listing = DavClient.send(scanned.baseUrl(), auth, "PROPFIND", root + "/Inbox/", null, "Depth", "1");
+            assertThat(listing.status()).isEqualTo(207);
+            assertThat(listing.text()).doesNotContain("invoice", "facture", "setup");
+        }
     }
 
     @Test

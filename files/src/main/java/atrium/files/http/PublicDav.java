@@ -88,8 +88,18 @@ public final class PublicDav implements HttpService {
             }
         }
 
+        /**
+         * Who is uploading. Browsers can only send Latin-1 in a header, so the public page
+         * percent-encodes the name as UTF-8 ("Am%C3%A9lie"); a plain name (a script's) is
+         * taken as it is, "+" included.
+         */
         String nickname() {
-            return req.headers().first(NICKNAME).orElse("");
+            String raw = req.headers().first(NICKNAME).orElse("");
+            try {
+                return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return raw;
+            }
         }
 
         UploadScanner.Sender sender() {
