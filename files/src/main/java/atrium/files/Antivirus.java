@@ -10,6 +10,8 @@ import atrium.core.blob.BlobWriter;
 import atrium.core.db.Database;
 import atrium.identity.AccountId;
 import atrium.identity.AuditLog;
+import atrium.identity.NotificationKind;
+import atrium.identity.Notifications;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +56,7 @@ public final class Antivirus implements UploadScanner {
     private final Ids ids;
     private final Clock clock;
     private final AuditLog audit;
+    private final Notifications notifications;
     private final Function<AccountId, String> loginOf;
 
     /**
@@ -62,7 +65,7 @@ public final class Antivirus implements UploadScanner {
      * @param loginOf an owner's login, for the audit log and the server log
      */
     public Antivirus(String clamd, Duration timeout, Policy policy, Database db, BlobStore blobs, Ids ids, Clock clock,
-                     AuditLog audit, Function<AccountId, String> loginOf) {
+                     AuditLog audit, Notifications notifications, Function<AccountId, String> loginOf) {
         this.clamd = new Clamd(clamd, timeout);
         this.policy = policy;
         this.jdbi = db.jdbi();
@@ -70,12 +73,14 @@ public final class Antivirus implements UploadScanner {
         this.ids = ids;
         this.clock = clock;
         this.audit = audit;
+        this.notifications = notifications;
         this.loginOf = loginOf;
     }
 
     /** The scanner the configuration asks for: none when antivirus.clamd is empty. */
     public static UploadScanner fromConfig(Config config, Database db, BlobStore blobs, Ids ids, Clock clock,
-                                           AuditLog audit, Function<AccountId, String> loginOf) {
+                                           AuditLog audit, Notifications notifications,
+                                           Function<AccountId, String> loginOf) {
         Policy policy = new Policy(config.oneOf("antivirus.infected", OnInfected.class),
                 config.oneOf("antivirus.unavailable", WhenDown.class),
                 config.oneOf("antivirus.unavailable-public", WhenDown.class),
@@ -86,7 +91,7 @@ public final class Antivirus implements UploadScanner {
             return NONE;
         }
         try {
-            Antivirus av = new Antivirus(address.get(), timeout, policy, db, blobs, ids, clock, audit, loginOf);
+            Antivirus av = new Antivirus(address.get(), timeout, policy, db, blobs, ids, clock, audit, notifications, loginOf);
             LOG.info("Uploads are scanned by clamd at " + av.clamd + (av.health() == Health.UP ? "" : " (not answering now)"));
             return av;
         } catch (IllegalArgumentException e) {
@@ -129,8 +134,12 @@ public final class Antivirus implements UploadScanner {
         return loginOf.apply(u.owner()) + ":/" + String.join("/", u.path());
     }
 
+    private String who(Upload u) {
+        return u.sender().who().isEmpty() ? loginOf.apply(u.owner()) : u.sender().who();
+    }
+
     private void record(Upload u, String action, String detail) {
-        audit.record(Optional.of(u.sender().who().isEmpty() ? loginOf.apply(u.owner()) : u.sender().who()), action,
+        audit.record(Optional.of(who(u)), action,
                 Optional.of(where(u)), u.sender().address().isEmpty() ? null : u.sender().address(), detail);
     }
 
@@ -184,6 +193,8 @@ public final class Antivirus implements UploadScanner {
     }
 
     private AtriumException infected(Upload u, String signature, BlobWriter writer) {
+        notifications.notifyAdmins(NotificationKind.INFECTED_UPLOAD, List.of(u.name(), signature, who(u)),
+                policy.infected() == OnInfected.QUARANTINE ? "/admin" : "");
         if (policy.infected() == OnInfected.REFUSE) {
             LOG.warning("Infected upload refused: " + where(u) + " from " + describe(u.sender()) + ": " + signature);
             record(u, "upload-infected", signature + "; refused, nothing stored");

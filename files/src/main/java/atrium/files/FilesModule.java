@@ -19,6 +19,7 @@ import atrium.files.http.PublicLinkRoutes;
 import atrium.files.http.QuarantineRoutes;
 import atrium.files.http.SearchRoutes;
 import atrium.files.http.ZipDownload;
+import atrium.files.share.ShareNotices;
 import atrium.files.share.ShareRoutes;
 import atrium.files.share.PublicLinks;
 import atrium.files.share.ShareService;
@@ -68,7 +69,7 @@ public final class FilesModule {
         LocalBlobStore thumbnails = previewStore(config);
         this.blobs = local;
         Function<AccountId, String> loginOf = owner -> identity.accounts.byId(owner).map(Account::login).orElse("#" + owner.value());
-        this.scanner = Antivirus.fromConfig(config, db, blobs, ids, clock, identity.audit, loginOf);
+        this.scanner = Antivirus.fromConfig(config, db, blobs, ids, clock, identity.audit, identity.notifications, loginOf);
         this.files = new FileService(db, new FileStore(db.dialect()), blobs, ids, clock,
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
                 config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000),
@@ -77,7 +78,7 @@ public final class FilesModule {
                 new ShareService.Policy(config.integer("files.share-link-max-expiry-days", 0, 36_500),
                         config.bool("files.share-link-enforce-password")));
         this.shareRoutes = new ShareRoutes(identity.authentication, shares, files, identity.accounts,
-                config.optional("http.public-url"));
+                new ShareNotices(identity.notifications, identity.accounts, identity.mailer), config.optional("http.public-url"));
         this.check = new StorageCheck(db, local, thumbnails, ids, clock, loginOf);
         this.quarantine = new QuarantineRoutes(identity.authentication, db, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
@@ -100,7 +101,8 @@ public final class FilesModule {
                 config.longValue("files.preview-max-bytes", 1, 1L << 40),
                 Duration.ofMillis(config.integer("files.preview-timeout-ms", 100, 600_000))));
         this.previewRoutes = new PreviewRoutes(identity.authentication, files, previews);
-        this.links = new PublicLinks(db, shares, files, identity.accounts, identity.throttle, identity.audit, ids, clock,
+        this.links = new PublicLinks(db, shares, files, identity.accounts, identity.throttle, identity.audit,
+                identity.notifications, ids, clock,
                 PublicLinks.cookieKey(config.dataDir().resolve("keys").resolve("link-cookie.key")));
         this.publicDav = new PublicDav(links, files, uploads, locks, instanceId);
         this.publicRoutes = new PublicLinkRoutes(identity.authentication, links, files, previewRoutes,

@@ -370,6 +370,11 @@ public final class AccountService {
         audit.record(caller, "settings-changed", g.name(), "require two-factor: " + require);
     }
 
+    /** Every member of a group, for the server's own use (notifying them), not for display. */
+    public List<AccountId> memberIds(GroupId group) {
+        return groups.members(group);
+    }
+
     public List<UserView> members(Caller caller, String name) {
         Group g = findGroup(name);
         checkGroupManage(caller, g);

@@ -3,16 +3,19 @@ package atrium.identity;
 import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.db.Database;
+import atrium.core.mail.Mailer;
 import atrium.identity.db.AccountStore;
 import atrium.identity.db.AuditStore;
 import atrium.identity.db.CredentialStore;
 import atrium.identity.db.GroupStore;
 import atrium.identity.db.LoginFlowStore;
+import atrium.identity.db.NotificationStore;
 import atrium.identity.db.SettingsStore;
 import atrium.identity.db.ThrottleStore;
 import atrium.identity.http.Authentication;
 import atrium.identity.http.IdentityRoutes;
 import atrium.identity.http.LoginFlowRoutes;
+import atrium.identity.http.NotificationRoutes;
 import java.time.Clock;
 
 /** The identity module's parts, built in order by hand; the server and the CLI both use it. */
@@ -29,8 +32,12 @@ public final class IdentityModule {
     public final Authentication authentication;
     public final IdentityRoutes routes;
     public final LoginFlowRoutes loginFlowRoutes;
+    /** Outgoing e-mail; owned (and closed) by whoever made it. */
+    public final Mailer mailer;
+    public final Notifications notifications;
+    public final NotificationRoutes notificationRoutes;
 
-    public IdentityModule(Config config, Database db, Ids ids, Clock clock) {
+    public IdentityModule(Config config, Database db, Ids ids, Clock clock, Mailer mailer) {
         db.migrate("identity");
         var jdbi = db.jdbi();
         var accountStore = new AccountStore(jdbi);
@@ -53,5 +60,8 @@ public final class IdentityModule {
         this.authentication = new Authentication(signIn);
         this.routes = new IdentityRoutes(authentication, signIn, twoFactor, accounts, imports, settings, audit, config);
         this.loginFlowRoutes = new LoginFlowRoutes(loginFlows, authentication, config);
+        this.mailer = mailer;
+        this.notifications = new Notifications(new NotificationStore(jdbi), accountStore, mailer, ids, clock, config);
+        this.notificationRoutes = new NotificationRoutes(authentication, notifications);
     }
 }

@@ -10,6 +10,7 @@ import atrium.core.http.AddressRanges;
 import atrium.core.http.HttpPlumbing;
 import atrium.core.http.Json;
 import atrium.core.http.Metrics;
+import atrium.core.mail.Mailer;
 import atrium.files.FilesModule;
 import atrium.files.StorageCheck;
 import atrium.files.UploadScanner;
@@ -48,9 +49,10 @@ public final class Atrium implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final boolean proxyMode;
     private final Metrics metrics;
+    private final Mailer mailer;
 
     private Atrium(Config config, Database db, IdentityModule identity, FilesModule files, WebServer server,
-                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics) {
+                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics, Mailer mailer) {
         this.config = config;
         this.db = db;
         this.identity = identity;
@@ -59,6 +61,7 @@ public final class Atrium implements AutoCloseable {
         this.housekeeping = housekeeping;
         this.proxyMode = proxyMode;
         this.metrics = metrics;
+        this.mailer = mailer;
     }
 
     public static Atrium start(Config config) {
@@ -85,10 +88,18 @@ public final class Atrium implements AutoCloseable {
 
         Clock clock = Clock.systemUTC();
         Ids ids = new Ids(clock, 0);
-        Database db = Database.open(config);
+        // Before the database: a bad mail.* key stops the start before anything is opened.
+        Mailer mailer = new Mailer(config);
+        Database db;
+        try {
+            db = Database.open(config);
+        } catch (RuntimeException e) {
+            mailer.close();
+            throw e;
+        }
         long tDb = System.nanoTime();
         try {
-            IdentityModule identity = new IdentityModule(config, db, ids, clock);
+            IdentityModule identity = new IdentityModule(config, db, ids, clock, mailer);
             long tIdentity = System.nanoTime();
             FilesModule files = new FilesModule(config, db, ids, clock, identity);
             createFirstAdmin(config, identity);
@@ -135,7 +146,8 @@ public final class Atrium implements AutoCloseable {
             ScheduledExecutorService hk = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
             hk.scheduleAtFixedRate(() -> {
                 for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired,
-                        files.uploads::purgeExpired, files.files::purgeTrash, files.previews::purge}) {
+                        files.uploads::purgeExpired, files.files::purgeTrash, files.previews::purge,
+                        identity.notifications::purgeExpired}) {
                     try {
                         purge.run();
                     } catch (RuntimeException e) {
@@ -155,7 +167,7 @@ public final class Atrium implements AutoCloseable {
                     LOG.warning("sweeping the file storage failed: " + e);
                 }
             });
-            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics);
+            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics, mailer);
             LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
                     (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,
                     (System.nanoTime() - tListen) / 1_000_000));
@@ -164,6 +176,7 @@ public final class Atrium implements AutoCloseable {
                     db.dialect().name().toLowerCase()));
             return atrium;
         } catch (RuntimeException e) {
+            mailer.close();
             db.close();
             throw e;
         }
@@ -199,6 +212,7 @@ public final class Atrium implements AutoCloseable {
                 })
                 .register("/api/v1", identity.routes)
                 .register("/api/v1", identity.loginFlowRoutes.api())
+                .register("/api/v1", identity.notificationRoutes)
                 .register("/api/v1", files.lockAdmin)
                 .register("/api/v1", files.quarantine)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
@@ -320,6 +334,7 @@ public final class Atrium implements AutoCloseable {
         LOG.info("Atrium stopping");
         housekeeping.shutdownNow();
         server.stop();
+        mailer.close();
         db.close();
         LOG.info("Atrium stopped");
     }

@@ -6,6 +6,7 @@ import atrium.core.ConfigException;
 import atrium.core.Ids;
 import atrium.core.Language;
 import atrium.core.db.Database;
+import atrium.core.mail.Mailer;
 import atrium.files.FilesModule;
 import atrium.files.StorageCheck;
 import atrium.identity.Account;
@@ -74,7 +75,8 @@ final class Cli implements Callable<Integer> {
             config = Config.load(System.getenv());
             db = Database.open(config);
             Clock clock = Clock.systemUTC();
-            identity = new IdentityModule(config, db, new Ids(clock, 1023), clock);
+            // The command line sends no mail: it would exit before the queue is sent.
+            identity = new IdentityModule(config, db, new Ids(clock, 1023), clock, Mailer.off(config));
             // The shell user acts as an administrator; the audit log shows them as "cli".
             caller = Caller.system(new Account(new AccountId(0), "cli", "Command line", Optional.empty(), "en",
                     Optional.empty(), true, true, false, 0, Optional.empty()));

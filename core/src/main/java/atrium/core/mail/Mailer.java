@@ -50,6 +50,11 @@ public final class Mailer implements AutoCloseable {
         this(config, 1000);
     }
 
+    /** A mailer that sends nothing, whatever the configuration says. */
+    public static Mailer off(Config config) {
+        return new Mailer(config.with(java.util.Map.of("mail.host", "")), 1000);
+    }
+
     /** {@code firstWaitMs}: the wait before the second attempt; tests shorten it. */
     Mailer(Config config, long firstWaitMs) {
         this.host = config.optional("mail.host");

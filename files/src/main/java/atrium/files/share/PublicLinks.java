@@ -11,6 +11,8 @@ import atrium.identity.AccountService;
 import atrium.identity.AuditLog;
 import atrium.identity.Caller;
 import atrium.identity.LoginThrottle;
+import atrium.identity.NotificationKind;
+import atrium.identity.Notifications;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -73,19 +75,21 @@ public final class PublicLinks {
     private final AccountService accounts;
     private final LoginThrottle throttle;
     private final AuditLog audit;
+    private final Notifications notifications;
     private final Ids ids;
     private final Clock clock;
     private final byte[] cookieKey;
 
     /** @param cookieKey the HMAC key of the unlock cookies, the same on every node ({@link #cookieKey(Path)}) */
     public PublicLinks(Database db, ShareService shares, FileService files, AccountService accounts, LoginThrottle throttle,
-                       AuditLog audit, Ids ids, Clock clock, byte[] cookieKey) {
+                       AuditLog audit, Notifications notifications, Ids ids, Clock clock, byte[] cookieKey) {
         this.jdbi = db.jdbi();
         this.shares = shares;
         this.files = files;
         this.accounts = accounts;
         this.throttle = throttle;
         this.audit = audit;
+        this.notifications = notifications;
         this.ids = ids;
         this.clock = clock;
         this.cookieKey = cookieKey.clone();
@@ -213,7 +217,10 @@ public final class PublicLinks {
                 .bind("at", clock.millis()).execute());
     }
 
-    /** A file written through a link: in the activity list, and in the audit log for file drops. */
+    /**
+     * A file written through a link: in the activity list, and for file drops in the audit log
+     * and a notification of the owner (who cannot see the drop's visitors any other way).
+     */
     public void uploaded(Link link, List<String> ownerPath, String address, String nickname) {
         String path = "/" + String.join("/", ownerPath.subList(link.ownerPath().size(), ownerPath.size()));
         String detail = nickname.isBlank() ? path : path + " (" + nickname.strip() + ")";
@@ -223,7 +230,20 @@ public final class PublicLinks {
             audit.record(Optional.empty(), "files-link-upload", Optional.of(owner), address,
                     "share=" + link.share().id().value() + " path=/" + String.join("/", ownerPath)
                             + (nickname.isBlank() ? "" : " by=" + nickname.strip()));
+            accounts.byId(link.share().owner()).ifPresent(o -> notifications.notify(o.id(), NotificationKind.FILE_DROP_UPLOAD,
+                    List.of(nickname.isBlank() ? Msg.of("files.notify.anonymous").text(Notifications.language(o)) : nickname.strip(),
+                            ownerPath.getLast(), link.node().name()),
+                    consoleFolder(ownerPath.subList(0, ownerPath.size() - 1))));
         }
+    }
+
+    /** The web console's address of a folder, relative: "/files/Devis%202026". */
+    private static String consoleFolder(List<String> path) {
+        StringBuilder out = new StringBuilder("/files");
+        for (String segment : path) {
+            out.append('/').append(java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return out.toString();
     }
 
     /** The share's activity, newest first: for its maker or the item's owner only (404 for anyone else, as OCS). */

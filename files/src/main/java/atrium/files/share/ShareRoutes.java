@@ -52,15 +52,17 @@ public final class ShareRoutes implements HttpService {
     private final ShareService shares;
     private final FileService files;
     private final AccountService accounts;
+    private final ShareNotices notices;
     private final Optional<String> publicUrl;
 
     /** @param publicUrl {@code http.public-url}: the address of links; else the request's own */
     public ShareRoutes(Authentication auth, ShareService shares, FileService files, AccountService accounts,
-                       Optional<String> publicUrl) {
+                       ShareNotices notices, Optional<String> publicUrl) {
         this.auth = auth;
         this.shares = shares;
         this.files = files;
         this.accounts = accounts;
+        this.notices = notices;
         this.publicUrl = publicUrl.map(u -> u.strip().replaceAll("/+$", ""));
     }
 
@@ -172,7 +174,9 @@ public final class ShareRoutes implements HttpService {
         ShareService.Request r = new ShareService.Request(type, segments(p.text("path").orElse("")), p.text("shareWith"),
                 p.integer("permissions"), p.bool("publicUpload"), p.text("password"), p.text("expireDate"),
                 p.text("label"), p.text("note"), p.bool("hideDownload"));
-        return format(req, caller, shares.create(caller, r), mounts(caller));
+        Share share = shares.create(caller, r);
+        notices.created(caller, share, r.path().getLast(), base(req), r.password());
+        return format(req, caller, share, mounts(caller));
     }
 
     private Object update(ServerRequest req, Caller caller, Params p) {

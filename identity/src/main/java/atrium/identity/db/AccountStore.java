@@ -73,6 +73,13 @@ public final class AccountStore {
                 .bind("login", login.toLowerCase(Locale.ROOT)).map(AccountStore::map).findOne());
     }
 
+    /** Enabled administrators: whom the server tells about what concerns everyone (an infected upload). */
+    public List<Account> admins() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM identity_accounts WHERE admin = :yes AND enabled = :yes ORDER BY id")
+                .bind("yes", true).map(AccountStore::map).list());
+    }
+
     public List<Account> byLogins(Collection<String> logins) {
         if (logins.isEmpty()) {
             return List.of();

@@ -516,7 +516,7 @@ public final class IdentityRoutes implements HttpService {
         }
     }
 
-    private static int intParam(Optional<String> v, int dflt) {
+    static int intParam(Optional<String> v, int dflt) {
         try {
             return v.filter(s -> !s.isBlank()).map(Integer::parseInt).orElse(dflt);
         } catch (NumberFormatException e) {

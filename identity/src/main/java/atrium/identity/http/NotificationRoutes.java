@@ -1,0 +1,70 @@
+package atrium.identity.http;
+
+import atrium.core.AtriumException;
+import atrium.core.Language;
+import atrium.core.Msg;
+import atrium.core.http.Json;
+import atrium.identity.Caller;
+import atrium.identity.Notification;
+import atrium.identity.Notifications;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The caller's own notifications under /api/v1/notifications (docs/api/notifications.md). */
+public final class NotificationRoutes implements HttpService {
+    private final Authentication auth;
+    private final Notifications notifications;
+
+    public NotificationRoutes(Authentication auth, Notifications notifications) {
+        this.auth = auth;
+        this.notifications = notifications;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/notifications", (req, res) -> {
+            Caller c = auth.require(req);
+            var q = req.query();
+            var page = notifications.list(c, IdentityRoutes.intParam(q.first("limit").asOptional(), 50),
+                    IdentityRoutes.intParam(q.first("offset").asOptional(), 0));
+            Language lang = Notifications.language(c.account());
+            Json.ok(res, Map.of("items", page.items().stream().map(n -> view(n, lang)).toList(), "total", page.total(),
+                    "unread", page.unread()));
+        }).post("/notifications/read-all", (req, res) -> {
+            notifications.markAllRead(auth.require(req));
+            Json.noContent(res);
+        }).post("/notifications/{id}/read", (req, res) -> {
+            notifications.markRead(auth.require(req), id(req));
+            Json.noContent(res);
+        }).delete("/notifications/{id}", (req, res) -> {
+            notifications.delete(auth.require(req), id(req));
+            Json.noContent(res);
+        });
+    }
+
+    private static long id(ServerRequest req) {
+        String v = req.path().pathParameters().get("id");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new AtriumException.NotFound(Msg.of("identity.notify.none"));
+        }
+    }
+
+    /** Ids as strings: they are 64-bit and JavaScript numbers are not. */
+    static Map<String, Object> view(Notification n, Language lang) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", Long.toString(n.id()));
+        m.put("kind", n.kind().tag());
+        m.put("title", n.kind().title(n.params()).text(lang));
+        m.put("params", n.params());
+        m.put("link", n.link());
+        m.put("createdAt", Instant.ofEpochMilli(n.createdAt()).toString());
+        m.put("read", n.readAt().isPresent());
+        return m;
+    }
+}

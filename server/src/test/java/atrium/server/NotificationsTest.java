@@ -1,0 +1,267 @@
+package atrium.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import atrium.core.TestClamd;
+import atrium.core.mail.TestMail;
+import atrium.server.DavClient.Res;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Notifications end to end (docs/api/notifications.md): made by real shares and uploads,
+ * read through the REST API, and mailed to a real SMTP server (GreenMail).
+ */
+class NotificationsTest {
+    private static final String OCS = "/ocs/v2.php/apps/files_sharing/api/v1/shares";
+    private static final String PUBLIC_URL = "https://atrium.example.com";
+
+    static TestMail smtp;
+    static TestServer server;
+    static int users;
+
+    @BeforeAll
+    static void start() {
+        smtp = new TestMail();
+        var keys = new HashMap<>(smtp.config());
+        keys.put("proxy.enabled", "true");
+        keys.put("http.public-url", PUBLIC_URL);
+        server = TestServer.start(keys);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        smtp.close();
+    }
+
+    record User(String login, String password, String email) {
+        Optional<String> auth() {
+            return Optional.of(login + ":" + password);
+        }
+    }
+
+    private static User user(TestServer on, String name, String language) {
+        String login = name.toLowerCase() + (++users);
+        String email = login + "@example.com";
+        var created = on.admin().post("/api/v1/users", Map.of("login", login, "password", "Juniper-Notice-" + (5000 + users),
+                "displayName", name + " Martin", "email", email, "language", language));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        TestClient c = on.client();
+        c.signIn(login, "Juniper-Notice-" + (5000 + users));
+        // An app password, as the clients hold: WebDAV and OCS take no account password.
+        return new User(login, c.post("/api/v1/me/app-passwords", Map.of("name", "test")).json().get("password").asText(), email);
+    }
+
+    private static Res dav(TestServer on, User u, String method, String path, Object body) {
+        return DavClient.send(on.baseUrl(), u.auth(), method, "/remote.php/dav/files/" + u.login() + path, body);
+    }
+
+    private static JsonNode share(TestServer on, User owner, String... form) {
+        Res r = DavClient.send(on.baseUrl(), owner.auth(), "POST", OCS + "?format=json", ShareTest.form(form),
+                "OCS-APIREQUEST", "true", "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        return ShareTest.json(r).at("/ocs/data");
+    }
+
+    private static TestClient.Response api(User u, String method, String path) {
+        return server.client().basic(u.login(), u.password()).send(method, path, null, Map.of());
+    }
+
+    private static JsonNode list(User u) {
+        var r = api(u, "GET", "/api/v1/notifications");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static List<MimeMessage> mailTo(String address, int count) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            List<MimeMessage> mine = smtp.await(0).stream().filter(m -> recipient(m).equals(address)).toList();
+            if (mine.size() >= count || System.currentTimeMillis() > deadline) {
+                return mine;
+            }
+            smtp.server.waitForIncomingEmail(200, smtp.server.getReceivedMessages().length + 1);
+        }
+    }
+
+    private static String recipient(MimeMessage m) {
+        try {
+            return m.getAllRecipients()[0].toString();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String text(MimeMessage m) throws Exception {
+        return (String) ((Multipart) m.getContent()).getBodyPart(0).getContent();
+    }
+
+    @Test
+    void aUserShareNotifiesTheRecipientInTheAppAndByMailInTheirOwnLanguage() throws Exception {
+        User alice = user(server, "Alice", "en");
+        User bob = user(server, "Bob", "fr");
+        assertThat(dav(server, alice, "MKCOL", "/Devis%202026", null).status()).isEqualTo(201);
+        share(server, alice, "path", "/Devis 2026", "shareType", "0", "shareWith", bob.login());
+
+        JsonNode items = list(bob).get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("kind").asText()).isEqualTo("share-received");
+        assertThat(items.get(0).get("title").asText()).isEqualTo("Alice Martin a partagé «\u00A0Devis 2026\u00A0» avec vous");
+        assertThat(items.get(0).get("read").asBoolean()).isFalse();
+        assertThat(list(bob).get("unread").asInt()).isEqualTo(1);
+        assertThat(list(alice).get("items")).isEmpty();
+
+        MimeMessage mail = mailTo(bob.email(), 1).getFirst();
+        assertThat(mail.getSubject()).isEqualTo("Alice Martin a partagé «\u00A0Devis 2026\u00A0» avec vous");
+        assertThat(text(mail)).contains("Ouvrir\u00A0: " + PUBLIC_URL + "/files-shared");
+    }
+
+    @Test
+    void nobodyReadsMarksOrDeletesAnotherPersonsNotifications() {
+        User alice = user(server, "Alice", "en");
+        User bob = user(server, "Bob", "en");
+        User eve = user(server, "Eve", "en");
+        assertThat(dav(server, alice, "MKCOL", "/A", null).status()).isEqualTo(201);
+        assertThat(dav(server, alice, "MKCOL", "/B", null).status()).isEqualTo(201);
+        share(server, alice, "path", "/A", "shareType", "0", "shareWith", bob.login());
+        share(server, alice, "path", "/B", "shareType", "0", "shareWith", bob.login());
+        JsonNode items = list(bob).get("items");
+        assertThat(items).extracting(n -> n.get("title").asText())
+                .containsExactly("Alice Martin shared 'B' with you", "Alice Martin shared 'A' with you");
+        String id = items.get(1).get("id").asText();
+
+        assertThat(list(eve).get("items")).isEmpty();
+        assertThat(api(eve, "POST", "/api/v1/notifications/" + id + "/read").status()).isEqualTo(404);
+        assertThat(api(eve, "DELETE", "/api/v1/notifications/" + id).status()).isEqualTo(404);
+        assertThat(api(eve, "POST", "/api/v1/notifications/read-all").status()).isEqualTo(204);
+        assertThat(list(bob).get("unread").asInt()).isEqualTo(2);
+        assertThat(server.client().get("/api/v1/notifications").status()).isEqualTo(401);
+
+        assertThat(api(bob, "POST", "/api/v1/notifications/" + id + "/read").status()).isEqualTo(204);
+        assertThat(list(bob).get("unread").asInt()).isEqualTo(1);
+        assertThat(api(bob, "GET", "/api/v1/notifications?limit=1&offset=1").json().get("items"))
+                .extracting(n -> n.get("read").asBoolean()).containsExactly(true);
+        assertThat(api(bob, "POST", "/api/v1/notifications/read-all").status()).isEqualTo(204);
+        assertThat(list(bob).get("unread").asInt()).isZero();
+        assertThat(api(bob, "DELETE", "/api/v1/notifications/" + id).status()).isEqualTo(204);
+        assertThat(list(bob).get("total").asInt()).isEqualTo(1);
+        assertThat(api(bob, "GET", "/api/v1/notifications?limit=0").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aGroupShareNotifiesEveryMemberButTheSharer() {
+        User alice = user(server, "Alice", "en");
+        User bob = user(server, "Bob", "en");
+        User carol = user(server, "Carol", "en");
+        String group = "team" + users;
+        var admin = server.admin();
+        assertThat(admin.post("/api/v1/groups", Map.of("name", group)).status()).isEqualTo(201);
+        for (User u : List.of(alice, bob, carol)) {
+            assertThat(admin.put("/api/v1/groups/" + group + "/members/" + u.login()).status()).isEqualTo(204);
+        }
+        assertThat(dav(server, alice, "MKCOL", "/Team", null).status()).isEqualTo(201);
+        share(server, alice, "path", "/Team", "shareType", "1", "shareWith", group);
+        assertThat(list(bob).get("items")).extracting(n -> n.get("title").asText())
+                .containsExactly("Alice Martin shared 'Team' with you");
+        assertThat(list(carol).get("items")).hasSize(1);
+        assertThat(list(alice).get("items")).isEmpty();
+    }
+
+    @Test
+    void anEmailShareMailsTheLinkAndThenThePasswordInASeparateMessage() throws Exception {
+        User alice = user(server, "Alice", "fr");
+        assertThat(dav(server, alice, "MKCOL", "/Plans", null).status()).isEqualTo(201);
+        String guest = "guest" + users + "@client.example";
+        JsonNode made = share(server, alice, "path", "/Plans", "shareType", "4", "shareWith", guest,
+                "password", "Blue-Orchid-2024");
+        String url = made.get("url").asText();
+        assertThat(url).startsWith(PUBLIC_URL + "/s/");
+
+        List<MimeMessage> mails = mailTo(guest, 2);
+        assertThat(mails).hasSize(2);
+        MimeMessage link = mails.stream().filter(m -> subject(m).contains("a partagé")).findFirst().orElseThrow();
+        MimeMessage password = mails.stream().filter(m -> subject(m).startsWith("Mot de passe")).findFirst().orElseThrow();
+        assertThat(link.getSubject()).isEqualTo("Alice Martin a partagé «\u00A0Plans\u00A0» avec vous");
+        assertThat(text(link)).contains(url).contains("message séparé").doesNotContain("Blue-Orchid-2024");
+        assertThat(text(password)).contains("Blue-Orchid-2024").doesNotContain(url);
+
+        String other = "other" + users + "@client.example";
+        share(server, alice, "path", "/Plans", "shareType", "4", "shareWith", other);
+        assertThat(mailTo(other, 1)).hasSize(1);
+        assertThat(text(mailTo(other, 1).getFirst())).doesNotContain("mot de passe");
+    }
+
+    private static String subject(MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anUploadThroughAFileDropNotifiesTheOwnerWithTheNicknameAndTheFileName() throws Exception {
+        User owner = user(server, "Olivia", "en");
+        assertThat(dav(server, owner, "MKCOL", "/Inbox", null).status()).isEqualTo(201);
+        String token = share(server, owner, "path", "/Inbox", "shareType", "3", "permissions", "4").get("token").asText();
+        Res put = DavClient.send(server.baseUrl(), Optional.empty(), "PUT", "/public.php/dav/files/" + token + "/scan.pdf",
+                "pdf", "X-NC-Nickname", "Ren%C3%A9e%20Co");
+        assertThat(put.status()).as(put.text()).isEqualTo(201);
+
+        JsonNode n = list(owner).get("items").get(0);
+        assertThat(n.get("kind").asText()).isEqualTo("file-drop-upload");
+        assertThat(n.get("title").asText()).isEqualTo("Renée Co uploaded 'scan.pdf' to 'Inbox'");
+        assertThat(n.get("link").asText()).isEqualTo("/files/Inbox");
+        MimeMessage mail = mailTo(owner.email(), 1).getFirst();
+        assertThat(mail.getSubject()).isEqualTo("Renée Co uploaded 'scan.pdf' to 'Inbox'");
+        assertThat(text(mail)).contains("Open: " + PUBLIC_URL + "/files/Inbox");
+    }
+
+    @Test
+    void anSmtpServerThatIsDownDoesNotFailTheShareAndTheNotificationIsStillKept() throws Exception {
+        int deadPort;
+        try (var s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        var keys = new HashMap<>(TestMail.config(deadPort));
+        keys.put("proxy.enabled", "true");
+        try (TestServer down = TestServer.start(keys)) {
+            User alice = user(down, "Alice", "en");
+            User bob = user(down, "Bob", "en");
+            assertThat(dav(down, alice, "MKCOL", "/Docs", null).status()).isEqualTo(201);
+            long t0 = System.nanoTime();
+            share(down, alice, "path", "/Docs", "shareType", "0", "shareWith", bob.login());
+            share(down, alice, "path", "/Docs", "shareType", "4", "shareWith", "x@client.example", "password", "Blue-Orchid-2024");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("the shares do not wait for the mail").isLessThan(5_000);
+            var r = down.client().basic(bob.login(), bob.password()).get("/api/v1/notifications");
+            assertThat(r.json().get("items")).hasSize(1);
+        }
+    }
+
+    /** Needs clamd (TestClamd skips without it, unless ATRIUM_TEST_CLAMAV=required). */
+    @Test
+    void anInfectedUploadIsToldToEveryAdministrator() throws Exception {
+        try (TestClamd clamd = TestClamd.start(1 << 20);
+             TestServer scanned = TestServer.start(Map.of("antivirus.clamd", clamd.address(), "antivirus.timeout-seconds", "5",
+                     "proxy.enabled", "true"))) {
+            User bob = user(scanned, "Bob", "en");
+            assertThat(dav(scanned, bob, "PUT", "/invoice.pdf", TestClamd.eicar()).status()).isEqualTo(415);
+            var admin = scanned.admin();
+            JsonNode items = admin.get("/api/v1/notifications").json().get("items");
+            assertThat(items).extracting(n -> n.get("title").asText()).containsExactly("Infected file stopped: 'invoice.pdf'");
+            assertThat(items.get(0).get("params").toString()).contains(TestClamd.SIGNATURE, bob.login());
+            assertThat(scanned.client().basic(bob.login(), bob.password()).get("/api/v1/notifications").json().get("items"))
+                    .isEmpty();
+        }
+    }
+}
