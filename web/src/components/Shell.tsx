@@ -8,6 +8,7 @@ import { NAV_ITEMS } from '../nav';
 import { Link, usePath } from '../router';
 import { useSession, useUser } from '../session';
 import { Icon } from './Icon';
+import { NotificationBell } from './NotificationBell';
 import './Shell.css';
 
 export function Shell({ children }: { children: ReactNode }) {
@@ -41,6 +42,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {t('app.name')}
         </Link>
         <div className="shell-header-end">
+          <NotificationBell />
           <UserMenu user={user} />
         </div>
       </header>

@@ -58,6 +58,13 @@ export const en = {
   'shell.language': 'Language',
   'shell.signOut': 'Sign out',
 
+  'notify.bell': 'Notifications',
+  'notify.bellUnread': 'Notifications, {count} unread',
+  'notify.title': 'Notifications',
+  'notify.readAll': 'Mark all read',
+  'notify.markRead': 'Mark read',
+  'notify.none': 'Nothing new.',
+
   'nav.settings': 'Settings',
   'nav.admin': 'Administration',
   'nav.files': 'Files',
@@ -650,6 +657,13 @@ export const fr: Record<MessageKey, string> = {
   'shell.closeMenu': 'Fermer le menu',
   'shell.language': 'Langue',
   'shell.signOut': 'Se déconnecter',
+
+  'notify.bell': 'Notifications',
+  'notify.bellUnread': 'Notifications, {count} non lues',
+  'notify.title': 'Notifications',
+  'notify.readAll': 'Tout marquer comme lu',
+  'notify.markRead': 'Marquer comme lue',
+  'notify.none': 'Rien de nouveau.',
 
   'nav.settings': 'Paramètres',
   'nav.admin': 'Administration',
