@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { consolePath, notificationsApi, POLL_MS, type Notification, type NotificationPage } from '../api/notifications';
 import { formatDateTime } from '../format';
+import { useCloseOnOutsidePointer } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { Link } from '../router';
 import { Icon } from './Icon';
@@ -29,14 +30,8 @@ export function NotificationBell() {
     return () => clearInterval(timer);
   }, [load]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: PointerEvent) => {
-      if (rootRef.current && !rootRef.current.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onDown);
-    return () => document.removeEventListener('pointerdown', onDown);
-  }, [open]);
+  const closePanel = useCallback(() => setOpen(false), []);
+  useCloseOnOutsidePointer(open, rootRef, closePanel);
 
   const act = async (call: Promise<void>) => {
     try {
@@ -74,7 +69,7 @@ export function NotificationBell() {
           </span>
         )}
       </button>
-      <div id={panelId} className="bell-panel" hidden={!open}>
+      <div id={panelId} className="popover bell-panel" hidden={!open}>
         <NotificationPanel
           items={page?.items ?? []}
           unread={unread}

@@ -1,8 +1,9 @@
 // The frame around every signed-in page: header (product, user menu) and the
 // left navigation, which collapses behind a menu button on narrow screens.
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api/client';
 import type { Lang, User } from '../api/types';
+import { useCloseOnOutsidePointer } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { NAV_ITEMS } from '../nav';
 import { Link, usePath } from '../router';
@@ -84,14 +85,8 @@ function UserMenu({ user }: { user: User }) {
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: PointerEvent) => {
-      if (rootRef.current && !rootRef.current.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onDown);
-    return () => document.removeEventListener('pointerdown', onDown);
-  }, [open]);
+  const closePanel = useCallback(() => setOpen(false), []);
+  useCloseOnOutsidePointer(open, rootRef, closePanel);
 
   const chooseLanguage = async (l: Lang) => {
     setLang(l);
@@ -128,7 +123,7 @@ function UserMenu({ user }: { user: User }) {
           {user.displayName || user.login}
         </span>
       </button>
-      <div id={panelId} className="user-menu-panel" hidden={!open} data-testid="user-menu">
+      <div id={panelId} className="popover user-menu-panel" hidden={!open} data-testid="user-menu">
         <p className="user-menu-who">
           <span className="user-menu-login">{user.login}</span>
           {user.email && <span className="user-menu-email">{user.email}</span>}
