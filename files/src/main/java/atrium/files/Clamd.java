@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A client of ClamAV's daemon, clamd, over TCP or a unix socket (clamd(8), "COMMANDS"):
@@ -111,7 +112,7 @@ final class Clamd {
         Session s = open(timeout);
         try {
             s.write(ByteBuffer.wrap(INSTREAM));
-            return new Stream(s);
+            return new Stream(s, () -> ping(Duration.ofSeconds(2)));
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -233,12 +234,14 @@ final class Clamd {
      */
     static final class Stream implements AutoCloseable {
         private final Session session;
+        private final BooleanSupplier alive;
         private final ByteBuffer length = ByteBuffer.allocate(4);
         private Optional<IOException> failed = Optional.empty();
         private long sent;
 
-        private Stream(Session session) {
+        private Stream(Session session, BooleanSupplier alive) {
             this.session = session;
+            this.alive = alive;
         }
 
         /** Sends one chunk; after a failure, does nothing. */
@@ -273,6 +276,12 @@ final class Clamd {
                 }
                 return Verdict.parse(session.reply());
             } catch (IOException e) {
+                if (failed.isPresent() && !session.timedOut() && alive.getAsBoolean()) {
+                    // clamd closes a stream that passes StreamMaxLength with unread data in its socket: over TCP
+                    // that is a reset, which can destroy the "size limit exceeded" answer before it is read.
+                    // A clamd that cut the stream off mid-way and still answers PING did so for the limit.
+                    return new Verdict(Result.TOO_LARGE, "");
+                }
                 IOException cause = failed.orElse(e);
                 throw session.timedOut() ? new IOException("clamd stopped answering (timeout)", cause) : cause;
             }
