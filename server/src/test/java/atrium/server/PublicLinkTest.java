@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import atrium.core.TestClamd;
 import atrium.server.DavClient.Res;
 import atrium.server.DavTest.Dav;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.Connection;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class PublicLinkTest {
     private static final String OCS = "/ocs/v2.php/apps/files_sharing/api/v1/shares";
+    private static final String LIMIT = "/ocs/v2.php/apps/files_downloadlimit/api/v1/";
     private static int addresses;
 
     @BeforeAll
@@ -244,7 +246,7 @@ class PublicLinkTest {
         Dav owner = Dav.create();
         owner.put("/contract.txt", "signed");
         String token = link(owner, "/contract.txt");
-        sql("UPDATE files_shares SET download_limit = 2 WHERE token = ?", token);
+        assertThat(limit(owner, "PUT", token, "2").status()).isEqualTo(200);
         String ip = newAddress();
         assertThat(visit(ip, "GET", "/s/" + token + "/download", null).text()).isEqualTo("signed");
         // The rest of an interrupted download is not another download.
@@ -253,6 +255,77 @@ class PublicLinkTest {
         Res used = visit(ip, "GET", "/s/" + token + "/download", null);
         assertThat(used.status()).isEqualTo(410);
         assertThat(used.text()).doesNotContain("signed");
+    }
+
+    /** A call of Nextcloud's files_downloadlimit API on the link of the token. */
+    private static Res limit(Dav who, String method, String token, String value) {
+        return ShareTest.ocs(who, method, LIMIT + token + "/limit", value == null ? null : ShareTest.form("limit", value));
+    }
+
+    /** The link's share as its owner lists it. */
+    private static JsonNode shareOf(Dav owner, String token) {
+        for (JsonNode s : ShareTest.json(ShareTest.ocs(owner, "GET", OCS, null)).at("/ocs/data")) {
+            if (s.get("token").asText().equals(token)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no share with token " + token);
+    }
+
+    @Test
+    void theDownloadLimitIsSetChangedAndRemovedByTheOwnerThroughTheApi() {
+        Dav owner = Dav.create();
+        owner.put("/offer.txt", "offer");
+        String token = link(owner, "/offer.txt");
+        JsonNode none = ShareTest.json(limit(owner, "GET", token, null)).at("/ocs/data");
+        assertThat(none.get("limit").isNull()).isTrue();
+        assertThat(none.get("count").isNull()).isTrue();
+        assertThat(shareOf(owner, token).get("download_limit").isNull()).isTrue();
+
+        assertThat(limit(owner, "PUT", token, "3").status()).isEqualTo(200);
+        String ip = newAddress();
+        assertThat(visit(ip, "GET", "/s/" + token + "/download", null).text()).isEqualTo("offer");
+        JsonNode share = shareOf(owner, token);
+        assertThat(share.get("download_limit").asInt()).isEqualTo(3);
+        assertThat(share.get("download_count").asInt()).isEqualTo(1);
+        JsonNode got = ShareTest.json(limit(owner, "GET", token, null)).at("/ocs/data");
+        assertThat(got.get("limit").asInt()).isEqualTo(3);
+        assertThat(got.get("count").asInt()).isEqualTo(1);
+
+        // A changed limit counts afresh, as in Nextcloud: one more download uses it up.
+        assertThat(limit(owner, "PUT", token, "1").status()).isEqualTo(200);
+        assertThat(shareOf(owner, token).get("download_count").asInt()).isZero();
+        assertThat(visit(ip, "GET", "/s/" + token + "/download", null).status()).isEqualTo(200);
+        assertThat(visit(ip, "GET", "/s/" + token + "/download", null).status()).isEqualTo(410);
+
+        assertThat(limit(owner, "DELETE", token, null).status()).isEqualTo(200);
+        assertThat(shareOf(owner, token).get("download_limit").isNull()).isTrue();
+        assertThat(visit(ip, "GET", "/s/" + token + "/download", null).text()).isEqualTo("offer");
+    }
+
+    @Test
+    void onlyTheLinksMakerOrOwnerMaySeeOrChangeItsLimitAndItMustBeAtLeastOne() {
+        Dav owner = Dav.create();
+        Dav stranger = Dav.create();
+        owner.put("/deal.txt", "deal");
+        String token = link(owner, "/deal.txt");
+        for (String method : List.of("GET", "PUT", "DELETE")) {
+            Res r = limit(stranger, method, token, method.equals("PUT") ? "5" : null);
+            assertThat(r.status()).as(method).isEqualTo(404);
+        }
+        assertThat(limit(owner, "PUT", "NoSuchToken", "5").status()).isEqualTo(404);
+        for (String bad : List.of("0", "-2")) {
+            Res r = limit(owner, "PUT", token, bad);
+            assertThat(r.status()).as(bad).isEqualTo(400);
+            assertThat(r.text()).contains("at least 1");
+        }
+        Res fr = ShareTest.ocs(owner, "PUT", LIMIT + token + "/limit", ShareTest.form("limit", "0"), "Accept-Language", "fr");
+        assertThat(fr.text()).contains("au moins 1");
+        assertThat(limit(owner, "PUT", token, "many").status()).isEqualTo(400);
+        assertThat(limit(owner, "PUT", token, null).status()).isEqualTo(400);
+        assertThat(shareOf(owner, token).get("download_limit").isNull()).isTrue();
+        Res caps = ShareTest.ocs(owner, "GET", "/ocs/v2.php/cloud/capabilities", null);
+        assertThat(ShareTest.json(caps).at("/ocs/data/capabilities/downloadlimit/enabled").asBoolean()).isTrue();
     }
 
     @Test

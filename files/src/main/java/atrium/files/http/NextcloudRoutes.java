@@ -77,6 +77,8 @@ public final class NextcloudRoutes implements HttpService {
         caps.put("files", Map.of("bigfilechunking", true, "blacklisted_files", List.of(".htaccess")));
         caps.put("checksums", Map.of("supportedTypes", List.of("SHA1"), "preferredUploadType", "SHA1"));
         caps.put("files_sharing", sharing);
+        // As Nextcloud's files_downloadlimit app says its API is there (ShareRoutes).
+        caps.put("downloadlimit", Map.of("enabled", true));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("version", VERSION);
         data.put("capabilities", caps);

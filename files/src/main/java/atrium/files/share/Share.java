@@ -48,9 +48,10 @@ public record Share(ShareId id, ShareType type, NodeId node, AccountId owner, Ac
                 mountName, token, passwordHash, expireDate, downloadLimit, downloadCount, hide, newLabel, newNote, createdAt);
     }
 
+    /** A new limit, or none, counts from zero again, as Nextcloud's files_downloadlimit does. */
     Share withDownloadLimit(Optional<Integer> limit) {
         return new Share(id, type, node, owner, initiator, recipientAccount, recipientGroup, recipientEmail, permissions,
-                mountName, token, passwordHash, expireDate, limit, downloadCount, hideDownload, label, note, createdAt);
+                mountName, token, passwordHash, expireDate, limit, 0, hideDownload, label, note, createdAt);
     }
 
     Share withMountName(String name) {

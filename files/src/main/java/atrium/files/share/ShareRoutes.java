@@ -84,6 +84,20 @@ public final class ShareRoutes implements HttpService {
                     .any(base + "/*", (req, res) -> answer(req, res, version, (q, caller, p) -> {
                         throw new AtriumException.NotFound(Msg.of("files.share.unknown-endpoint", q.path().path()));
                     }));
+            // Nextcloud's files_downloadlimit app, which its web UI and clients call by token.
+            String limit = "/ocs/v" + v + ".php/apps/files_downloadlimit/api/v1/{token}/limit";
+            rules.get(limit, (req, res) -> answer(req, res, version,
+                            (q, caller, p) -> downloadLimit(shares.limitable(caller, token(q)))))
+                    .put(limit, (req, res) -> answer(req, res, version, (q, caller, p) -> {
+                        int n = p.integer("limit").orElseThrow(
+                                () -> AtriumException.Invalid.field("limit", Msg.of("files.share.limit-missing")));
+                        shares.limitDownloads(caller, token(q), Optional.of(n));
+                        return List.of();
+                    }))
+                    .delete(limit, (req, res) -> answer(req, res, version, (q, caller, p) -> {
+                        shares.limitDownloads(caller, token(q), Optional.empty());
+                        return List.of();
+                    }));
         }
     }
 
@@ -112,6 +126,18 @@ public final class ShareRoutes implements HttpService {
             throw new AtriumException.NotFound(Msg.of("files.share.not-found", raw));
         }
         return new ShareId(Long.parseLong(raw));
+    }
+
+    private static String token(ServerRequest req) {
+        return req.path().pathParameters().get("token");
+    }
+
+    /** files_downloadlimit's answer: both null when the link has no limit. */
+    private static Map<String, Object> downloadLimit(Share s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("limit", s.downloadLimit().orElse(null));
+        m.put("count", s.downloadLimit().map(l -> s.downloadCount()).orElse(null));
+        return m;
     }
 
     private List<Mount> mounts(Caller caller) {
@@ -293,6 +319,12 @@ public final class ShareRoutes implements HttpService {
         }
         m.put("mail_send", 0);
         m.put("hide_download", s.hideDownload() ? 1 : 0);
+        if (!s.type().internal()) {
+            // What files_downloadlimit adds to a link's share: null when there is no limit.
+            Map<String, Object> limit = downloadLimit(s);
+            m.put("download_limit", limit.get("limit"));
+            m.put("download_count", limit.get("count"));
+        }
         m.put("attributes", null);
         return m;
     }

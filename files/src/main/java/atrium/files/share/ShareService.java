@@ -525,6 +525,32 @@ public final class ShareService {
         return result;
     }
 
+    /**
+     * The link or e-mail share of the token, for its initiator or the owner of its node
+     * only: to anyone else it does not exist (404), as in Nextcloud's files_downloadlimit.
+     */
+    public Share limitable(Caller caller, String token) {
+        return jdbi.withHandle(h -> store.byToken(h, token))
+                .filter(s -> !s.type().internal() && manages(caller, s))
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.share.link-not-found")));
+    }
+
+    /**
+     * Sets (at least 1) or removes the download limit of a link; either way its count starts
+     * again from zero, as Nextcloud's files_downloadlimit does.
+     */
+    public Share limitDownloads(Caller caller, String token, Optional<Integer> limit) {
+        Share s = limitable(caller, token);
+        if (limit.isPresent() && limit.get() < 1) {
+            throw AtriumException.Invalid.field("limit", Msg.of("files.share.bad-limit", limit.get()));
+        }
+        Share result = s.withDownloadLimit(limit);
+        jdbi.useTransaction(h -> store.update(h, result));
+        audit.record(caller, "files-share-changed", describe(result),
+                "download limit " + limit.map(String::valueOf).orElse("removed"));
+        return result;
+    }
+
     /** The initiator or owner deletes a share; a recipient leaves it (Nextcloud's "delete from self"). */
     public void delete(Caller caller, ShareId id) {
         Share s = visible(caller, id);
