@@ -11,7 +11,7 @@
 // no user "camille". Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { execFileSync } from 'node:child_process';
-import { finish, openBrowser } from './harness.mjs';
+import { finish, firstOf, openBrowser, steps } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -30,8 +30,7 @@ if (!BASE || !ADMIN_PASSWORD) {
   process.exit(2);
 }
 
-const t0 = Date.now();
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const { log, run, current: currentStep } = steps();
 const tid = (id) => `[data-testid="${id}"]`;
 
 
@@ -47,35 +46,16 @@ function oathtool(secret, aheadSeconds = 0) {
   return out;
 }
 
-let step = 'starting';
 let context;
 let page;
 let userDataDir;
 const browserProblems = [];
-
-async function run(name, fn) {
-  step = name;
-  log(name);
-  return fn();
-}
 
 async function signIn(login, password) {
   await page.goto(`${BASE}/login`, { waitUntil: 'domcontentloaded' });
   await page.locator(tid('login-username')).fill(login);
   await page.locator(tid('login-password')).fill(password);
   await page.locator(tid('login-submit')).click();
-}
-
-/** Waits for one of several outcomes and says which came first. */
-async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
-  const found = await Promise.any(
-    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
-  ).catch(() => null);
-  if (!found) {
-    // A 401 answered with "WWW-Authenticate: Basic" leaves headless Chromium waiting for credentials.
-    throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms (a request may still be pending)`);
-  }
-  return found;
 }
 
 async function loginError() {
@@ -89,7 +69,7 @@ async function expectShell(displayName, { afterCode = false } = {}) {
   const outcomes = afterCode
     ? { shell: tid('user-display-name'), error: tid('login-error') }
     : { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') };
-  const outcome = await firstOf(outcomes);
+  const outcome = await firstOf(page, outcomes);
   if (outcome === 'error') throw new Error(`sign-in refused: ${await loginError()}`);
   if (outcome !== 'shell') throw new Error(`expected the app, got the ${outcome} step`);
   if (displayName) {
@@ -108,7 +88,7 @@ async function main() {
 
   await run('admin signs in with the password', async () => {
     await signIn('admin', ADMIN_PASSWORD);
-    const outcome = await firstOf({ shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+    const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
     if (outcome === 'error') throw new Error(`sign-in refused: ${await loginError()}`);
     if (outcome === 'totp') throw new Error('admin already has two-factor authentication: run against a fresh data directory');
     if (outcome === 'enrol') throw new Error('the server requires 2FA enrolment at sign-in; this flow expects it off');
@@ -127,7 +107,7 @@ async function main() {
     log(`  secret ${secret.slice(0, 4)}…, code from oathtool`);
     await page.locator(tid('totp-code')).fill(code);
     await page.locator(tid('totp-confirm')).click();
-    const outcome = await firstOf({ codes: tid('backup-codes'), error: `${tid('totp-section')} [role="alert"]` });
+    const outcome = await firstOf(page, { codes: tid('backup-codes'), error: `${tid('totp-section')} [role="alert"]` });
     if (outcome === 'error') {
       throw new Error(`code refused: ${await page.locator(`${tid('totp-section')} [role="alert"]`).first().textContent()}`);
     }
@@ -149,7 +129,7 @@ async function main() {
     await dialog.locator(tid('user-form-email')).fill(CAMILLE.email);
     await dialog.locator(tid('user-form-password')).fill(CAMILLE.password);
     await dialog.locator(tid('user-form-submit')).click();
-    const outcome = await firstOf({ created: tid('user-created-dialog'), error: `${tid('user-dialog')} :is([role="alert"], .field-error)` });
+    const outcome = await firstOf(page, { created: tid('user-created-dialog'), error: `${tid('user-dialog')} :is([role="alert"], .field-error)` });
     if (outcome === 'error') {
       const msgs = await page.locator(`${tid('user-dialog')} :is([role="alert"], .field-error)`).allTextContents();
       throw new Error(`user not created: ${msgs.join(' / ')}`);
@@ -212,7 +192,7 @@ async function main() {
 
   await run('admin signs in again, now with a TOTP code', async () => {
     await signIn('admin', ADMIN_PASSWORD);
-    const outcome = await firstOf({ totp: tid('login-totp-code'), error: tid('login-error'), shell: tid('user-display-name') });
+    const outcome = await firstOf(page, { totp: tid('login-totp-code'), error: tid('login-error'), shell: tid('user-display-name') });
     if (outcome === 'error') throw new Error(`sign-in refused: ${await loginError()}`);
     if (outcome === 'shell') throw new Error('signed in without being asked for a TOTP code');
     // A code can be used once: the enrolment code is spent, so take the next window's code.
@@ -226,5 +206,5 @@ finish(main, {
   name: 'admin',
   wholeRun: WHOLE_RUN,
   log,
-  state: () => ({ step, page, context, userDataDir, problems: browserProblems }),
+  state: () => ({ step: currentStep(), page, context, userDataDir, problems: browserProblems }),
 });

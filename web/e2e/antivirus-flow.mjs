@@ -14,7 +14,7 @@
 // Exit 0 on success; on failure prints what failed, saves a screenshot to $ATRIUM_E2E_OUT
 // (default /tmp) and exits 1.
 import { readFileSync } from 'node:fs';
-import { finish, openBrowser } from './harness.mjs';
+import { finish, firstOf, openBrowser, steps, textOf } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -32,50 +32,30 @@ const INFECTED = { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: EIC
 const INFECTED_FR = { name: 'facture.pdf', mimeType: 'application/pdf', buffer: EICAR };
 const CLEAN = { name: 'minutes.txt', mimeType: 'text/plain', buffer: Buffer.from('Minutes of the meeting of 12 March.\n', 'utf8') };
 
-const t0 = Date.now();
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const { log, run, current: currentStep } = steps();
 const tid = (id) => `[data-testid="${id}"]`;
 const row = (name) => `${tid('file-row')}[data-name="${name}"]`;
 const uploadRow = (name) => `${tid('upload-row')}[data-name="${name}"]`;
 
-let step = 'starting';
 let context;
 let page;
 let userDataDir;
 const browserProblems = [];
 
-async function run(name, fn) {
-  step = name;
-  log(name);
-  return fn();
-}
-
-async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
-  const found = await Promise.any(
-    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
-  ).catch(() => null);
-  if (!found) throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms`);
-  return found;
-}
-
-async function textOf(selector) {
-  return ((await page.locator(selector).first().textContent()) ?? '').trim();
-}
-
 async function expectRoot() {
   await page.locator(`${tid('files-page')}[data-path="/"]`).waitFor();
-  const outcome = await firstOf({ table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
-  if (outcome === 'error') throw new Error(`the listing failed: ${await textOf(tid('files-error'))}`);
+  const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
+  if (outcome === 'error') throw new Error(`the listing failed: ${await textOf(page, tid('files-error'))}`);
 }
 
 /** Uploads one file through the file input; gives "done" or "failed" and the error shown. */
 async function upload(file) {
   await page.locator(tid('files-upload-input')).setInputFiles([file]);
-  const outcome = await firstOf(
+  const outcome = await firstOf(page, 
     { done: `${uploadRow(file.name)}[data-status="done"]`, failed: `${uploadRow(file.name)}[data-status="failed"]` },
     30_000,
   );
-  const error = outcome === 'failed' ? await textOf(`${uploadRow(file.name)} ${tid('upload-error')}`) : null;
+  const error = outcome === 'failed' ? await textOf(page, `${uploadRow(file.name)} ${tid('upload-error')}`) : null;
   return { outcome, error };
 }
 
@@ -95,7 +75,7 @@ async function main() {
     await page.locator(tid('login-username')).fill('admin');
     await page.locator(tid('login-password')).fill(ADMIN_PASSWORD);
     await page.locator(tid('login-submit')).click();
-    const outcome = await firstOf({ shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+    const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
     if (outcome !== 'shell') throw new Error(`sign-in did not reach the console (${outcome}): run against a fresh server`);
     await page.locator(tid('nav-files')).click();
     await expectRoot();
@@ -138,4 +118,4 @@ async function main() {
   });
 }
 
-finish(main, { name: 'antivirus', wholeRun: WHOLE_RUN, log, state: () => ({ step, page, context, userDataDir, problems: browserProblems }) });
+finish(main, { name: 'antivirus', wholeRun: WHOLE_RUN, log, state: () => ({ step: currentStep(), page, context, userDataDir, problems: browserProblems }) });

@@ -19,7 +19,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { finish, openBrowser } from './harness.mjs';
+import { finish, firstOf, openBrowser, steps, textOf } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -84,44 +84,23 @@ if (!BASE || !ADMIN_PASSWORD) {
   process.exit(2);
 }
 
-const t0 = Date.now();
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const { log, run, current: currentStep } = steps();
 const tid = (id) => `[data-testid="${id}"]`;
 /** A CSS attribute value in double quotes, for names with spaces, quotes, #, % … */
 const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
 const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;
 
-let step = 'starting';
 let context;
 let page;
 let userDataDir;
 const browserProblems = [];
 
-async function run(name, fn) {
-  step = name;
-  log(name);
-  return fn();
-}
-
-/** Waits for one of several outcomes and says which came first. */
-async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
-  const found = await Promise.any(
-    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
-  ).catch(() => null);
-  if (!found) throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms (a request may still be pending)`);
-  return found;
-}
-
-async function textOf(selector) {
-  return ((await page.locator(selector).first().textContent()) ?? '').trim();
-}
-
 /** The folder the Files page shows, once it has loaded it. */
 async function expectFolder(path) {
   await page.locator(`${tid('files-page')}[data-path=${q(path)}]`).waitFor();
-  const outcome = await firstOf({ table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
-  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(tid('files-error'))}`);
+  const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
+  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
   return outcome;
 }
 
@@ -160,8 +139,8 @@ async function main() {
     await page.locator(tid('login-username')).fill('admin');
     await page.locator(tid('login-password')).fill(ADMIN_PASSWORD);
     await page.locator(tid('login-submit')).click();
-    const outcome = await firstOf({ shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
-    if (outcome === 'error') throw new Error(`sign-in refused: ${await textOf(tid('login-error'))}`);
+    const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+    if (outcome === 'error') throw new Error(`sign-in refused: ${await textOf(page, tid('login-error'))}`);
     if (outcome === 'totp') throw new Error('admin has two-factor authentication: run against a fresh data directory');
     if (outcome === 'enrol') throw new Error('the server requires 2FA enrolment at sign-in; this flow expects it off');
   });
@@ -206,11 +185,11 @@ async function main() {
   await run('admin uploads two files through the file input and sees them with their sizes', async () => {
     await page.locator(tid('files-upload-input')).setInputFiles([BILAN, COMPTE_RENDU]);
     for (const f of [BILAN, COMPTE_RENDU]) {
-      const outcome = await firstOf(
+      const outcome = await firstOf(page, 
         { done: `${uploadRow(f.name)}[data-status="done"]`, failed: `${uploadRow(f.name)}[data-status="failed"]` },
         30_000,
       );
-      if (outcome === 'failed') throw new Error(`the upload of ${f.name} failed: ${await textOf(`${uploadRow(f.name)} ${tid('upload-error')}`)}`);
+      if (outcome === 'failed') throw new Error(`the upload of ${f.name} failed: ${await textOf(page, `${uploadRow(f.name)} ${tid('upload-error')}`)}`);
     }
     for (const f of [BILAN, COMPTE_RENDU]) {
       const r = page.locator(`${row(f.name)}[data-type="file"]`);
@@ -302,9 +281,9 @@ async function main() {
     const r = page.locator(uploadRow(BIG.name));
     await r.waitFor();
     if ((await r.getAttribute('data-chunked')) !== 'true') throw new Error('the 25 MB upload is not marked as chunked');
-    const outcome = await firstOf({ done: `${uploadRow(BIG.name)}[data-status="done"]`, failed: `${uploadRow(BIG.name)}[data-status="failed"]` }, 90_000);
+    const outcome = await firstOf(page, { done: `${uploadRow(BIG.name)}[data-status="done"]`, failed: `${uploadRow(BIG.name)}[data-status="failed"]` }, 90_000);
     page.off('request', onRequest);
-    if (outcome === 'failed') throw new Error(`the chunked upload failed: ${await textOf(`${uploadRow(BIG.name)} ${tid('upload-error')}`)}`);
+    if (outcome === 'failed') throw new Error(`the chunked upload failed: ${await textOf(page, `${uploadRow(BIG.name)} ${tid('upload-error')}`)}`);
     const methods = requests.map((x) => x.split(' ')[0]);
     const puts = requests.filter((x) => x.startsWith('PUT '));
     if (!methods.includes('MKCOL') || puts.length !== 3 || !requests.some((x) => x.startsWith('MOVE ') && x.endsWith('.file'))) {
@@ -323,7 +302,7 @@ async function main() {
     await page.locator(row(FOLDER)).locator(tid('file-open')).click();
     await expectFolder(`/${FOLDER}`);
     await page.locator(tid('files-upload-input')).setInputFiles([PHOTO]);
-    await firstOf({ done: `${uploadRow(PHOTO.name)}[data-status="done"]` }, 30_000);
+    await firstOf(page, { done: `${uploadRow(PHOTO.name)}[data-status="done"]` }, 30_000);
     const thumb = page.locator(row(PHOTO.name)).locator(tid('file-thumb'));
     await thumb.waitFor();
     await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await thumb.elementHandle(), { timeout: ACTION_TIMEOUT });
@@ -376,7 +355,7 @@ async function main() {
     await quota.waitFor();
     const used = Number(await quota.getAttribute('data-used'));
     if (!(used >= COMPTE_RENDU.buffer.length)) throw new Error(`the quota says ${used} bytes used, expected at least ${COMPTE_RENDU.buffer.length}`);
-    const text = await textOf(tid('quota-text'));
+    const text = await textOf(page, tid('quota-text'));
     if (!/\d/.test(text)) throw new Error(`the quota text shows no size: ${JSON.stringify(text)}`);
     log(`  quota: ${text}`);
   });
@@ -386,5 +365,5 @@ finish(main, {
   name: 'files',
   wholeRun: WHOLE_RUN,
   log,
-  state: () => ({ step, page, context, userDataDir, problems: browserProblems }),
+  state: () => ({ step: currentStep(), page, context, userDataDir, problems: browserProblems }),
 });

@@ -90,3 +90,39 @@ export function finish(main, { name, wholeRun, log, state }) {
     },
   );
 }
+
+/**
+ * The named steps of a script and its log: `run(name, fn)` logs the step and remembers it,
+ * `current()` says which step a failure happened in, `log` prefixes the seconds since start.
+ */
+export function steps() {
+  const t0 = Date.now();
+  const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+  let current = 'starting';
+  return {
+    log,
+    run(name, fn) {
+      current = name;
+      log(name);
+      return fn();
+    },
+    current: () => current,
+  };
+}
+
+/** Waits for one of several outcomes on the page and says which came first. */
+export async function firstOf(page, selectors, timeout = 10_000) {
+  const found = await Promise.any(
+    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
+  ).catch(() => null);
+  if (!found) {
+    // A 401 answered with "WWW-Authenticate: Basic" leaves headless Chromium waiting for credentials.
+    throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms (a request may still be pending)`);
+  }
+  return found;
+}
+
+/** The trimmed text of the first element the selector finds. */
+export async function textOf(page, selector) {
+  return ((await page.locator(selector).first().textContent()) ?? '').trim();
+}

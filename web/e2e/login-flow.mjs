@@ -9,7 +9,7 @@
 // Needs: /usr/bin/chromium, a server whose admin has no 2FA. Exit 0 on success; on
 // failure prints what failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp)
 // and exits 1.
-import { finish, openBrowser } from './harness.mjs';
+import { finish, firstOf, openBrowser, steps } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -26,21 +26,13 @@ if (BASE.startsWith('https://127.0.0.1') || BASE.startsWith('https://localhost')
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 }
 
-const t0 = Date.now();
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const { log, run, current: currentStep } = steps();
 const tid = (id) => `[data-testid="${id}"]`;
 
-let step = 'starting';
 let context;
 let page;
 let userDataDir;
 const browserProblems = [];
-
-async function run(name, fn) {
-  step = name;
-  log(name);
-  return fn();
-}
 
 /** What a Nextcloud client sends: its User-Agent, no cookies, no credentials. */
 async function client(path, init = {}) {
@@ -72,15 +64,6 @@ async function expectPending(flow, why) {
   if (r.status !== 404 || r.text !== '[]') throw new Error(`${why}: the poll answered ${r.status} ${r.text}, not 404 []`);
 }
 
-/** Waits for one of several outcomes and says which came first. */
-async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
-  const found = await Promise.any(
-    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
-  ).catch(() => null);
-  if (!found) throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms`);
-  return found;
-}
-
 async function text(selector) {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();
 }
@@ -108,7 +91,7 @@ async function main() {
     await page.locator(tid('login-username')).fill('admin');
     await page.locator(tid('login-password')).fill(ADMIN_PASSWORD);
     await page.locator(tid('login-submit')).click();
-    const outcome = await firstOf({ consent: tid('login-flow-consent'), error: tid('login-error'), totp: tid('login-totp-code') });
+    const outcome = await firstOf(page, { consent: tid('login-flow-consent'), error: tid('login-error'), totp: tid('login-totp-code') });
     if (outcome === 'error') throw new Error(`sign-in refused: ${await text(tid('login-error'))}`);
     if (outcome === 'totp') throw new Error('admin has two-factor authentication: run against a fresh data directory');
     const question = await text(tid('login-flow-question'));
@@ -118,7 +101,7 @@ async function main() {
 
   await run('admin grants access; the page says it is done', async () => {
     await page.locator(tid('login-flow-grant')).click();
-    const outcome = await firstOf({ done: tid('login-flow-done'), error: tid('login-flow-error') });
+    const outcome = await firstOf(page, { done: tid('login-flow-done'), error: tid('login-flow-error') });
     if (outcome === 'error') throw new Error(`grant refused: ${await text(tid('login-flow-error'))}`);
   });
 
@@ -157,5 +140,5 @@ finish(main, {
   name: 'login',
   wholeRun: WHOLE_RUN,
   log,
-  state: () => ({ step, page, context, userDataDir, problems: browserProblems }),
+  state: () => ({ step: currentStep(), page, context, userDataDir, problems: browserProblems }),
 });

@@ -19,7 +19,7 @@
 // (default /tmp) and exits 1.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { finish, openBrowser } from './harness.mjs';
+import { finish, openBrowser, steps, textOf } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const DROP = process.env.ATRIUM_DROP_TOKEN ?? '';
@@ -38,34 +38,14 @@ if (!BASE || !DROP || !DROP_PASSWORD || !VIEW || !BIG) {
   process.exit(2);
 }
 
-const t0 = Date.now();
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const { log, run, current: currentStep } = steps();
 const tid = (id) => `[data-testid="${id}"]`;
 const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-let step = 'starting';
 let context;
 let page;
 let userDataDir;
 const browserProblems = [];
-
-async function run(name, fn) {
-  step = name;
-  log(name);
-  return fn();
-}
-
-async function textOf(selector) {
-  return ((await page.locator(selector).first().textContent()) ?? '').trim();
-}
-
-async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
-  const found = await Promise.any(
-    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
-  ).catch(() => null);
-  if (!found) throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms`);
-  return found;
-}
 
 async function main() {
   ({ context, page, userDataDir } = await openBrowser(browserProblems, ACTION_TIMEOUT));
@@ -76,7 +56,7 @@ async function main() {
     const res = await page.goto(`${BASE}/s/${DROP}`, { waitUntil: 'domcontentloaded' });
     if (res.status() !== 200) throw new Error(`/s/{token} answered ${res.status()}`);
     await page.locator(tid('public-password-form')).waitFor();
-    if (INSTANCE && (await textOf(tid('auth-brand'))) !== INSTANCE) throw new Error(`the page shows "${await textOf(tid('auth-brand'))}"`);
+    if (INSTANCE && (await textOf(page, tid('auth-brand'))) !== INSTANCE) throw new Error(`the page shows "${await textOf(page, tid('auth-brand'))}"`);
     if (await page.locator(tid('user-display-name')).count()) throw new Error('the console chrome is on the public page');
   });
 
@@ -84,7 +64,7 @@ async function main() {
     await page.locator(tid('public-password')).fill('not-the-password');
     await page.locator(tid('public-password-submit')).click();
     await page.locator(tid('public-password-error')).waitFor();
-    const said = await textOf(tid('public-password-error'));
+    const said = await textOf(page, tid('public-password-error'));
     if (!/password/i.test(said)) throw new Error(`a wrong password said "${said}"`);
   });
 
@@ -127,7 +107,7 @@ async function main() {
     page.off('request', onRequest);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (!outcome) throw new Error(`the upload did not finish within ${UPLOAD_TIMEOUT / 1000} s`);
-    if (outcome === 'failed') throw new Error(`the upload failed: ${await textOf(`${row} ${tid('upload-error')}`)}`);
+    if (outcome === 'failed') throw new Error(`the upload failed: ${await textOf(page, `${row} ${tid('upload-error')}`)}`);
     log(`  uploaded in ${seconds} s (${(size / 1048576 / Number(seconds)).toFixed(1)} MiB/s)`);
     const now = Number(await total.getAttribute('aria-valuenow'));
     const max = Number(await total.getAttribute('aria-valuemax'));
@@ -188,4 +168,4 @@ async function main() {
   });
 }
 
-finish(main, { name: 'public-link', wholeRun: WHOLE_RUN, log, state: () => ({ step, page, context, userDataDir, problems: browserProblems }) });
+finish(main, { name: 'public-link', wholeRun: WHOLE_RUN, log, state: () => ({ step: currentStep(), page, context, userDataDir, problems: browserProblems }) });

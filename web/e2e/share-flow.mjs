@@ -13,7 +13,7 @@
 // Needs /usr/bin/chromium and a fresh server where the users alice and bob exist with
 // those passwords, without 2FA. Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { finish, openBrowser } from './harness.mjs';
+import { finish, firstOf, openBrowser, steps, textOf } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
@@ -32,41 +32,21 @@ if (!BASE || !ALICE.password || !BOB.password) {
   process.exit(2);
 }
 
-const t0 = Date.now();
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const { log, run, current: currentStep } = steps();
 const tid = (id) => `[data-testid="${id}"]`;
 const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
 const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;
 
-let step = 'starting';
 let context;
 let page;
 let userDataDir;
 const browserProblems = [];
 
-async function run(name, fn) {
-  step = name;
-  log(name);
-  return fn();
-}
-
-async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
-  const found = await Promise.any(
-    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
-  ).catch(() => null);
-  if (!found) throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms`);
-  return found;
-}
-
-async function textOf(selector) {
-  return ((await page.locator(selector).first().textContent()) ?? '').trim();
-}
-
 async function expectFolder(path) {
   await page.locator(`${tid('files-page')}[data-path=${q(path)}]`).waitFor();
-  const outcome = await firstOf({ table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
-  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(tid('files-error'))}`);
+  const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
+  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
   return outcome;
 }
 
@@ -75,8 +55,8 @@ async function signIn(who) {
   await page.locator(tid('login-username')).fill(who.login);
   await page.locator(tid('login-password')).fill(who.password);
   await page.locator(tid('login-submit')).click();
-  const outcome = await firstOf({ shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
-  if (outcome !== 'shell') throw new Error(`${who.login} could not sign in (${outcome}): ${outcome === 'error' ? await textOf(tid('login-error')) : ''}`);
+  const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+  if (outcome !== 'shell') throw new Error(`${who.login} could not sign in (${outcome}): ${outcome === 'error' ? await textOf(page, tid('login-error')) : ''}`);
 }
 
 async function signOut() {
@@ -100,8 +80,8 @@ async function newFolder(name) {
 
 async function upload(name, text) {
   await page.locator(tid('files-upload-input')).setInputFiles([{ name, mimeType: 'text/plain', buffer: Buffer.from(text, 'utf8') }]);
-  const outcome = await firstOf({ done: `${uploadRow(name)}[data-status="done"]`, failed: `${uploadRow(name)}[data-status="failed"]` }, 30_000);
-  if (outcome === 'failed') throw new Error(`the upload of ${name} failed: ${await textOf(`${uploadRow(name)} ${tid('upload-error')}`)}`);
+  const outcome = await firstOf(page, { done: `${uploadRow(name)}[data-status="done"]`, failed: `${uploadRow(name)}[data-status="failed"]` }, 30_000);
+  if (outcome === 'failed') throw new Error(`the upload of ${name} failed: ${await textOf(page, `${uploadRow(name)} ${tid('upload-error')}`)}`);
   await page.locator(tid('uploads-clear')).click();
   await page.locator(row(name)).waitFor();
 }
@@ -120,11 +100,11 @@ async function shareWithBob(folder, rights) {
   }
   await dialog.locator(tid('share-add-submit')).click();
   const expected = 1 | (rights.edit ? 2 : 0) | (rights.create ? 4 : 0) | (rights.delete ? 8 : 0) | (rights.reshare ? 16 : 0);
-  const outcome = await firstOf({
+  const outcome = await firstOf(page, {
     ok: `${tid('share-person')}[data-share-with="bob"][data-permissions="${expected}"]`,
     error: `${tid('share-dialog')} ${tid('share-add-error')}`,
   });
-  if (outcome === 'error') throw new Error(`sharing ${folder} failed: ${await textOf(tid('share-add-error'))}`);
+  if (outcome === 'error') throw new Error(`sharing ${folder} failed: ${await textOf(page, tid('share-add-error'))}`);
   return dialog;
 }
 
@@ -158,14 +138,14 @@ async function main() {
     await dialog.locator(tid('share-link-label')).fill('Cabinet Durand');
     await dialog.locator(tid('share-link-password')).fill(LINK_PASSWORD);
     await dialog.locator(tid('share-link-create')).click();
-    const outcome = await firstOf({ ok: `${tid('share-dialog')} ${tid('share-link')}`, error: `${tid('share-dialog')} ${tid('share-link-form-error')}` });
-    if (outcome === 'error') throw new Error(`the link was refused: ${await textOf(tid('share-link-form-error'))}`);
-    const facts = await textOf(`${tid('share-link')} ${tid('share-link-facts')}`);
+    const outcome = await firstOf(page, { ok: `${tid('share-dialog')} ${tid('share-link')}`, error: `${tid('share-dialog')} ${tid('share-link-form-error')}` });
+    if (outcome === 'error') throw new Error(`the link was refused: ${await textOf(page, tid('share-link-form-error'))}`);
+    const facts = await textOf(page, `${tid('share-link')} ${tid('share-link-facts')}`);
     if (!facts.includes('password')) throw new Error(`the link does not say it has a password: "${facts}"`);
     linkUrl = await dialog.locator(tid('share-link-url')).inputValue();
     if (!new RegExp(`^${BASE.replace(/[.]/g, '\\.')}/s/[A-Za-z0-9]{32}$`).test(linkUrl)) throw new Error(`unexpected link URL ${linkUrl}`);
     await dialog.locator(tid('share-link-copy')).click();
-    const said = await textOf(tid('share-link-copied'));
+    const said = await textOf(page, tid('share-link-copied'));
     if (said !== 'Link copied.') throw new Error(`copying said "${said}"`);
     const clip = await page.evaluate(() => navigator.clipboard.readText());
     if (clip !== linkUrl) throw new Error(`the clipboard holds "${clip}", not ${linkUrl}`);
@@ -197,7 +177,7 @@ async function main() {
     await page.locator(`${tid('shares-page')}[data-view="with-me"]`).waitFor();
     await page.locator(`${tid('share-row')}[data-name=${q(READ_ONLY)}][data-permissions="1"]`).waitFor();
     await page.locator(`${tid('share-row')}[data-name=${q(TEAM)}][data-permissions="31"]`).waitFor();
-    const perms = await textOf(`${tid('share-row')}[data-name=${q(READ_ONLY)}] ${tid('share-permissions')}`);
+    const perms = await textOf(page, `${tid('share-row')}[data-name=${q(READ_ONLY)}] ${tid('share-permissions')}`);
     if (perms !== 'Read only') throw new Error(`the read-only share says "${perms}"`);
     await page.locator(tid('shares-back')).click();
     await expectFolder('/');
@@ -229,7 +209,7 @@ async function main() {
       return d;
     });
     for (const type of ['dragenter', 'dragover', 'drop']) await page.dispatchEvent(tid('files-page'), type, { dataTransfer: dt });
-    const said = await textOf(tid('files-drop-error'));
+    const said = await textOf(page, tid('files-drop-error'));
     if (!said.includes('read-only')) throw new Error(`dropping a file said "${said}"`);
     if (await page.locator(uploadRow('intrus.txt')).count()) throw new Error('the dropped file was queued for upload');
   });
@@ -243,4 +223,4 @@ async function main() {
   });
 }
 
-finish(main, { name: 'share', wholeRun: WHOLE_RUN, log, state: () => ({ step, page, context, userDataDir, problems: browserProblems }) });
+finish(main, { name: 'share', wholeRun: WHOLE_RUN, log, state: () => ({ step: currentStep(), page, context, userDataDir, problems: browserProblems }) });

@@ -12,7 +12,7 @@
 // Needs /usr/bin/chromium and a fresh server: admin without 2FA and no
 // "Archives 2026" in admin's files. Exit 0 on success; on failure prints what
 // failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { finish, openBrowser } from './harness.mjs';
+import { finish, firstOf, openBrowser, steps, textOf } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -29,44 +29,23 @@ if (!BASE || !ADMIN_PASSWORD) {
   process.exit(2);
 }
 
-const t0 = Date.now();
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+const { log, run, current: currentStep } = steps();
 const tid = (id) => `[data-testid="${id}"]`;
 /** A CSS attribute value in double quotes, for names with spaces, quotes, #, % … */
 const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
 const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;
 
-let step = 'starting';
 let context;
 let page;
 let userDataDir;
 const browserProblems = [];
 
-async function run(name, fn) {
-  step = name;
-  log(name);
-  return fn();
-}
-
-/** Waits for one of several outcomes and says which came first. */
-async function firstOf(selectors, timeout = ACTION_TIMEOUT) {
-  const found = await Promise.any(
-    Object.entries(selectors).map(([name, sel]) => page.locator(sel).first().waitFor({ state: 'visible', timeout }).then(() => name)),
-  ).catch(() => null);
-  if (!found) throw new Error(`none of ${Object.keys(selectors).join(', ')} appeared within ${timeout} ms (a request may still be pending)`);
-  return found;
-}
-
-async function textOf(selector) {
-  return ((await page.locator(selector).first().textContent()) ?? '').trim();
-}
-
 /** The folder the Files page shows, once it has loaded it. */
 async function expectFolder(path) {
   await page.locator(`${tid('files-page')}[data-path=${q(path)}]`).waitFor();
-  const outcome = await firstOf({ table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
-  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(tid('files-error'))}`);
+  const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
+  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
   return outcome;
 }
 
@@ -105,8 +84,8 @@ async function main() {
     await page.locator(tid('login-username')).fill('admin');
     await page.locator(tid('login-password')).fill(ADMIN_PASSWORD);
     await page.locator(tid('login-submit')).click();
-    const outcome = await firstOf({ shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
-    if (outcome === 'error') throw new Error(`sign-in refused: ${await textOf(tid('login-error'))}`);
+    const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+    if (outcome === 'error') throw new Error(`sign-in refused: ${await textOf(page, tid('login-error'))}`);
     if (outcome === 'totp') throw new Error('admin has two-factor authentication: run against a fresh data directory');
     if (outcome === 'enrol') throw new Error('the server requires 2FA enrolment at sign-in; this flow expects it off');
   });
@@ -125,8 +104,8 @@ async function main() {
 
   await run(`admin uploads "${NAME}", then replaces it with other content`, async () => {
     await page.locator(tid('files-upload-input')).setInputFiles([{ name: NAME, mimeType: 'text/plain', buffer: OLD }]);
-    const first = await firstOf({ done: `${uploadRow(NAME)}[data-status="done"]`, failed: `${uploadRow(NAME)}[data-status="failed"]` }, 30_000);
-    if (first === 'failed') throw new Error(`the upload failed: ${await textOf(`${uploadRow(NAME)} ${tid('upload-error')}`)}`);
+    const first = await firstOf(page, { done: `${uploadRow(NAME)}[data-status="done"]`, failed: `${uploadRow(NAME)}[data-status="failed"]` }, 30_000);
+    if (first === 'failed') throw new Error(`the upload failed: ${await textOf(page, `${uploadRow(NAME)} ${tid('upload-error')}`)}`);
     await page.locator(`${row(NAME)}[data-size="${OLD.length}"]`).waitFor();
     await page.locator(tid('uploads-clear')).click();
     await page.locator(tid('files-upload-input')).setInputFiles([{ name: NAME, mimeType: 'text/plain', buffer: NEW }]);
@@ -142,8 +121,8 @@ async function main() {
     await rowAction(NAME, 'file-versions');
     const dialog = page.locator(tid('versions-dialog'));
     await dialog.waitFor();
-    const outcome = await firstOf({ table: tid('versions-table'), empty: tid('versions-empty'), error: tid('versions-error') });
-    if (outcome !== 'table') throw new Error(`no version listed (${outcome}): ${outcome === 'error' ? await textOf(tid('versions-error')) : ''}`);
+    const outcome = await firstOf(page, { table: tid('versions-table'), empty: tid('versions-empty'), error: tid('versions-error') });
+    if (outcome !== 'table') throw new Error(`no version listed (${outcome}): ${outcome === 'error' ? await textOf(page, tid('versions-error')) : ''}`);
     const rows = dialog.locator(tid('version-row'));
     if ((await rows.count()) !== 1) throw new Error(`${await rows.count()} versions listed, expected 1`);
     if (Number(await rows.first().getAttribute('data-size')) !== OLD.length) throw new Error(`the version has size ${await rows.first().getAttribute('data-size')}`);
@@ -185,7 +164,7 @@ async function main() {
     await page.locator(tid('trash-page')).waitFor();
     if (new URL(page.url()).pathname !== '/files-trash') throw new Error(`the URL is ${page.url()}`);
     await page.reload({ waitUntil: 'domcontentloaded' });
-    const outcome = await firstOf({ table: tid('trash-table'), empty: tid('trash-empty'), error: tid('trash-error') });
+    const outcome = await firstOf(page, { table: tid('trash-table'), empty: tid('trash-empty'), error: tid('trash-error') });
     if (outcome !== 'table') throw new Error(`the trash shows ${outcome}`);
     const r = page.locator(trashRow);
     await r.waitFor();
@@ -197,8 +176,8 @@ async function main() {
 
   await run('admin restores it and finds it back in its folder', async () => {
     await page.locator(trashRow).locator(tid('trash-restore')).click();
-    const outcome = await firstOf({ ok: tid('trash-restored'), error: tid('trash-action-error') });
-    if (outcome === 'error') throw new Error(`the restore failed: ${await textOf(tid('trash-action-error'))}`);
+    const outcome = await firstOf(page, { ok: tid('trash-restored'), error: tid('trash-action-error') });
+    if (outcome === 'error') throw new Error(`the restore failed: ${await textOf(page, tid('trash-action-error'))}`);
     const path = await page.locator(tid('trash-restored')).getAttribute('data-path');
     if (path !== `/${FOLDER}/${NAME}`) throw new Error(`restored to ${path}`);
     await page.locator(trashRow).waitFor({ state: 'detached' });
@@ -212,5 +191,5 @@ finish(main, {
   name: 'trash',
   wholeRun: WHOLE_RUN,
   log,
-  state: () => ({ step, page, context, userDataDir, problems: browserProblems }),
+  state: () => ({ step: currentStep(), page, context, userDataDir, problems: browserProblems }),
 });
