@@ -270,10 +270,15 @@ final class Clamd {
          * @throws IOException when clamd went away, timed out or answered an error
          */
         Verdict finish() throws IOException {
-            try {
-                if (failed.isEmpty()) {
+            if (failed.isEmpty()) {
+                try {
                     session.write(ByteBuffer.allocate(4));
+                } catch (IOException e) {
+                    // The last chunk can take the stream over the limit: clamd answers and closes before the end mark.
+                    failed = Optional.of(e);
                 }
+            }
+            try {
                 return Verdict.parse(session.reply());
             } catch (IOException e) {
                 if (failed.isPresent() && !session.timedOut() && alive.getAsBoolean()) {
