@@ -11,7 +11,7 @@
 // no user "camille". Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { execFileSync } from 'node:child_process';
-import { finish, firstOf, openBrowser, steps } from './harness.mjs';
+import { finish, firstOf, openBrowser, steps, tid } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -31,7 +31,6 @@ if (!BASE || !ADMIN_PASSWORD) {
 }
 
 const { log, run, current: currentStep } = steps();
-const tid = (id) => `[data-testid="${id}"]`;
 
 
 /**

@@ -14,7 +14,7 @@
 // Exit 0 on success; on failure prints what failed, saves a screenshot to $ATRIUM_E2E_OUT
 // (default /tmp) and exits 1.
 import { readFileSync } from 'node:fs';
-import { finish, firstOf, openBrowser, steps, textOf } from './harness.mjs';
+import { finish, firstOf, openBrowser, row, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -33,9 +33,6 @@ const INFECTED_FR = { name: 'facture.pdf', mimeType: 'application/pdf', buffer: 
 const CLEAN = { name: 'minutes.txt', mimeType: 'text/plain', buffer: Buffer.from('Minutes of the meeting of 12 March.\n', 'utf8') };
 
 const { log, run, current: currentStep } = steps();
-const tid = (id) => `[data-testid="${id}"]`;
-const row = (name) => `${tid('file-row')}[data-name="${name}"]`;
-const uploadRow = (name) => `${tid('upload-row')}[data-name="${name}"]`;
 
 let context;
 let page;

@@ -19,7 +19,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { finish, firstOf, openBrowser, steps, textOf } from './harness.mjs';
+import { finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -85,11 +85,6 @@ if (!BASE || !ADMIN_PASSWORD) {
 }
 
 const { log, run, current: currentStep } = steps();
-const tid = (id) => `[data-testid="${id}"]`;
-/** A CSS attribute value in double quotes, for names with spaces, quotes, #, % … */
-const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
-const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;
 
 let context;
 let page;

@@ -126,3 +126,12 @@ export async function firstOf(page, selectors, timeout = 10_000) {
 export async function textOf(page, selector) {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();
 }
+
+/** The selector of a test id (web/TESTIDS.md). */
+export const tid = (id) => `[data-testid="${id}"]`;
+/** A CSS attribute value in double quotes, for names with spaces, quotes, #, % … */
+export const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+/** A row of the Files app's listing, by name. */
+export const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
+/** A row of the upload panel, by name. */
+export const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;

@@ -9,7 +9,7 @@
 // Needs: /usr/bin/chromium, a server whose admin has no 2FA. Exit 0 on success; on
 // failure prints what failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp)
 // and exits 1.
-import { finish, firstOf, openBrowser, steps } from './harness.mjs';
+import { finish, firstOf, openBrowser, steps, tid } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -27,7 +27,6 @@ if (BASE.startsWith('https://127.0.0.1') || BASE.startsWith('https://localhost')
 }
 
 const { log, run, current: currentStep } = steps();
-const tid = (id) => `[data-testid="${id}"]`;
 
 let context;
 let page;

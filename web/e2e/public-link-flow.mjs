@@ -19,7 +19,7 @@
 // (default /tmp) and exits 1.
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { finish, openBrowser, steps, textOf } from './harness.mjs';
+import { finish, openBrowser, q, steps, textOf, tid } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const DROP = process.env.ATRIUM_DROP_TOKEN ?? '';
@@ -39,8 +39,6 @@ if (!BASE || !DROP || !DROP_PASSWORD || !VIEW || !BIG) {
 }
 
 const { log, run, current: currentStep } = steps();
-const tid = (id) => `[data-testid="${id}"]`;
-const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 let context;
 let page;

@@ -13,7 +13,7 @@
 // Needs /usr/bin/chromium and a fresh server where the users alice and bob exist with
 // those passwords, without 2FA. Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { finish, firstOf, openBrowser, steps, textOf } from './harness.mjs';
+import { finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
@@ -33,10 +33,6 @@ if (!BASE || !ALICE.password || !BOB.password) {
 }
 
 const { log, run, current: currentStep } = steps();
-const tid = (id) => `[data-testid="${id}"]`;
-const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
-const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;
 
 let context;
 let page;

@@ -12,7 +12,7 @@
 // Needs /usr/bin/chromium and a fresh server: admin without 2FA and no
 // "Archives 2026" in admin's files. Exit 0 on success; on failure prints what
 // failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { finish, firstOf, openBrowser, steps, textOf } from './harness.mjs';
+import { finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -30,11 +30,6 @@ if (!BASE || !ADMIN_PASSWORD) {
 }
 
 const { log, run, current: currentStep } = steps();
-const tid = (id) => `[data-testid="${id}"]`;
-/** A CSS attribute value in double quotes, for names with spaces, quotes, #, % … */
-const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
-const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;
 
 let context;
 let page;

@@ -287,19 +287,20 @@ export function isOkStatus(propstat: Element): boolean {
   return status === null || /^HTTP\/\d(?:\.\d)?\s+2\d\d\b/.test(status);
 }
 
-/**
- * Parses a 207 Multi-Status body into entries, in document order. Properties
- * are read from the 2xx propstats only (a 404 propstat lists the ones the server
- * does not have). `login` turns hrefs into paths; an href outside the user's
- * files is placed below `fallbackFolder` by its last segment.
- */
-export function parseMultistatus(xml: string, login: string, fallbackFolder = '/'): DavEntry[] {
+/** One DAV:response of a 207: its href and its properties with a 2xx status. */
+export interface MultistatusResponse {
+  href: string;
+  get: (ns: string, local: string) => Element | undefined;
+}
+
+/** The responses of a 207 with their 2xx properties; anything but a DAV:multistatus is refused. */
+export function multistatusResponses(xml: string): MultistatusResponse[] {
   const doc = parseXml(xml, 207);
   const root = doc.documentElement;
   if (root.namespaceURI !== DAV_NS || root.localName !== 'multistatus') {
     throw new DavError(207, `Expected a DAV:multistatus, got ${root.localName}.`, undefined, 'bad-response');
   }
-  const entries: DavEntry[] = [];
+  const out: MultistatusResponse[] = [];
   for (const response of childElements(root)) {
     if (response.namespaceURI !== DAV_NS || response.localName !== 'response') continue;
     const href = textOf(child(response, DAV_NS, 'href')) ?? '';
@@ -310,7 +311,20 @@ export function parseMultistatus(xml: string, login: string, fallbackFolder = '/
       if (!prop) continue;
       for (const p of childElements(prop)) props.set(`${p.namespaceURI ?? ''} ${p.localName}`, p);
     }
-    const get = (ns: string, local: string) => props.get(`${ns} ${local}`);
+    out.push({ href, get: (ns, local) => props.get(`${ns} ${local}`) });
+  }
+  return out;
+}
+
+/**
+ * Parses a 207 Multi-Status body into entries, in document order. Properties
+ * are read from the 2xx propstats only (a 404 propstat lists the ones the server
+ * does not have). `login` turns hrefs into paths; an href outside the user's
+ * files is placed below `fallbackFolder` by its last segment.
+ */
+export function parseMultistatus(xml: string, login: string, fallbackFolder = '/'): DavEntry[] {
+  const entries: DavEntry[] = [];
+  for (const { href, get } of multistatusResponses(xml)) {
     const resourcetype = get(DAV_NS, 'resourcetype');
     const isFolder = resourcetype ? child(resourcetype, DAV_NS, 'collection') !== undefined : href.endsWith('/');
     let path = pathOfHref(href, login);

@@ -5,14 +5,12 @@
 // COPY to …/versions/{login}/restore/target restores). See docs/api/webdav.md.
 import {
   child,
-  childElements,
   DAV_NS,
-  DavError,
   davHeaders,
   decodeSegment,
-  isOkStatus,
+  type MultistatusResponse,
+  multistatusResponses as responses,
   OC_NS,
-  parseXml,
   send,
   textOf,
   toNumber,
@@ -48,46 +46,18 @@ export interface Version {
   contentType: string | null;
 }
 
-interface RawResponse {
-  href: string;
-  get: (ns: string, local: string) => Element | undefined;
-}
-
-/** The responses of a 207 with their 2xx properties. */
-function responses(xml: string): RawResponse[] {
-  const doc = parseXml(xml, 207);
-  const root = doc.documentElement;
-  if (root.namespaceURI !== DAV_NS || root.localName !== 'multistatus') {
-    throw new DavError(207, `Expected a DAV:multistatus, got ${root.localName}.`, undefined, 'bad-response');
-  }
-  const out: RawResponse[] = [];
-  for (const response of childElements(root)) {
-    if (response.namespaceURI !== DAV_NS || response.localName !== 'response') continue;
-    const href = textOf(child(response, DAV_NS, 'href')) ?? '';
-    const props = new Map<string, Element>();
-    for (const propstat of childElements(response)) {
-      if (propstat.namespaceURI !== DAV_NS || propstat.localName !== 'propstat' || !isOkStatus(propstat)) continue;
-      const prop = child(propstat, DAV_NS, 'prop');
-      if (!prop) continue;
-      for (const p of childElements(prop)) props.set(`${p.namespaceURI ?? ''} ${p.localName}`, p);
-    }
-    out.push({ href, get: (ns, local) => props.get(`${ns} ${local}`) });
-  }
-  return out;
-}
-
 /** The decoded segments of an href's path (a full URL or an absolute path). */
 function hrefSegments(href: string): string[] {
   const pathOnly = href.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#]/)[0];
   return pathOnly.split('/').filter((s) => s !== '').map(decodeSegment);
 }
 
-function isCollection(r: RawResponse): boolean {
+function isCollection(r: MultistatusResponse): boolean {
   const rt = r.get(DAV_NS, 'resourcetype');
   return rt ? child(rt, DAV_NS, 'collection') !== undefined : r.href.endsWith('/');
 }
 
-function dateOf(r: RawResponse): number | null {
+function dateOf(r: MultistatusResponse): number | null {
   const s = textOf(r.get(DAV_NS, 'getlastmodified'));
   const d = s ? Date.parse(s) : NaN;
   return Number.isFinite(d) ? d : null;

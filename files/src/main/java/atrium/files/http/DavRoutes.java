@@ -505,9 +505,7 @@ public final class DavRoutes implements HttpService {
                 ChunkedUploads.Chunk chunk = uploads.chunks(t).stream().filter(ch -> ch.name().equals(name)).findFirst()
                         .orElseThrow(() -> c.fail(404, Msg.of("files.dav.not-found", name)));
                 DavXml.Propfind request = DavXml.propfind(body(c));
-                c.res().status(Status.MULTI_STATUS_207);
-                c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-                try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                try (Multistatus out = Multistatus.open(c.res())) {
                     describeUploadEntry(out, folderHref + DavPath.encodeSegment(name), request, false, chunk.size(),
                             t.createdAt(), t.id() + "-" + chunk.blob().value());
                 }
@@ -540,9 +538,7 @@ public final class DavRoutes implements HttpService {
         Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.INFINITY);
         DavXml.Propfind request = DavXml.propfind(body(c));
         List<ChunkedUploads.Chunk> chunks = uploads.chunks(t);
-        c.res().status(Status.MULTI_STATUS_207);
-        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-        try (Multistatus out = new Multistatus(c.res().outputStream())) {
+        try (Multistatus out = Multistatus.open(c.res())) {
             describeUploadEntry(out, folderHref, request, true, chunks.stream().mapToLong(ChunkedUploads.Chunk::size).sum(),
                     t.createdAt(), t.id() + "-" + chunks.size());
             if (depth != Depth.ZERO) {
@@ -670,9 +666,7 @@ public final class DavRoutes implements HttpService {
                 case "PROPFIND" -> {
                     Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.ONE);
                     DavXml.Propfind request = DavXml.propfind(body(c));
-                    c.res().status(Status.MULTI_STATUS_207);
-                    c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-                    try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                    try (Multistatus out = Multistatus.open(c.res())) {
                         describeComputed(out, base + "trash/", request, collectionValues(), UPLOAD_PROPS);
                         if (depth != Depth.ZERO) {
                             for (FileService.TrashItem item : files.trash(c.owner())) {
@@ -695,9 +689,7 @@ public final class DavRoutes implements HttpService {
         switch (c.method()) {
             case "PROPFIND" -> {
                 DavXml.Propfind request = DavXml.propfind(body(c));
-                c.res().status(Status.MULTI_STATUS_207);
-                c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-                try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                try (Multistatus out = Multistatus.open(c.res())) {
                     describeTrashItem(out, base, request, item);
                 }
             }
@@ -783,9 +775,7 @@ public final class DavRoutes implements HttpService {
             }
             Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.ONE);
             DavXml.Propfind request = DavXml.propfind(body(c));
-            c.res().status(Status.MULTI_STATUS_207);
-            c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-            try (Multistatus out = new Multistatus(c.res().outputStream())) {
+            try (Multistatus out = Multistatus.open(c.res())) {
                 describeComputed(out, folderHref, request, collectionValues(), UPLOAD_PROPS);
                 if (depth != Depth.ZERO) {
                     for (var v : files.versions(file)) {
@@ -802,9 +792,7 @@ public final class DavRoutes implements HttpService {
         switch (c.method()) {
             case "PROPFIND" -> {
                 DavXml.Propfind request = DavXml.propfind(body(c));
-                c.res().status(Status.MULTI_STATUS_207);
-                c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-                try (Multistatus out = new Multistatus(c.res().outputStream())) {
+                try (Multistatus out = Multistatus.open(c.res())) {
                     describeVersion(out, folderHref, request, version);
                 }
             }
@@ -875,9 +863,7 @@ public final class DavRoutes implements HttpService {
     private static void collectionListing(Call c, String href, List<String> members) {
         Depth depth = c.header(DEPTH).map(Depth::parse).orElse(Depth.ONE);
         DavXml.Propfind request = DavXml.propfind(body(c));
-        c.res().status(Status.MULTI_STATUS_207);
-        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-        try (Multistatus out = new Multistatus(c.res().outputStream())) {
+        try (Multistatus out = Multistatus.open(c.res())) {
             describeComputed(out, href, request, collectionValues(), UPLOAD_PROPS);
             if (depth != Depth.ZERO) {
                 for (String m : members) {
@@ -985,9 +971,7 @@ public final class DavRoutes implements HttpService {
             return new LiveProperties.Quota(root.size(), files.used(c.owner()), files.quota(c.owner()));
         }));
         Instant now = clock.instant();
-        c.res().status(Status.MULTI_STATUS_207);
-        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-        try (Multistatus out = new Multistatus(c.res().outputStream())) {
+        try (Multistatus out = Multistatus.open(c.res())) {
             for (Node listedNode : nodes) {
                 DavPath p = paths.get(listedNode.id());
                 Call in = inMount.getOrDefault(listedNode.id(), c);
@@ -1108,9 +1092,7 @@ public final class DavRoutes implements HttpService {
             propstats = List.of(new Multistatus.Propstat(403, refused, "<d:cannot-modify-protected-property/>"),
                     new Multistatus.Propstat(424, others));
         }
-        c.res().status(Status.MULTI_STATUS_207);
-        c.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-        try (Multistatus out = new Multistatus(c.res().outputStream())) {
+        try (Multistatus out = Multistatus.open(c.res())) {
             out.response(c.href(c.path(), node.folder()), propstats);
         }
     }

@@ -1,5 +1,8 @@
 package atrium.files.http;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,6 +87,13 @@ public final class Multistatus implements Closeable {
     private final OutputStream out;
     private final StringBuilder buffer = new StringBuilder(SEND_AT + 4096);
     private boolean closed;
+
+    /** Answers 207 with the multistatus content type and starts the document in the body. */
+    public static Multistatus open(ServerResponse res) {
+        res.status(Status.MULTI_STATUS_207);
+        res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
+        return new Multistatus(res.outputStream());
+    }
 
     /** Starts the document; {@link #close()} ends it and closes {@code stream}. */
     public Multistatus(OutputStream stream) {

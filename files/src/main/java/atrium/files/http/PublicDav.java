@@ -231,10 +231,8 @@ public final class PublicDav implements HttpService {
         LiveProperties.Owner owner = new LiveProperties.Owner("", link.ownerName());
         String base = ROOT + "/files/" + DavPath.encodeSegment(link.token());
         DavPath at = DavPath.of(v.rest());
-        v.res().status(Status.MULTI_STATUS_207);
-        v.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
         Map<atrium.files.NodeId, List<atrium.files.DeadProperty>> dead = drop ? Map.of() : files.properties(nodes);
-        try (Multistatus out = new Multistatus(v.res().outputStream())) {
+        try (Multistatus out = Multistatus.open(v.res())) {
             for (Node n : nodes) {
                 DavPath p = n == node ? at : at.child(n.name());
                 LiveProperties.Access access = new LiveProperties.Access(
@@ -439,9 +437,7 @@ public final class PublicDav implements HttpService {
         DavXml.Propfind request = DavXml.propfind(v.req().content().hasEntity() ? v.req().content().inputStream()
                 : InputStream.nullInputStream());
         List<ChunkedUploads.Chunk> chunks = uploads.chunks(t);
-        v.res().status(Status.MULTI_STATUS_207);
-        v.res().header(HeaderNames.CONTENT_TYPE, Multistatus.CONTENT_TYPE);
-        try (Multistatus out = new Multistatus(v.res().outputStream())) {
+                try (Multistatus out = Multistatus.open(v.res())) {
             DavRoutes.describeUploadEntry(out, folderHref, request, true,
                     chunks.stream().mapToLong(ChunkedUploads.Chunk::size).sum(), t.createdAt(), t.id() + "-" + chunks.size());
             if (depth != Depth.ZERO) {
