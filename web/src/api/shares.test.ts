@@ -1,15 +1,22 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, setUnauthorizedHandler } from './client';
 import {
+  createLink,
   createShare,
   expiryProblem,
+  linkChanges,
+  linkFormOf,
+  linkFormProblem,
   linkModeOf,
   linkPermissions,
   maxExpiry,
   parseRules,
   parseShare,
+  parseLimit,
   parseSharees,
+  newLinkForm,
   permissionsOf,
+  saveLink,
   togglesOf,
   unwrap,
 } from './shares';
@@ -46,6 +53,8 @@ const LINK = {
   url: 'https://atrium.example.com/s/AbCdEfGhIjKlMnOpQrStUvWxYz012345',
   mail_send: 0,
   hide_download: 1,
+  download_limit: 5,
+  download_count: 2,
   attributes: null,
 };
 
@@ -66,12 +75,15 @@ describe('OCS share objects', () => {
       hideDownload: true,
       hasPassword: true,
       url: 'https://atrium.example.com/s/AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+      downloadLimit: 5,
+      downloadCount: 2,
     });
   });
 
   it('reads a share received from someone, without password, expiry or path', () => {
     const s = parseShare({ ...LINK, share_type: 0, can_edit: false, expiration: null, password: undefined, url: undefined, token: null, path: null, hide_download: 0, share_with: 'bob', share_with_displayname: 'Bob' });
     expect(s).toMatchObject({ shareType: 0, canEdit: false, expiration: null, hasPassword: false, url: null, token: null, path: null, hideDownload: false, shareWithName: 'Bob' });
+    expect(parseShare({ ...LINK, download_limit: null, download_count: null })).toMatchObject({ downloadLimit: null, downloadCount: null });
   });
 
   it('lists sharees once each, exact matches first', () => {
@@ -178,5 +190,107 @@ describe('link expiry', () => {
     const rules = { passwordEnforced: false, maxExpiryDays: 0 };
     expect(maxExpiry(rules, now)).toBeNull();
     expect(expiryProblem('2099-12-31', rules, now)).toBeNull();
+  });
+});
+
+/** Answers every call with a share in an OCS envelope and records the calls. */
+function recordFetch(data: unknown = LINK) {
+  vi.stubGlobal('document', { cookie: 'atrium_csrf=tok' });
+  const calls: { url: string; method: string; body: unknown }[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init: RequestInit) => {
+      calls.push({ url, method: init.method ?? 'GET', body: init.body ? JSON.parse(init.body as string) : undefined });
+      return new Response(JSON.stringify({ ocs: { meta: { statuscode: 200 }, data } }), { status: 200 });
+    }),
+  );
+  return calls;
+}
+
+describe('changing a link', () => {
+  const link = parseShare(LINK);
+  const noRules = { passwordEnforced: false, maxExpiryDays: 0 };
+  const now = new Date(Date.UTC(2026, 0, 20, 12));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('fills the form with the link as it is, and sends nothing when nothing changed', () => {
+    const form = linkFormOf(link);
+    expect(form).toEqual({ label: 'Clients', mode: 'upload', hideDownload: true, hadPassword: true, password: '', removePassword: false, expiry: '2026-02-01', limit: '5' });
+    expect(linkChanges(link, form, true)).toEqual({ params: {}, limit: undefined });
+  });
+
+  it('sends only what differs: a new password, the label, the mode as bits, no expiry, visible downloads', () => {
+    const form = { ...linkFormOf(link), password: 'n0uveau', label: ' Cabinet Durand ', mode: 'drop' as const, expiry: '', hideDownload: false };
+    expect(linkChanges(link, form, true).params).toEqual({ password: 'n0uveau', label: 'Cabinet Durand', permissions: 4, expireDate: '', hideDownload: false });
+  });
+
+  it('removes the password with an empty one, and only when the link has one', () => {
+    expect(linkChanges(link, { ...linkFormOf(link), removePassword: true }, true).params).toEqual({ password: '' });
+    const open = parseShare({ ...LINK, password: null });
+    expect(linkChanges(open, { ...linkFormOf(open), removePassword: true }, true).params).toEqual({});
+  });
+
+  it('keeps the bits of a link made elsewhere while its mode is unchanged', () => {
+    const odd = parseShare({ ...LINK, permissions: 5 });
+    expect(linkChanges(odd, linkFormOf(odd), true).params).toEqual({});
+  });
+
+  it('sets, removes or leaves the download limit (setting it again would reset its count)', () => {
+    expect(linkChanges(link, { ...linkFormOf(link), limit: '3' }, true).limit).toBe(3);
+    expect(linkChanges(link, { ...linkFormOf(link), limit: ' ' }, true).limit).toBeNull();
+    expect(linkChanges(link, { ...linkFormOf(link), limit: '05' }, true).limit).toBeUndefined();
+    const unlimited = parseShare({ ...LINK, download_limit: null, download_count: null });
+    expect(linkChanges(unlimited, linkFormOf(unlimited), true).limit).toBeUndefined();
+  });
+
+  it('reads a download limit as a whole number from 1 up', () => {
+    expect(['1', ' 12 ', '0', '-1', '2.5', 'abc', '', '1e3', '12345678901'].map(parseLimit)).toEqual([1, 12, null, null, null, null, null, null, null]);
+  });
+
+  it('refuses, before asking the server, what the server would refuse', () => {
+    const before = linkFormOf(link);
+    const enforced = { passwordEnforced: true, maxExpiryDays: 7 };
+    expect(linkFormProblem({ ...before, limit: '0' }, noRules, before, now)).toBe('files.share.link.limitInvalid');
+    expect(linkFormProblem({ ...before, removePassword: true }, enforced, before, now)).toBe('files.share.link.passwordRequired');
+    expect(linkFormProblem({ ...before, removePassword: true, password: 'autre' }, enforced, before, now)).toBeNull();
+    expect(linkFormProblem({ ...before, expiry: '2026-02-28' }, enforced, before, now)).toBe('files.share.expiryTooLate');
+    expect(linkFormProblem({ ...before, expiry: '' }, enforced, before, now)).toBe('files.share.link.expiryRequired');
+    expect(linkFormProblem({ ...before, expiry: '2026-01-19' }, noRules, before, now)).toBe('files.share.expiryPast');
+    // An unchanged date is not checked again: an expired link can still get a new label.
+    const expired = { ...before, expiry: '2026-01-01' };
+    expect(linkFormProblem({ ...expired, label: 'x' }, enforced, expired, now)).toBeNull();
+  });
+
+  it('checks a new link like the old form did: password and expiry required when enforced', () => {
+    const enforced = { passwordEnforced: true, maxExpiryDays: 7 };
+    const fresh = newLinkForm(enforced, now);
+    expect(fresh.expiry).toBe('2026-01-27');
+    expect(linkFormProblem(fresh, enforced, null, now)).toBe('files.share.link.passwordRequired');
+    expect(linkFormProblem({ ...fresh, password: 'p' }, enforced, null, now)).toBeNull();
+    expect(linkFormProblem({ ...newLinkForm(noRules, now), password: 'p' }, enforced, null, now)).toBe('files.share.link.expiryRequired');
+  });
+
+  it('saves through the OCS update, then the download limit API by token', async () => {
+    const calls = recordFetch();
+    await saveLink(link, { params: { password: '' }, limit: 3 });
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'PUT /ocs/v2.php/apps/files_sharing/api/v1/shares/42?format=json',
+      'PUT /ocs/v2.php/apps/files_downloadlimit/api/v1/AbCdEfGhIjKlMnOpQrStUvWxYz012345/limit?format=json',
+    ]);
+    expect(calls.map((c) => c.body)).toEqual([{ password: '' }, { limit: 3 }]);
+  });
+
+  it('removes a limit with DELETE and skips the update when only the limit changed', async () => {
+    const calls = recordFetch();
+    await saveLink(link, { params: {}, limit: null });
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual(['DELETE /ocs/v2.php/apps/files_downloadlimit/api/v1/AbCdEfGhIjKlMnOpQrStUvWxYz012345/limit?format=json']);
+  });
+
+  it('makes a link, then gives it the limit typed', async () => {
+    const calls = recordFetch();
+    await createLink('/Projets été', true, { ...newLinkForm(noRules, now), mode: 'drop', password: 'p', limit: '2' });
+    expect(calls.map((c) => c.method)).toEqual(['POST', 'PUT']);
+    expect(calls[0].body).toEqual({ path: '/Projets été', shareType: 3, permissions: 4, password: 'p' });
+    expect(calls[1].body).toEqual({ limit: 2 });
   });
 });
