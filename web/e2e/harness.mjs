@@ -127,6 +127,14 @@ export async function textOf(page, selector) {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();
 }
 
+/** A refusal shown must be the server's own sentence with every part, not raw XML/JSON or a generic error. */
+export function expectRefusal(error, parts) {
+  for (const part of parts) {
+    if (!error.includes(part)) throw new Error(`the refusal shown does not say ${JSON.stringify(part)}: ${JSON.stringify(error)}`);
+  }
+  if (/[<>{}]/.test(error)) throw new Error(`the refusal is shown raw: ${JSON.stringify(error)}`);
+}
+
 /** The selector of a test id (web/TESTIDS.md). */
 export const tid = (id) => `[data-testid="${id}"]`;
 /** A CSS attribute value in double quotes, for names with spaces, quotes, #, % … */

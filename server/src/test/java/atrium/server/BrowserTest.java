@@ -102,8 +102,11 @@ class BrowserTest {
 
     /**
      * share-flow.mjs: alice shares one folder with bob read-only and one with every right
-     * through the share dialog and makes a link with a password; bob finds both, cannot
-     * change the first and uploads into the second, which lands in alice's folder.
+     * through the share dialog and makes a link with a password; she makes a second link and
+     * edits it — a password and a download limit of 2, proven over HTTP (password asked, the
+     * third download 410), then both removed (the link opens and downloads again); bob finds
+     * both folders, cannot change the first and uploads into the second, which lands in
+     * alice's folder.
      */
     @Test
     void sharesMadeInTheDialogReachTheRecipientWithTheirRights() throws Exception {
@@ -118,7 +121,14 @@ class BrowserTest {
             var alice = server.atrium.identity().accounts.find("alice");
             var team = files.children(files.root(alice.id())).stream().filter(n -> n.name().equals("Équipe")).findFirst().orElseThrow();
             assertThat(files.children(team)).extracting(atrium.files.Node::name).containsExactly("de bob (été).txt");
-            assertThat(audit(server, Optional.of("alice"), "files-share-created")).hasSize(3);
+            assertThat(audit(server, Optional.of("alice"), "files-share-created")).hasSize(4);
+            // The two edits, each an OCS update and a files_downloadlimit call.
+            assertThat(audit(server, Optional.of("alice"), "files-share-changed")).extracting(e -> e.detail().orElse(""))
+                    .hasSize(4)
+                    .anySatisfy(d -> assertThat(d).contains("password set"))
+                    .anySatisfy(d -> assertThat(d).isEqualTo("download limit 2"))
+                    .anySatisfy(d -> assertThat(d).contains("password removed"))
+                    .anySatisfy(d -> assertThat(d).isEqualTo("download limit removed"));
         }
     }
 
@@ -186,6 +196,37 @@ class BrowserTest {
             var activity = DavClient.send(server.baseUrl(), auth, "GET", "/api/v1/files/shares/" + dropId + "/activity", null);
             assertThat(activity.status()).isEqualTo(200);
             assertThat(activity.text()).contains("upload", "(Amélie Client)", "wrong-password", big.getFileName().toString());
+        }
+    }
+
+    /**
+     * public-antivirus-flow.mjs: with clamd scanning, a guest drops an EICAR file on alice's
+     * file-drop page and the page says why it is refused, in English then (the page's switch)
+     * in French; a clean file right after goes up, and only it reaches alice. Needs clamd
+     * (skips without it, unless ATRIUM_TEST_CLAMAV=required).
+     */
+    @Test
+    void anInfectedFileDroppedOnThePublicPageIsRefusedWithTheScannersReason() throws Exception {
+        try (TestClamd clamd = TestClamd.start(1 << 20);
+             TestServer server = TestServer.start(Map.of("antivirus.clamd", clamd.address(), "antivirus.timeout-seconds", "5"))) {
+            String alice = "alice";
+            Optional<String> auth = Optional.of(alice + ":" + DavTest.userWithAppPassword(server, alice, "Public-Av-Password-42"));
+            String folder = "/remote.php/dav/files/" + alice + enc("/Dépôt client");
+            assertThat(DavClient.send(server.baseUrl(), auth, "MKCOL", folder, null).status()).isEqualTo(201);
+            String drop = link(server, auth, "/Dépôt client", "permissions", "4");
+            Path eicar = Files.createTempFile("atrium-e2e-eicar-", ".bin");
+            try {
+                Files.write(eicar, TestClamd.eicar());
+                runScript("public-antivirus-flow.mjs", server, Map.of("ATRIUM_DROP_TOKEN", drop,
+                        "ATRIUM_EICAR_FILE", eicar.toString(), "ATRIUM_EICAR_SIGNATURE", TestClamd.SIGNATURE), 120);
+            } finally {
+                Files.deleteIfExists(eicar);
+            }
+            var files = server.atrium.files().files;
+            var account = server.atrium.identity().accounts.find(alice);
+            var dropFolder = files.children(files.root(account.id())).stream()
+                    .filter(n -> n.name().equals("Dépôt client")).findFirst().orElseThrow();
+            assertThat(files.children(dropFolder)).extracting(atrium.files.Node::name).containsExactly("releve.txt");
         }
     }
 
