@@ -11,6 +11,7 @@ import {
   expiryProblem,
   linkModeOf,
   linkPermissions,
+  defaultExpiry,
   maxExpiry,
   permissionsOf,
   searchSharees,
@@ -295,7 +296,7 @@ function NewLink({ entry, rules, onDone }: { entry: DavEntry; rules: SharingRule
   const [open, setOpen] = useState(false);
   const [label, setLabel] = useState('');
   const [password, setPassword] = useState('');
-  const [expiry, setExpiry] = useState(max ?? '');
+  const [expiry, setExpiry] = useState(defaultExpiry(rules) ?? '');
   const [mode, setMode] = useState<LinkMode>('view');
   const [hideDownload, setHideDownload] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -327,7 +328,7 @@ function NewLink({ entry, rules, onDone }: { entry: DavEntry; rules: SharingRule
       setOpen(false);
       setLabel('');
       setPassword('');
-      setExpiry(max ?? '');
+      setExpiry(defaultExpiry(rules) ?? '');
       setMode('view');
       setHideDownload(false);
       onDone();
