@@ -16,7 +16,7 @@
 // the quarantine lists them). Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { readFileSync } from 'node:fs';
-import { finish, firstOf, openBrowser, row, steps, textOf, tid } from './harness.mjs';
+import { finish, firstOf, openBrowser, row, signIn, steps, textOf, tid } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN = { login: 'admin', password: process.env.ATRIUM_ADMIN_PASSWORD ?? '' };
@@ -41,15 +41,6 @@ let page;
 let userDataDir;
 const browserProblems = [];
 
-async function signIn(who) {
-  await page.goto(`${BASE}/login`, { waitUntil: 'domcontentloaded' });
-  await page.locator(tid('login-username')).fill(who.login);
-  await page.locator(tid('login-password')).fill(who.password);
-  await page.locator(tid('login-submit')).click();
-  const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
-  if (outcome !== 'shell') throw new Error(`${who.login} could not sign in (${outcome}): ${outcome === 'error' ? await textOf(page, tid('login-error')) : ''}`);
-}
-
 /** Waits until the image has loaded and decoded (a broken or missing image has no natural width). */
 async function expectImage(selector) {
   const img = page.locator(selector).first();
@@ -67,7 +58,7 @@ async function main() {
   ({ userDataDir, context, page } = await openBrowser(browserProblems, ACTION_TIMEOUT));
 
   await run('admin signs in and opens Administration → Settings', async () => {
-    await signIn(ADMIN);
+    await signIn(page, BASE, ADMIN);
     await page.locator(tid('nav-admin')).click();
     await page.locator(tid('admin-tab-settings')).click();
     await page.locator(tid('admin-link-policy')).waitFor();
@@ -140,7 +131,7 @@ async function main() {
   });
 
   await run(`admin releases "${RELEASE}" from the quarantine and deletes "${DELETE}" for good`, async () => {
-    await signIn(ADMIN);
+    await signIn(page, BASE, ADMIN);
     await page.locator(tid('nav-admin')).click();
     await page.locator(tid('admin-tab-quarantine')).click();
     await page.locator(tid('quarantine-table')).waitFor();
