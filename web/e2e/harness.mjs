@@ -122,6 +122,16 @@ export async function firstOf(page, selectors, timeout = 10_000) {
   return found;
 }
 
+/** Signs `who` ({ login, password }) in on the sign-in page; fails unless the app opens (no 2FA step). */
+export async function signIn(page, base, who) {
+  await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded' });
+  await page.locator(tid('login-username')).fill(who.login);
+  await page.locator(tid('login-password')).fill(who.password);
+  await page.locator(tid('login-submit')).click();
+  const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+  if (outcome !== 'shell') throw new Error(`${who.login} could not sign in (${outcome}): ${outcome === 'error' ? await textOf(page, tid('login-error')) : ''}`);
+}
+
 /** The trimmed text of the first element the selector finds. */
 export async function textOf(page, selector) {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();

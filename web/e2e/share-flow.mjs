@@ -18,7 +18,7 @@
 // those passwords, without 2FA. Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { request } from 'playwright-core';
-import { finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
+import { finish, firstOf, openBrowser, q, row, signIn, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
@@ -51,15 +51,6 @@ async function expectFolder(path) {
   const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
   if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
   return outcome;
-}
-
-async function signIn(who) {
-  await page.goto(`${BASE}/login`, { waitUntil: 'domcontentloaded' });
-  await page.locator(tid('login-username')).fill(who.login);
-  await page.locator(tid('login-password')).fill(who.password);
-  await page.locator(tid('login-submit')).click();
-  const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
-  if (outcome !== 'shell') throw new Error(`${who.login} could not sign in (${outcome}): ${outcome === 'error' ? await textOf(page, tid('login-error')) : ''}`);
 }
 
 async function signOut() {
@@ -145,7 +136,7 @@ async function main() {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
 
   await run('alice signs in and makes two folders, one with a file', async () => {
-    await signIn(ALICE);
+    await signIn(page, BASE, ALICE);
     await page.locator(tid('nav-files')).click();
     await expectFolder('/');
     await newFolder(READ_ONLY);
@@ -271,7 +262,7 @@ async function main() {
   });
 
   await run('bob signs in and finds both folders at his root, marked as alice’s', async () => {
-    await signIn(BOB);
+    await signIn(page, BASE, BOB);
     await page.locator(tid('nav-files')).click();
     await expectFolder('/');
     await page.locator(`${row(READ_ONLY)}[data-owner="alice"][data-read-only="true"]`).waitFor();

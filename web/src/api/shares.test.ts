@@ -9,6 +9,7 @@ import {
   linkFormProblem,
   linkModeOf,
   linkPermissions,
+  defaultExpiry,
   maxExpiry,
   parseRules,
   parseShare,
@@ -103,9 +104,19 @@ describe('OCS share objects', () => {
     expect(parseRules({ files_sharing: { public: { password: { enforced: true }, expire_date: { enabled: true, days: 7, enforced: true } } } })).toEqual({
       passwordEnforced: true,
       maxExpiryDays: 7,
+      defaultExpiryDays: 0,
     });
-    expect(parseRules({ files_sharing: { public: { password: { enforced: false }, expire_date: { enabled: false } } } })).toEqual({ passwordEnforced: false, maxExpiryDays: 0 });
-    expect(parseRules({})).toEqual({ passwordEnforced: false, maxExpiryDays: 0 });
+    expect(parseRules({ files_sharing: { public: { password: { enforced: false }, expire_date: { enabled: false } } } })).toEqual({ passwordEnforced: false, maxExpiryDays: 0, defaultExpiryDays: 0 });
+    expect(parseRules({})).toEqual({ passwordEnforced: false, maxExpiryDays: 0, defaultExpiryDays: 0 });
+  });
+
+  it('reads a default expiry: Atrium\'s default_days under a maximum, or Nextcloud\'s days when not enforced', () => {
+    const both = { files_sharing: { public: { expire_date: { enabled: true, days: 30, enforced: true, default_days: 7 } } } };
+    expect(parseRules(both)).toEqual({ passwordEnforced: false, maxExpiryDays: 30, defaultExpiryDays: 7 });
+    const onlyDefault = { files_sharing: { public: { expire_date: { enabled: true, days: 14, enforced: false, default_days: 14 } } } };
+    expect(parseRules(onlyDefault)).toEqual({ passwordEnforced: false, maxExpiryDays: 0, defaultExpiryDays: 14 });
+    const nextcloud = { files_sharing: { public: { expire_date: { enabled: true, days: 5 } } } };
+    expect(parseRules(nextcloud).defaultExpiryDays).toBe(5);
   });
 });
 
@@ -178,7 +189,7 @@ describe('permissions', () => {
 describe('link expiry', () => {
   const now = new Date(Date.UTC(2026, 0, 30, 23, 30));
   it('allows up to the enforced number of days ahead, in UTC, and nothing in the past', () => {
-    const rules = { passwordEnforced: false, maxExpiryDays: 3 };
+    const rules = { passwordEnforced: false, maxExpiryDays: 3, defaultExpiryDays: 0 };
     expect(maxExpiry(rules, now)).toBe('2026-02-02');
     expect(expiryProblem('2026-02-02', rules, now)).toBeNull();
     expect(expiryProblem('2026-02-03', rules, now)).toBe('files.share.expiryTooLate');
@@ -187,9 +198,15 @@ describe('link expiry', () => {
     expect(expiryProblem('', rules, now)).toBeNull();
   });
   it('has no maximum when none is enforced', () => {
-    const rules = { passwordEnforced: false, maxExpiryDays: 0 };
+    const rules = { passwordEnforced: false, maxExpiryDays: 0, defaultExpiryDays: 0 };
     expect(maxExpiry(rules, now)).toBeNull();
     expect(expiryProblem('2099-12-31', rules, now)).toBeNull();
+  });
+  it('starts a new link at the default, else at the maximum, never past the maximum', () => {
+    expect(defaultExpiry({ passwordEnforced: false, maxExpiryDays: 30, defaultExpiryDays: 7 }, now)).toBe('2026-02-06');
+    expect(defaultExpiry({ passwordEnforced: false, maxExpiryDays: 3, defaultExpiryDays: 0 }, now)).toBe('2026-02-02');
+    expect(defaultExpiry({ passwordEnforced: false, maxExpiryDays: 3, defaultExpiryDays: 9 }, now)).toBe('2026-02-02');
+    expect(defaultExpiry({ passwordEnforced: false, maxExpiryDays: 0, defaultExpiryDays: 0 }, now)).toBeNull();
   });
 });
 
@@ -209,7 +226,7 @@ function recordFetch(data: unknown = LINK) {
 
 describe('changing a link', () => {
   const link = parseShare(LINK);
-  const noRules = { passwordEnforced: false, maxExpiryDays: 0 };
+  const noRules = { passwordEnforced: false, maxExpiryDays: 0, defaultExpiryDays: 0 };
   const now = new Date(Date.UTC(2026, 0, 20, 12));
   afterEach(() => vi.unstubAllGlobals());
 
@@ -249,7 +266,7 @@ describe('changing a link', () => {
 
   it('refuses, before asking the server, what the server would refuse', () => {
     const before = linkFormOf(link);
-    const enforced = { passwordEnforced: true, maxExpiryDays: 7 };
+    const enforced = { passwordEnforced: true, maxExpiryDays: 7, defaultExpiryDays: 0 };
     expect(linkFormProblem({ ...before, limit: '0' }, noRules, before, now)).toBe('files.share.link.limitInvalid');
     expect(linkFormProblem({ ...before, removePassword: true }, enforced, before, now)).toBe('files.share.link.passwordRequired');
     expect(linkFormProblem({ ...before, removePassword: true, password: 'autre' }, enforced, before, now)).toBeNull();
@@ -262,9 +279,10 @@ describe('changing a link', () => {
   });
 
   it('checks a new link like the old form did: password and expiry required when enforced', () => {
-    const enforced = { passwordEnforced: true, maxExpiryDays: 7 };
+    const enforced = { passwordEnforced: true, maxExpiryDays: 7, defaultExpiryDays: 0 };
     const fresh = newLinkForm(enforced, now);
     expect(fresh.expiry).toBe('2026-01-27');
+    expect(newLinkForm({ ...enforced, defaultExpiryDays: 3 }, now).expiry).toBe('2026-01-23');
     expect(linkFormProblem(fresh, enforced, null, now)).toBe('files.share.link.passwordRequired');
     expect(linkFormProblem({ ...fresh, password: 'p' }, enforced, null, now)).toBeNull();
     expect(linkFormProblem({ ...newLinkForm(noRules, now), password: 'p' }, enforced, null, now)).toBe('files.share.link.expiryRequired');

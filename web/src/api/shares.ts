@@ -68,6 +68,8 @@ export interface SharingRules {
   passwordEnforced: boolean;
   /** Links expire at most this many days ahead (0: no maximum). */
   maxExpiryDays: number;
+  /** A new link expires this many days ahead unless the person says otherwise (0: none, or the maximum). */
+  defaultExpiryDays: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -138,6 +140,8 @@ export function parseRules(capabilities: Raw): SharingRules {
   return {
     passwordEnforced: password.enforced === true,
     maxExpiryDays: expire.enabled === true && expire.enforced === true ? num(expire.days) : 0,
+    // Atrium's default_days; Nextcloud's own "days" is the default when it is not enforced.
+    defaultExpiryDays: num(expire.default_days) || (expire.enabled === true && expire.enforced !== true ? num(expire.days) : 0),
   };
 }
 
@@ -319,6 +323,14 @@ export function maxExpiry(rules: SharingRules, now: Date = new Date()): string |
   return isoDay(new Date(now.getTime() + rules.maxExpiryDays * 86_400_000));
 }
 
+/** The expiry date a new link starts with: the default, else the maximum, else none (null). */
+export function defaultExpiry(rules: SharingRules, now: Date = new Date()): string | null {
+  const days = rules.defaultExpiryDays > 0 ? rules.defaultExpiryDays : rules.maxExpiryDays;
+  if (days <= 0) return null;
+  const capped = rules.maxExpiryDays > 0 ? Math.min(days, rules.maxExpiryDays) : days;
+  return isoDay(new Date(now.getTime() + capped * 86_400_000));
+}
+
 /** Why an expiry date cannot be used, as a catalogue key, or null when it is fine. */
 export function expiryProblem(date: string, rules: SharingRules, now: Date = new Date()): 'files.share.expiryPast' | 'files.share.expiryTooLate' | null {
   if (!date) return null;
@@ -348,9 +360,9 @@ export interface LinkForm {
   limit: string;
 }
 
-/** A new link's form: view only, expiring at the server's latest date when it has one. */
+/** A new link's form: view only, expiring at the default date (else the latest allowed) when there is one. */
 export function newLinkForm(rules: SharingRules, now: Date = new Date()): LinkForm {
-  return { label: '', mode: 'view', hideDownload: false, hadPassword: false, password: '', removePassword: false, expiry: maxExpiry(rules, now) ?? '', limit: '' };
+  return { label: '', mode: 'view', hideDownload: false, hadPassword: false, password: '', removePassword: false, expiry: defaultExpiry(rules, now) ?? '', limit: '' };
 }
 
 /** The form of an existing link, filled with what it is now. */

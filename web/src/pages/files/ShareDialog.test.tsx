@@ -6,8 +6,8 @@ import { I18nProvider } from '../../i18n/i18n';
 import { LinkFormView } from './ShareDialog';
 
 const LINK = parseShare({ id: '7', share_type: 3, permissions: 1, can_edit: true, password: '(set)', token: 'tok', download_limit: 3, download_count: 1, label: 'Clients' });
-const FREE: SharingRules = { passwordEnforced: false, maxExpiryDays: 0 };
-const STRICT: SharingRules = { passwordEnforced: true, maxExpiryDays: 7 };
+const FREE: SharingRules = { passwordEnforced: false, maxExpiryDays: 0, defaultExpiryDays: 0 };
+const STRICT: SharingRules = { passwordEnforced: true, maxExpiryDays: 7, defaultExpiryDays: 0 };
 
 function render(before: LinkForm | null, rules: SharingRules, downloads: number | null, error: ApiError | null = null, lang: 'en' | 'fr' = 'en') {
   return renderToStaticMarkup(

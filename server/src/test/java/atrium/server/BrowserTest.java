@@ -230,6 +230,54 @@ class BrowserTest {
         }
     }
 
+    /**
+     * settings-flow.mjs: admin sets the link rules, the firm's name and a logo (a bad one
+     * refused with the reason) in the console; the share dialog follows the rules; the
+     * sign-in page and a guest's public page show the logo; admin releases one quarantined
+     * file and deletes another. Needs clamd for the quarantine (skips without it, unless
+     * ATRIUM_TEST_CLAMAV=required).
+     */
+    @Test
+    void anAdminSetsLinkRulesAndALogoThatGuestsSeeAndReleasesAQuarantinedFile() throws Exception {
+        try (TestClamd clamd = TestClamd.start(1 << 20);
+             TestServer server = TestServer.start(Map.of("antivirus.clamd", clamd.address(), "antivirus.timeout-seconds", "5",
+                     "antivirus.infected", "quarantine"))) {
+            var admin = server.admin();
+            Optional<String> auth = Optional.of("admin:"
+                    + admin.post("/api/v1/me/app-passwords", Map.of("name", "setup")).json().get("password").asText());
+            String root = "/remote.php/dav/files/admin";
+            for (String folder : List.of("/Dossier client", "/Audit")) {
+                assertThat(DavClient.send(server.baseUrl(), auth, "MKCOL", root + enc(folder), null).status()).isEqualTo(201);
+            }
+            for (String file : List.of("/Audit/scan.pdf", "/macro.xls")) {
+                assertThat(DavClient.send(server.baseUrl(), auth, "PUT", root + enc(file), TestClamd.eicar()).status()).isEqualTo(415);
+            }
+            Path logo = Files.createTempFile("atrium-e2e-logo-", ".png");
+            try {
+                var image = new java.awt.image.BufferedImage(240, 60, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+                var g = image.createGraphics();
+                g.setColor(new java.awt.Color(0x1f4e79));
+                g.fillRect(0, 0, 120, 60);
+                g.dispose();
+                javax.imageio.ImageIO.write(image, "png", logo.toFile());
+                runScript("settings-flow.mjs", server, Map.of("ATRIUM_LOGO_FILE", logo.toString(), "ATRIUM_FOLDER", "Dossier client",
+                        "ATRIUM_RELEASE", "Audit/scan.pdf", "ATRIUM_DELETE", "macro.xls"));
+            } finally {
+                Files.deleteIfExists(logo);
+            }
+            var policy = admin.get("/api/v1/admin/sharing").json();
+            assertThat(policy.get("maxExpiryDays").asInt()).isEqualTo(10);
+            assertThat(policy.get("defaultExpiryDays").asInt()).isEqualTo(5);
+            assertThat(policy.get("passwordEnforced").asBoolean()).isTrue();
+            assertThat(server.client().get("/api/v1/branding").json().get("name").asText()).isEqualTo("Cabinet Martin & Associés");
+            var released = DavClient.send(server.baseUrl(), auth, "GET", root + "/Audit/scan.pdf", null);
+            assertThat(released.body()).isEqualTo(TestClamd.eicar());
+            assertThat(admin.get("/api/v1/admin/quarantine").json().get("items")).isEmpty();
+            assertThat(audit(server, Optional.of("admin"), "quarantine-released")).hasSize(1);
+            assertThat(audit(server, Optional.of("admin"), "quarantine-deleted")).hasSize(1);
+        }
+    }
+
     private static final String OCS = "/ocs/v2.php/apps/files_sharing/api/v1/shares";
 
     /** A decoded path as an URL path, each segment percent-encoded. */

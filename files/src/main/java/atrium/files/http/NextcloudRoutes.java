@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The discovery endpoints of the Nextcloud client API: /status.php, the OCS capabilities
@@ -28,13 +29,14 @@ public final class NextcloudRoutes implements HttpService {
     private final Authentication auth;
     private final FileService files;
     private final BulkUpload.Offer bulk;
-    private final Map<String, Object> sharing;
+    private final Supplier<Map<String, Object>> sharing;
 
     /**
      * @param bulk    to which clients the capabilities offer bulk upload
-     * @param sharing the {@code files_sharing} capability ({@link ShareService#capability})
+     * @param sharing the {@code files_sharing} capability ({@link ShareService#capability}), asked at
+     *                each request: administrators change the link rules at run time
      */
-    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk, Map<String, Object> sharing) {
+    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk, Supplier<Map<String, Object>> sharing) {
         this.auth = auth;
         this.files = files;
         this.bulk = bulk;
@@ -45,8 +47,8 @@ public final class NextcloudRoutes implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/status.php", (req, res) -> Json.ok(res, status()))
-                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 1, capabilities(bulkFor(req), sharing)))
-                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 2, capabilities(bulkFor(req), sharing)))
+                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 1, capabilities(bulkFor(req), sharing.get())))
+                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 2, capabilities(bulkFor(req), sharing.get())))
                 .get("/ocs/v1.php/cloud/user", (req, res) -> Ocs.ok(req, res, 1, user(auth.require(req))))
                 .get("/ocs/v2.php/cloud/user", (req, res) -> Ocs.ok(req, res, 2, user(auth.require(req))));
     }
