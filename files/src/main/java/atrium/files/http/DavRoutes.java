@@ -996,9 +996,7 @@ public final class DavRoutes implements HttpService {
      */
     private Node shown(Call in, DavPath p, Node n, boolean ownRoot) {
         if (in.mount().isMountPoint(p)) {
-            String name = in.mount().share().orElseThrow().name();
-            return new Node(n.id(), n.owner(), n.parent(), name, n.folder(), n.size(), n.mtime(), n.etag(), n.blob(),
-                    n.contentType(), n.checksums(), n.createdAt());
+            return n.named(in.mount().share().orElseThrow().name());
         }
         List<atrium.files.share.Mount> received = in.received().get();
         if (!ownRoot || received.isEmpty()) {
