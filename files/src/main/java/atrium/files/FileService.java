@@ -683,7 +683,9 @@ public final class FileService {
             long now = clock.millis();
             Node out;
             if (move && across) {
-                out = copyTree(h, src, owner, destParent.id(), t.name(), depth, now);
+                // The copy keeps the etags, as a move within one tree does (docs/adr/0008): the desktop
+                // client keeps the etag it had after its own MOVE and would otherwise download it again.
+                out = copyTree(h, src, owner, destParent.id(), t.name(), depth, now, true);
                 store.propagate(h, destParent.id(), newEtag(), copiedSize);
                 trash(h, src, now);
             } else if (move) {
@@ -696,7 +698,7 @@ public final class FileService {
                 store.propagate(h, destParent.id(), newEtag(), src.size());
                 out = store.byId(h, src.id()).orElseThrow();
             } else {
-                out = copyTree(h, src, owner, destParent.id(), t.name(), depth, now);
+                out = copyTree(h, src, owner, destParent.id(), t.name(), depth, now, false);
                 store.propagate(h, destParent.id(), newEtag(), copiedSize);
             }
             store.setMtime(h, destParent.id(), now);
@@ -719,8 +721,9 @@ public final class FileService {
         }
     }
 
-    private Node copyTree(Handle h, Node src, AccountId owner, NodeId newParent, String name, int depth, long now) {
-        String etag = newEtag();
+    private Node copyTree(Handle h, Node src, AccountId owner, NodeId newParent, String name, int depth, long now,
+                          boolean keepEtags) {
+        String etag = keepEtags ? src.etag() : newEtag();
         long size = src.folder() && depth == 0 ? 0 : src.size();
         Node copy = new Node(new NodeId(ids.next()), owner, Optional.of(newParent), name, src.folder(), size,
                 src.mtime(), etag, src.blob(), src.contentType(), src.checksums(), now);
@@ -730,7 +733,7 @@ public final class FileService {
         }
         if (src.folder() && depth > 0) {
             for (Node child : store.children(h, src.id())) {
-                copyTree(h, child, owner, copy.id(), child.name(), depth - 1, now);
+                copyTree(h, child, owner, copy.id(), child.name(), depth - 1, now, keepEtags);
             }
         }
         return copy;

@@ -85,6 +85,7 @@ class ShareMoveTest {
         Res file = copy(bob, "/Docs/data.bin", "/mine.bin");
         assertThat(file.status()).as(file.text()).isEqualTo(201);
         assertThat(get(bob, "/mine.bin")).isEqualTo(s.data());
+        assertThat(bob.etag("/mine.bin")).isNotEqualTo(s.alice().etag("/Docs/data.bin"));
         // A copy of the whole shared folder (its mount point) with what is below it.
         Res folder = copy(bob, "/Docs", "/Copied");
         assertThat(folder.status()).as(folder.text()).isEqualTo(201);
@@ -109,6 +110,7 @@ class ShareMoveTest {
         Shared s = docs(Optional.empty(), 1 | 8);
         Dav bob = s.bob();
         String aliceDocs = s.alice().etag("/Docs");
+        String fileEtag = s.alice().etag("/Docs/data.bin");
         String bobRoot = bob.etag("/");
         assertThat(bob.mkcol("/Mine").status()).isEqualTo(201);
 
@@ -116,6 +118,8 @@ class ShareMoveTest {
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(r.header("OC-FileId")).isPresent();
         assertThat(get(bob, "/Mine/data.bin")).isEqualTo(s.data());
+        // Its content did not change, so neither does its etag: the sync client that moved it downloads nothing.
+        assertThat(bob.etag("/Mine/data.bin")).isEqualTo(fileEtag);
         assertThat(status(bob, "/Docs/data.bin")).isEqualTo(404);
         assertThat(status(s.alice(), "/Docs/data.bin")).isEqualTo(404);
         assertThat(TrashTest.items(s.alice())).extracting(TrashTest.Item::filename).containsExactly("data.bin");
