@@ -627,7 +627,7 @@ public final class FileService {
     }
 
     /**
-     * Moves or copies a node into a path of {@code owner}'s tree, which may be another account's
+     * Moves or copies (to depth, as {@link #copy}) a node into a path of {@code owner}'s tree, which may be another account's
      * (out of a share received, into one, between two owners' shares: docs/adr/0016). Within one
      * tree this is {@link #move} or {@link #copy}. Across trees the copy is new nodes of the
      * destination's owner pointing at the same blobs (no byte is rewritten, the copy counts
@@ -635,8 +635,8 @@ public final class FileService {
      * in one transaction: either the destination has it and the source is in the trash, or
      * nothing changed.
      */
-    public Node transfer(Node source, AccountId owner, List<String> destination, boolean overwrite, boolean move) {
-        return relocate(source, owner, destination, overwrite, move, Integer.MAX_VALUE);
+    public Node transfer(Node source, AccountId owner, List<String> destination, boolean overwrite, boolean move, int depth) {
+        return relocate(source, owner, destination, overwrite, move, move ? Integer.MAX_VALUE : depth);
     }
 
     private Node relocate(Node source, AccountId owner, List<String> destination, boolean overwrite, boolean move, int depth) {

@@ -1220,10 +1220,6 @@ public final class DavRoutes implements HttpService {
         if (!move && depth == Depth.ONE) {
             throw c.fail(400, Msg.of("files.dav.copy-depth"));
         }
-        if (across && !move && depth == Depth.ZERO) {
-            // A folder without its content: across trees only whole copies are made.
-            throw c.fail(400, Msg.of("files.share.copy-depth"));
-        }
         Node source = existing(c, c.path());
         if (source.isRoot()) {
             throw c.fail(403, Msg.of("files.root.no-move"));
@@ -1281,13 +1277,14 @@ public final class DavRoutes implements HttpService {
             requireUnlocked(to, destination);
             requireUnlocked(to, destination.parent().orElseThrow());
         }
+        int levels = depth == Depth.ZERO ? 0 : Integer.MAX_VALUE;
         Node result;
         if (!sameTree) {
-            result = files.transfer(source, to.owner(), destination.segments(), overwrite, move);
+            result = files.transfer(source, to.owner(), destination.segments(), overwrite, move, levels);
         } else if (move) {
             result = files.move(source, destination.segments(), overwrite);
         } else {
-            result = files.copy(source, destination.segments(), overwrite, depth == Depth.ZERO ? 0 : Integer.MAX_VALUE);
+            result = files.copy(source, destination.segments(), overwrite, levels);
         }
         if (move && sameTree) {
             locks.moved(key(c, c.path()), key(to, destination));
