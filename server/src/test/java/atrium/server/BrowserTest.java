@@ -103,7 +103,8 @@ class BrowserTest {
     /**
      * share-flow.mjs: alice shares one folder with bob read-only and one with every right
      * through the share dialog and makes a link with a password; bob finds both, cannot
-     * change the first and uploads into the second, which lands in alice's folder.
+     * change the first and uploads into the second, which lands in alice's folder; he copies
+     * a file out of the first and moves it into the second with the folder picker.
      */
     @Test
     void sharesMadeInTheDialogReachTheRecipientWithTheirRights() throws Exception {
@@ -117,7 +118,13 @@ class BrowserTest {
             var files = server.atrium.files().files;
             var alice = server.atrium.identity().accounts.find("alice");
             var team = files.children(files.root(alice.id())).stream().filter(n -> n.name().equals("Équipe")).findFirst().orElseThrow();
-            assertThat(files.children(team)).extracting(atrium.files.Node::name).containsExactly("de bob (été).txt");
+            assertThat(files.children(team)).extracting(atrium.files.Node::name)
+                    .containsExactlyInAnyOrder("de bob (été).txt", "bilan.txt");
+            // What bob copied out of the read-only share and then moved into "Équipe" is alice's now;
+            // his copy went to his trash, her file stayed where it was.
+            var bob = server.atrium.identity().accounts.find("bob");
+            assertThat(files.trash(bob.id())).extracting(t -> t.node().name()).containsExactly("bilan.txt");
+            assertThat(files.resolve(alice.id(), List.of("Lecture seule", "bilan.txt"))).isPresent();
             assertThat(audit(server, Optional.of("alice"), "files-share-created")).hasSize(3);
         }
     }
