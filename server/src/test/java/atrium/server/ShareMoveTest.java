@@ -5,28 +5,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import atrium.server.DavClient.Res;
 import atrium.server.DavTest.Dav;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * COPY and MOVE across a share's boundary (docs/api/webdav.md, docs/adr/0016): out of a share
  * one received, into one, and between two shares, over real WebDAV with two or three users, one
  * permission at a time. A refusal changes nothing on either side.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ShareMoveTest {
     private static final String OC = "http://owncloud.org/ns";
     private static final String DAV = "DAV:";
 
+    /** The server's settings: SQLite here, PostgreSQL in {@link PostgresShareMoveTest} (which may skip the class). */
+    Map<String, String> settings() {
+        return Map.of("proxy.enabled", "true");
+    }
+
     @BeforeAll
-    static void start() {
-        DavTest.start();
+    void start() {
+        DavTest.server = null;
+        DavTest.server = TestServer.start(settings());
     }
 
     @AfterAll
-    static void stop() {
-        DavTest.stop();
+    void stop() {
+        if (DavTest.server != null) {
+            DavTest.stop();
+            DavTest.server = null;
+        }
     }
 
     /** Every byte value, so a copy that re-encodes anything shows. */
