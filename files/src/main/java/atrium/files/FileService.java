@@ -633,7 +633,7 @@ public final class FileService {
      * destination's owner pointing at the same blobs (no byte is rewritten, the copy counts
      * against that owner's quota), and a move then puts the source into its owner's trash, all
      * in one transaction: either the destination has it and the source is in the trash, or
-     * nothing changed.
+     * nothing changed. An item it replaces goes to its owner's trash too.
      */
     public Node transfer(Node source, AccountId owner, List<String> destination, boolean overwrite, boolean move, int depth) {
         return relocate(source, owner, destination, overwrite, move, move ? Integer.MAX_VALUE : depth);
@@ -668,7 +668,8 @@ public final class FileService {
             long copiedSize = move ? src.size() : (src.folder() && depth == 0 ? 0 : src.size());
             if (!move || across) {
                 Optional<Long> quota = quotaOf.apply(owner);
-                long freedByOverwrite = existing.map(Node::size).orElse(0L);
+                // Across owners what is replaced goes to the trash (below), where it still counts.
+                long freedByOverwrite = across ? 0 : existing.map(Node::size).orElse(0L);
                 if (quota.isPresent() && store.used(h, owner) + copiedSize - freedByOverwrite > quota.get()) {
                     throw quotaExceeded(quota.get());
                 }
@@ -677,8 +678,13 @@ public final class FileService {
                 if (!overwrite) {
                     throw new AtriumException.Conflict(Msg.of("files.destination.exists", t.name()));
                 }
-                freed.addAll(store.deleteSubtree(h, existing.get().id()));
-                store.propagate(h, destParent.id(), newEtag(), -existing.get().size());
+                if (across) {
+                    // Someone else's item replaced through a share: into its owner's trash, restorable.
+                    trash(h, existing.get(), clock.millis());
+                } else {
+                    freed.addAll(store.deleteSubtree(h, existing.get().id()));
+                    store.propagate(h, destParent.id(), newEtag(), -existing.get().size());
+                }
             }
             long now = clock.millis();
             Node out;

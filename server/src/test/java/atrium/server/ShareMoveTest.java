@@ -259,6 +259,33 @@ class ShareMoveTest {
     }
 
     @Test
+    void whatACopyReplacesInASharedFolderGoesToItsOwnersTrashAndALockStopsAMoveOut() {
+        Shared s = docs(Optional.empty(), 31);
+        Dav bob = s.bob();
+        assertThat(bob.put("/data.bin", "bob's version").status()).isEqualTo(201);
+        Res replaced = copy(bob, "/data.bin", "/Docs/data.bin");
+        assertThat(replaced.status()).as(replaced.text()).isEqualTo(204);
+        assertThat(new String(get(s.alice(), "/Docs/data.bin"))).isEqualTo("bob's version");
+        // alice's own content is not gone: it is in her trash, whole.
+        TrashTest.Item old = TrashTest.items(s.alice()).stream().filter(i -> i.filename().equals("data.bin")).findFirst()
+                .orElseThrow();
+        Res restore = s.alice().send("MOVE", old.href(), null, "Destination",
+                "/remote.php/dav/trashbin/" + s.alice().login() + "/restore/" + TrashTest.itemName(old));
+        assertThat(restore.status()).as(restore.text()).isEqualTo(201);
+        assertThat(get(s.alice(), "/Docs/data%20(restored).bin")).isEqualTo(s.data());
+
+        // alice holds a lock on a file: bob's move out is refused with 423, nothing moves.
+        Res lock = s.alice().send("LOCK", s.alice().root() + "/Docs/sub/b.txt", """
+                <d:lockinfo xmlns:d="DAV:"><d:lockscope><d:exclusive/></d:lockscope><d:locktype><d:write/></d:locktype>
+                </d:lockinfo>""");
+        assertThat(lock.status()).as(lock.text()).isEqualTo(200);
+        Res locked = move(bob, "/Docs/sub/b.txt", "/b.txt");
+        assertThat(locked.status()).as(locked.text()).isEqualTo(423);
+        assertThat(status(bob, "/b.txt")).isEqualTo(404);
+        assertThat(new String(get(s.alice(), "/Docs/sub/b.txt"))).isEqualTo("bee");
+    }
+
+    @Test
     void aReceivedShareCannotBeReplacedByACopyOrAMove() {
         Dav alice = Dav.create();
         Dav bob = Dav.create();
