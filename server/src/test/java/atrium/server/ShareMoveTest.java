@@ -68,6 +68,13 @@ class ShareMoveTest {
         return u.send("PROPFIND", u.root() + path, null, "Depth", "0").status();
     }
 
+    /** Puts the owner's trashed item of that name back (under "name (restored)" when the name is taken). */
+    private static void restoreFromTrash(Dav owner, String filename) {
+        TrashTest.Item item = TrashTest.items(owner).stream().filter(i -> i.filename().equals(filename)).findFirst().orElseThrow();
+        Res restore = TrashTest.restore(owner, item);
+        assertThat(restore.status()).as(restore.text()).isEqualTo(201);
+    }
+
     private static String used(Dav u) {
         return u.prop("/", DAV, "quota-used-bytes").orElseThrow();
     }
@@ -147,11 +154,7 @@ class ShareMoveTest {
         assertThat(new String(get(bob, "/Mine/sub/b.txt"))).isEqualTo("bee");
         assertThat(status(s.alice(), "/Docs/sub")).isEqualTo(404);
         // The owner gets it back from the trash, content intact.
-        TrashTest.Item trashed = TrashTest.items(s.alice()).stream().filter(i -> i.filename().equals("data.bin")).findFirst()
-                .orElseThrow();
-        Res restore = s.alice().send("MOVE", trashed.href(), null, "Destination",
-                "/remote.php/dav/trashbin/" + s.alice().login() + "/restore/" + TrashTest.itemName(trashed));
-        assertThat(restore.status()).as(restore.text()).isEqualTo(201);
+        restoreFromTrash(s.alice(), "data.bin");
         assertThat(get(s.alice(), "/Docs/data.bin")).isEqualTo(s.data());
     }
 
@@ -267,11 +270,7 @@ class ShareMoveTest {
         assertThat(replaced.status()).as(replaced.text()).isEqualTo(204);
         assertThat(new String(get(s.alice(), "/Docs/data.bin"))).isEqualTo("bob's version");
         // alice's own content is not gone: it is in her trash, whole.
-        TrashTest.Item old = TrashTest.items(s.alice()).stream().filter(i -> i.filename().equals("data.bin")).findFirst()
-                .orElseThrow();
-        Res restore = s.alice().send("MOVE", old.href(), null, "Destination",
-                "/remote.php/dav/trashbin/" + s.alice().login() + "/restore/" + TrashTest.itemName(old));
-        assertThat(restore.status()).as(restore.text()).isEqualTo(201);
+        restoreFromTrash(s.alice(), "data.bin");
         assertThat(get(s.alice(), "/Docs/data%20(restored).bin")).isEqualTo(s.data());
 
         // alice holds a lock on a file: bob's move out is refused with 423, nothing moves.
