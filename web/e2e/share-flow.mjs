@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // End-to-end check of sharing in the Files app against a running Atrium server, in the
 // system's Chromium (no browser download):
-//   alice signs in → creates "Lecture seule" (with a file) and "Équipe" → shares the first
+//   alice signs in → creates "Lecture seule" (with a file and a folder) and "Équipe" → shares the first
 //   with bob read-only and the second with every right through the share dialog → makes a
 //   public link with a password on "Équipe" and copies its URL → makes a link to "Lecture
 //   seule" without a password and edits it: a password and a download limit of 2, which the
@@ -10,7 +10,9 @@
 //   link opens without a password and downloads again) → signs out;
 //   bob signs in → sees both at his root with alice's name and under "Shared with me" →
 //   "Lecture seule" offers no rename and no delete (leave instead), refuses uploads (button
-//   off, a dropped file refused with a message) → he uploads into "Équipe".
+//   off, a dropped file refused with a message) → he uploads into "Équipe" → copies the file
+//   of "Lecture seule" into his own files and moves that copy into "Équipe" with the picker,
+//   which offers both shares and allows no copy or move into the read-only one.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ALICE_PASSWORD=... ATRIUM_BOB_PASSWORD=... node e2e/share-flow.mjs
 //
@@ -29,6 +31,7 @@ const WHOLE_RUN = 150_000;
 const READ_ONLY = 'Lecture seule';
 const TEAM = 'Équipe';
 const INSIDE = 'bilan.txt';
+const ARCHIVES = 'Archives';
 const BOB_FILE = 'de bob (été).txt';
 const LINK_PASSWORD = 'Lien-Secret-2026';
 const EDITED_PASSWORD = 'Mot-de-passe-Ajouté-7';
@@ -144,6 +147,7 @@ async function main() {
     await page.locator(row(READ_ONLY)).locator(tid('file-open')).click();
     await expectFolder(`/${READ_ONLY}`);
     await upload(INSIDE, INSIDE_TEXT);
+    await newFolder(ARCHIVES);
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
     await expectFolder('/');
   });
@@ -318,6 +322,48 @@ async function main() {
     await page.locator(row(TEAM)).locator(tid('file-open')).click();
     await expectFolder(`/${TEAM}`);
     await upload(BOB_FILE, 'Déposé par Bob.\n');
+  });
+
+  await run(`bob copies "${INSIDE}" out of "${READ_ONLY}" into his own files with the picker`, async () => {
+    await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
+    await expectFolder('/');
+    await page.locator(row(READ_ONLY)).locator(tid('file-open')).click();
+    await expectFolder(`/${READ_ONLY}`);
+    const r = await openMenu(INSIDE);
+    if (await r.locator(tid('file-move')).count()) throw new Error(`${INSIDE} in the read-only share offers a move`);
+    await r.locator(tid('file-copy')).click();
+    const picker = page.locator(tid('folder-picker'));
+    await picker.waitFor();
+    if (!(await picker.locator(tid('picker-submit')).isDisabled())) throw new Error('"Copy here" is on in the read-only share');
+    await picker.locator(`${tid('picker-crumb')}[data-path="/"]`).click();
+    await picker.locator(`${tid('picker-folder')}[data-name=${q(TEAM)}]`).waitFor();
+    await picker.locator(tid('picker-submit')).click();
+    await picker.waitFor({ state: 'detached' });
+    await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
+    await expectFolder('/');
+    await page.locator(row(INSIDE)).waitFor();
+  });
+
+  await run(`bob moves his copy into "${TEAM}": the picker offers the shares he received, not the read-only one`, async () => {
+    const r = await openMenu(INSIDE);
+    await r.locator(tid('file-move')).click();
+    const picker = page.locator(tid('folder-picker'));
+    await picker.waitFor();
+    await picker.locator(`${tid('picker-folder')}[data-name=${q(READ_ONLY)}]`).click();
+    await picker.locator(`${tid('picker-folder')}[data-name=${q(ARCHIVES)}]`).click();
+    await picker.locator(`${tid('picker-crumb')}[data-path=${q(`/${READ_ONLY}/${ARCHIVES}`)}]`).waitFor();
+    // The crumb moves at once, the reason once the folder's listing (and its permissions) is in.
+    await picker.locator(tid('picker-dest')).filter({ hasText: 'does not let you add' }).waitFor();
+    if (!(await picker.locator(tid('picker-submit')).isDisabled())) throw new Error('"Move here" is on in the read-only share');
+    await picker.locator(`${tid('picker-crumb')}[data-path="/"]`).click();
+    await picker.locator(`${tid('picker-folder')}[data-name=${q(TEAM)}]`).click();
+    await picker.locator(`${tid('picker-crumb')}[data-path=${q('/' + TEAM)}]`).waitFor();
+    await picker.locator(`${tid('picker-submit')}:not([disabled])`).click();
+    await picker.waitFor({ state: 'detached' });
+    await page.locator(row(INSIDE)).waitFor({ state: 'detached' });
+    await page.locator(row(TEAM)).locator(tid('file-open')).click();
+    await expectFolder(`/${TEAM}`);
+    await page.locator(row(INSIDE)).waitFor();
   });
 }
 

@@ -191,8 +191,17 @@ export function FolderPickerDialog({ login, entry, mode, onClose, onDone }: Pick
   const intoItself = entry.isFolder && isSameOrInside(at, entry.path);
   const sameFolder = at === from;
   const taken = !sameFolder && data?.children.some((e) => e.name === entry.name);
-  const blocked = intoItself ? t('files.picker.intoItself') : sameFolder ? t('files.picker.sameFolder') : taken ? t('files.error.exists') : null;
+  // A share received offers its folders as destinations only where it lets the user add (C for files, K for folders).
   const canCreate = data ? data.folder.permissions === null || data.folder.permissions.includes(entry.isFolder ? 'K' : 'C') : false;
+  const blocked = intoItself
+    ? t('files.picker.intoItself')
+    : sameFolder
+      ? t('files.picker.sameFolder')
+      : data && !canCreate
+        ? t('files.picker.noCreate')
+        : taken
+          ? t('files.error.exists')
+          : null;
 
   const segments = pathSegments(at);
   const crumbs = [{ path: '/', label: t('files.home') }, ...segments.map((s, i) => ({ path: '/' + segments.slice(0, i + 1).join('/'), label: s }))];
@@ -250,7 +259,7 @@ export function FolderPickerDialog({ login, entry, mode, onClose, onDone }: Pick
         </ul>
       )}
 
-      <p className="picker-dest" aria-live="polite">
+      <p className="picker-dest" aria-live="polite" data-testid="picker-dest">
         {blocked ?? t('files.picker.destination', { path: dest })}
       </p>
       <ErrorMessage error={action.error && davErrorText(t, action.error)} />
@@ -261,7 +270,7 @@ export function FolderPickerDialog({ login, entry, mode, onClose, onDone }: Pick
         <button
           type="button"
           className="btn btn-primary"
-          disabled={!data || !!blocked || !canCreate || action.busy}
+          disabled={!data || !!blocked || action.busy}
           onClick={async () => {
             const r = await action.run(dest);
             if (r.ok) {

@@ -27,6 +27,10 @@ describe('row actions from oc:permissions', () => {
     expect(rowActions(entry('/Docs/x', 'SRGDNVCK'))).toEqual({ rename: true, move: true, delete: true, leave: false, share: true });
   });
 
+  it('a share with delete but no edit still offers a move (out of it)', () => {
+    expect(rowActions(entry('/Docs/a.txt', 'SGD', { isFolder: false }))).toEqual({ rename: false, move: true, delete: true, leave: false, share: false });
+  });
+
   it('names no sharer for one’s own items', () => {
     expect(sharedBy(entry('/Docs', 'RGDNVCK', { ownerId: 'bob', ownerName: 'Bob' }), 'bob')).toBeNull();
   });

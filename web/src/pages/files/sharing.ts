@@ -43,7 +43,10 @@ export function rowActions(e: DavEntry): RowActions {
   }
   return {
     rename: allows(e.permissions, 'N'),
-    move: allows(e.permissions, 'V') && allows(e.permissions, 'D'),
+    // A move takes the item away from where it is (D); out of a share into the user's own
+    // files or another share that is all it needs, so a share with delete but no edit
+    // still offers it (a move within that share is then refused with the server's reason).
+    move: allows(e.permissions, 'D'),
     delete: allows(e.permissions, 'D'),
     leave: false,
     share: allows(e.permissions, 'R'),

@@ -433,17 +433,21 @@ public final class FileService {
             node.parent().ifPresent(p -> store.lock(h, p));
             Node current = store.byId(h, node.id()).filter(n -> n.parent().isPresent())
                     .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.deleted-already")));
-            long now = clock.millis();
-            String path = String.join("/", pathOf(h, current));
-            long seconds = now / 1000;
-            while (store.trashItem(h, current.owner(), current.name() + ".d" + seconds).isPresent()) {
-                seconds++;
-            }
-            NodeId parent = current.parent().orElseThrow();
-            store.propagate(h, parent, newEtag(), -current.size());
-            store.setMtime(h, parent, now);
-            store.trash(h, new FileStore.TrashRow(current.id(), current.owner(), current.name() + ".d" + seconds, path, now));
+            trash(h, current, clock.millis());
         });
+    }
+
+    /** Detaches a live node (its parent locked by the caller) into its owner's trash. */
+    private void trash(Handle h, Node current, long now) {
+        String path = String.join("/", pathOf(h, current));
+        long seconds = now / 1000;
+        while (store.trashItem(h, current.owner(), current.name() + ".d" + seconds).isPresent()) {
+            seconds++;
+        }
+        NodeId parent = current.parent().orElseThrow();
+        store.propagate(h, parent, newEtag(), -current.size());
+        store.setMtime(h, parent, now);
+        store.trash(h, new FileStore.TrashRow(current.id(), current.owner(), current.name() + ".d" + seconds, path, now));
     }
 
     // ---- trash
@@ -668,22 +672,35 @@ public final class FileService {
      * destination is replaced only with overwrite.
      */
     public Node move(Node source, List<String> destination, boolean overwrite) {
-        return relocate(source, destination, overwrite, true, Integer.MAX_VALUE);
+        return relocate(source, source.owner(), destination, overwrite, true, Integer.MAX_VALUE);
     }
 
     /** Copies a node (depth 0 copies a folder without its content); blobs are shared, not duplicated. */
     public Node copy(Node source, List<String> destination, boolean overwrite, int depth) {
-        return relocate(source, destination, overwrite, false, depth);
+        return relocate(source, source.owner(), destination, overwrite, false, depth);
     }
 
-    private Node relocate(Node source, List<String> destination, boolean overwrite, boolean move, int depth) {
+    /**
+     * Moves or copies (to depth, as {@link #copy}) a node into a path of {@code owner}'s tree, which may be another account's
+     * (out of a share received, into one, between two owners' shares: docs/adr/0017). Within one
+     * tree this is {@link #move} or {@link #copy}. Across trees the copy is new nodes of the
+     * destination's owner pointing at the same blobs (no byte is rewritten, the copy counts
+     * against that owner's quota), and a move then puts the source into its owner's trash, all
+     * in one transaction: either the destination has it and the source is in the trash, or
+     * nothing changed. An item it replaces goes to its owner's trash too.
+     */
+    public Node transfer(Node source, AccountId owner, List<String> destination, boolean overwrite, boolean move, int depth) {
+        return relocate(source, owner, destination, overwrite, move, move ? Integer.MAX_VALUE : depth);
+    }
+
+    private Node relocate(Node source, AccountId owner, List<String> destination, boolean overwrite, boolean move, int depth) {
         if (source.isRoot()) {
             throw new AtriumException.Forbidden(Msg.of("files.root.no-move"));
         }
         if (destination.isEmpty()) {
             throw new AtriumException.Forbidden(Msg.of("files.root.no-replace"));
         }
-        AccountId owner = source.owner();
+        boolean across = !owner.equals(source.owner());
         Target t = target(owner, destination);
         Node destParentSeen = t.parent().orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.destination.missing")));
         List<BlobId> freed = new ArrayList<>();
@@ -703,9 +720,10 @@ public final class FileService {
                 throw new AtriumException.Forbidden(Msg.of("files.same-source-destination"));
             }
             long copiedSize = move ? src.size() : (src.folder() && depth == 0 ? 0 : src.size());
-            if (!move) {
+            if (!move || across) {
                 Optional<Long> quota = quotaOf.apply(owner);
-                long freedByOverwrite = existing.map(Node::size).orElse(0L);
+                // Across owners what is replaced goes to the trash (below), where it still counts.
+                long freedByOverwrite = across ? 0 : existing.map(Node::size).orElse(0L);
                 if (quota.isPresent() && store.used(h, owner) + copiedSize - freedByOverwrite > quota.get()) {
                     throw quotaExceeded(quota.get());
                 }
@@ -714,12 +732,23 @@ public final class FileService {
                 if (!overwrite) {
                     throw new AtriumException.Conflict(Msg.of("files.destination.exists", t.name()));
                 }
-                freed.addAll(store.deleteSubtree(h, existing.get().id()));
-                store.propagate(h, destParent.id(), newEtag(), -existing.get().size());
+                if (across) {
+                    // Someone else's item replaced through a share: into its owner's trash, restorable.
+                    trash(h, existing.get(), clock.millis());
+                } else {
+                    freed.addAll(store.deleteSubtree(h, existing.get().id()));
+                    store.propagate(h, destParent.id(), newEtag(), -existing.get().size());
+                }
             }
             long now = clock.millis();
             Node out;
-            if (move) {
+            if (move && across) {
+                // The copy keeps the etags, as a move within one tree does (docs/adr/0008): the desktop
+                // client keeps the etag it had after its own MOVE and would otherwise download it again.
+                out = copyTree(h, src, owner, destParent.id(), t.name(), depth, now, true);
+                store.propagate(h, destParent.id(), newEtag(), copiedSize);
+                trash(h, src, now);
+            } else if (move) {
                 store.propagate(h, src.parent().orElseThrow(), newEtag(), -src.size());
                 store.setMtime(h, src.parent().orElseThrow(), now);
                 store.move(h, src.id(), destParent.id(), t.name());
@@ -729,7 +758,7 @@ public final class FileService {
                 store.propagate(h, destParent.id(), newEtag(), src.size());
                 out = store.byId(h, src.id()).orElseThrow();
             } else {
-                out = copyTree(h, src, destParent.id(), t.name(), depth, now);
+                out = copyTree(h, src, owner, destParent.id(), t.name(), depth, now, false);
                 store.propagate(h, destParent.id(), newEtag(), copiedSize);
             }
             store.setMtime(h, destParent.id(), now);
@@ -752,10 +781,11 @@ public final class FileService {
         }
     }
 
-    private Node copyTree(Handle h, Node src, NodeId newParent, String name, int depth, long now) {
-        String etag = newEtag();
+    private Node copyTree(Handle h, Node src, AccountId owner, NodeId newParent, String name, int depth, long now,
+                          boolean keepEtags) {
+        String etag = keepEtags ? src.etag() : newEtag();
         long size = src.folder() && depth == 0 ? 0 : src.size();
-        Node copy = new Node(new NodeId(ids.next()), src.owner(), Optional.of(newParent), name, src.folder(), size,
+        Node copy = new Node(new NodeId(ids.next()), owner, Optional.of(newParent), name, src.folder(), size,
                 src.mtime(), etag, src.blob(), src.contentType(), src.checksums(), now);
         store.insert(h, copy);
         for (DeadProperty p : store.props(h, src.id())) {
@@ -763,7 +793,7 @@ public final class FileService {
         }
         if (src.folder() && depth > 0) {
             for (Node child : store.children(h, src.id())) {
-                copyTree(h, child, copy.id(), child.name(), depth - 1, now);
+                copyTree(h, child, owner, copy.id(), child.name(), depth - 1, now, keepEtags);
             }
         }
         return copy;

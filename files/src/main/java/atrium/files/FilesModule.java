@@ -104,13 +104,13 @@ public final class FilesModule {
         this.lockAdmin = new LockAdminRoutes(identity.authentication, locks, identity.audit, loginOf, clock);
         this.search = new FileSearch(db);
         search.backfill();
-        this.searchRoutes = new SearchRoutes(identity.authentication, search);
-        this.zip = new ZipDownload(identity.authentication, files);
+        this.searchRoutes = new SearchRoutes(identity.authentication, search, files, shares);
+        this.zip = new ZipDownload(identity.authentication, files, shares);
         this.previews = new Previews(db, thumbnails, files, clock, new Previews.Limits(
                 config.longValue("files.preview-max-pixels", 1, 1L << 40),
                 config.longValue("files.preview-max-bytes", 1, 1L << 40),
                 Duration.ofMillis(config.integer("files.preview-timeout-ms", 100, 600_000))));
-        this.previewRoutes = new PreviewRoutes(identity.authentication, files, previews);
+        this.previewRoutes = new PreviewRoutes(identity.authentication, files, shares, previews);
         this.links = new PublicLinks(db, shares, files, identity.accounts, identity.throttle, identity.audit,
                 identity.notifications, ids, clock,
                 PublicLinks.cookieKey(config.dataDir().resolve("keys").resolve("link-cookie.key")));

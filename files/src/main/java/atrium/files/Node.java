@@ -25,4 +25,9 @@ public record Node(
     public boolean isRoot() {
         return parent.isEmpty();
     }
+
+    /** The same node under another name: a share's node as its recipient sees it, under the mount's name. */
+    public Node named(String otherName) {
+        return new Node(id, owner, parent, otherName, folder, size, mtime, etag, blob, contentType, checksums, createdAt);
+    }
 }

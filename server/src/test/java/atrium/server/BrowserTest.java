@@ -106,7 +106,7 @@ class BrowserTest {
      * edits it — a password and a download limit of 2, proven over HTTP (password asked, the
      * third download 410), then both removed (the link opens and downloads again); bob finds
      * both folders, cannot change the first and uploads into the second, which lands in
-     * alice's folder.
+     * alice's folder; he copies a file out of the first and moves it into the second with the folder picker.
      */
     @Test
     void sharesMadeInTheDialogReachTheRecipientWithTheirRights() throws Exception {
@@ -120,7 +120,13 @@ class BrowserTest {
             var files = server.atrium.files().files;
             var alice = server.atrium.identity().accounts.find("alice");
             var team = files.children(files.root(alice.id())).stream().filter(n -> n.name().equals("Équipe")).findFirst().orElseThrow();
-            assertThat(files.children(team)).extracting(atrium.files.Node::name).containsExactly("de bob (été).txt");
+            assertThat(files.children(team)).extracting(atrium.files.Node::name)
+                    .containsExactlyInAnyOrder("de bob (été).txt", "bilan.txt");
+            // What bob copied out of the read-only share and then moved into "Équipe" is alice's now;
+            // his copy went to his trash, her file stayed where it was.
+            var bob = server.atrium.identity().accounts.find("bob");
+            assertThat(files.trash(bob.id())).extracting(t -> t.node().name()).containsExactly("bilan.txt");
+            assertThat(files.resolve(alice.id(), List.of("Lecture seule", "bilan.txt"))).isPresent();
             assertThat(audit(server, Optional.of("alice"), "files-share-created")).hasSize(4);
             // The two edits, each an OCS update and a files_downloadlimit call.
             assertThat(audit(server, Optional.of("alice"), "files-share-changed")).extracting(e -> e.detail().orElse(""))

@@ -445,4 +445,120 @@ class FilesApiTest {
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("items").get(0).get("name").asText()).isEqualTo("browser.txt");
     }
+
+    // ---- inside shares received
+
+    /** Shares a path of the owner with a user through the OCS Share API, read only unless told. */
+    static void share(User owner, String path, User with, int permissions) {
+        Res r = owner.send("POST", "/ocs/v2.php/apps/files_sharing/api/v1/shares?format=json",
+                ("path=" + q(path) + "&shareType=0&shareWith=" + q(with.login()) + "&permissions=" + permissions)
+                        .getBytes(StandardCharsets.UTF_8),
+                "OCS-APIREQUEST", "true", "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    }
+
+    /** alice's /Projets (with a picture, a sub-folder and a trashed file) shared read-only with bob, mounted as "Plans Alice". */
+    record Shared(User alice, User bob, User carol) {
+        static Shared create() throws IOException {
+            User alice = User.create();
+            User bob = User.create();
+            alice.mkdir("/Projets");
+            alice.put("/Projets/plan-2024.txt", "p".getBytes(StandardCharsets.UTF_8));
+            alice.mkdir("/Projets/Sub");
+            alice.put("/Projets/Sub/plan-b.txt", "b".getBytes(StandardCharsets.UTF_8));
+            alice.put("/Projets/old-plan.txt", "o".getBytes(StandardCharsets.UTF_8));
+            assertThat(alice.send("DELETE", alice.dav("/Projets/old-plan.txt"), null).status()).isEqualTo(204);
+            alice.put("/Projets/photo.png", png(400, 200));
+            alice.put("/private-plan.txt", "not for bob".getBytes(StandardCharsets.UTF_8));
+            alice.put("/private.png", png(40, 20));
+            share(alice, "/Projets", bob, 1);
+            Res renamed = bob.send("MOVE", bob.dav("/Projets"), null, "Destination", bob.dav("/Plans Alice"));
+            assertThat(renamed.status()).as(renamed.toString()).isEqualTo(201);
+            bob.put("/plan-bob.txt", "mine".getBytes(StandardCharsets.UTF_8));
+            return new Shared(alice, bob, User.create());
+        }
+    }
+
+    @Test
+    void searchFindsWhatIsInSharesReceivedUnderTheMountAndNothingElseOfTheOwner() throws IOException {
+        Shared s = Shared.create();
+        User bob = s.bob();
+        Res r = bob.get("/api/v1/files/search?q=plan");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        // The mount point (matched by its name at bob's root) first, then what is below the scopes.
+        assertThat(names(r.json().get("items")).getFirst()).isEqualTo("/Plans Alice");
+        assertThat(names(r.json().get("items"))).containsExactlyInAnyOrder("/Plans Alice", "/Plans Alice/plan-2024.txt",
+                "/Plans Alice/Sub/plan-b.txt", "/plan-bob.txt");
+        JsonNode inShare = null;
+        for (JsonNode item : r.json().get("items")) {
+            if (item.get("name").asText().equals("plan-b.txt")) {
+                inShare = item;
+            }
+        }
+        assertThat(inShare).isNotNull();
+        assertThat(inShare.get("folder").asText()).isEqualTo("/Plans Alice/Sub");
+        assertThat(inShare.get("id").asLong()).isEqualTo(s.alice().fileId("/Projets/Sub/plan-b.txt"));
+        // The owner-side name of the shared folder is not what bob sees.
+        assertThat(bob.get("/api/v1/files/search?q=projets").json().get("items")).isEmpty();
+        assertThat(names(bob.get("/api/v1/files/search?q=photo").json().get("items"))).containsExactly("/Plans Alice/photo.png");
+        // Pages run across the mount points and the rest without a gap or a repeat.
+        List<String> paged = new ArrayList<>();
+        JsonNode p1 = bob.get("/api/v1/files/search?q=plan&limit=3").json();
+        JsonNode p2 = bob.get("/api/v1/files/search?q=plan&limit=3&offset=3").json();
+        assertThat(p1.get("more").asBoolean()).isTrue();
+        assertThat(p2.get("more").asBoolean()).isFalse();
+        paged.addAll(names(p1.get("items")));
+        paged.addAll(names(p2.get("items")));
+        assertThat(paged).isEqualTo(names(r.json().get("items")));
+        // Someone without the share finds none of it.
+        assertThat(s.carol().get("/api/v1/files/search?q=plan").json().get("items")).isEmpty();
+        // The owner still sees her own paths.
+        assertThat(names(s.alice().get("/api/v1/files/search?q=plan-b").json().get("items"))).containsExactly("/Projets/Sub/plan-b.txt");
+    }
+
+    @Test
+    void aSharedFolderAndTheRootWithItsMountsDownloadAsZipsConfinedToTheShare() throws IOException {
+        Shared s = Shared.create();
+        User bob = s.bob();
+        Res folder = bob.get("/api/v1/files/zip?path=" + q("/Plans Alice"));
+        assertThat(folder.status()).as(folder.toString()).isEqualTo(200);
+        assertThat(folder.headers().firstValue("Content-Disposition").orElseThrow()).contains("Plans Alice.zip");
+        assertThat(unzip(folder.body())).extracting(Entry::name).containsExactlyInAnyOrder("Plans Alice/",
+                "Plans Alice/plan-2024.txt", "Plans Alice/Sub/", "Plans Alice/Sub/plan-b.txt", "Plans Alice/photo.png");
+        Res sub = bob.get("/api/v1/files/zip?path=" + q("/Plans Alice/Sub"));
+        assertThat(unzip(sub.body())).extracting(e -> e.name() + "=" + new String(e.content(), StandardCharsets.UTF_8))
+                .containsExactly("Sub/=", "Sub/plan-b.txt=b");
+        Res root = bob.get("/api/v1/files/zip?path=/");
+        assertThat(unzip(root.body())).extracting(Entry::name).contains("plan-bob.txt", "Plans Alice/", "Plans Alice/Sub/plan-b.txt")
+                .noneMatch(n -> n.contains("private") || n.contains("old-plan") || n.startsWith("Projets"));
+
+        // Without the share: 404, as for a path that does not exist; climbing out stays refused.
+        assertThat(s.carol().get("/api/v1/files/zip?path=" + q("/Plans Alice")).status()).isEqualTo(404);
+        assertThat(s.carol().get("/api/v1/files/zip?path=" + q("/Projets")).status()).isEqualTo(404);
+        assertThat(bob.get("/api/v1/files/zip?path=" + q("/Plans Alice/../private-plan.txt")).status()).isEqualTo(400);
+        Res encoded = bob.get("/api/v1/files/zip?path=" + q("/Plans Alice/..%2fprivate-plan.txt"));
+        assertThat(encoded.status()).isIn(400, 404);
+        assertThat(encoded.text()).doesNotContain("not for bob");
+    }
+
+    @Test
+    void filesInSharesReceivedHaveThumbnailsByIdAndByPathForTheRecipientOnly() throws IOException {
+        Shared s = Shared.create();
+        User bob = s.bob();
+        long id = s.alice().fileId("/Projets/photo.png");
+        assertThat(image(bob.get("/index.php/core/preview?fileId=" + id + "&x=64&y=64")).getWidth()).isEqualTo(64);
+        assertThat(image(bob.get("/index.php/core/preview.png?file=" + q("/Plans Alice/photo.png") + "&x=64&y=64"))
+                .getHeight()).isEqualTo(32);
+        // The id bob's own listing gives is the same one.
+        assertThat(bob.fileId("/Plans Alice/photo.png")).isEqualTo(id);
+
+        long privateId = s.alice().fileId("/private.png");
+        assertThat(bob.get("/index.php/core/preview?fileId=" + privateId).status()).isEqualTo(404);
+        assertThat(s.carol().get("/index.php/core/preview?fileId=" + id).status()).isEqualTo(404);
+        assertThat(s.carol().get("/index.php/core/preview.png?file=" + q("/Plans Alice/photo.png")).status()).isEqualTo(404);
+        assertThat(bob.get("/index.php/core/preview.png?file=" + q("/Plans Alice/../private.png")).status()).isEqualTo(400);
+        // A file moved to the owner's trash is out of the share.
+        assertThat(s.alice().send("DELETE", s.alice().dav("/Projets/photo.png"), null).status()).isEqualTo(204);
+        assertThat(bob.get("/index.php/core/preview?fileId=" + id).status()).isEqualTo(404);
+    }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Nextcloud desktop client (nextcloudcmd 3.7.3) syncing folders another user shared with
  * its account: the read-only one comes down and local edits in it never reach the owner;
- * the editable one carries a local change up into the owner's files.
+ * the editable one carries a local change up into the owner's files, and a file moved out of it
+ * into the recipient's own folder.
  */
 class NextcloudcmdShareTest {
     @Test
@@ -50,6 +51,22 @@ class NextcloudcmdShareTest {
             assertThat(DavClient.send(base, alice, "GET", root + "/Drafts/added.txt", null).text()).isEqualTo("new");
             // The client put the server's version of the read-only file back.
             assertThat(Files.readString(local.resolve("Reports/q1.txt"))).isEqualTo("figures");
+            ncc.assertSyncIsIdempotent(local);
+
+            // A file moved on the client out of the editable share into the recipient's own folder
+            // (docs/adr/0017): it lands in their files, and leaves the owner's folder for her trash.
+            Files.createDirectories(local.resolve("Mine"));
+            Files.move(local.resolve("Drafts/added.txt"), local.resolve("Mine/added.txt"));
+            var moved = ncc.sync(local);
+            assertThat(moved.requests()).as("the client moves it on the server rather than uploading it again")
+                    .anyMatch(r -> r.method().equals("MOVE") && r.path().endsWith("/Drafts/added.txt") && r.status() == 201)
+                    .noneMatch(r -> r.method().equals("PUT"));
+            assertThat(ncc.remoteTree()).containsOnlyKeys("Reports/", "Reports/q1.txt", "Drafts/", "Drafts/plan.txt",
+                    "Mine/", "Mine/added.txt");
+            assertThat(Files.readString(local.resolve("Mine/added.txt"))).isEqualTo("new");
+            assertThat(DavClient.send(base, alice, "GET", root + "/Drafts/added.txt", null).status()).isEqualTo(404);
+            Res trash = DavClient.send(base, alice, "PROPFIND", "/remote.php/dav/trashbin/owner/trash/", null, "Depth", "1");
+            assertThat(trash.text()).contains("added.txt");
             ncc.assertSyncIsIdempotent(local);
         }
     }

@@ -62,7 +62,7 @@ class TrashTest {
         return h.substring(h.lastIndexOf('/') + 1);
     }
 
-    Res restore(Dav u, Item i) {
+    static Res restore(Dav u, Item i) {
         return u.send("MOVE", i.href(), null, "Destination",
                 "http://localhost/remote.php/dav/trashbin/" + u.login() + "/restore/" + itemName(i));
     }

@@ -996,9 +996,7 @@ public final class DavRoutes implements HttpService {
      */
     private Node shown(Call in, DavPath p, Node n, boolean ownRoot) {
         if (in.mount().isMountPoint(p)) {
-            String name = in.mount().share().orElseThrow().name();
-            return new Node(n.id(), n.owner(), n.parent(), name, n.folder(), n.size(), n.mtime(), n.etag(), n.blob(),
-                    n.contentType(), n.checksums(), n.createdAt());
+            return n.named(in.mount().share().orElseThrow().name());
         }
         List<atrium.files.share.Mount> received = in.received().get();
         if (!ownRoot || received.isEmpty()) {
@@ -1205,7 +1203,11 @@ public final class DavRoutes implements HttpService {
     // ---- COPY and MOVE (sections 9.8 and 9.9) -----------------------------------------------
 
     private void copyOrMove(Call c, boolean move) {
-        DavPath destination = destination(c);
+        Call to = destination(c);
+        DavPath destination = to.path();
+        // Across a share's boundary (docs/adr/0017): out of a share, into one, or between two.
+        boolean across = !to.mount().at().equals(c.mount().at());
+        boolean sameTree = to.owner().equals(c.owner());
         boolean overwrite = c.header(OVERWRITE).map(v -> switch (v.strip()) {
             case "T", "t" -> true;
             case "F", "f" -> false;
@@ -1225,18 +1227,24 @@ public final class DavRoutes implements HttpService {
         if (destination.isRoot()) {
             throw c.fail(403, Msg.of("files.root.no-replace"));
         }
-        if (destination.equals(c.path())) {
-            throw c.fail(403, Msg.of("files.same-source-destination"));
+        if (across && to.mount().isMountPoint(destination)) {
+            // The shared node itself: replacing it would take it away from everyone it is shared with.
+            throw c.fail(403, Msg.of("files.share.mount-replace", to.mount().share().orElseThrow().name()));
         }
-        if (destination.startsWith(c.path())) {
-            throw c.fail(403, Msg.of("files.into-itself"));
-        }
-        if (c.path().startsWith(destination)) {
-            throw c.fail(403, Msg.of("files.dav.over-ancestor"));
+        if (sameTree) {
+            if (destination.equals(c.path())) {
+                throw c.fail(403, Msg.of("files.same-source-destination"));
+            }
+            if (destination.startsWith(c.path())) {
+                throw c.fail(403, Msg.of("files.into-itself"));
+            }
+            if (c.path().startsWith(destination)) {
+                throw c.fail(403, Msg.of("files.dav.over-ancestor"));
+            }
         }
         requireStorableName(c, destination);
         preconditions(c, Optional.of(source), false);
-        FileService.Target t = files.target(c.owner(), destination.segments());
+        FileService.Target t = files.target(to.owner(), destination.segments());
         if (t.parent().isEmpty()) {
             throw c.fail(409, Msg.of("files.destination.missing"));
         }
@@ -1244,8 +1252,14 @@ public final class DavRoutes implements HttpService {
         if (existed && !overwrite) {
             throw c.fail(412, Msg.of("files.destination.exists", destination.name()));
         }
-        // Inside a share: a move needs the right to change (N, V), and to create when it changes folder; a copy makes or replaces.
-        if (move) {
+        if (across) {
+            // Out of a share, a move takes the item away (D); into one, it makes or replaces something (CK, or NV).
+            if (move) {
+                c.need(Permissions.DELETE);
+            }
+            to.need(existed ? Permissions.UPDATE : Permissions.CREATE);
+        } else if (move) {
+            // Inside a share: a move needs the right to change (N, V), and to create when it changes folder.
             c.need(Permissions.UPDATE);
             if (!destination.parent().equals(c.path().parent())) {
                 c.need(Permissions.CREATE);
@@ -1258,15 +1272,24 @@ public final class DavRoutes implements HttpService {
             requireUnlocked(c, c.path().parent().orElseThrow());
         }
         if (existed) {
-            requireUnlockedTree(c, destination);
+            requireUnlockedTree(to, destination);
         } else {
-            requireUnlocked(c, destination);
-            requireUnlocked(c, destination.parent().orElseThrow());
+            requireUnlocked(to, destination);
+            requireUnlocked(to, destination.parent().orElseThrow());
         }
-        Node result = move ? files.move(source, destination.segments(), overwrite)
-                : files.copy(source, destination.segments(), overwrite, depth == Depth.ZERO ? 0 : Integer.MAX_VALUE);
-        if (move) {
-            locks.moved(key(c, c.path()), key(c, destination));
+        int levels = depth == Depth.ZERO ? 0 : Integer.MAX_VALUE;
+        Node result;
+        if (!sameTree) {
+            result = files.transfer(source, to.owner(), destination.segments(), overwrite, move, levels);
+        } else if (move) {
+            result = files.move(source, destination.segments(), overwrite);
+        } else {
+            result = files.copy(source, destination.segments(), overwrite, levels);
+        }
+        if (move && sameTree) {
+            locks.moved(key(c, c.path()), key(to, destination));
+        } else if (move) {
+            locks.deleted(key(c, c.path()));
         }
         identify(c, result);
         c.res().status(existed ? Status.NO_CONTENT_204 : Status.CREATED_201).send();
@@ -1285,17 +1308,11 @@ public final class DavRoutes implements HttpService {
                 .orElseThrow(() -> c.fail(502, Msg.of("files.dav.destination-elsewhere")));
     }
 
-    /**
-     * The Destination as a path in the request's tree; 403 when it is in another one (a share
-     * and the caller's own files, or two shares): docs/adr/0011.
-     */
-    private static DavPath destination(Call c) {
+    /** The Destination, seen in the mount it is in: the caller's own files or one of their shares. */
+    private static Call destination(Call c) {
         DavPath named = destinationInNamespace(c);
         Mount into = within(c.mount().own(c.caller().id()), c.received().get(), named);
-        if (!into.at().equals(c.mount().at())) {
-            throw c.fail(403, Msg.of("files.share.cross-mount"));
-        }
-        return into.toOwner(named);
+        return c.in(into, into.toOwner(named));
     }
 
     /**

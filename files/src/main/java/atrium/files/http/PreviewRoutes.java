@@ -7,6 +7,8 @@ import atrium.files.Node;
 import atrium.files.NodeId;
 import atrium.files.Previews;
 import atrium.files.Thumbnails;
+import atrium.files.share.Permissions;
+import atrium.files.share.ShareService;
 import atrium.identity.Caller;
 import atrium.identity.http.Authentication;
 import io.helidon.http.HeaderNames;
@@ -19,7 +21,8 @@ import io.helidon.webserver.http.ServerResponse;
 /**
  * Thumbnails at Nextcloud's URLs, so the mobile apps show them too (docs/api/files.md):
  * {@code /index.php/core/preview?fileId=…&x=…&y=…} and {@code /index.php/core/preview.png?file=/path&x=…&y=…}
- * (also without {@code /index.php}, as with Nextcloud's pretty URLs). Anything without a
+ * (also without {@code /index.php}, as with Nextcloud's pretty URLs), for the caller's files and
+ * those of the shares they received (their path under the mount, or the file's id). Anything without a
  * thumbnail answers 404, which the clients take as "show the file type's icon".
  */
 public final class PreviewRoutes implements HttpService {
@@ -27,11 +30,13 @@ public final class PreviewRoutes implements HttpService {
 
     private final Authentication auth;
     private final FileService files;
+    private final ShareService shares;
     private final Previews previews;
 
-    public PreviewRoutes(Authentication auth, FileService files, Previews previews) {
+    public PreviewRoutes(Authentication auth, FileService files, ShareService shares, Previews previews) {
         this.auth = auth;
         this.files = files;
+        this.shares = shares;
         this.previews = previews;
     }
 
@@ -53,8 +58,11 @@ public final class PreviewRoutes implements HttpService {
         } catch (NumberFormatException e) {
             throw AtriumException.Invalid.field("fileId", Msg.of("files.preview.file-id", raw));
         }
-        // Someone else's file id is answered exactly like one that does not exist.
-        Node node = files.liveById(caller.account().id(), new NodeId(id))
+        // Someone else's file id is answered exactly like one that does not exist, unless a share lets the caller read it.
+        NodeId fileId = new NodeId(id);
+        Node node = files.liveById(caller.id(), fileId)
+                .or(() -> files.byId(fileId).filter(n -> !n.owner().equals(caller.id())
+                        && (shares.access(caller.id(), n) & Permissions.READ) != 0))
                 .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.preview.no-file", raw)));
         send(req, res, node);
     }
@@ -62,7 +70,7 @@ public final class PreviewRoutes implements HttpService {
     private void byPath(ServerRequest req, ServerResponse res) {
         Caller caller = auth.require(req);
         String path = req.query().first("file").asOptional().orElse("");
-        send(req, res, RequestPaths.resolve(files, caller.account().id(), path));
+        send(req, res, RequestPaths.resolve(files, shares, caller.id(), path));
     }
 
     void send(ServerRequest req, ServerResponse res, Node node) {

@@ -4,11 +4,13 @@ import atrium.core.AtriumException;
 import atrium.core.Msg;
 import atrium.files.FileService;
 import atrium.files.Node;
+import atrium.files.share.Location;
+import atrium.files.share.ShareService;
 import atrium.identity.AccountId;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Paths given in query parameters of the files API ("/Docs/a b.txt", decoded), confined to the caller's tree. */
+/** Paths given in query parameters of the files API ("/Docs/a b.txt", decoded), confined to the caller's namespace. */
 final class RequestPaths {
     private RequestPaths() {
     }
@@ -31,10 +33,16 @@ final class RequestPaths {
         return out;
     }
 
-    /** The caller's node at a path, or 404 (the same answer whether it never existed or is not theirs). */
-    static Node resolve(FileService files, AccountId owner, String path) {
-        return files.resolve(owner, segments(path))
+    /**
+     * The node at a path of the caller's namespace — their own tree and the shares mounted at its
+     * root (a mount point under its mount name) — or 404, the same answer whether it never existed
+     * or is not theirs to see. A share is mounted only while it lets its recipient read.
+     */
+    static Node resolve(FileService files, ShareService shares, AccountId caller, String path) {
+        Location where = shares.locate(caller, segments(path));
+        Node node = files.resolve(where.owner(), where.path())
                 .orElseThrow(() -> new AtriumException.NotFound(Msg.of("files.path.not-found", path)));
+        return where.mountRoot() ? node.named(where.mount().orElseThrow().name()) : node;
     }
 
     static int intParam(java.util.Optional<String> value, int dflt, int min, int max, String name) {
