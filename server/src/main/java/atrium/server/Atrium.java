@@ -105,6 +105,9 @@ public final class Atrium implements AutoCloseable {
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
+            metrics.gauge("atrium_mail_sent", "E-mails the SMTP server accepted since start", mailer::sent);
+            metrics.gauge("atrium_mail_failed", "E-mails given up since start: refused, or failed at every attempt",
+                    mailer::failed);
             HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
             WebConsole console = new WebConsole();
             byte[] openApi = WebConsole.resource("openapi.json");
