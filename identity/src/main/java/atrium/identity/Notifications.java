@@ -155,8 +155,9 @@ public final class Notifications {
     public void sendDueMails() {
         long now = clock.millis();
         for (long id : store.mailsDue(now, 500)) {
+            // Asked again at sending time: the person may have turned this e-mail off during the burst.
             store.claimMail(id, now).ifPresent(n -> accounts.byId(n.account()).filter(Account::enabled)
-                    .filter(a -> a.email().isPresent()).ifPresent(a -> mail(a, n)));
+                    .filter(a -> mailWanted(a, n.kind())).ifPresent(a -> mail(a, n)));
         }
     }
 

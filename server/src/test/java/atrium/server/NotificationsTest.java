@@ -36,7 +36,7 @@ class NotificationsTest {
         var keys = new HashMap<>(smtp.config());
         keys.put("proxy.enabled", "true");
         keys.put("http.public-url", PUBLIC_URL);
-        keys.put("notify.file-drop-mail-delay-seconds", "2");
+        keys.put("notify.file-drop-mail-delay-seconds", "3");
         server = TestServer.start(keys);
     }
 
@@ -341,7 +341,7 @@ class NotificationsTest {
     void aFileDropMailStillPendingWhenTheServerStopsIsSentAfterItStartsAgain() throws Exception {
         var keys = new HashMap<>(smtp.config());
         keys.put("proxy.enabled", "true");
-        keys.put("notify.file-drop-mail-delay-seconds", "4");
+        keys.put("notify.file-drop-mail-delay-seconds", "6");
         TestServer first = TestServer.start(keys);
         User owner;
         try (first) {
