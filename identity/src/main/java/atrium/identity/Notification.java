@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * One notification of one account; {@code link} is empty when it leads nowhere.
  *
- * @param ocsId   its id in Nextcloud's notifications API: counted per account from 1, never reused (ADR 0016)
+ * @param ocsId   its id in Nextcloud's notifications API: counted per account from 1, never reused (ADR 0017)
  * @param count   how many events it stands for (a burst of uploads through one file drop); 1 for most
  * @param details the message values of each event, the first {@link Notifications#MAX_DETAILS} only
  * @param params  the message values of the latest event

@@ -1,4 +1,4 @@
--- Nextcloud's notifications API (docs/api/notifications.md, ADR 0016): its clients keep
+-- Nextcloud's notifications API (docs/api/notifications.md, ADR 0017): its clients keep
 -- notification ids as 32-bit ints, ours are 64-bit. Each notification also gets a number (ocs_id),
 -- counted per account from 1 and never reused, which is its id in that API.
 ALTER TABLE identity_notifications ADD COLUMN ocs_id BIGINT NOT NULL DEFAULT 0;

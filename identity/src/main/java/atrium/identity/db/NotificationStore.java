@@ -57,7 +57,7 @@ public final class NotificationStore {
         }
     }
 
-    /** The account's next id in Nextcloud's API: one past the last it was ever given (ADR 0016). */
+    /** The account's next id in Nextcloud's API: one past the last it was ever given (ADR 0017). */
     private static long nextOcsId(Handle h, AccountId account) {
         h.createUpdate("INSERT INTO identity_notification_ocs_ids (account_id, last_ocs_id) VALUES (:a, 0) "
                 + "ON CONFLICT (account_id) DO NOTHING").bind("a", account.value()).execute();

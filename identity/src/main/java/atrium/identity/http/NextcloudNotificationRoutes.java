@@ -23,7 +23,7 @@ import java.util.Map;
  * Nextcloud's notifications API, which the desktop and mobile clients poll
  * (docs/api/notifications.md): list with ETag and 304, get one, delete one, delete all.
  * A notification's id here is its per-account {@code ocsId}, a number that fits the
- * clients' 32-bit ints (ADR 0016).
+ * clients' 32-bit ints (ADR 0017).
  */
 public final class NextcloudNotificationRoutes implements HttpService {
     /** The {@code notifications} capability: the endpoints above, no push, icons or rich strings. */
