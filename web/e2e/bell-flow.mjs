@@ -11,7 +11,7 @@
 // Needs /usr/bin/chromium and a server where bob (no 2FA, language English, an e-mail
 // address, mail on) received alice's shares of "Plans" then "Budget". Exit 0 on success;
 // on failure prints what failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { firstOf, runFlow, textOf, tid } from './harness.mjs';
+import { runFlow, signIn, tid } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const BOB = { login: 'bob', password: process.env.ATRIUM_BOB_PASSWORD ?? '' };
@@ -37,12 +37,7 @@ async function expectBadge(page, count) {
 
 runFlow({ name: 'bell', wholeRun: WHOLE_RUN, actionTimeout: ACTION_TIMEOUT }, async ({ page, run }) => {
   await run('bob signs in and the bell says 2 unread', async () => {
-    await page.goto(`${BASE}/login`, { waitUntil: 'domcontentloaded' });
-    await page.locator(tid('login-username')).fill(BOB.login);
-    await page.locator(tid('login-password')).fill(BOB.password);
-    await page.locator(tid('login-submit')).click();
-    const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error') });
-    if (outcome !== 'shell') throw new Error(`bob could not sign in: ${await textOf(page, tid('login-error'))}`);
+    await signIn(page, BASE, BOB);
     await expectBadge(page, 2);
   });
 

@@ -122,9 +122,27 @@ export async function firstOf(page, selectors, timeout = 10_000) {
   return found;
 }
 
+/** Signs `who` ({ login, password }) in on the sign-in page; fails unless the app opens (no 2FA step). */
+export async function signIn(page, base, who) {
+  await page.goto(`${base}/login`, { waitUntil: 'domcontentloaded' });
+  await page.locator(tid('login-username')).fill(who.login);
+  await page.locator(tid('login-password')).fill(who.password);
+  await page.locator(tid('login-submit')).click();
+  const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
+  if (outcome !== 'shell') throw new Error(`${who.login} could not sign in (${outcome}): ${outcome === 'error' ? await textOf(page, tid('login-error')) : ''}`);
+}
+
 /** The trimmed text of the first element the selector finds. */
 export async function textOf(page, selector) {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();
+}
+
+/** A refusal shown must be the server's own sentence with every part, not raw XML/JSON or a generic error. */
+export function expectRefusal(error, parts) {
+  for (const part of parts) {
+    if (!error.includes(part)) throw new Error(`the refusal shown does not say ${JSON.stringify(part)}: ${JSON.stringify(error)}`);
+  }
+  if (/[<>{}]/.test(error)) throw new Error(`the refusal is shown raw: ${JSON.stringify(error)}`);
 }
 
 /** The selector of a test id (web/TESTIDS.md). */

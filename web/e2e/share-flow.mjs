@@ -3,7 +3,11 @@
 // system's Chromium (no browser download):
 //   alice signs in → creates "Lecture seule" (with a file) and "Équipe" → shares the first
 //   with bob read-only and the second with every right through the share dialog → makes a
-//   public link with a password on "Équipe" and copies its URL → signs out;
+//   public link with a password on "Équipe" and copies its URL → makes a link to "Lecture
+//   seule" without a password and edits it: a password and a download limit of 2, which the
+//   script then proves over HTTP (the link asks for the password; two downloads, the third
+//   410), the dialog showing the downloads used; then edits it again to remove both (the
+//   link opens without a password and downloads again) → signs out;
 //   bob signs in → sees both at his root with alice's name and under "Shared with me" →
 //   "Lecture seule" offers no rename and no delete (leave instead), refuses uploads (button
 //   off, a dropped file refused with a message) → he uploads into "Équipe".
@@ -13,7 +17,8 @@
 // Needs /usr/bin/chromium and a fresh server where the users alice and bob exist with
 // those passwords, without 2FA. Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
+import { request } from 'playwright-core';
+import { finish, firstOf, openBrowser, q, row, signIn, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
@@ -26,6 +31,8 @@ const TEAM = 'Équipe';
 const INSIDE = 'bilan.txt';
 const BOB_FILE = 'de bob (été).txt';
 const LINK_PASSWORD = 'Lien-Secret-2026';
+const EDITED_PASSWORD = 'Mot-de-passe-Ajouté-7';
+const INSIDE_TEXT = 'Chiffres 2026.\n';
 
 if (!BASE || !ALICE.password || !BOB.password) {
   console.error('Set ATRIUM_URL, ATRIUM_ALICE_PASSWORD and ATRIUM_BOB_PASSWORD.');
@@ -44,15 +51,6 @@ async function expectFolder(path) {
   const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
   if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
   return outcome;
-}
-
-async function signIn(who) {
-  await page.goto(`${BASE}/login`, { waitUntil: 'domcontentloaded' });
-  await page.locator(tid('login-username')).fill(who.login);
-  await page.locator(tid('login-password')).fill(who.password);
-  await page.locator(tid('login-submit')).click();
-  const outcome = await firstOf(page, { shell: tid('user-display-name'), error: tid('login-error'), totp: tid('login-totp-code'), enrol: tid('login-enrol') });
-  if (outcome !== 'shell') throw new Error(`${who.login} could not sign in (${outcome}): ${outcome === 'error' ? await textOf(page, tid('login-error')) : ''}`);
 }
 
 async function signOut() {
@@ -84,10 +82,7 @@ async function upload(name, text) {
 
 /** Shares `folder` with bob through the dialog, with the toggles set as `rights` says. */
 async function shareWithBob(folder, rights) {
-  const r = await openMenu(folder);
-  await r.locator(tid('file-share')).click();
-  const dialog = page.locator(tid('share-dialog'));
-  await dialog.waitFor();
+  const dialog = await openShareDialog(folder);
   await dialog.locator(tid('share-search')).fill('bo');
   await dialog.locator(`${tid('share-result')}[data-share-with="bob"]`).click();
   for (const [perm, on] of Object.entries(rights)) {
@@ -104,19 +99,51 @@ async function shareWithBob(folder, rights) {
   return dialog;
 }
 
+/** Opens the share dialog of a folder at the root. */
+async function openShareDialog(folder) {
+  const r = await openMenu(folder);
+  await r.locator(tid('file-share')).click();
+  const dialog = page.locator(tid('share-dialog'));
+  await dialog.waitFor();
+  return dialog;
+}
+
+/** Opens the edit form of the link `token`, lets `fill` change it, saves, and waits for `expect` (a selector suffix). */
+async function editLink(token, fill, expect) {
+  const link = page.locator(`${tid('share-link')}[data-token="${token}"]`);
+  await link.locator(tid('share-link-edit')).click();
+  const form = link.locator(tid('share-link-edit-form'));
+  await form.waitFor();
+  await fill(form);
+  await form.locator(tid('share-link-save')).click();
+  const outcome = await firstOf(page, { ok: `${tid('share-link')}[data-token="${token}"]${expect}`, error: `${tid('share-link-edit-form')} ${tid('share-link-form-error')}` });
+  if (outcome === 'error') throw new Error(`the change was refused: ${await textOf(page, `${tid('share-link-edit-form')} ${tid('share-link-form-error')}`)}`);
+  if (await form.count()) throw new Error('the edit form stayed open after saving');
+  return textOf(page, `${tid('share-link')}[data-token="${token}"] ${tid('share-link-facts')}`);
+}
+
+/** A guest with no cookies, over plain HTTP (the page's API and the download URL). */
+async function guest() {
+  return request.newContext({ baseURL: BASE, ignoreHTTPSErrors: true });
+}
+
+async function expectStatus(res, expected, what) {
+  if (res.status() !== expected) throw new Error(`${what} answered ${res.status()}, expected ${expected}: ${(await res.text()).slice(0, 200)}`);
+}
+
 async function main() {
   ({ userDataDir, context, page } = await openBrowser(browserProblems, ACTION_TIMEOUT));
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
 
   await run('alice signs in and makes two folders, one with a file', async () => {
-    await signIn(ALICE);
+    await signIn(page, BASE, ALICE);
     await page.locator(tid('nav-files')).click();
     await expectFolder('/');
     await newFolder(READ_ONLY);
     await newFolder(TEAM);
     await page.locator(row(READ_ONLY)).locator(tid('file-open')).click();
     await expectFolder(`/${READ_ONLY}`);
-    await upload(INSIDE, 'Chiffres 2026.\n');
+    await upload(INSIDE, INSIDE_TEXT);
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
     await expectFolder('/');
   });
@@ -150,17 +177,92 @@ async function main() {
     log(`  link ${linkUrl}`);
   });
 
-  await run('alice sees both shares under "Shared by me", then signs out', async () => {
+  let token;
+  await run(`alice makes a link to "${READ_ONLY}" without a password; it opens for anyone`, async () => {
+    const dialog = await openShareDialog(READ_ONLY);
+    await dialog.locator(tid('share-link-new')).click();
+    await dialog.locator(tid('share-link-create')).click();
+    await dialog.locator(tid('share-link')).waitFor();
+    token = await dialog.locator(tid('share-link')).getAttribute('data-token');
+    const api = await guest();
+    await expectStatus(await api.get(`/api/v1/public/${token}`), 200, 'the new link');
+    await api.dispose();
+  });
+
+  await run('alice edits the link: a password, a label and a download limit of 2', async () => {
+    const facts = await editLink(
+      token,
+      async (form) => {
+        if (await form.locator(tid('share-link-remove-password')).count()) throw new Error('a link without a password offers to remove it');
+        await form.locator(tid('share-link-label')).fill('Comptable');
+        await form.locator(tid('share-link-password')).fill(EDITED_PASSWORD);
+        await form.locator(tid('share-link-limit')).fill('2');
+      },
+      '[data-download-limit="2"][data-download-count="0"]',
+    );
+    for (const part of ['password', 'downloads: 0 of 2']) if (!facts.includes(part)) throw new Error(`the link says "${facts}", not "${part}"`);
+    const label = await textOf(page, `${tid('share-link')}[data-token="${token}"] strong`);
+    if (label !== 'Comptable') throw new Error(`the link is labelled "${label}"`);
+  });
+
+  await run('over HTTP the link now needs the password, and stops after two downloads (410)', async () => {
+    const api = await guest();
+    const locked = await api.get(`/api/v1/public/${token}`);
+    await expectStatus(locked, 401, 'the link without its password');
+    if ((await locked.json()).passwordRequired !== true) throw new Error('the link does not say it needs a password');
+    await expectStatus(await api.get(`/s/${token}/download?path=${encodeURIComponent(INSIDE)}`), 401, 'a download without the password');
+    await expectStatus(await api.post(`/api/v1/public/${token}/auth`, { data: { password: LINK_PASSWORD } }), 401, 'another password');
+    await expectStatus(await api.post(`/api/v1/public/${token}/auth`, { data: { password: EDITED_PASSWORD } }), 204, 'the new password');
+    for (let i = 1; i <= 2; i++) {
+      const got = await api.get(`/s/${token}/download?path=${encodeURIComponent(INSIDE)}`);
+      await expectStatus(got, 200, `download ${i}`);
+      if ((await got.text()) !== INSIDE_TEXT) throw new Error(`download ${i} is not ${INSIDE}`);
+    }
+    await expectStatus(await api.get(`/s/${token}/download?path=${encodeURIComponent(INSIDE)}`), 410, 'the third download');
+    await api.dispose();
+  });
+
+  await run('the dialog shows both downloads used; alice removes the password and the limit', async () => {
+    await page.locator(tid('share-close')).click();
+    await openShareDialog(READ_ONLY);
+    const used = `${tid('share-link')}[data-token="${token}"][data-download-count="2"]`;
+    await page.locator(used).waitFor();
+    const shown = await textOf(page, `${used} ${tid('share-link-facts')}`);
+    if (!shown.includes('downloads: 2 of 2')) throw new Error(`the link says "${shown}"`);
+    const facts = await editLink(
+      token,
+      async (form) => {
+        const text = (await form.textContent()) ?? '';
+        if (!text.includes('Downloads so far: 2.')) throw new Error(`the form does not say how many downloads were used: "${text}"`);
+        await form.locator(tid('share-link-remove-password')).check();
+        await form.locator(tid('share-link-limit')).fill('');
+      },
+      '[data-download-limit=""]',
+    );
+    if (facts.includes('password') || facts.includes('downloads')) throw new Error(`the link still says "${facts}"`);
+  });
+
+  await run('over HTTP the link opens without a password and downloads again', async () => {
+    const api = await guest();
+    await expectStatus(await api.get(`/api/v1/public/${token}`), 200, 'the link without a password');
+    const got = await api.get(`/s/${token}/download?path=${encodeURIComponent(INSIDE)}`);
+    await expectStatus(got, 200, 'a download');
+    if ((await got.text()) !== INSIDE_TEXT) throw new Error(`the download is not ${INSIDE}`);
+    await api.dispose();
+    await page.locator(tid('share-close')).click();
+  });
+
+  await run('alice sees her four shares under "Shared by me", then signs out', async () => {
     await page.locator(tid('files-shares')).click();
     await page.locator(tid('shares-tab-by-me')).click();
     await page.locator(`${tid('shares-page')}[data-view="by-me"] ${tid('share-row')}[data-share-with="bob"]`).first().waitFor();
     const rows = await page.locator(tid('share-row')).count();
-    if (rows !== 3) throw new Error(`"Shared by me" lists ${rows} shares, expected 3 (two with bob, one link)`);
+    if (rows !== 4) throw new Error(`"Shared by me" lists ${rows} shares, expected 4 (two with bob, two links)`);
     await signOut();
   });
 
   await run('bob signs in and finds both folders at his root, marked as alice’s', async () => {
-    await signIn(BOB);
+    await signIn(page, BASE, BOB);
     await page.locator(tid('nav-files')).click();
     await expectFolder('/');
     await page.locator(`${row(READ_ONLY)}[data-owner="alice"][data-read-only="true"]`).waitFor();

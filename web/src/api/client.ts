@@ -153,17 +153,18 @@ export const api = {
   del: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body),
 };
 
-/** POSTs a raw body with upload progress (fetch cannot report it). */
+/** POSTs (or PUTs) a raw body with upload progress (fetch cannot report it). */
 export function upload<T>(
   path: string,
   body: Blob,
   contentType: string,
   onProgress?: (loaded: number, total: number) => void,
+  method: 'POST' | 'PUT' = 'POST',
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', API_BASE + path);
-    for (const [k, v] of Object.entries(requestHeaders('POST', contentType))) xhr.setRequestHeader(k, v);
+    xhr.open(method, API_BASE + path);
+    for (const [k, v] of Object.entries(requestHeaders(method, contentType))) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress?.(e.loaded, e.total);
     };

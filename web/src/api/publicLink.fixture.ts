@@ -4,6 +4,7 @@ import type { PublicLinkInfo } from './publicLink';
 export const linkInfo = (over: Partial<PublicLinkInfo> = {}): PublicLinkInfo => ({
   token: 'Tok_en-1',
   instanceName: 'Cabinet Martin',
+  logoUrl: null,
   name: 'Dossier 2026',
   type: 'folder',
   size: 10,

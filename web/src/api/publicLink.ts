@@ -18,6 +18,8 @@ export interface PublicEntry {
 export interface PublicLinkInfo {
   token: string;
   instanceName: string;
+  /** The firm's logo set by an administrator (`/api/v1/branding/logo?v=…`), or null. */
+  logoUrl: string | null;
   name: string;
   type: 'file' | 'folder';
   /** null on file drops, which say nothing about what is there. */
@@ -40,7 +42,7 @@ export interface PublicLinkInfo {
 /** What the page can show: the link, or the password form (with the instance name and the server's reason). */
 export type PublicLinkState =
   | { kind: 'open'; info: PublicLinkInfo }
-  | { kind: 'password'; instanceName: string; message: string | null };
+  | { kind: 'password'; instanceName: string; logoUrl: string | null; message: string | null };
 
 const PERMISSION_CREATE = 4;
 
@@ -103,7 +105,7 @@ async function call(method: 'GET' | 'POST', path: string, json?: unknown): Promi
   return { status: res.status, data, retryAfter: res.headers.get('Retry-After') };
 }
 
-type Body = { error?: string; code?: string; message?: string; passwordRequired?: boolean; instanceName?: string; retryAfterSeconds?: number };
+type Body = { error?: string; code?: string; message?: string; passwordRequired?: boolean; instanceName?: string; logoUrl?: string | null; retryAfterSeconds?: number };
 
 function errorOf(status: number, data: unknown, retryAfter: string | null): ApiError {
   const b = (data && typeof data === 'object' ? data : {}) as Body;
@@ -115,7 +117,9 @@ export async function loadLink(token: string, sub: string): Promise<PublicLinkSt
   const { status, data, retryAfter } = await call('GET', withQuery(`/public/${encode(token)}`, { path: sub || undefined }));
   if (status === 200) return { kind: 'open', info: data as PublicLinkInfo };
   const b = (data ?? {}) as Body;
-  if (status === 401 && b.passwordRequired) return { kind: 'password', instanceName: b.instanceName ?? '', message: null };
+  if (status === 401 && b.passwordRequired) {
+    return { kind: 'password', instanceName: b.instanceName ?? '', logoUrl: b.logoUrl ?? null, message: null };
+  }
   throw errorOf(status, data, retryAfter);
 }
 

@@ -6,6 +6,7 @@ import { ApiError, reportUnauthorized, requestHeaders } from './client';
 
 export const OCS_SHARING = '/ocs/v2.php/apps/files_sharing/api/v1';
 export const OCS_CAPABILITIES = '/ocs/v2.php/cloud/capabilities';
+export const OCS_DOWNLOAD_LIMIT = '/ocs/v2.php/apps/files_downloadlimit/api/v1';
 
 /** Nextcloud's share types (the numbers OCS and oc:share-types use). */
 export const SHARE_USER = 0;
@@ -48,6 +49,10 @@ export interface Share {
   hasPassword: boolean;
   token: string | null;
   url: string | null;
+  /** How many downloads the link allows (files_downloadlimit), null without a limit. */
+  downloadLimit: number | null;
+  /** Downloads counted against that limit since it was set, null without a limit. */
+  downloadCount: number | null;
 }
 
 export interface Sharee {
@@ -63,6 +68,8 @@ export interface SharingRules {
   passwordEnforced: boolean;
   /** Links expire at most this many days ahead (0: no maximum). */
   maxExpiryDays: number;
+  /** A new link expires this many days ahead unless the person says otherwise (0: none, or the maximum). */
+  defaultExpiryDays: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -100,6 +107,8 @@ export function parseShare(r: Raw): Share {
     hasPassword: password !== '',
     token: r.token ? str(r.token) : null,
     url: r.url ? str(r.url) : null,
+    downloadLimit: r.download_limit === null || r.download_limit === undefined ? null : num(r.download_limit),
+    downloadCount: r.download_count === null || r.download_count === undefined ? null : num(r.download_count),
   };
 }
 
@@ -131,6 +140,8 @@ export function parseRules(capabilities: Raw): SharingRules {
   return {
     passwordEnforced: password.enforced === true,
     maxExpiryDays: expire.enabled === true && expire.enforced === true ? num(expire.days) : 0,
+    // Atrium's default_days; Nextcloud's own "days" is the default when it is not enforced.
+    defaultExpiryDays: num(expire.default_days) || (expire.enabled === true && expire.enforced !== true ? num(expire.days) : 0),
   };
 }
 
@@ -215,8 +226,22 @@ export async function createShare(s: NewShare): Promise<Share> {
   return parseShare((await ocs('POST', `${OCS_SHARING}/shares`, params)) as Raw);
 }
 
+/** Changes a share through OCS's PUT (only the parameters given change). */
+export async function updateShare(id: string, params: Record<string, string | number | boolean>): Promise<Share> {
+  return parseShare((await ocs('PUT', `${OCS_SHARING}/shares/${encodeURIComponent(id)}`, params)) as Raw);
+}
+
 export async function updatePermissions(id: string, permissions: number): Promise<Share> {
-  return parseShare((await ocs('PUT', `${OCS_SHARING}/shares/${encodeURIComponent(id)}`, { permissions })) as Raw);
+  return updateShare(id, { permissions });
+}
+
+/**
+ * Sets (a whole number of at least 1) or removes (null) a link's download limit through
+ * Nextcloud's files_downloadlimit API; either way the server counts again from zero.
+ */
+export async function setDownloadLimit(token: string, limit: number | null): Promise<void> {
+  const url = `${OCS_DOWNLOAD_LIMIT}/${encodeURIComponent(token)}/limit`;
+  await (limit === null ? ocs('DELETE', url) : ocs('PUT', url, { limit }));
 }
 
 /** Ends a share (its maker or the owner) or leaves it (a recipient). */
@@ -298,6 +323,14 @@ export function maxExpiry(rules: SharingRules, now: Date = new Date()): string |
   return isoDay(new Date(now.getTime() + rules.maxExpiryDays * 86_400_000));
 }
 
+/** The expiry date a new link starts with: the default, else the maximum, else none (null). */
+export function defaultExpiry(rules: SharingRules, now: Date = new Date()): string | null {
+  const days = rules.defaultExpiryDays > 0 ? rules.defaultExpiryDays : rules.maxExpiryDays;
+  if (days <= 0) return null;
+  const capped = rules.maxExpiryDays > 0 ? Math.min(days, rules.maxExpiryDays) : days;
+  return isoDay(new Date(now.getTime() + capped * 86_400_000));
+}
+
 /** Why an expiry date cannot be used, as a catalogue key, or null when it is fine. */
 export function expiryProblem(date: string, rules: SharingRules, now: Date = new Date()): 'files.share.expiryPast' | 'files.share.expiryTooLate' | null {
   if (!date) return null;
@@ -305,4 +338,119 @@ export function expiryProblem(date: string, rules: SharingRules, now: Date = new
   const max = maxExpiry(rules, now);
   if (max !== null && date > max) return 'files.share.expiryTooLate';
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// The link form: making a link and changing one
+
+/** The link form as typed; one shape for a new link and for changing one. */
+export interface LinkForm {
+  label: string;
+  mode: LinkMode;
+  hideDownload: boolean;
+  /** The link has a password now (a new link has none). */
+  hadPassword: boolean;
+  /** A new password; '' keeps the present one (a new link: none). */
+  password: string;
+  /** Take the present password off. */
+  removePassword: boolean;
+  /** `YYYY-MM-DD`, '' for none. */
+  expiry: string;
+  /** The downloads allowed, as typed; '' for no limit. */
+  limit: string;
+}
+
+/** A new link's form: view only, expiring at the default date (else the latest allowed) when there is one. */
+export function newLinkForm(rules: SharingRules, now: Date = new Date()): LinkForm {
+  return { label: '', mode: 'view', hideDownload: false, hadPassword: false, password: '', removePassword: false, expiry: defaultExpiry(rules, now) ?? '', limit: '' };
+}
+
+/** The form of an existing link, filled with what it is now. */
+export function linkFormOf(s: Share): LinkForm {
+  return {
+    label: s.label,
+    mode: linkModeOf(s.permissions),
+    hideDownload: s.hideDownload,
+    hadPassword: s.hasPassword,
+    password: '',
+    removePassword: false,
+    expiry: s.expiration ?? '',
+    limit: s.downloadLimit === null ? '' : String(s.downloadLimit),
+  };
+}
+
+/** A typed download limit: a whole number from 1 up, else null. */
+export function parseLimit(text: string): number | null {
+  const t = text.trim();
+  if (!/^[0-9]{1,9}$/.test(t)) return null;
+  const n = Number(t);
+  return n >= 1 ? n : null;
+}
+
+export type LinkProblem =
+  | 'files.share.expiryPast'
+  | 'files.share.expiryTooLate'
+  | 'files.share.link.passwordRequired'
+  | 'files.share.link.expiryRequired'
+  | 'files.share.link.limitInvalid';
+
+/**
+ * Why the form cannot be sent, as a catalogue key (taking `{max}`), or null. The server
+ * checks the same rules and has the last word; this only saves a round trip. The expiry date
+ * of an existing link is checked only when it is changed, so that a link past its date can
+ * still be given another.
+ */
+export function linkFormProblem(form: LinkForm, rules: SharingRules, before: LinkForm | null, now: Date = new Date()): LinkProblem | null {
+  if (before === null || form.expiry !== before.expiry) {
+    const wrong = expiryProblem(form.expiry, rules, now);
+    if (wrong) return wrong;
+    if (rules.maxExpiryDays > 0 && !form.expiry) return 'files.share.link.expiryRequired';
+  }
+  const keepsPassword = form.password !== '' || (form.hadPassword && !form.removePassword);
+  if (rules.passwordEnforced && !keepsPassword) return 'files.share.link.passwordRequired';
+  if (form.limit.trim() !== '' && parseLimit(form.limit) === null) return 'files.share.link.limitInvalid';
+  return null;
+}
+
+/** What saving the form changes: OCS parameters (only those that differ) and the download limit. */
+export interface LinkChanges {
+  params: Record<string, string | number | boolean>;
+  /** The new limit, null to remove it, undefined to leave it (setting it again would reset its count). */
+  limit: number | null | undefined;
+}
+
+export function linkChanges(share: Share, form: LinkForm, isFolder: boolean): LinkChanges {
+  const params: Record<string, string | number | boolean> = {};
+  const label = form.label.trim();
+  if (label !== share.label) params.label = label;
+  // Compared as modes: a link made elsewhere with other bits (5, 7…) keeps them unless its mode changes.
+  if (form.mode !== linkModeOf(share.permissions)) params.permissions = linkPermissions(form.mode, isFolder);
+  if (form.hideDownload !== share.hideDownload) params.hideDownload = form.hideDownload;
+  if (form.password !== '') params.password = form.password;
+  else if (form.removePassword && share.hasPassword) params.password = '';
+  if (form.expiry !== (share.expiration ?? '')) params.expireDate = form.expiry;
+  const wanted = form.limit.trim() === '' ? null : parseLimit(form.limit);
+  return { params, limit: wanted === share.downloadLimit ? undefined : wanted };
+}
+
+/** Saves a changed link: the OCS update, then the download limit, each only when needed. */
+export async function saveLink(share: Share, changes: LinkChanges): Promise<void> {
+  if (Object.keys(changes.params).length > 0) await updateShare(share.id, changes.params);
+  if (changes.limit !== undefined && share.token) await setDownloadLimit(share.token, changes.limit);
+}
+
+/** Makes a link from the form, then gives it its download limit when one was typed. */
+export async function createLink(path: string, isFolder: boolean, form: LinkForm): Promise<Share> {
+  const share = await createShare({
+    path,
+    shareType: SHARE_LINK,
+    permissions: linkPermissions(form.mode, isFolder),
+    password: form.password,
+    expireDate: form.expiry,
+    label: form.label.trim(),
+    hideDownload: form.hideDownload,
+  });
+  const limit = parseLimit(form.limit);
+  if (limit !== null && share.token) await setDownloadLimit(share.token, limit);
+  return share;
 }

@@ -83,6 +83,38 @@ export interface AdminSettings {
   requireTotpForAll: boolean;
 }
 
+/** The rules for links (0 days: none); `configured` is what the configuration file says. */
+export interface LinkRules {
+  maxExpiryDays: number;
+  defaultExpiryDays: number;
+  passwordEnforced: boolean;
+}
+
+export interface LinkPolicy extends LinkRules {
+  configured: LinkRules;
+}
+
+/** The firm's name and logo; `configuredName` only for administrators. */
+export interface Branding {
+  name: string;
+  logoUrl: string | null;
+  configuredName?: string;
+}
+
+/** An infected upload kept for the administrators (antivirus.infected = quarantine). */
+export interface QuarantineItem {
+  id: string;
+  owner: string;
+  /** In the owner's files, without a leading slash. */
+  path: string;
+  signature: string;
+  size: number;
+  /** Who sent it: empty for the owner, else a guest's name or a login. */
+  sender: string;
+  address: string;
+  at: number;
+}
+
 export interface AuditEntry {
   id: string | number;
   at: number;

@@ -1,8 +1,8 @@
 // Sign-in: password, then (if needed) a TOTP or backup code, or a first
 // set-up of two-factor authentication when an admin requires it.
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, toApiError, useAction, type ApiError } from '../api/client';
-import type { SessionInfo, SessionState } from '../api/types';
+import { api, toApiError, useAction, useQuery, type ApiError } from '../api/client';
+import type { Branding, SessionInfo, SessionState } from '../api/types';
 import { TextField } from '../components/Form';
 import { TotpEnrolment } from '../components/TotpEnrolment';
 import { errorText, formatWait, useI18n } from '../i18n/i18n';
@@ -57,6 +57,7 @@ export function LoginPage({ notice, initialLogin }: LoginPageProps = {}) {
     }
   }, [blockedUntil, secondsLeft]);
 
+  const branding = useQuery<Branding>('/branding');
   const signIn = useAction((l: string, p: string) => api.post<SessionInfo>('/session', { login: l, password: p }));
   const sendCode = useAction((c: string) => api.post<SessionInfo>('/session/totp', { code: c }));
   const busy = signIn.busy || sendCode.busy;
@@ -111,7 +112,7 @@ export function LoginPage({ notice, initialLogin }: LoginPageProps = {}) {
     : null;
 
   return (
-    <AuthCard testId="login-page">
+    <AuthCard testId="login-page" brand={branding.data?.name} logoUrl={branding.data?.logoUrl}>
         {notice}
 
         {step === 'password' && (
@@ -246,11 +247,21 @@ export function LoginPage({ notice, initialLogin }: LoginPageProps = {}) {
  * `brand` replaces the product's name (the public link page shows the firm's); `className`
  * widens the card for pages with more in them.
  */
-export function AuthCard({ testId, children, brand, className }: { testId: string; children: ReactNode; brand?: string; className?: string }) {
+interface AuthCardProps {
+  testId: string;
+  children: ReactNode;
+  brand?: string;
+  /** The firm's logo, shown above its name (the name stays the heading, so the logo's alt is empty). */
+  logoUrl?: string | null;
+  className?: string;
+}
+
+export function AuthCard({ testId, children, brand, logoUrl, className }: AuthCardProps) {
   const { t, lang, setLang } = useI18n();
   return (
     <div className="login-page">
       <main className={className ? `login-card ${className}` : 'login-card'} data-testid={testId}>
+        {logoUrl && <img className="login-logo" src={logoUrl} alt="" data-testid="auth-logo" />}
         <div className="login-top">
           <h1 className="login-brand" data-testid="auth-brand">{brand || t('app.name')}</h1>
           <div className="login-langs" role="group" aria-label={t('shell.language')}>

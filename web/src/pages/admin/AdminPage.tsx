@@ -1,4 +1,4 @@
-// Administration: tabs for users, groups, bulk import, audit log, file locks and settings.
+// Administration: tabs for users, groups, bulk import, audit log, file locks, quarantine and settings.
 // Group admins get only users and groups (the API limits what they see).
 import type { ReactNode } from 'react';
 import type { User } from '../../api/types';
@@ -12,6 +12,7 @@ import { AuditPage } from './AuditPage';
 import { GroupsPage } from './GroupsPage';
 import { ImportPage } from './ImportPage';
 import { LocksPage } from './LocksPage';
+import { QuarantinePage } from './QuarantinePage';
 import { UsersPage } from './UsersPage';
 import './Admin.css';
 
@@ -28,6 +29,7 @@ const TABS: Tab[] = [
   { id: 'import', label: 'admin.tab.import', adminOnly: true, render: () => <ImportPage /> },
   { id: 'audit', label: 'admin.tab.audit', adminOnly: true, render: () => <AuditPage /> },
   { id: 'locks', label: 'admin.tab.locks', adminOnly: true, render: () => <LocksPage /> },
+  { id: 'quarantine', label: 'admin.tab.quarantine', adminOnly: true, render: () => <QuarantinePage /> },
   { id: 'settings', label: 'admin.tab.settings', adminOnly: true, render: () => <AdminSettingsPage /> },
 ];
 

@@ -1,19 +1,24 @@
 // The share dialog of a file or folder: share with people and groups (found through the
-// sharee search) with permission toggles, change or end those shares, and make, copy and
-// delete public links (password, expiry within the admin's maximum, upload, file drop,
-// hidden download, label). Everything goes through the OCS Share API (api/shares.ts).
+// sharee search) with permission toggles, change or end those shares, and make, copy,
+// change and delete public links (password, expiry within the admin's maximum, upload, file
+// drop, hidden download, label, download limit). Everything goes through the OCS Share API
+// and, for download limits, Nextcloud's files_downloadlimit API (api/shares.ts).
 import { useEffect, useState } from 'react';
 import { useAction, useQuery, type ApiError } from '../../api/client';
 import type { DavEntry } from '../../api/dav';
 import {
+  createLink,
   createShare,
   deleteShare,
-  expiryProblem,
+  linkChanges,
+  linkFormOf,
+  linkFormProblem,
   linkModeOf,
-  linkPermissions,
   maxExpiry,
+  newLinkForm,
   permissionsOf,
   searchSharees,
+  saveLink,
   SHARE_GROUP,
   SHARE_LINK,
   SHARE_USER,
@@ -21,6 +26,7 @@ import {
   sharingRules,
   togglesOf,
   updatePermissions,
+  type LinkForm,
   type LinkMode,
   type Share,
   type Sharee,
@@ -29,6 +35,7 @@ import {
 } from '../../api/shares';
 import { Dialog } from '../../components/Dialog';
 import { Checkbox, ErrorMessage, TextField } from '../../components/Form';
+import type { MessageKey } from '../../i18n/catalog';
 import { useI18n } from '../../i18n/i18n';
 import { refreshFiles } from './queries';
 
@@ -70,7 +77,7 @@ export function ShareDialog({ entry, onClose }: { entry: DavEntry; onClose: () =
         {links.length > 0 && (
           <ul className="share-list" data-testid="share-links">
             {links.map((s) => (
-              <LinkShare key={s.id} share={s} onDone={changed} />
+              <LinkShare key={s.id} share={s} entry={entry} rules={rules.data} onDone={changed} />
             ))}
           </ul>
         )}
@@ -239,20 +246,28 @@ async function copyText(text: string, field: HTMLInputElement | null): Promise<b
   }
 }
 
-function LinkShare({ share, onDone }: { share: Share; onDone: () => void }) {
+function LinkShare({ share, entry, rules, onDone }: { share: Share; entry: DavEntry; rules: SharingRules | undefined; onDone: () => void }) {
   const { t } = useI18n();
   const remove = useAction(deleteShare);
   const [copied, setCopied] = useState<boolean | null>(null);
   const [field, setField] = useState<HTMLInputElement | null>(null);
+  const [editing, setEditing] = useState(false);
   const mode = linkModeOf(share.permissions);
   const facts = [
     t(`files.share.link.mode.${mode}`),
     share.hasPassword ? t('files.share.link.hasPassword') : null,
     share.expiration ? t('files.share.link.expires', { date: share.expiration }) : null,
     share.hideDownload ? t('files.share.link.hideDownload') : null,
+    share.downloadLimit !== null ? t('files.share.link.downloads', { count: share.downloadCount ?? 0, limit: share.downloadLimit }) : null,
   ].filter(Boolean);
   return (
-    <li className="share-item" data-testid="share-link" data-token={share.token ?? ''}>
+    <li
+      className="share-item"
+      data-testid="share-link"
+      data-token={share.token ?? ''}
+      data-download-limit={share.downloadLimit ?? ''}
+      data-download-count={share.downloadCount ?? ''}
+    >
       <div className="share-item-head">
         <strong>{share.label || t('files.share.link.untitled')}</strong>
         <span className="muted" data-testid="share-link-facts">
@@ -269,6 +284,11 @@ function LinkShare({ share, onDone }: { share: Share; onDone: () => void }) {
         >
           {t('common.copy')}
         </button>
+        {share.canEdit && rules && !editing && (
+          <button type="button" className="btn btn-small" onClick={() => setEditing(true)} data-testid="share-link-edit">
+            {t('common.edit')}
+          </button>
+        )}
         <button
           type="button"
           className="btn btn-small btn-danger-quiet"
@@ -285,21 +305,46 @@ function LinkShare({ share, onDone }: { share: Share; onDone: () => void }) {
         </p>
       )}
       <ErrorMessage error={remove.error} testId="share-link-error" />
+      {editing && rules && (
+        <EditLink
+          share={share}
+          entry={entry}
+          rules={rules}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            onDone();
+          }}
+        />
+      )}
     </li>
+  );
+}
+
+/** Changes a link: only what differs is sent (OCS update, then the download limit API). */
+function EditLink({ share, entry, rules, onCancel, onSaved }: { share: Share; entry: DavEntry; rules: SharingRules; onCancel: () => void; onSaved: () => void }) {
+  const { t } = useI18n();
+  const save = useAction(saveLink);
+  return (
+    <LinkFormView
+      testId="share-link-edit-form"
+      before={linkFormOf(share)}
+      rules={rules}
+      isFolder={entry.isFolder}
+      downloads={share.downloadLimit !== null ? share.downloadCount ?? 0 : null}
+      error={save.error}
+      busy={save.busy}
+      submitLabel={t('common.save')}
+      onSubmit={async (form) => (await save.run(share, linkChanges(share, form, entry.isFolder))).ok && onSaved()}
+      onCancel={onCancel}
+    />
   );
 }
 
 function NewLink({ entry, rules, onDone }: { entry: DavEntry; rules: SharingRules; onDone: () => void }) {
   const { t } = useI18n();
-  const max = maxExpiry(rules);
   const [open, setOpen] = useState(false);
-  const [label, setLabel] = useState('');
-  const [password, setPassword] = useState('');
-  const [expiry, setExpiry] = useState(max ?? '');
-  const [mode, setMode] = useState<LinkMode>('view');
-  const [hideDownload, setHideDownload] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const create = useAction(createShare);
+  const create = useAction(createLink);
 
   if (!open) {
     return (
@@ -308,78 +353,142 @@ function NewLink({ entry, rules, onDone }: { entry: DavEntry; rules: SharingRule
       </button>
     );
   }
+  return (
+    <LinkFormView
+      testId="share-link-form"
+      before={null}
+      rules={rules}
+      isFolder={entry.isFolder}
+      downloads={null}
+      error={create.error}
+      busy={create.busy}
+      submitLabel={t('files.share.link.create')}
+      submitTestId="share-link-create"
+      onSubmit={async (form) => {
+        if ((await create.run(entry.path, entry.isFolder, form)).ok) {
+          setOpen(false);
+          onDone();
+        }
+      }}
+      onCancel={() => setOpen(false)}
+    />
+  );
+}
+
+/**
+ * The form of a link, new (`before` null) or existing (`before` its present state). It
+ * checks what the server would refuse before sending (linkFormProblem). A link that has a
+ * password shows "new password" (empty keeps it) and, unless the server requires one, "remove".
+ */
+export function LinkFormView({
+  testId,
+  before,
+  rules,
+  isFolder,
+  downloads,
+  error,
+  busy,
+  submitLabel,
+  submitTestId = 'share-link-save',
+  onSubmit,
+  onCancel,
+}: {
+  testId: string;
+  before: LinkForm | null;
+  rules: SharingRules;
+  isFolder: boolean;
+  /** Downloads counted so far against the limit, null without one. */
+  downloads: number | null;
+  /** The server's refusal. */
+  error: ApiError | null;
+  busy: boolean;
+  submitLabel: string;
+  submitTestId?: string;
+  onSubmit: (form: LinkForm) => Promise<unknown>;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const max = maxExpiry(rules);
+  const [form, onChange] = useState<LinkForm>(() => before ?? newLinkForm(rules));
+  const [problem, setProblem] = useState<MessageKey | null>(null);
   const submit = async () => {
-    const wrong = expiryProblem(expiry, rules);
-    if (wrong) return setProblem(t(wrong, { max: max ?? '' }));
-    if (rules.passwordEnforced && !password) return setProblem(t('files.share.link.passwordRequired'));
-    if (rules.maxExpiryDays > 0 && !expiry) return setProblem(t('files.share.link.expiryRequired', { max: max ?? '' }));
-    setProblem(null);
-    const r = await create.run({
-      path: entry.path,
-      shareType: SHARE_LINK,
-      permissions: linkPermissions(mode, entry.isFolder),
-      password,
-      expireDate: expiry,
-      label: label.trim(),
-      hideDownload,
-    });
-    if (r.ok) {
-      setOpen(false);
-      setLabel('');
-      setPassword('');
-      setExpiry(max ?? '');
-      setMode('view');
-      setHideDownload(false);
-      onDone();
-    }
+    const wrong = linkFormProblem(form, rules, before);
+    setProblem(wrong);
+    if (!wrong) await onSubmit(form);
   };
-  const modes: LinkMode[] = entry.isFolder ? ['view', 'upload', 'drop'] : ['view'];
+  const set = <K extends keyof LinkForm>(key: K) => (value: LinkForm[K]) => onChange({ ...form, [key]: value });
+  const modes: LinkMode[] = isFolder ? ['view', 'upload', 'drop'] : ['view'];
+  const passwordLabel = form.hadPassword
+    ? t('files.share.link.newPassword')
+    : rules.passwordEnforced
+      ? t('files.share.link.passwordRequiredLabel')
+      : t('files.share.link.password');
   return (
     <form
       className="share-new-link"
-      data-testid="share-link-form"
+      data-testid={testId}
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
       }}
     >
-      <TextField label={t('files.share.link.label')} value={label} onChange={setLabel} maxLength={255} testId="share-link-label" />
+      <TextField label={t('files.share.link.label')} value={form.label} onChange={set('label')} maxLength={255} testId="share-link-label" />
       <fieldset className="share-modes">
         <legend>{t('files.share.link.allows')}</legend>
         {modes.map((m) => (
           <label key={m} className="check">
-            <input type="radio" name="share-link-mode" value={m} checked={mode === m} onChange={() => setMode(m)} data-testid={`share-link-mode-${m}`} />
+            <input type="radio" name={`${testId}-mode`} value={m} checked={form.mode === m} onChange={() => set('mode')(m)} data-testid={`share-link-mode-${m}`} />
             {t(`files.share.link.mode.${m}`)}
           </label>
         ))}
       </fieldset>
-      <Checkbox label={t('files.share.link.hideDownload')} checked={hideDownload} onChange={setHideDownload} disabled={mode === 'drop'} testId="share-link-hide-download" />
+      <Checkbox label={t('files.share.link.hideDownload')} checked={form.hideDownload} onChange={set('hideDownload')} disabled={form.mode === 'drop'} testId="share-link-hide-download" />
       <TextField
-        label={rules.passwordEnforced ? t('files.share.link.passwordRequiredLabel') : t('files.share.link.password')}
+        label={passwordLabel}
         type="password"
-        value={password}
-        onChange={setPassword}
+        value={form.password}
+        onChange={(password) => onChange({ ...form, password, removePassword: password ? false : form.removePassword })}
         autoComplete="new-password"
-        required={rules.passwordEnforced}
+        required={rules.passwordEnforced && !form.hadPassword}
+        hint={form.hadPassword ? t('files.share.link.keepPassword') : undefined}
         testId="share-link-password"
       />
+      {form.hadPassword && !rules.passwordEnforced && (
+        <Checkbox
+          label={t('files.share.link.removePassword')}
+          checked={form.removePassword}
+          onChange={(removePassword) => onChange({ ...form, removePassword, password: removePassword ? '' : form.password })}
+          testId="share-link-remove-password"
+        />
+      )}
       <TextField
         label={t('files.share.link.expiry')}
         type="date"
-        value={expiry}
-        onChange={setExpiry}
+        value={form.expiry}
+        onChange={set('expiry')}
         max={max ?? undefined}
         required={rules.maxExpiryDays > 0}
         hint={max ? t('files.share.link.expiryMax', { max }) : undefined}
         testId="share-link-expiry"
       />
-      <ErrorMessage error={problem ?? create.error} testId="share-link-form-error" />
+      <TextField
+        label={t('files.share.link.limit')}
+        type="number"
+        min={1}
+        step={1}
+        inputMode="numeric"
+        value={form.limit}
+        onChange={set('limit')}
+        hint={downloads !== null ? t('files.share.link.limitUsed', { count: downloads }) : t('files.share.link.limitHint')}
+        testId="share-link-limit"
+      />
+      <ErrorMessage error={problem ? t(problem, { max: max ?? '' }) : error} testId="share-link-form-error" />
       <div className="button-row">
-        <button type="button" className="btn" onClick={() => setOpen(false)} data-testid="share-link-cancel">
+        <button type="button" className="btn" onClick={onCancel} data-testid="share-link-cancel">
           {t('common.cancel')}
         </button>
-        <button type="submit" className="btn btn-primary" disabled={create.busy} data-testid="share-link-create">
-          {t('files.share.link.create')}
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid={submitTestId}>
+          {submitLabel}
         </button>
       </div>
     </form>

@@ -61,14 +61,16 @@ export function PublicLinkPage({ token }: { token: string }) {
   }, [token, sub, version]);
 
   const info = loaded && 'state' in loaded && loaded.state.kind === 'open' ? loaded.state.info : null;
-  const brand = info?.instanceName || (loaded && 'state' in loaded && loaded.state.kind === 'password' ? loaded.state.instanceName : '');
+  const locked = loaded && 'state' in loaded && loaded.state.kind === 'password' ? loaded.state : null;
+  const brand = info?.instanceName || locked?.instanceName || '';
+  const logoUrl = info?.logoUrl ?? locked?.logoUrl ?? null;
   useEffect(() => {
     document.title = info ? `${info.name} · ${brand || t('app.name')}` : brand || t('app.name');
   }, [info, brand, t]);
 
   if (!loaded) {
     return (
-      <AuthCard testId="public-page" brand={brand}>
+      <AuthCard testId="public-page" brand={brand} logoUrl={logoUrl}>
         <p aria-busy="true">{t('common.loading')}</p>
       </AuthCard>
     );
@@ -86,13 +88,13 @@ export function PublicLinkPage({ token }: { token: string }) {
   }
   if (loaded.state.kind === 'password') {
     return (
-      <AuthCard testId="public-page" brand={brand}>
+      <AuthCard testId="public-page" brand={brand} logoUrl={logoUrl}>
         <PasswordForm token={token} onUnlocked={reload} />
       </AuthCard>
     );
   }
   return (
-    <AuthCard testId="public-page" brand={brand} className="public-card">
+    <AuthCard testId="public-page" brand={brand} logoUrl={logoUrl} className="public-card">
       <LinkView token={token} sub={sub} info={loaded.state.info} onChanged={reload} />
     </AuthCard>
   );

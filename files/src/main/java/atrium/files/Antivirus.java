@@ -23,7 +23,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Uploads scanned by clamd, with the administrator's policy for what it finds (docs/antivirus.md):
- * an infected file is refused, or kept in an admin-only quarantine; a scanner that is down
+ * an infected file is refused, or kept in an admin-only {@link Quarantine}; a scanner that is down
  * or too slow blocks uploads or lets them through unscanned; a file longer than clamd's
  * StreamMaxLength is let through unscanned or refused. Every such event is in the audit log
  * and in the server log, where the administrators see it (there is no notification to admins
@@ -42,11 +42,6 @@ public final class Antivirus implements UploadScanner {
 
     /** What to do with each outcome; public-link uploads have their own rule for a scanner that is down. */
     public record Policy(OnInfected infected, WhenDown unavailable, WhenDown unavailablePublic, OnTooLarge tooLarge) {
-    }
-
-    /** An infected upload kept for the administrators. */
-    public record Quarantined(long id, AccountId owner, String path, String signature, long size, String sender,
-                              String address, long createdAt) {
     }
 
     private final Clamd clamd;
@@ -194,7 +189,7 @@ public final class Antivirus implements UploadScanner {
 
     private AtriumException infected(Upload u, String signature, BlobWriter writer) {
         notifications.notifyAdmins(NotificationKind.INFECTED_UPLOAD, List.of(u.name(), signature, who(u)),
-                policy.infected() == OnInfected.QUARANTINE ? "/admin" : "");
+                policy.infected() == OnInfected.QUARANTINE ? "/admin/quarantine" : "");
         if (policy.infected() == OnInfected.REFUSE) {
             LOG.warning("Infected upload refused: " + where(u) + " from " + describe(u.sender()) + ": " + signature);
             record(u, "upload-infected", signature + "; refused, nothing stored");
@@ -233,17 +228,5 @@ public final class Antivirus implements UploadScanner {
 
     private static String describe(Sender s) {
         return (s.who().isEmpty() ? "the server" : s.who()) + (s.address().isEmpty() ? "" : " at " + s.address());
-    }
-
-    /**
-     * The quarantine, newest first, for the administrators; readable whether or not a
-     * scanner is configured now.
-     */
-    public static List<Quarantined> quarantine(Database db) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT * FROM files_quarantine ORDER BY created_at DESC, id DESC")
-                .map((rs, ctx) -> new Quarantined(rs.getLong("id"), new AccountId(rs.getLong("owner_id")), rs.getString("path"),
-                        rs.getString("signature"), rs.getLong("size"), rs.getString("sender"), rs.getString("address"),
-                        rs.getLong("created_at")))
-                .list());
     }
 }

@@ -494,6 +494,60 @@ public final class FileService {
         });
     }
 
+    /**
+     * Makes a committed blob a new file of the owner's: at path, under "name (2).ext"… when
+     * the name is taken (as a file drop does), in the root when the folder is gone (as a
+     * restore does). The content is not scanned: the caller vouches for it (an administrator
+     * releasing a file from the quarantine). {@code alsoInTransaction} runs first in the same
+     * transaction, so that the blob's other reference goes exactly when the file appears.
+     */
+    public Node place(AccountId owner, List<String> path, Blob blob, Consumer<Handle> alsoInTransaction) {
+        Checksums sums = Checksums.start(Optional.empty());
+        try (InputStream in = blobs.open(blob.id(), 0, -1)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sums.update(buffer, 0, n);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String checksums = sums.finish(Optional.empty());
+        Node parentSeen = path.size() > 1
+                ? resolve(owner, path.subList(0, path.size() - 1)).filter(Node::folder).orElseGet(() -> root(owner))
+                : root(owner);
+        String wanted = path.getLast();
+        return jdbi.inTransaction(h -> {
+            alsoInTransaction.accept(h);
+            store.lock(h, parentSeen.id());
+            Node parent = store.byId(h, parentSeen.id())
+                    .orElseThrow(() -> new AtriumException.Conflict(Msg.of("files.parent.gone")));
+            String name = wanted;
+            for (int i = 2; store.child(h, parent.id(), name).isPresent(); i++) {
+                name = numbered(wanted, i);
+            }
+            List<BlobId> dropped = new ArrayList<>();
+            Optional<Long> quota = quotaOf.apply(owner);
+            if (quota.isPresent()) {
+                makeRoom(h, owner, blob.size(), quota.get(), dropped);
+            }
+            long now = clock.millis();
+            String etag = newEtag();
+            Node node = new Node(new NodeId(ids.next()), owner, Optional.of(parent.id()), name, false, blob.size(), now, etag,
+                    Optional.of(blob.id()), Optional.of(contentType(name)), Optional.of(checksums), now);
+            store.insert(h, node);
+            store.propagate(h, parent.id(), etag, blob.size());
+            store.setMtime(h, parent.id(), now);
+            afterCommit(h, dropped);
+            return node;
+        });
+    }
+
+    /** "a.txt" → "a (2).txt" for n = 2; a dot file or a name without extension gets the number at the end. */
+    public static String numbered(String name, int n) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) + " (" + n + ")" + name.substring(dot) : name + " (" + n + ")";
+    }
+
     /** "a.txt" → "a (restored).txt", then "a (restored 2).txt"; folders and dot files keep their whole name. */
     static String restoredName(String name, boolean folder, int attempt) {
         String suffix = attempt == 1 ? " (restored)" : " (restored " + attempt + ")";

@@ -18,7 +18,10 @@ import atrium.files.http.PublicDav;
 import atrium.files.http.PublicLinkRoutes;
 import atrium.files.http.QuarantineRoutes;
 import atrium.files.http.SearchRoutes;
+import atrium.files.http.SettingsRoutes;
 import atrium.files.http.ZipDownload;
+import atrium.files.share.Branding;
+import atrium.files.share.LinkPolicy;
 import atrium.files.share.ShareNotices;
 import atrium.files.share.ShareRoutes;
 import atrium.files.share.PublicLinks;
@@ -55,7 +58,11 @@ public final class FilesModule {
     public final BulkUpload bulk;
     public final LockAdminRoutes lockAdmin;
     public final StorageCheck check;
-    public final QuarantineRoutes quarantine;
+    public final Quarantine quarantine;
+    public final QuarantineRoutes quarantineRoutes;
+    public final LinkPolicy linkPolicy;
+    public final Branding branding;
+    public final SettingsRoutes settingsRoutes;
     public final FileSearch search;
     public final Previews previews;
     public final SearchRoutes searchRoutes;
@@ -76,17 +83,20 @@ public final class FilesModule {
                 owner -> identity.accounts.byId(owner).flatMap(Account::quotaBytes),
                 config.integer("files.trash-days", 0, 36_500), config.integer("files.max-versions", 0, 10_000),
                 DiskSpace.of(local.directory(), minFreeSpace(config)), scanner);
+        this.linkPolicy = new LinkPolicy(config, identity.settings, identity.audit);
+        this.branding = new Branding(config, db, identity.settings, identity.audit, clock);
+        this.settingsRoutes = new SettingsRoutes(identity.authentication, linkPolicy, branding);
         this.shares = new ShareService(db, files, identity.accounts, new PasswordHasher(), identity.audit, ids, clock,
-                new ShareService.Policy(config.integer("files.share-link-max-expiry-days", 0, 36_500),
-                        config.bool("files.share-link-enforce-password")));
+                linkPolicy::current);
         this.shareRoutes = new ShareRoutes(identity.authentication, shares, files, identity.accounts,
                 new ShareNotices(identity.notifications, identity.accounts, identity.mailer), config.optional("http.public-url"));
         this.check = new StorageCheck(db, local, thumbnails, ids, clock, loginOf);
-        this.quarantine = new QuarantineRoutes(identity.authentication, db, loginOf);
+        this.quarantine = new Quarantine(db, files, blobs, identity.audit, loginOf);
+        this.quarantineRoutes = new QuarantineRoutes(identity.authentication, quarantine, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files,
                 config.oneOf("files.bulk-upload", BulkUpload.Offer.class),
-                Map.of("files_sharing", shares.capability(), "notifications", NextcloudNotificationRoutes.CAPABILITY));
+                () -> Map.of("files_sharing", shares.capability(), "notifications", NextcloudNotificationRoutes.CAPABILITY));
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
         String instanceId = instanceId(config.dataDir());
         boolean windowsNames = config.bool("files.windows-compatible-names");
@@ -108,8 +118,7 @@ public final class FilesModule {
                 identity.notifications, ids, clock,
                 PublicLinks.cookieKey(config.dataDir().resolve("keys").resolve("link-cookie.key")));
         this.publicDav = new PublicDav(links, files, uploads, locks, instanceId);
-        this.publicRoutes = new PublicLinkRoutes(identity.authentication, links, files, previewRoutes,
-                config.string("instance.name"));
+        this.publicRoutes = new PublicLinkRoutes(identity.authentication, links, files, previewRoutes, branding);
     }
 
     /** {@code files.min-free-space}, a size such as "1 GB" as quotas are written. */

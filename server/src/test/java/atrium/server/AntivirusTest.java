@@ -75,7 +75,7 @@ class AntivirusTest {
 
     /** The audit entries of one action whose target is the user's path, through the admin API. */
     static JsonNode audit(TestServer at, String action, String target) {
-        var r = at.admin().get("/api/v1/audit?action=" + action + "&q=" + target);
+        var r = at.admin().get("/api/v1/audit?action=" + action + "&q=" + java.net.URLEncoder.encode(target, StandardCharsets.UTF_8));
         assertThat(r.status()).isEqualTo(200);
         return r.json().get("items");
     }
@@ -238,5 +238,64 @@ class AntivirusTest {
         } finally {
             clamd.restart();
         }
+    }
+
+    /** The quarantined item of a user's path, as the admin API lists it. */
+    static JsonNode quarantined(TestClient admin, User u, String path) {
+        for (JsonNode i : admin.get("/api/v1/admin/quarantine").json().get("items")) {
+            if (i.get("owner").asText().equals(u.login()) && i.get("path").asText().equals(path)) {
+                return i;
+            }
+        }
+        throw new AssertionError(path + " of " + u.login() + " is not in quarantine");
+    }
+
+    @Test
+    void anAdministratorReleasesAQuarantinedFileBesideTheOneNowOfTheSameNameOrDeletesItForGood() {
+        User u = user(lenient);
+        assertThat(u.send("MKCOL", u.files() + "/Audit", (byte[]) null).status()).isEqualTo(201);
+        assertThat(put(u, "/Audit/scan.pdf", TestClamd.eicar()).status()).isEqualTo(415);
+        byte[] clean = "The scan, sent again".getBytes(StandardCharsets.UTF_8);
+        assertThat(put(u, "/Audit/scan.pdf", clean).status()).isEqualTo(201);
+        assertThat(put(u, "/macro.xls", TestClamd.eicar()).status()).isEqualTo(415);
+        TestClient admin = lenient.admin();
+        String scan = quarantined(admin, u, "Audit/scan.pdf").get("id").asText();
+        String macro = quarantined(admin, u, "macro.xls").get("id").asText();
+
+        assertThat(u.send("POST", "/api/v1/admin/quarantine/" + scan + "/release", (byte[]) null).status()).isEqualTo(403);
+        assertThat(u.send("DELETE", "/api/v1/admin/quarantine/" + scan, (byte[]) null).status()).isEqualTo(403);
+
+        // Released where it was uploaded; the name is taken now, so it gets the next free one, as in a file drop.
+        var released = admin.post("/api/v1/admin/quarantine/" + scan + "/release", Map.of());
+        assertThat(released.status()).as(released.body()).isEqualTo(200);
+        assertThat(released.json().get("owner").asText()).isEqualTo(u.login());
+        assertThat(released.json().get("path").asText()).isEqualTo("Audit/scan (2).pdf");
+        Res got = u.send("GET", u.files() + "/Audit/scan%20(2).pdf", (byte[]) null);
+        assertThat(got.status()).isEqualTo(200);
+        assertThat(got.body()).isEqualTo(TestClamd.eicar());
+        assertThat(u.send("GET", u.files() + "/Audit/scan.pdf", (byte[]) null).body()).isEqualTo(clean);
+        JsonNode entry = audit(lenient, "quarantine-released", u.login() + ":/Audit/scan (2).pdf").get(0);
+        assertThat(entry.get("actor").asText()).isEqualTo("admin");
+        assertThat(entry.get("detail").asText()).contains(TestClamd.SIGNATURE).contains("uploaded as /Audit/scan.pdf");
+
+        // Gone from the quarantine: a second release is 404, in English and in French.
+        var again = admin.post("/api/v1/admin/quarantine/" + scan + "/release", Map.of());
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.json().get("message").asText()).startsWith("There is no file " + scan + " in quarantine");
+        var againFr = admin.send("POST", "/api/v1/admin/quarantine/" + scan + "/release", Map.of(), Map.of("Accept-Language", "fr"));
+        assertThat(againFr.json().get("message").asText()).startsWith("Il n’y a pas de fichier " + scan + " en quarantaine");
+
+        assertThat(admin.delete("/api/v1/admin/quarantine/" + macro).status()).isEqualTo(204);
+        assertThat(admin.delete("/api/v1/admin/quarantine/" + macro).status()).isEqualTo(404);
+        assertThat(admin.get("/api/v1/admin/quarantine").json().get("items")).noneSatisfy(i ->
+                assertThat(i.get("id").asText()).isIn(scan, macro));
+        assertThat(status(u, "/macro.xls")).isEqualTo(404);
+        assertThat(audit(lenient, "quarantine-deleted", u.login() + ":/macro.xls").get(0).get("detail").asText())
+                .contains(TestClamd.SIGNATURE);
+        // The deleted file's content is gone with it; the released one's is the file's now.
+        var report = lenient.atrium.files().check.run(StorageCheck.Options.olderThan(false, Duration.ZERO, Duration.ZERO, 100));
+        assertThat(report.counts().getOrDefault(StorageCheck.Kind.ORPHAN_BLOB, 0)).isZero();
+        assertThat(report.counts().getOrDefault(StorageCheck.Kind.MISSING_BLOB, 0)).isZero();
+        assertThat(report.counts().getOrDefault(StorageCheck.Kind.FOLDER_SIZE, 0)).isZero();
     }
 }

@@ -102,8 +102,11 @@ class BrowserTest {
 
     /**
      * share-flow.mjs: alice shares one folder with bob read-only and one with every right
-     * through the share dialog and makes a link with a password; bob finds both, cannot
-     * change the first and uploads into the second, which lands in alice's folder.
+     * through the share dialog and makes a link with a password; she makes a second link and
+     * edits it — a password and a download limit of 2, proven over HTTP (password asked, the
+     * third download 410), then both removed (the link opens and downloads again); bob finds
+     * both folders, cannot change the first and uploads into the second, which lands in
+     * alice's folder.
      */
     @Test
     void sharesMadeInTheDialogReachTheRecipientWithTheirRights() throws Exception {
@@ -118,7 +121,14 @@ class BrowserTest {
             var alice = server.atrium.identity().accounts.find("alice");
             var team = files.children(files.root(alice.id())).stream().filter(n -> n.name().equals("Équipe")).findFirst().orElseThrow();
             assertThat(files.children(team)).extracting(atrium.files.Node::name).containsExactly("de bob (été).txt");
-            assertThat(audit(server, Optional.of("alice"), "files-share-created")).hasSize(3);
+            assertThat(audit(server, Optional.of("alice"), "files-share-created")).hasSize(4);
+            // The two edits, each an OCS update and a files_downloadlimit call.
+            assertThat(audit(server, Optional.of("alice"), "files-share-changed")).extracting(e -> e.detail().orElse(""))
+                    .hasSize(4)
+                    .anySatisfy(d -> assertThat(d).contains("password set"))
+                    .anySatisfy(d -> assertThat(d).isEqualTo("download limit 2"))
+                    .anySatisfy(d -> assertThat(d).contains("password removed"))
+                    .anySatisfy(d -> assertThat(d).isEqualTo("download limit removed"));
         }
     }
 
@@ -222,6 +232,85 @@ class BrowserTest {
             var activity = DavClient.send(server.baseUrl(), auth, "GET", "/api/v1/files/shares/" + dropId + "/activity", null);
             assertThat(activity.status()).isEqualTo(200);
             assertThat(activity.text()).contains("upload", "(Amélie Client)", "wrong-password", big.getFileName().toString());
+        }
+    }
+
+    /**
+     * public-antivirus-flow.mjs: with clamd scanning, a guest drops an EICAR file on alice's
+     * file-drop page and the page says why it is refused, in English then (the page's switch)
+     * in French; a clean file right after goes up, and only it reaches alice. Needs clamd
+     * (skips without it, unless ATRIUM_TEST_CLAMAV=required).
+     */
+    @Test
+    void anInfectedFileDroppedOnThePublicPageIsRefusedWithTheScannersReason() throws Exception {
+        try (TestClamd clamd = TestClamd.start(1 << 20);
+             TestServer server = TestServer.start(Map.of("antivirus.clamd", clamd.address(), "antivirus.timeout-seconds", "5"))) {
+            String alice = "alice";
+            Optional<String> auth = Optional.of(alice + ":" + DavTest.userWithAppPassword(server, alice, "Public-Av-Password-42"));
+            String folder = "/remote.php/dav/files/" + alice + enc("/Dépôt client");
+            assertThat(DavClient.send(server.baseUrl(), auth, "MKCOL", folder, null).status()).isEqualTo(201);
+            String drop = link(server, auth, "/Dépôt client", "permissions", "4");
+            Path eicar = Files.createTempFile("atrium-e2e-eicar-", ".bin");
+            try {
+                Files.write(eicar, TestClamd.eicar());
+                runScript("public-antivirus-flow.mjs", server, Map.of("ATRIUM_DROP_TOKEN", drop,
+                        "ATRIUM_EICAR_FILE", eicar.toString(), "ATRIUM_EICAR_SIGNATURE", TestClamd.SIGNATURE), 120);
+            } finally {
+                Files.deleteIfExists(eicar);
+            }
+            var files = server.atrium.files().files;
+            var account = server.atrium.identity().accounts.find(alice);
+            var dropFolder = files.children(files.root(account.id())).stream()
+                    .filter(n -> n.name().equals("Dépôt client")).findFirst().orElseThrow();
+            assertThat(files.children(dropFolder)).extracting(atrium.files.Node::name).containsExactly("releve.txt");
+        }
+    }
+
+    /**
+     * settings-flow.mjs: admin sets the link rules, the firm's name and a logo (a bad one
+     * refused with the reason) in the console; the share dialog follows the rules; the
+     * sign-in page and a guest's public page show the logo; admin releases one quarantined
+     * file and deletes another. Needs clamd for the quarantine (skips without it, unless
+     * ATRIUM_TEST_CLAMAV=required).
+     */
+    @Test
+    void anAdminSetsLinkRulesAndALogoThatGuestsSeeAndReleasesAQuarantinedFile() throws Exception {
+        try (TestClamd clamd = TestClamd.start(1 << 20);
+             TestServer server = TestServer.start(Map.of("antivirus.clamd", clamd.address(), "antivirus.timeout-seconds", "5",
+                     "antivirus.infected", "quarantine"))) {
+            var admin = server.admin();
+            Optional<String> auth = Optional.of("admin:"
+                    + admin.post("/api/v1/me/app-passwords", Map.of("name", "setup")).json().get("password").asText());
+            String root = "/remote.php/dav/files/admin";
+            for (String folder : List.of("/Dossier client", "/Audit")) {
+                assertThat(DavClient.send(server.baseUrl(), auth, "MKCOL", root + enc(folder), null).status()).isEqualTo(201);
+            }
+            for (String file : List.of("/Audit/scan.pdf", "/macro.xls")) {
+                assertThat(DavClient.send(server.baseUrl(), auth, "PUT", root + enc(file), TestClamd.eicar()).status()).isEqualTo(415);
+            }
+            Path logo = Files.createTempFile("atrium-e2e-logo-", ".png");
+            try {
+                var image = new java.awt.image.BufferedImage(240, 60, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+                var g = image.createGraphics();
+                g.setColor(new java.awt.Color(0x1f4e79));
+                g.fillRect(0, 0, 120, 60);
+                g.dispose();
+                javax.imageio.ImageIO.write(image, "png", logo.toFile());
+                runScript("settings-flow.mjs", server, Map.of("ATRIUM_LOGO_FILE", logo.toString(), "ATRIUM_FOLDER", "Dossier client",
+                        "ATRIUM_RELEASE", "Audit/scan.pdf", "ATRIUM_DELETE", "macro.xls"));
+            } finally {
+                Files.deleteIfExists(logo);
+            }
+            var policy = admin.get("/api/v1/admin/sharing").json();
+            assertThat(policy.get("maxExpiryDays").asInt()).isEqualTo(10);
+            assertThat(policy.get("defaultExpiryDays").asInt()).isEqualTo(5);
+            assertThat(policy.get("passwordEnforced").asBoolean()).isTrue();
+            assertThat(server.client().get("/api/v1/branding").json().get("name").asText()).isEqualTo("Cabinet Martin & Associés");
+            var released = DavClient.send(server.baseUrl(), auth, "GET", root + "/Audit/scan.pdf", null);
+            assertThat(released.body()).isEqualTo(TestClamd.eicar());
+            assertThat(admin.get("/api/v1/admin/quarantine").json().get("items")).isEmpty();
+            assertThat(audit(server, Optional.of("admin"), "quarantine-released")).hasSize(1);
+            assertThat(audit(server, Optional.of("admin"), "quarantine-deleted")).hasSize(1);
         }
     }
 

@@ -26,4 +26,25 @@ class PostgresServerTest {
             assertThat(admin.get("/api/v1/audit?actor=kavi&action=sign-in").json().get("items").size()).isEqualTo(1);
         }
     }
+
+    /** The run-time settings and the logo (base64 text in files_branding_logo) on PostgreSQL. */
+    @Test
+    void theAdminSettingsAndTheLogoAreKeptOnPostgresql() throws Exception {
+        Assumptions.assumeTrue(TestDatabases.postgresUrl().isPresent(), "ATRIUM_TEST_PG is not set");
+        var pg = TestDatabases.postgresConfig();
+        try (TestServer server = TestServer.start(Map.of("db.url", pg.string("db.url"), "db.user", pg.string("db.user")))) {
+            TestClient admin = server.admin();
+            var policy = admin.patch("/api/v1/admin/sharing", Map.of("maxExpiryDays", 20, "passwordEnforced", true));
+            assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+            assertThat(admin.get("/api/v1/admin/sharing").json().get("maxExpiryDays").asInt()).isEqualTo(20);
+            byte[] png = AdminSettingsTest.png(200, 50, false);
+            var logo = admin.send("PUT", "/api/v1/admin/branding/logo", png, Map.of("Content-Type", "image/png"));
+            assertThat(logo.status()).as(logo.body()).isEqualTo(200);
+            // Replaced in place: a second logo is one row too.
+            assertThat(admin.send("PUT", "/api/v1/admin/branding/logo", png, Map.of("Content-Type", "image/png")).status()).isEqualTo(200);
+            var served = DavClient.send(server.baseUrl(), java.util.Optional.empty(), "GET", logo.json().get("logoUrl").asText(), null);
+            assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(served.body())).getWidth()).isEqualTo(200);
+            assertThat(admin.delete("/api/v1/admin/branding/logo").status()).isEqualTo(204);
+        }
+    }
 }

@@ -53,6 +53,16 @@ public final class Json {
         }
     }
 
+    /** Refuses (400, naming the field) a JSON object with a field outside {@code allowed}. */
+    public static void onlyFields(JsonNode body, java.util.Set<String> allowed) {
+        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw AtriumException.Invalid.field(f, Msg.of("core.json.unknown-field", f));
+            }
+        }
+    }
+
     /** Reads the whole body, refusing more than maxBytes with 413. */
     public static byte[] readBody(ServerRequest req, long maxBytes) {
         if (!req.content().hasEntity()) {

@@ -15,6 +15,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The discovery endpoints of the Nextcloud client API: /status.php, the OCS capabilities
@@ -29,14 +30,15 @@ public final class NextcloudRoutes implements HttpService {
     private final Authentication auth;
     private final FileService files;
     private final BulkUpload.Offer bulk;
-    private final Map<String, Object> apps;
+    private final Supplier<Map<String, Object>> apps;
 
     /**
      * @param bulk to which clients the capabilities offer bulk upload
-     * @param apps the capabilities of the Nextcloud apps Atrium answers for, by name: {@code files_sharing}
-     *             ({@link ShareService#capability}), {@code notifications} (identity's)
+     * @param apps the capabilities of the Nextcloud apps Atrium answers for, by name, asked at each
+     *             request: {@code files_sharing} ({@link ShareService#capability}; administrators change
+     *             the link rules at run time), {@code notifications} (identity's)
      */
-    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk, Map<String, Object> apps) {
+    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk, Supplier<Map<String, Object>> apps) {
         this.auth = auth;
         this.files = files;
         this.bulk = bulk;
@@ -47,8 +49,8 @@ public final class NextcloudRoutes implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/status.php", (req, res) -> Json.ok(res, status()))
-                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 1, capabilities(bulkFor(req), apps)))
-                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 2, capabilities(bulkFor(req), apps)))
+                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 1, capabilities(bulkFor(req), apps.get())))
+                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 2, capabilities(bulkFor(req), apps.get())))
                 .get("/ocs/v1.php/cloud/user", (req, res) -> Ocs.ok(req, res, 1, user(auth.require(req))))
                 .get("/ocs/v2.php/cloud/user", (req, res) -> Ocs.ok(req, res, 2, user(auth.require(req))));
     }

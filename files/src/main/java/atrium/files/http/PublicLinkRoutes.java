@@ -8,6 +8,7 @@ import atrium.files.FileService;
 import atrium.files.Node;
 import atrium.files.Previews;
 import atrium.files.ZipWriter;
+import atrium.files.share.Branding;
 import atrium.files.share.Permissions;
 import atrium.files.share.PublicLinks;
 import atrium.files.share.PublicLinks.Link;
@@ -40,16 +41,16 @@ public final class PublicLinkRoutes {
     private final FileService files;
     private final PreviewRoutes previews;
     private final ZipWriter zip;
-    private final String instanceName;
+    private final Branding branding;
 
     public PublicLinkRoutes(Authentication auth, PublicLinks links, FileService files, PreviewRoutes previews,
-                            String instanceName) {
+                            Branding branding) {
         this.auth = auth;
         this.links = links;
         this.files = files;
         this.previews = previews;
         this.zip = new ZipWriter(ZipWriter.of(files));
-        this.instanceName = instanceName;
+        this.branding = branding;
     }
 
     /** Mounted at /api/v1. */
@@ -114,7 +115,8 @@ public final class PublicLinkRoutes {
             body.put("code", e.code());
             body.put("message", e.msg().text(HttpPlumbing.answerLanguage(req, res)));
             body.put("passwordRequired", true);
-            body.put("instanceName", instanceName);
+            body.put("instanceName", branding.name());
+            body.put("logoUrl", branding.logoUrl().orElse(null));
             Json.send(res, 401, body);
             return;
         }
@@ -125,7 +127,8 @@ public final class PublicLinkRoutes {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", token);
-        body.put("instanceName", instanceName);
+        body.put("instanceName", branding.name());
+        body.put("logoUrl", branding.logoUrl().orElse(null));
         body.put("name", node.isRoot() && path.isEmpty() ? link.node().name() : node.name());
         body.put("type", node.folder() ? "folder" : "file");
         body.put("size", link.fileDrop() ? null : node.size());

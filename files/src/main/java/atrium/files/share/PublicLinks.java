@@ -269,12 +269,9 @@ public final class PublicLinks {
     public List<String> freeName(Link link, List<String> ownerPath) {
         String name = ownerPath.getLast();
         List<String> parent = ownerPath.subList(0, ownerPath.size() - 1);
-        int dot = name.lastIndexOf('.');
-        String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
         String candidate = name;
         for (int i = 2; files.resolve(link.share().owner(), append(parent, candidate)).isPresent(); i++) {
-            candidate = stem + " (" + i + ")" + ext;
+            candidate = FileService.numbered(name, i);
         }
         return append(parent, candidate);
     }

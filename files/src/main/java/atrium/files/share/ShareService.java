@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 
@@ -40,8 +41,12 @@ import org.jdbi.v3.core.Jdbi;
  * Group membership and re-sharers' rights are looked up when asked, never copied.
  */
 public final class ShareService {
-    /** Admin rules for links ({@code files.share-link-max-expiry-days}, {@code files.share-link-enforce-password}). */
-    public record Policy(int linkMaxExpiryDays, boolean linkPasswordEnforced) {
+    /**
+     * Admin rules for links ({@code files.share-link-max-expiry-days}, {@code
+     * files.share-link-default-expiry-days}, {@code files.share-link-enforce-password}; 0 days:
+     * none), as {@link LinkPolicy} has them at the time of a request.
+     */
+    public record Policy(int linkMaxExpiryDays, int linkDefaultExpiryDays, boolean linkPasswordEnforced) {
     }
 
     /** A new share as OCS describes it; the path is in the caller's namespace. */
@@ -68,11 +73,11 @@ public final class ShareService {
     private final AuditLog audit;
     private final Ids ids;
     private final Clock clock;
-    private final Policy policy;
+    private final Supplier<Policy> policy;
     private final SecureRandom random = new SecureRandom();
 
     public ShareService(Database db, FileService files, AccountService accounts, PasswordHasher hasher, AuditLog audit,
-                        Ids ids, Clock clock, Policy policy) {
+                        Ids ids, Clock clock, Supplier<Policy> policy) {
         this.jdbi = db.jdbi();
         this.files = files;
         this.accounts = accounts;
@@ -86,18 +91,26 @@ public final class ShareService {
     /**
      * Nextcloud's {@code files_sharing} capability, saying only what works (docs/adr/0011):
      * people and groups, re-sharing, public links with upload and file drop (public page and
-     * public WebDAV); no mail is sent.
+     * public WebDAV); no mail is sent. The link rules are the ones in force now. With a
+     * maximum, {@code days} is that maximum, as the Nextcloud clients read it when {@code
+     * enforced}; a shorter default is in {@code default_days}, which only the console reads.
      */
     public Map<String, Object> capability() {
+        Policy rules = policy.get();
+        int max = rules.linkMaxExpiryDays();
+        int dflt = rules.linkDefaultExpiryDays();
         Map<String, Object> expire = new LinkedHashMap<>();
-        expire.put("enabled", policy.linkMaxExpiryDays() > 0);
-        if (policy.linkMaxExpiryDays() > 0) {
-            expire.put("days", policy.linkMaxExpiryDays());
-            expire.put("enforced", true);
+        expire.put("enabled", max > 0 || dflt > 0);
+        if (max > 0 || dflt > 0) {
+            expire.put("days", max > 0 ? max : dflt);
+            expire.put("enforced", max > 0);
+        }
+        if (dflt > 0) {
+            expire.put("default_days", dflt);
         }
         Map<String, Object> pub = new LinkedHashMap<>();
         pub.put("enabled", true);
-        pub.put("password", Map.of("enforced", policy.linkPasswordEnforced(), "askForOptionalPassword", false));
+        pub.put("password", Map.of("enforced", rules.linkPasswordEnforced(), "askForOptionalPassword", false));
         pub.put("expire_date", expire);
         pub.put("multiple_links", true);
         pub.put("expire_date_internal", Map.of("enabled", false));
@@ -187,11 +200,8 @@ public final class ShareService {
         if (!taken.contains(wanted)) {
             return wanted;
         }
-        int dot = wanted.lastIndexOf('.');
-        String stem = dot > 0 ? wanted.substring(0, dot) : wanted;
-        String ext = dot > 0 ? wanted.substring(dot) : "";
         for (int i = 2; ; i++) {
-            String candidate = stem + " (" + i + ")" + ext;
+            String candidate = FileService.numbered(wanted, i);
             if (!taken.contains(candidate)) {
                 return candidate;
             }
@@ -375,10 +385,11 @@ public final class ShareService {
             }
             return hasher.hash(p);
         });
-        if (!r.type().internal() && policy.linkPasswordEnforced() && hash.isEmpty()) {
+        Policy rules = policy.get();
+        if (!r.type().internal() && rules.linkPasswordEnforced() && hash.isEmpty()) {
             throw new AtriumException.Forbidden(Msg.of("files.share.password-required"));
         }
-        Optional<LocalDate> expire = expiry(r.type(), r.expireDate(), true);
+        Optional<LocalDate> expire = expiry(rules, r.type(), r.expireDate(), true);
         Share share = new Share(new ShareId(ids.next()), r.type(), node.id(), node.owner(), caller.id(), account, group, email,
                 permissions, mountName, token, hash, expire, Optional.empty(), 0, r.hideDownload().orElse(false),
                 r.label().orElse(""), r.note().orElse(""), clock.millis());
@@ -425,10 +436,11 @@ public final class ShareService {
 
     /**
      * An expiry date from OCS ({@code YYYY-MM-DD}, or a date-time whose date is taken); for
-     * links, at most {@code files.share-link-max-expiry-days} ahead, which is also the
-     * default for a new link.
+     * links, at most {@code files.share-link-max-expiry-days} ahead. A new link without a date
+     * gets the default ({@code files.share-link-default-expiry-days}), else the maximum; with
+     * a maximum, removing the date sets it to the maximum.
      */
-    private Optional<LocalDate> expiry(ShareType type, Optional<String> text, boolean creating) {
+    private Optional<LocalDate> expiry(Policy rules, ShareType type, Optional<String> text, boolean creating) {
         Optional<LocalDate> date = text.map(String::strip).filter(t -> !t.isEmpty()).map(t -> {
             try {
                 return LocalDate.parse(t.length() > 10 ? t.substring(0, 10) : t);
@@ -439,7 +451,11 @@ public final class ShareService {
         if (date.isPresent() && date.get().isBefore(today())) {
             throw AtriumException.Invalid.field("expireDate", Msg.of("files.share.date-past", date.get().toString()));
         }
-        int max = policy.linkMaxExpiryDays();
+        int max = rules.linkMaxExpiryDays();
+        int dflt = rules.linkDefaultExpiryDays();
+        if (!type.internal() && date.isEmpty() && creating && dflt > 0) {
+            return Optional.of(today().plusDays(max > 0 ? Math.min(dflt, max) : dflt));
+        }
         if (!type.internal() && max > 0) {
             LocalDate latest = today().plusDays(max);
             if (date.isEmpty() && (creating || text.isPresent())) {
@@ -507,13 +523,13 @@ public final class ShareService {
                 throw AtriumException.Invalid.field("password", Msg.of("files.share.password-internal"));
             }
             String p = c.password().get();
-            if (p.isEmpty() && policy.linkPasswordEnforced()) {
+            if (p.isEmpty() && policy.get().linkPasswordEnforced()) {
                 throw new AtriumException.Forbidden(Msg.of("files.share.password-required"));
             }
             changed = changed.withPassword(p.isEmpty() ? Optional.empty() : Optional.of(hasher.hash(p)));
         }
         if (c.expireDate().isPresent()) {
-            changed = changed.withExpireDate(expiry(s.type(), c.expireDate(), false));
+            changed = changed.withExpireDate(expiry(policy.get(), s.type(), c.expireDate(), false));
         }
         changed = changed.withTexts(c.label().orElse(changed.label()), c.note().orElse(changed.note()),
                 c.hideDownload().orElse(changed.hideDownload()));

@@ -16,6 +16,11 @@ public final class SettingsStore {
                 .bind("n", name).mapTo(String.class).findOne());
     }
 
+    /** Forgets a setting, so that what it overrides applies again. */
+    public void remove(String name) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM identity_settings WHERE name = :n").bind("n", name).execute());
+    }
+
     public void put(String name, String value) {
         jdbi.useTransaction(h -> {
             int n = h.createUpdate("UPDATE identity_settings SET value = :v WHERE name = :n")

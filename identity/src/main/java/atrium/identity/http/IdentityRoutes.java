@@ -29,7 +29,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +122,7 @@ public final class IdentityRoutes implements HttpService {
                     Caller c = auth.require(req);
                     AccountService.requireAdmin(c);
                     JsonNode b = body(req);
-                    onlyFields(b, Set.of("requireTotp"));
+                    Json.onlyFields(b, Set.of("requireTotp"));
                     if (b.has("requireTotp")) {
                         accounts.setGroupRequiresTotp(c, param(req, "name"), bool(b, "requireTotp"));
                     }
@@ -224,7 +223,7 @@ public final class IdentityRoutes implements HttpService {
     private void patchMe(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
         JsonNode b = body(req);
-        onlyFields(b, Set.of("displayName", "email", "language"));
+        Json.onlyFields(b, Set.of("displayName", "email", "language"));
         accounts.updateOwnProfile(c, optText(b, "displayName"), optText(b, "email"), optText(b, "language"));
         Json.ok(res, me(new Caller(accounts.find(c.login()), c.session(), c.viaAppPassword(), c.address())));
     }
@@ -297,7 +296,7 @@ public final class IdentityRoutes implements HttpService {
     private void createUser(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
         JsonNode b = body(req);
-        onlyFields(b, USER_FIELDS);
+        Json.onlyFields(b, USER_FIELDS);
         var created = accounts.create(c, text(b, "login"), optText(b, "password").filter(p -> !p.isEmpty()), changes(b));
         Map<String, Object> m = user(created.user());
         created.generatedPassword().ifPresent(p -> m.put("generatedPassword", p));
@@ -307,7 +306,7 @@ public final class IdentityRoutes implements HttpService {
     private void updateUser(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
         JsonNode b = body(req);
-        onlyFields(b, USER_FIELDS);
+        Json.onlyFields(b, USER_FIELDS);
         if (b.has("login") || b.has("password")) {
             throw new AtriumException.Invalid(Msg.of("identity.user.immutable"));
         }
@@ -388,7 +387,7 @@ public final class IdentityRoutes implements HttpService {
         Caller c = auth.require(req);
         AccountService.requireAdmin(c);
         JsonNode b = body(req);
-        onlyFields(b, Set.of("requireTotpForAll"));
+        Json.onlyFields(b, Set.of("requireTotpForAll"));
         if (b.has("requireTotpForAll")) {
             boolean v = bool(b, "requireTotpForAll");
             settings.setRequireTotpForAll(v);
@@ -459,15 +458,6 @@ public final class IdentityRoutes implements HttpService {
             throw new AtriumException.Invalid(Msg.of("identity.body.object"));
         }
         return n;
-    }
-
-    private static void onlyFields(JsonNode b, Set<String> allowed) {
-        for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw AtriumException.Invalid.field(f, Msg.of("core.json.unknown-field", f));
-            }
-        }
     }
 
     private static String text(JsonNode b, String field) {
