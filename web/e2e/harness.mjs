@@ -153,3 +153,21 @@ export const q = (value) => `"${String(value).replace(/\\/g, '\\\\').replace(/"/
 export const row = (name) => `${tid('file-row')}[data-name=${q(name)}]`;
 /** A row of the upload panel, by name. */
 export const uploadRow = (name) => `${tid('upload-row')}[data-name=${q(name)}]`;
+
+/**
+ * A whole flow in one call: opens the browser, runs `main({ page, context, run, log })`
+ * under `finish`'s watchdog, and on failure names the step, with a screenshot. The older
+ * scripts keep the same state in their own module variables.
+ */
+export function runFlow({ name, wholeRun, actionTimeout }, main) {
+  const { log, run, current } = steps();
+  const problems = [];
+  const browser = {};
+  finish(
+    async () => {
+      Object.assign(browser, await openBrowser(problems, actionTimeout));
+      await main({ page: browser.page, context: browser.context, run, log });
+    },
+    { name, wholeRun, log, state: () => ({ step: current(), ...browser, problems }) },
+  );
+}

@@ -21,6 +21,7 @@ const items: Notification[] = [
     link: '/files/Inbox',
     createdAt: '2026-11-30T09:12:03.120Z',
     read: false,
+    count: 1,
   },
   {
     id: '1',
@@ -30,6 +31,7 @@ const items: Notification[] = [
     link: 'https://atrium.example.com/files-shared',
     createdAt: '2026-11-29T08:00:00.000Z',
     read: true,
+    count: 1,
   },
   {
     id: '0',
@@ -39,6 +41,7 @@ const items: Notification[] = [
     link: '',
     createdAt: '2026-11-28T08:00:00.000Z',
     read: true,
+    count: 1,
   },
 ];
 

@@ -31,6 +31,7 @@ import atrium.identity.AccountId;
 import atrium.identity.AccountRules;
 import atrium.identity.IdentityModule;
 import atrium.identity.PasswordHasher;
+import atrium.identity.http.NextcloudNotificationRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 
 /** The files module's parts, built in order by hand. */
@@ -93,7 +95,8 @@ public final class FilesModule {
         this.quarantineRoutes = new QuarantineRoutes(identity.authentication, quarantine, loginOf);
         this.uploads = new ChunkedUploads(db, blobs, files, ids, clock);
         this.nextcloud = new NextcloudRoutes(identity.authentication, files,
-                config.oneOf("files.bulk-upload", BulkUpload.Offer.class), shares::capability);
+                config.oneOf("files.bulk-upload", BulkUpload.Offer.class),
+                () -> Map.of("files_sharing", shares.capability(), "notifications", NextcloudNotificationRoutes.CAPABILITY));
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
         String instanceId = instanceId(config.dataDir());
         boolean windowsNames = config.bool("files.windows-compatible-names");

@@ -15,6 +15,7 @@ import atrium.identity.db.ThrottleStore;
 import atrium.identity.http.Authentication;
 import atrium.identity.http.IdentityRoutes;
 import atrium.identity.http.LoginFlowRoutes;
+import atrium.identity.http.NextcloudNotificationRoutes;
 import atrium.identity.http.NotificationRoutes;
 import java.time.Clock;
 
@@ -36,6 +37,7 @@ public final class IdentityModule {
     public final Mailer mailer;
     public final Notifications notifications;
     public final NotificationRoutes notificationRoutes;
+    public final NextcloudNotificationRoutes nextcloudNotifications;
 
     public IdentityModule(Config config, Database db, Ids ids, Clock clock, Mailer mailer) {
         db.migrate("identity");
@@ -63,5 +65,6 @@ public final class IdentityModule {
         this.mailer = mailer;
         this.notifications = new Notifications(new NotificationStore(jdbi), accountStore, mailer, ids, clock, config);
         this.notificationRoutes = new NotificationRoutes(authentication, notifications);
+        this.nextcloudNotifications = new NextcloudNotificationRoutes(authentication, notifications);
     }
 }

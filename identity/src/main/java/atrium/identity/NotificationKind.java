@@ -21,8 +21,14 @@ public enum NotificationKind {
         return valueOf(tag.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
-    /** The title: the in-app line and the e-mail's subject. */
-    public Msg title(List<String> params) {
+    /** The title of {@code count} events (the latest one's {@code params}): the in-app line and the e-mail's subject. */
+    public Msg title(List<String> params, int count) {
+        if (count > 1) {
+            return switch (this) {
+                case FILE_DROP_UPLOAD -> Msg.of("identity.notify.file-drop-upload.many", withCount(params, count));
+                case SHARE_RECEIVED, INFECTED_UPLOAD -> title(params, 1);
+            };
+        }
         Object[] p = params.toArray();
         return switch (this) {
             case SHARE_RECEIVED -> Msg.of("identity.notify.share-received", p);
@@ -39,5 +45,33 @@ public enum NotificationKind {
             case FILE_DROP_UPLOAD -> Msg.of("identity.notify.file-drop-upload.body", p);
             case INFECTED_UPLOAD -> Msg.of("identity.notify.infected-upload.body", p);
         };
+    }
+
+    /** The e-mail's first paragraph for {@code count} events, followed by one {@link #line} per event. */
+    public Msg body(List<String> params, int count) {
+        if (count > 1) {
+            return switch (this) {
+                case FILE_DROP_UPLOAD -> Msg.of("identity.notify.file-drop-upload.many.body", withCount(params, count));
+                case SHARE_RECEIVED, INFECTED_UPLOAD -> body(params);
+            };
+        }
+        return body(params);
+    }
+
+    /** One event of several, in the list under {@link #body(List, int)}. */
+    public Msg line(List<String> params) {
+        Object[] p = params.toArray();
+        return switch (this) {
+            case FILE_DROP_UPLOAD -> Msg.of("identity.notify.file-drop-upload.line", p);
+            case SHARE_RECEIVED, INFECTED_UPLOAD -> title(params, 1);
+        };
+    }
+
+    /** The values of a message about several events: the latest one's, then the count. Only file-drop uploads come in bursts. */
+    private static Object[] withCount(List<String> params, int count) {
+        Object[] p = new Object[params.size() + 1];
+        params.toArray(p);
+        p[params.size()] = count;
+        return p;
     }
 }

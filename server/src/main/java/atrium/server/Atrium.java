@@ -105,6 +105,9 @@ public final class Atrium implements AutoCloseable {
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
+            metrics.gauge("atrium_mail_sent", "E-mails the SMTP server accepted since start", mailer::sent);
+            metrics.gauge("atrium_mail_failed", "E-mails given up since start: refused, or failed at every attempt",
+                    mailer::failed);
             HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
             WebConsole console = new WebConsole();
             byte[] openApi = WebConsole.resource("openapi.json");
@@ -155,6 +158,16 @@ public final class Atrium implements AutoCloseable {
                     }
                 }
             }, 1, 10, TimeUnit.MINUTES);
+            // E-mails of notification bursts (file-drop uploads) once their source has been quiet;
+            // the first run also sends what was due while the server was down.
+            long tick = identity.notifications.burstTick().toMillis();
+            hk.scheduleWithFixedDelay(() -> {
+                try {
+                    identity.notifications.sendDueMails();
+                } catch (RuntimeException e) {
+                    LOG.warning("sending notification e-mails failed: " + e);
+                }
+            }, tick, tick, TimeUnit.MILLISECONDS);
             // What a kill or a crash left (blobs of uploads that never committed, temporary
             // files) was written before this start, by a process that is gone.
             hk.execute(() -> {
@@ -218,6 +231,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", files.settingsRoutes)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
+                .register(identity.nextcloudNotifications)
                 .register(files.shareRoutes)
                 // Before the WebDAV routes, which take every other request under /remote.php/dav.
                 .register(files.bulk)

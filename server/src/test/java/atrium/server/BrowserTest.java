@@ -139,6 +139,42 @@ class BrowserTest {
     }
 
     /**
+     * bell-flow.mjs: bob received two shares from alice; the bell's badge counts them, the
+     * panel shows their text and link, marking one read and opening the other clears the
+     * badge; in his settings bob turns off the e-mail for shares received, and the server has it.
+     */
+    @Test
+    void theBellCountsSharesReceivedAndShowsThemAndTheEmailSwitchIsKept() throws Exception {
+        try (var smtp = new atrium.core.mail.TestMail(); TestServer server = TestServer.start(smtp.config())) {
+            String password = "Bell-Flow-Password-42";
+            for (String login : List.of("alice", "bob")) {
+                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password,
+                        "displayName", login.equals("alice") ? "Alice Martin" : "Bob Durand", "email", login + "@example.com",
+                        "language", "en"));
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+            }
+            TestClient alice = server.client();
+            alice.signIn("alice", password);
+            String appPassword = alice.post("/api/v1/me/app-passwords", Map.of("name", "test")).json().get("password").asText();
+            Optional<String> auth = Optional.of("alice:" + appPassword);
+            for (String folder : List.of("Plans", "Budget")) {
+                assertThat(DavClient.send(server.baseUrl(), auth, "MKCOL", "/remote.php/dav/files/alice/" + folder, null).status())
+                        .isEqualTo(201);
+                var shared = DavClient.send(server.baseUrl(), auth, "POST", OCS + "?format=json",
+                        ShareTest.form("path", "/" + folder, "shareType", "0", "shareWith", "bob"),
+                        "OCS-APIREQUEST", "true", "Content-Type", "application/x-www-form-urlencoded");
+                assertThat(shared.status()).as(shared.text()).isEqualTo(200);
+            }
+            runScript("bell-flow.mjs", server, Map.of("ATRIUM_BOB_PASSWORD", password));
+            TestClient bob = server.client();
+            bob.signIn("bob", password);
+            assertThat(bob.get("/api/v1/notifications").json().get("unread").asInt()).isZero();
+            assertThat(bob.get("/api/v1/me/notification-settings").json().get("kinds")).extracting(k -> k.get("kind").asText()
+                    + "=" + k.get("mail").asBoolean()).contains("share-received=false", "file-drop-upload=true");
+        }
+    }
+
+    /**
      * public-link-flow.mjs: a guest with no account opens alice's password-protected file-drop
      * link, types a wrong then the right password and a name, and uploads a 300 MiB file in
      * chunks; alice then has it byte for byte and the link's activity names the guest. The

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class NotificationsTest {
     private static final String OCS = "/ocs/v2.php/apps/files_sharing/api/v1/shares";
     private static final String PUBLIC_URL = "https://atrium.example.com";
+    private static final String NC = "/ocs/v2.php/apps/notifications/api/v2/notifications";
 
     static TestMail smtp;
     static TestServer server;
@@ -35,6 +36,7 @@ class NotificationsTest {
         var keys = new HashMap<>(smtp.config());
         keys.put("proxy.enabled", "true");
         keys.put("http.public-url", PUBLIC_URL);
+        keys.put("notify.file-drop-mail-delay-seconds", "3");
         server = TestServer.start(keys);
     }
 
@@ -225,6 +227,175 @@ class NotificationsTest {
         MimeMessage mail = mailTo(owner.email(), 1).getFirst();
         assertThat(mail.getSubject()).isEqualTo("Renée Co uploaded 'scan.pdf' to 'Inbox'");
         assertThat(text(mail)).contains("Open: " + PUBLIC_URL + "/files/Inbox");
+    }
+
+    private static Res nc(User u, String method, String path, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "OCS-APIREQUEST";
+        all[1] = "true";
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return DavClient.send(server.baseUrl(), u.auth(), method, path, null, all);
+    }
+
+    @Test
+    void nextcloudClientsListGetAndDeleteNotificationsBy32BitIdsWithAnEtagThatSaysWhenNothingChanged() throws Exception {
+        User alice = user(server, "Alice", "en");
+        User bob = user(server, "Bob", "en");
+        User eve = user(server, "Eve", "en");
+        for (String folder : List.of("/One", "/Two", "/Three")) {
+            assertThat(dav(server, alice, "MKCOL", folder, null).status()).isEqualTo(201);
+        }
+        share(server, alice, "path", "/One", "shareType", "0", "shareWith", bob.login());
+        share(server, alice, "path", "/Two", "shareType", "0", "shareWith", bob.login());
+
+        Res list = nc(bob, "GET", NC + "?format=json");
+        assertThat(list.status()).as(list.text()).isEqualTo(200);
+        JsonNode data = ShareTest.json(list).at("/ocs/data");
+        assertThat(data).extracting(n -> n.get("notification_id").asInt()).containsExactly(2, 1);
+        assertThat(data.get(0).get("notification_id").isInt()).isTrue();
+        JsonNode two = data.get(0);
+        assertThat(two.get("subject").asText()).isEqualTo("Alice Martin shared 'Two' with you");
+        assertThat(two.get("app").asText()).isEqualTo("files_sharing");
+        assertThat(two.get("user").asText()).isEqualTo(bob.login());
+        assertThat(two.get("link").asText()).isEqualTo(PUBLIC_URL + "/files-shared");
+        assertThat(two.get("datetime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+00:00");
+        assertThat(two.get("actions").isArray()).isTrue();
+        assertThat(two.get("message").asText()).isEmpty();
+
+        String etag = list.header("ETag").orElseThrow();
+        Res same = nc(bob, "GET", NC + "?format=json", "If-None-Match", etag);
+        assertThat(same.status()).isEqualTo(304);
+        assertThat(same.body()).isEmpty();
+        share(server, alice, "path", "/Three", "shareType", "0", "shareWith", bob.login());
+        Res changed = nc(bob, "GET", NC + "?format=json", "If-None-Match", etag);
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.header("ETag").orElseThrow()).isNotEqualTo(etag);
+
+        JsonNode one = ShareTest.json(nc(bob, "GET", NC + "/1?format=json")).at("/ocs/data");
+        assertThat(one.get("subject").asText()).isEqualTo("Alice Martin shared 'One' with you");
+        // Ids are per account: Eve has no notification 1, and never reaches Bob's.
+        assertThat(nc(eve, "GET", NC + "/1?format=json").status()).isEqualTo(404);
+        assertThat(nc(eve, "DELETE", NC + "/1?format=json").status()).isEqualTo(404);
+        assertThat(nc(bob, "GET", NC + "/99999999999?format=json").status()).isEqualTo(404);
+        assertThat(DavClient.send(server.baseUrl(), Optional.empty(), "GET", NC + "?format=json", null,
+                "OCS-APIREQUEST", "true").status()).isEqualTo(401);
+
+        assertThat(nc(bob, "DELETE", NC + "/1?format=json").status()).isEqualTo(200);
+        assertThat(list(bob).get("items")).extracting(n -> n.get("title").asText())
+                .containsExactly("Alice Martin shared 'Three' with you", "Alice Martin shared 'Two' with you");
+        // OCS v1, XML (Nextcloud's default): status 100 inside, the same ids.
+        Res xml = nc(bob, "GET", "/ocs/v1.php/apps/notifications/api/v2/notifications");
+        assertThat(xml.status()).isEqualTo(200);
+        assertThat(xml.text()).contains("<statuscode>100</statuscode>").contains("<notification_id>3</notification_id>")
+                .contains("<notification_id>2</notification_id>").doesNotContain("<notification_id>1</notification_id>");
+
+        assertThat(nc(bob, "DELETE", NC + "?format=json").status()).isEqualTo(200);
+        assertThat(list(bob).get("total").asInt()).isZero();
+        // A number is never given twice, even once its notification is gone.
+        assertThat(dav(server, alice, "MKCOL", "/Four", null).status()).isEqualTo(201);
+        share(server, alice, "path", "/Four", "shareType", "0", "shareWith", bob.login());
+        assertThat(ShareTest.json(nc(bob, "GET", NC + "?format=json")).at("/ocs/data/0/notification_id").asInt()).isEqualTo(4);
+
+        JsonNode caps = ShareTest.json(nc(bob, "GET", "/ocs/v2.php/cloud/capabilities?format=json"))
+                .at("/ocs/data/capabilities/notifications/ocs-endpoints");
+        assertThat(caps).extracting(JsonNode::asText).contains("list", "get", "delete", "delete-all");
+    }
+
+    private static Res drop(String token, String name, String nickname) {
+        Res put = DavClient.send(server.baseUrl(), Optional.empty(), "PUT", "/public.php/dav/files/" + token + "/" + name,
+                "content of " + name, "X-NC-Nickname", nickname);
+        assertThat(put.status()).as(put.text()).isEqualTo(201);
+        return put;
+    }
+
+    @Test
+    void uploadsThroughOneFileDropCloseTogetherMakeOneNotificationAndOneMailListingEveryFile() throws Exception {
+        User owner = user(server, "Olivia", "fr");
+        assertThat(dav(server, owner, "MKCOL", "/Depot", null).status()).isEqualTo(201);
+        String token = share(server, owner, "path", "/Depot", "shareType", "3", "permissions", "4").get("token").asText();
+        drop(token, "a.pdf", "Ann");
+        drop(token, "b.pdf", "Ben");
+        drop(token, "c.pdf", "Ann");
+
+        JsonNode items = list(owner).get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("count").asInt()).isEqualTo(3);
+        assertThat(items.get(0).get("title").asText()).isEqualTo("3 fichiers déposés dans «\u00A0Depot\u00A0»");
+        assertThat(list(owner).get("unread").asInt()).isEqualTo(1);
+
+        List<MimeMessage> mails = mailTo(owner.email(), 1);
+        assertThat(mails).hasSize(1);
+        assertThat(mails.getFirst().getSubject()).isEqualTo("3 fichiers déposés dans «\u00A0Depot\u00A0»");
+        assertThat(text(mails.getFirst())).contains("- a.pdf, par Ann", "- b.pdf, par Ben", "- c.pdf, par Ann",
+                "Ouvrir\u00A0: " + PUBLIC_URL + "/files/Depot");
+
+        // The burst's e-mail went: the next upload starts another, with its own e-mail.
+        drop(token, "d.pdf", "Dan");
+        assertThat(list(owner).get("items")).extracting(n -> n.get("count").asInt()).containsExactly(1, 3);
+        List<MimeMessage> after = mailTo(owner.email(), 2);
+        assertThat(after).hasSize(2);
+        assertThat(after.get(1).getSubject()).isEqualTo("Dan a déposé «\u00A0d.pdf\u00A0» dans «\u00A0Depot\u00A0»");
+    }
+
+    @Test
+    void aFileDropMailStillPendingWhenTheServerStopsIsSentAfterItStartsAgain() throws Exception {
+        var keys = new HashMap<>(smtp.config());
+        keys.put("proxy.enabled", "true");
+        keys.put("notify.file-drop-mail-delay-seconds", "6");
+        TestServer first = TestServer.start(keys);
+        User owner;
+        try (first) {
+            owner = user(first, "Oscar", "en");
+            assertThat(dav(first, owner, "MKCOL", "/Drop", null).status()).isEqualTo(201);
+            String token = share(first, owner, "path", "/Drop", "shareType", "3", "permissions", "4").get("token").asText();
+            Res put = DavClient.send(first.baseUrl(), Optional.empty(), "PUT", "/public.php/dav/files/" + token + "/late.pdf",
+                    "x", "X-NC-Nickname", "Lea");
+            assertThat(put.status()).isEqualTo(201);
+        }
+        assertThat(mailTo(owner.email(), 0)).as("not mailed before the quiet period ended").isEmpty();
+        try (TestServer again = TestServer.startIn(first.dataDir, keys)) {
+            List<MimeMessage> mails = mailTo(owner.email(), 1);
+            assertThat(mails).extracting(NotificationsTest::subject).containsExactly("Lea uploaded 'late.pdf' to 'Drop'");
+        }
+    }
+
+    @Test
+    void eachPersonChoosesWhichKindsAreAlsoMailedAndTheAppStillShowsThemAll() throws Exception {
+        User alice = user(server, "Alice", "en");
+        User bob = user(server, "Bob", "en");
+        JsonNode settings = api(bob, "GET", "/api/v1/me/notification-settings").json();
+        assertThat(settings.get("mailEnabled").asBoolean()).isTrue();
+        assertThat(settings.get("email").asText()).isEqualTo(bob.email());
+        assertThat(settings.get("kinds")).extracting(k -> k.get("kind").asText() + "=" + k.get("mail").asBoolean()
+                + (k.get("default").asBoolean() ? " (default)" : ""))
+                .containsExactly("share-received=true (default)", "file-drop-upload=true (default)",
+                        "infected-upload=true (default)");
+
+        var off = server.client().basic(bob.login(), bob.password()).send("PUT", "/api/v1/me/notification-settings",
+                Map.of("share-received", false), Map.of());
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+        assertThat(off.json().get("kinds").get(0).get("mail").asBoolean()).isFalse();
+        assertThat(off.json().get("kinds").get(0).get("default").asBoolean()).isFalse();
+        assertThat(dav(server, alice, "MKCOL", "/Quiet", null).status()).isEqualTo(201);
+        share(server, alice, "path", "/Quiet", "shareType", "0", "shareWith", bob.login());
+        assertThat(list(bob).get("items")).hasSize(1);
+
+        var on = server.client().basic(bob.login(), bob.password()).send("PUT", "/api/v1/me/notification-settings",
+                Map.of("share-received", true), Map.of());
+        assertThat(on.status()).isEqualTo(200);
+        assertThat(dav(server, alice, "MKCOL", "/Loud", null).status()).isEqualTo(201);
+        share(server, alice, "path", "/Loud", "shareType", "0", "shareWith", bob.login());
+        // One queue sends in order: once the second share's mail is in, the first one's would be too.
+        List<MimeMessage> mails = mailTo(bob.email(), 1);
+        assertThat(mails).extracting(NotificationsTest::subject).containsExactly("Alice Martin shared 'Loud' with you");
+
+        var client = server.client().basic(bob.login(), bob.password());
+        var unknown = client.send("PUT", "/api/v1/me/notification-settings", Map.of("chat-message", true), Map.of());
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("share-received");
+        assertThat(client.send("PUT", "/api/v1/me/notification-settings", Map.of("share-received", "yes"), Map.of()).status())
+                .isEqualTo(400);
+        assertThat(server.client().get("/api/v1/me/notification-settings").status()).isEqualTo(401);
     }
 
     @Test

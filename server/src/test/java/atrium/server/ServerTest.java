@@ -74,6 +74,8 @@ class ServerTest {
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         assertThat(doc.get("paths").has("/users")).isTrue();
         assertThat(doc.get("paths").has("/users/{login}")).isTrue();
+        assertThat(doc.get("paths").has("/notifications")).isTrue();
+        assertThat(doc.get("paths").has("/me/notification-settings")).isTrue();
     }
 
     @Test

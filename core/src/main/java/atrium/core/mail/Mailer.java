@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,6 +46,8 @@ public final class Mailer implements AutoCloseable {
     private final BlockingQueue<Mail> queue;
     private final Thread worker;
     private volatile boolean closing;
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder failed = new LongAdder();
 
     public Mailer(Config config) {
         this(config, 1000);
@@ -67,7 +70,10 @@ public final class Mailer implements AutoCloseable {
         int timeoutMs = config.integer("mail.timeout-seconds", 1, 3600) * 1000;
         this.queue = new LinkedBlockingQueue<>(config.integer("mail.queue-size", 1, 1_000_000));
         this.from = host.isEmpty() ? null : sender(config);
-        this.session = Session.getInstance(properties(timeoutMs));
+        Properties props = properties(timeoutMs);
+        config.path("mail.trust-certificate").ifPresent(pem ->
+                props.put("mail." + protocol() + ".ssl.socketFactory", MailTrust.socketFactory(config, pem)));
+        this.session = Session.getInstance(props);
         this.worker = host.isEmpty() ? null : Thread.ofVirtual().name("mailer").start(this::run);
     }
 
@@ -107,6 +113,16 @@ public final class Mailer implements AutoCloseable {
         return host.isPresent();
     }
 
+    /** Messages the SMTP server accepted since start (a metric). */
+    public long sent() {
+        return sent.sum();
+    }
+
+    /** Messages given up since start: refused, or failed at every attempt (a metric; the log says why). */
+    public long failed() {
+        return failed.sum();
+    }
+
     /** Queues the message; never throws for a mail problem, never blocks. */
     public void send(Mail mail) {
         if (host.isEmpty()) {
@@ -138,15 +154,18 @@ public final class Mailer implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 transmit(mail);
+                sent.increment();
                 LOG.fine(() -> "mail sent to " + mail.to() + ": \"" + mail.subject() + "\"");
                 return true;
             } catch (SendFailedException | AddressException e) {
                 // The server refused the recipient or the message for good: trying again changes nothing.
                 LOG.warning("mail to " + mail.to() + " refused by the SMTP server, not retried: " + e.getMessage());
+                failed.increment();
                 return true;
             } catch (MessagingException | RuntimeException e) {
                 if (attempt >= attempts) {
                     LOG.log(Level.WARNING, "mail to " + mail.to() + " given up after " + attempt + " attempts: " + e, e);
+                    failed.increment();
                     return true;
                 }
                 LOG.info("mail to " + mail.to() + " failed (attempt " + attempt + "), retrying: " + e);

@@ -93,4 +93,79 @@ class MailerTest {
         assertThatThrownBy(() -> new Mailer(config(Map.of("mail.host", "127.0.0.1", "mail.from", "not an address"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("mail.from");
     }
+    /** Waits (up to 10 s) until the mailer has sent or given up {@code count} messages in all. */
+    private static void awaitOutcome(Mailer mailer, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (mailer.sent() + mailer.failed() < count) {
+            assertThat(System.nanoTime()).as("the mailer settles within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private Map<String, String> trusting(TestTlsMail smtp, String host, String security) {
+        var keys = new HashMap<>(smtp.config(host, security));
+        keys.put("mail.trust-certificate", smtp.certificate.toString());
+        return keys;
+    }
+
+    @Test
+    void implicitTlsDeliversToAnSmtpsServerWhoseSelfSignedCertificateIsTrusted() throws Exception {
+        try (var smtp = new TestTlsMail(TestTlsMail.Mode.TLS);
+             var mailer = new Mailer(config(trusting(smtp, "127.0.0.1", "tls")))) {
+            mailer.send(Mail.of("dora@example.com", "Over TLS", "sealed"));
+            awaitOutcome(mailer, 1);
+            assertThat(mailer.sent()).isEqualTo(1);
+            assertThat(smtp.received).singleElement().asString().contains("Subject: Over TLS").contains("sealed");
+        }
+    }
+
+    @Test
+    void starttlsUpgradesTheConnectionBeforeSending() throws Exception {
+        // The server refuses any mail before STARTTLS: a message that arrives went encrypted.
+        try (var smtp = new TestTlsMail(TestTlsMail.Mode.STARTTLS);
+             var mailer = new Mailer(config(trusting(smtp, "127.0.0.1", "starttls")))) {
+            mailer.send(Mail.of("dora@example.com", "Upgraded", "sealed"));
+            awaitOutcome(mailer, 1);
+            assertThat(mailer.sent()).isEqualTo(1);
+            assertThat(smtp.received).singleElement().asString().contains("Subject: Upgraded");
+        }
+    }
+
+    @Test
+    void starttlsRefusesToSendInClearWhenTheServerOffersNoStarttls() throws Exception {
+        try (var smtp = new TestTlsMail(TestTlsMail.Mode.CLEAR);
+             var mailer = new Mailer(config(trusting(smtp, "127.0.0.1", "starttls")))) {
+            mailer.send(Mail.of("dora@example.com", "Never in clear", "the password is in here"));
+            awaitOutcome(mailer, 1);
+            assertThat(mailer.failed()).isEqualTo(1);
+            assertThat(smtp.received).isEmpty();
+        }
+    }
+
+    @Test
+    void aCertificateNotTrustedOrNotForTheServersNameStopsTheMessage() throws Exception {
+        try (var smtp = new TestTlsMail(TestTlsMail.Mode.TLS)) {
+            try (var untrusted = new Mailer(config(smtp.config("127.0.0.1", "tls")))) {
+                untrusted.send(Mail.of("dora@example.com", "Untrusted", "x"));
+                awaitOutcome(untrusted, 1);
+                assertThat(untrusted.failed()).isEqualTo(1);
+            }
+            // Trusted, but made for 127.0.0.1: "localhost" is another name.
+            try (var otherName = new Mailer(config(trusting(smtp, "localhost", "tls")))) {
+                otherName.send(Mail.of("dora@example.com", "Other name", "x"));
+                awaitOutcome(otherName, 1);
+                assertThat(otherName.failed()).isEqualTo(1);
+            }
+            assertThat(smtp.received).isEmpty();
+        }
+    }
+
+    @Test
+    void aTrustCertificateThatIsNotAPemCertificateStopsTheStartNamingTheKey() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("not.pem"), "hello");
+        assertThatThrownBy(() -> new Mailer(config(Map.of("mail.trust-certificate", "not.pem"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mail.trust-certificate");
+        assertThatThrownBy(() -> new Mailer(config(Map.of("mail.trust-certificate", "missing.pem"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mail.trust-certificate");
+    }
 }

@@ -1,6 +1,7 @@
 package atrium.files.http;
 
 import atrium.core.http.Json;
+import atrium.core.http.Ocs;
 import atrium.files.FileService;
 import atrium.files.share.ShareService;
 import atrium.identity.Account;
@@ -29,26 +30,27 @@ public final class NextcloudRoutes implements HttpService {
     private final Authentication auth;
     private final FileService files;
     private final BulkUpload.Offer bulk;
-    private final Supplier<Map<String, Object>> sharing;
+    private final Supplier<Map<String, Object>> apps;
 
     /**
-     * @param bulk    to which clients the capabilities offer bulk upload
-     * @param sharing the {@code files_sharing} capability ({@link ShareService#capability}), asked at
-     *                each request: administrators change the link rules at run time
+     * @param bulk to which clients the capabilities offer bulk upload
+     * @param apps the capabilities of the Nextcloud apps Atrium answers for, by name, asked at each
+     *             request: {@code files_sharing} ({@link ShareService#capability}; administrators change
+     *             the link rules at run time), {@code notifications} (identity's)
      */
-    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk, Supplier<Map<String, Object>> sharing) {
+    public NextcloudRoutes(Authentication auth, FileService files, BulkUpload.Offer bulk, Supplier<Map<String, Object>> apps) {
         this.auth = auth;
         this.files = files;
         this.bulk = bulk;
-        this.sharing = sharing;
+        this.apps = apps;
     }
 
     /** Mounted at the server root. */
     @Override
     public void routing(HttpRules rules) {
         rules.get("/status.php", (req, res) -> Json.ok(res, status()))
-                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 1, capabilities(bulkFor(req), sharing.get())))
-                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 2, capabilities(bulkFor(req), sharing.get())))
+                .get("/ocs/v1.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 1, capabilities(bulkFor(req), apps.get())))
+                .get("/ocs/v2.php/cloud/capabilities", (req, res) -> Ocs.ok(req, res, 2, capabilities(bulkFor(req), apps.get())))
                 .get("/ocs/v1.php/cloud/user", (req, res) -> Ocs.ok(req, res, 1, user(auth.require(req))))
                 .get("/ocs/v2.php/cloud/user", (req, res) -> Ocs.ok(req, res, 2, user(auth.require(req))));
     }
@@ -70,7 +72,7 @@ public final class NextcloudRoutes implements HttpService {
         return bulk.offeredTo(req.headers().first(HeaderNames.USER_AGENT));
     }
 
-    static Map<String, Object> capabilities(boolean bulkUpload, Map<String, Object> sharing) {
+    static Map<String, Object> capabilities(boolean bulkUpload, Map<String, Object> apps) {
         Map<String, Object> caps = new LinkedHashMap<>();
         caps.put("core", Map.of("pollinterval", 60, "webdav-root", "remote.php/webdav"));
         // Chunked upload (protocol notes section 4): the desktop client uses it for every file over 10 MB.
@@ -78,7 +80,7 @@ public final class NextcloudRoutes implements HttpService {
         caps.put("dav", bulkUpload ? Map.of("chunking", "1.0", "bulkupload", "1.0") : Map.of("chunking", "1.0"));
         caps.put("files", Map.of("bigfilechunking", true, "blacklisted_files", List.of(".htaccess")));
         caps.put("checksums", Map.of("supportedTypes", List.of("SHA1"), "preferredUploadType", "SHA1"));
-        caps.put("files_sharing", sharing);
+        caps.putAll(apps);
         // As Nextcloud's files_downloadlimit app says its API is there (ShareRoutes).
         caps.put("downloadlimit", Map.of("enabled", true));
         Map<String, Object> data = new LinkedHashMap<>();

@@ -219,7 +219,8 @@ public final class PublicLinks {
 
     /**
      * A file written through a link: in the activity list, and for file drops in the audit log
-     * and a notification of the owner (who cannot see the drop's visitors any other way).
+     * and a notification of the owner (who cannot see the drop's visitors any other way); the
+     * uploads of one burst through one link make one notification and one e-mail.
      */
     public void uploaded(Link link, List<String> ownerPath, String address, String nickname) {
         String path = "/" + String.join("/", ownerPath.subList(link.ownerPath().size(), ownerPath.size()));
@@ -230,7 +231,8 @@ public final class PublicLinks {
             audit.record(Optional.empty(), "files-link-upload", Optional.of(owner), address,
                     "share=" + link.share().id().value() + " path=/" + String.join("/", ownerPath)
                             + (nickname.isBlank() ? "" : " by=" + nickname.strip()));
-            accounts.byId(link.share().owner()).ifPresent(o -> notifications.notify(o.id(), NotificationKind.FILE_DROP_UPLOAD,
+            accounts.byId(link.share().owner()).ifPresent(o -> notifications.notifyBurst(o.id(), NotificationKind.FILE_DROP_UPLOAD,
+                    "link:" + link.share().id().value(),
                     List.of(nickname.isBlank() ? Msg.of("files.notify.anonymous").text(Notifications.language(o)) : nickname.strip(),
                             ownerPath.getLast(), link.node().name()),
                     consoleFolder(ownerPath.subList(0, ownerPath.size() - 1))));

@@ -1,14 +1,13 @@
 package atrium.files.share;
 
 import atrium.core.AtriumException;
-import atrium.core.Language;
 import atrium.core.Msg;
 import atrium.core.http.HttpPlumbing;
 import atrium.core.http.Json;
+import atrium.core.http.Ocs;
 import atrium.files.FileService;
 import atrium.files.Node;
 import atrium.files.NodeId;
-import atrium.files.http.Ocs;
 import atrium.identity.Account;
 import atrium.identity.AccountId;
 import atrium.identity.AccountService;
@@ -29,8 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Nextcloud's OCS Share API, {@code /ocs/v1.php|v2.php/apps/files_sharing/api/v1/…}, as the
@@ -39,7 +36,6 @@ import java.util.logging.Logger;
  * from the query, a form body or a JSON body, as Nextcloud accepts them.
  */
 public final class ShareRoutes implements HttpService {
-    private static final Logger LOG = Logger.getLogger(ShareRoutes.class.getName());
     private static final long MAX_BODY = 64 * 1024;
     private static final String FOLDER_MIME = "httpd/unix-directory";
 
@@ -102,21 +98,7 @@ public final class ShareRoutes implements HttpService {
     }
 
     private void answer(ServerRequest req, ServerResponse res, int version, Action action) {
-        Language lang = HttpPlumbing.language(req);
-        try {
-            Caller caller = auth.require(req);
-            Object data = action.run(req, caller, Params.of(req));
-            Ocs.ok(req, res, version, data);
-        } catch (AtriumException e) {
-            if (e.status() == 401) {
-                res.header(HeaderNames.WWW_AUTHENTICATE, "Basic realm=\"Atrium\", charset=\"UTF-8\"");
-            }
-            Ocs.failure(req, res, version, e.status(), e.msg().text(lang));
-        } catch (RuntimeException e) {
-            String id = HttpPlumbing.info(req).id();
-            LOG.log(Level.SEVERE, "request " + id + " failed", e);
-            Ocs.failure(req, res, version, 500, Msg.of("core.internal", id).text(lang));
-        }
+        Ocs.reply(req, res, version, () -> action.run(req, auth.require(req), Params.of(req)));
     }
 
     private static ShareId id(ServerRequest req) {
@@ -330,10 +312,7 @@ public final class ShareRoutes implements HttpService {
     }
 
     private String base(ServerRequest req) {
-        return publicUrl.orElseGet(() -> {
-            var info = HttpPlumbing.info(req);
-            return (info.secure() ? "https" : "http") + "://" + info.host();
-        });
+        return publicUrl.orElseGet(() -> HttpPlumbing.info(req).origin());
     }
 
     /** The parameters of a call: the query, then a form or JSON body (PUT and POST). */

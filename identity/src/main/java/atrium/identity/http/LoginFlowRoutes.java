@@ -61,10 +61,7 @@ public final class LoginFlowRoutes {
 
     /** The address clients use: http.public-url, else scheme and host of the request (trusted proxies believed). */
     private String base(ServerRequest req) {
-        return publicUrl.orElseGet(() -> {
-            var info = HttpPlumbing.info(req);
-            return (info.secure() ? "https" : "http") + "://" + info.host();
-        });
+        return publicUrl.orElseGet(() -> HttpPlumbing.info(req).origin());
     }
 
     /** Mounted at the server root: what the Nextcloud clients call, and the page they open. */

@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The caller's own notifications under /api/v1/notifications (docs/api/notifications.md). */
@@ -43,6 +44,14 @@ public final class NotificationRoutes implements HttpService {
         }).delete("/notifications/{id}", (req, res) -> {
             notifications.delete(auth.require(req), id(req));
             Json.noContent(res);
+        }).get("/me/notification-settings", (req, res) -> {
+            Caller c = auth.require(req);
+            Json.ok(res, settings(c, notifications.mailSettings(c)));
+        }).put("/me/notification-settings", (req, res) -> {
+            Caller c = auth.require(req);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> choices = Json.read(req, Map.class, 16 * 1024);
+            Json.ok(res, settings(c, notifications.chooseMail(c, choices)));
         });
     }
 
@@ -55,13 +64,24 @@ public final class NotificationRoutes implements HttpService {
         }
     }
 
+    /**
+     * Per kind, whether it is also e-mailed and whether that is the server's default; and
+     * whether e-mail can reach the caller at all (mail on, an address on the account).
+     */
+    private Map<String, Object> settings(Caller c, List<Notifications.MailSetting> settings) {
+        return Map.of("kinds", settings.stream().map(s -> Map.of("kind", s.kind().tag(), "mail", s.mail(),
+                        "default", s.byDefault())).toList(),
+                "mailEnabled", notifications.mailEnabled(), "email", c.account().email().orElse(""));
+    }
+
     /** Ids as strings: they are 64-bit and JavaScript numbers are not. */
     static Map<String, Object> view(Notification n, Language lang) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", Long.toString(n.id()));
         m.put("kind", n.kind().tag());
-        m.put("title", n.kind().title(n.params()).text(lang));
+        m.put("title", n.title().text(lang));
         m.put("params", n.params());
+        m.put("count", n.count());
         m.put("link", n.link());
         m.put("createdAt", Instant.ofEpochMilli(n.createdAt()).toString());
         m.put("read", n.readAt().isPresent());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 /** The identity store contracts on PostgreSQL, each test in a new schema that is dropped afterwards. */
 class PostgresIdentityStoresTest implements AccountStoreContract, GroupStoreContract, CredentialStoreContract,
-        AuditStoreContract, ThrottleStoreContract, SettingsStoreContract, LoginFlowStoreContract {
+        AuditStoreContract, ThrottleStoreContract, SettingsStoreContract, LoginFlowStoreContract, NotificationStoreContract {
     private Database db;
 
     @BeforeAll

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 /** The identity store contracts on SQLite, each test on a new database file. */
 class SqliteIdentityStoresTest implements AccountStoreContract, GroupStoreContract, CredentialStoreContract,
-        AuditStoreContract, ThrottleStoreContract, SettingsStoreContract, LoginFlowStoreContract {
+        AuditStoreContract, ThrottleStoreContract, SettingsStoreContract, LoginFlowStoreContract, NotificationStoreContract {
     private Database db;
 
     @BeforeEach
