@@ -9,7 +9,10 @@ import atrium.identity.AccountId;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
-/** Search by name in a user's whole tree (not the trash), case- and accent-insensitive, a page at a time. */
+/**
+ * Search by name in a user's whole tree (not the trash), case- and accent-insensitive, a page
+ * at a time; and the DAV SEARCH of the Nextcloud clients ({@link NodeQuery}).
+ */
 public final class FileSearch {
     public static final int MAX_QUERY = 200;
     public static final int MAX_PAGE = 200;
@@ -49,5 +52,10 @@ public final class FileSearch {
         // One more than asked: whether it comes back says if there is a next page.
         List<SearchStore.Hit> hits = jdbi.withHandle(h -> store.search(h, owner, q, offset, limit + 1));
         return hits.size() > limit ? new Page(hits.subList(0, limit), true) : new Page(hits, false);
+    }
+
+    /** The page of the owner's live nodes below the query's scope that match it, in its order. */
+    public List<SearchStore.Hit> find(AccountId owner, NodeQuery query) {
+        return jdbi.withHandle(h -> store.find(h, owner, query));
     }
 }

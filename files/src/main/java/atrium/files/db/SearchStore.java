@@ -1,6 +1,7 @@
 package atrium.files.db;
 
 import atrium.files.Node;
+import atrium.files.NodeQuery;
 import atrium.identity.AccountId;
 import java.text.Normalizer;
 import java.util.List;
@@ -33,15 +34,8 @@ public final class SearchStore {
 
     /** The LIKE pattern for names containing the folded query, with LIKE's wildcards escaped ('!' escapes). */
     static String containsPattern(String query) {
-        String folded = fold(query);
         StringBuilder p = new StringBuilder("%");
-        for (int i = 0; i < folded.length(); i++) {
-            char c = folded.charAt(i);
-            if (c == '%' || c == '_' || c == '!') {
-                p.append('!');
-            }
-            p.append(c);
-        }
+        appendLiteral(p, new StringBuilder(query), true);
         return p.append('%').toString();
     }
 
@@ -69,6 +63,184 @@ public final class SearchStore {
         return h.createQuery(SEARCH).bind("owner", owner.value()).bind("pattern", containsPattern(query))
                 .bind("limit", limit).bind("offset", offset)
                 .map((rs, ctx) -> new Hit(nodes.map(rs), rs.getString("folder_path"))).list();
+    }
+
+    /*
+     * A DAV SEARCH as one query, built like SEARCH above: the owner's rows matching the
+     * condition (narrowed by the indexes on (owner_id, search_name | content_type | mtime)),
+     * each walked up its parents until the scope folder, building its folder path on the way.
+     * A match counts only when the walk reaches the scope, which is live: a trashed subtree is
+     * detached at its top and never gets there. Depth 1 asks the parent to be the scope, so
+     * the walk stops at once. Sorted and cut to the page in the database.
+     */
+    private static final String FIND = """
+            WITH RECURSIVE up(match_id, parent_id, path) AS (
+                SELECT n.id, n.parent_id, CAST('' AS TEXT) FROM files_nodes n
+                 WHERE n.owner_id = :owner AND n.parent_id IS NOT NULL AND (%s)
+                UNION ALL
+                SELECT u.match_id, p.parent_id, CAST('/' || p.name || u.path AS TEXT)
+                  FROM up u JOIN files_nodes p ON p.id = u.parent_id
+                 WHERE u.parent_id <> :scope)
+            SELECT %s, u.path AS folder_path FROM up u JOIN files_nodes n ON n.id = u.match_id
+             WHERE u.parent_id = :scope
+             ORDER BY %s
+             LIMIT :limit OFFSET :offset""";
+
+    /** The ownCloud namespace and name under which PROPPATCH keeps oc:favorite. */
+    private static final String OC = "http://owncloud.org/ns";
+
+    /**
+     * The owner's live nodes below the query's scope that match it, a page in its order;
+     * each hit's folder path is relative to the scope ("" for its direct children).
+     */
+    public List<Hit> find(Handle h, AccountId owner, NodeQuery q) {
+        Sql where = new Sql();
+        String condition = where.condition(q.where());
+        if (!q.deep()) {
+            condition = "n.parent_id = :scope AND (" + condition + ")";
+        }
+        StringBuilder order = new StringBuilder();
+        for (NodeQuery.Order o : q.order()) {
+            String direction = o.descending() ? " DESC" : " ASC";
+            for (String column : orderColumns(o.field())) {
+                order.append(column).append(direction).append(", ");
+            }
+        }
+        order.append("n.id");
+        var query = h.createQuery(FIND.formatted(condition, FileStore.NODE_COLUMNS, order))
+                .bind("owner", owner.value()).bind("scope", q.scope().value())
+                .bind("limit", q.limit()).bind("offset", q.offset());
+        where.values.forEach(query::bind);
+        return query.map((rs, ctx) -> new Hit(nodes.map(rs), rs.getString("folder_path"))).list();
+    }
+
+    private static List<String> orderColumns(NodeQuery.Field field) {
+        return switch (field) {
+            case NAME -> List.of("n.search_name", "n.name");
+            case CONTENT_TYPE -> List.of("n.content_type");
+            case MTIME -> List.of("n.mtime");
+            case CREATED -> List.of("n.created_at");
+            case SIZE -> List.of("n.size");
+            case ID -> List.of("n.id");
+        };
+    }
+
+    /** A condition as SQL over {@code files_nodes n}, its values bound by name (v0, v1, …). */
+    private static final class Sql {
+        final java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+
+        String value(Object v) {
+            String name = "v" + values.size();
+            values.put(name, v);
+            return ":" + name;
+        }
+
+        String condition(NodeQuery.Condition c) {
+            return switch (c) {
+                case NodeQuery.And and -> and.all().isEmpty() ? "1 = 1" : join(and.all(), " AND ");
+                case NodeQuery.Or or -> or.any().isEmpty() ? "1 = 0" : join(or.any(), " OR ");
+                case NodeQuery.Not not -> "NOT (" + condition(not.condition()) + ")";
+                case NodeQuery.Constant k -> k.value() ? "1 = 1" : "1 = 0";
+                case NodeQuery.IsFolder f -> "n.folder = " + value(true);
+                case NodeQuery.Favorite f -> (f.favorite() ? "" : "NOT ") + "EXISTS (SELECT 1 FROM files_props p"
+                        + " WHERE p.node_id = n.id AND p.ns = " + value(OC) + " AND p.name = " + value("favorite")
+                        // The value is the element as the client sent it: <oc:favorite …>1</oc:favorite>.
+                        + " AND p.value LIKE " + value("%>1</%") + ")";
+                case NodeQuery.Like like -> switch (like.field()) {
+                    case NAME -> "n.search_name LIKE " + value(likePattern(like.pattern(), true)) + " ESCAPE '!'";
+                    case CONTENT_TYPE -> "n.content_type LIKE " + value(likePattern(like.pattern(), false)) + " ESCAPE '!'";
+                    default -> throw new IllegalArgumentException("no LIKE on " + like.field());
+                };
+                case NodeQuery.Compare cmp -> compare(cmp);
+            };
+        }
+
+        private String join(List<NodeQuery.Condition> parts, String operator) {
+            StringBuilder out = new StringBuilder();
+            for (NodeQuery.Condition part : parts) {
+                out.append(out.isEmpty() ? "" : operator).append('(').append(condition(part)).append(')');
+            }
+            return out.toString();
+        }
+
+        private String compare(NodeQuery.Compare c) {
+            return switch (c.field()) {
+                case NAME -> equalOnly(c, "n.search_name = " + value(fold((String) c.value())));
+                // Nextcloud's type of a folder; folders have none of their own here.
+                case CONTENT_TYPE -> equalOnly(c, c.value().equals("httpd/unix-directory") ? "n.folder = " + value(true)
+                        : "n.content_type = " + value(c.value()));
+                case MTIME -> seconds("n.mtime", c);
+                case CREATED -> seconds("n.created_at", c);
+                case SIZE -> "n.size " + operator(c.op()) + " " + value(c.value());
+                case ID -> "n.id " + operator(c.op()) + " " + value(c.value());
+            };
+        }
+
+        private static String equalOnly(NodeQuery.Compare c, String sql) {
+            if (c.op() != NodeQuery.Op.EQ) {
+                throw new IllegalArgumentException("only equality on " + c.field());
+            }
+            return sql;
+        }
+
+        /** A time column in milliseconds against whole seconds, as bounds an index can use. */
+        private String seconds(String column, NodeQuery.Compare c) {
+            long s = (Long) c.value();
+            long from = Math.multiplyExact(s, 1000);
+            long next = Math.multiplyExact(s + 1, 1000);
+            return switch (c.op()) {
+                case EQ -> column + " >= " + value(from) + " AND " + column + " < " + value(next);
+                case GT -> column + " >= " + value(next);
+                case GTE -> column + " >= " + value(from);
+                case LT -> column + " < " + value(from);
+                case LTE -> column + " < " + value(next);
+            };
+        }
+
+        private static String operator(NodeQuery.Op op) {
+            return switch (op) {
+                case EQ -> "=";
+                case LT -> "<";
+                case LTE -> "<=";
+                case GT -> ">";
+                case GTE -> ">=";
+            };
+        }
+    }
+
+    /**
+     * An RFC 5323 LIKE pattern ({@code %}, {@code _}, {@code \} escaping) as a SQL one escaped
+     * with '!', folded like names when it is for names.
+     */
+    static String likePattern(String pattern, boolean folded) {
+        StringBuilder p = new StringBuilder();
+        StringBuilder literal = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                literal.append(pattern.charAt(++i));
+            } else if (c == '%' || c == '_') {
+                appendLiteral(p, literal, folded);
+                p.append(c);
+            } else {
+                literal.append(c);
+            }
+        }
+        appendLiteral(p, literal, folded);
+        return p.toString();
+    }
+
+    /** A run of literal characters, folded as a whole (so accents combine first), LIKE's wildcards escaped. */
+    private static void appendLiteral(StringBuilder p, StringBuilder literal, boolean folded) {
+        String text = folded ? fold(literal.toString()) : literal.toString();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c == '_' || c == '!') {
+                p.append('!');
+            }
+            p.append(c);
+        }
+        literal.setLength(0);
     }
 
     /** Folds the names of rows written before search existed, a batch at a time; returns how many. */
