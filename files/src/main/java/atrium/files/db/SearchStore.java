@@ -6,13 +6,14 @@ import atrium.identity.AccountId;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Search by name over an owner's whole tree. Names are matched on {@code search_name}, the
- * name {@linkplain #fold folded} by the application when it is written, so "Ete" finds
- * "Été.pdf" on SQLite and PostgreSQL alike.
+ * Search over an owner's tree: by name for the console, by {@link NodeQuery} for DAV SEARCH.
+ * Names are matched on {@code search_name}, the name {@linkplain #fold folded} by the
+ * application when it is written, so "Ete" finds "Été.pdf" on SQLite and PostgreSQL alike.
  */
 public final class SearchStore {
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
@@ -32,54 +33,36 @@ public final class SearchStore {
         return MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT);
     }
 
-    /** The LIKE pattern for names containing the folded query, with LIKE's wildcards escaped ('!' escapes). */
-    static String containsPattern(String query) {
-        StringBuilder p = new StringBuilder("%");
-        appendLiteral(p, new StringBuilder(query), true);
-        return p.append('%').toString();
-    }
-
-    /*
-     * The index on (owner_id, search_name) narrows the scan to the owner's rows and answers the
-     * LIKE from the index entries; a match counts only when walking up its parents reaches the
-     * owner's live root (a trashed subtree keeps its rows but its top has trashed_at set). The
-     * walk builds the folder path on the way, so a page of results costs one query.
-     */
-    private static final String SEARCH = """
-            WITH RECURSIVE up(match_id, id, parent_id, trashed, path) AS (
-                SELECT id, id, parent_id, trashed_at, CAST('' AS TEXT) FROM files_nodes
-                 WHERE owner_id = :owner AND search_name LIKE :pattern ESCAPE '!' AND parent_id IS NOT NULL
-                UNION ALL
-                SELECT u.match_id, p.id, p.parent_id, p.trashed_at,
-                       CASE WHEN p.parent_id IS NULL THEN u.path ELSE CAST('/' || p.name || u.path AS TEXT) END
-                  FROM up u JOIN files_nodes p ON p.id = u.parent_id)
-            SELECT %s, u.path AS folder_path FROM up u JOIN files_nodes n ON n.id = u.match_id
-             WHERE u.parent_id IS NULL AND u.trashed IS NULL
-             ORDER BY n.search_name, n.name, n.id
-             LIMIT :limit OFFSET :offset""".formatted(FileStore.NODE_COLUMNS);
-
     /** The owner's live nodes whose name contains the query, by folded name. */
     public List<Hit> search(Handle h, AccountId owner, String query, int offset, int limit) {
-        return h.createQuery(SEARCH).bind("owner", owner.value()).bind("pattern", containsPattern(query))
-                .bind("limit", limit).bind("offset", offset)
-                .map((rs, ctx) -> new Hit(nodes.map(rs), rs.getString("folder_path"))).list();
+        Optional<Node> root = nodes.root(h, owner);
+        if (root.isEmpty()) {
+            return List.of();
+        }
+        // The query is taken as is: RFC 5323's wildcards and escape character in it are escaped.
+        String pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return find(h, owner, new NodeQuery(root.get().id(), true, new NodeQuery.Like(NodeQuery.Field.NAME, pattern),
+                List.of(new NodeQuery.Order(NodeQuery.Field.NAME, false)), offset, limit));
     }
 
     /*
-     * A DAV SEARCH as one query, built like SEARCH above: the owner's rows matching the
-     * condition (narrowed by the indexes on (owner_id, search_name | content_type | mtime)),
-     * each walked up its parents until the scope folder, building its folder path on the way.
-     * A match counts only when the walk reaches the scope, which is live: a trashed subtree is
-     * detached at its top and never gets there. Depth 1 asks the parent to be the scope, so
-     * the walk stops at once. Sorted and cut to the page in the database.
+     * A search as one query. The anchor takes the owner's rows matching the condition, which
+     * the indexes on (owner_id, search_name | content_type | mtime) narrow; each is walked up
+     * its parents until the scope folder, building its folder path on the way. A match counts
+     * only when the walk reaches the scope, which is live: a trashed subtree is detached at its
+     * top and never gets there. Depth 1 asks the parent to be the scope, so the walk stops at
+     * once. The parent is read by primary-key subqueries rather than a join: PostgreSQL plans a
+     * join of the walk as a hash join over the whole table. Sorted and cut to the page in the
+     * database.
      */
     private static final String FIND = """
             WITH RECURSIVE up(match_id, parent_id, path) AS (
                 SELECT n.id, n.parent_id, CAST('' AS TEXT) FROM files_nodes n
                  WHERE n.owner_id = :owner AND n.parent_id IS NOT NULL AND (%s)
                 UNION ALL
-                SELECT u.match_id, p.parent_id, CAST('/' || p.name || u.path AS TEXT)
-                  FROM up u JOIN files_nodes p ON p.id = u.parent_id
+                SELECT u.match_id, (SELECT p.parent_id FROM files_nodes p WHERE p.id = u.parent_id),
+                       CAST('/' || (SELECT p.name FROM files_nodes p WHERE p.id = u.parent_id) || u.path AS TEXT)
+                  FROM up u
                  WHERE u.parent_id <> :scope)
             SELECT %s, u.path AS folder_path FROM up u JOIN files_nodes n ON n.id = u.match_id
              WHERE u.parent_id = :scope
