@@ -139,6 +139,19 @@ class DavSearchTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Allow").orElseThrow()).contains("SEARCH");
         assertThat(r.header("DASL")).contains("<DAV:basicsearch>");
+        Res caps = alice.send("GET", "/ocs/v2.php/cloud/capabilities?format=json", null, "OCS-APIREQUEST", "true");
+        assertThat(caps.json().at("/ocs/data/capabilities/dav/search_supports_creation_time").asBoolean()).isTrue();
+    }
+
+    @Test
+    void creationTimeCanBeSearchedAsTheCapabilitySays() {
+        String files = "<d:and><d:not><d:is-collection/></d:not><d:gte><d:prop><d:creationdate/></d:prop><d:literal>"
+                + (NOW - 3600) + "</d:literal></d:gte></d:and>";
+        String byCreation = "<d:orderby><d:order><d:prop><d:creationdate/></d:prop><d:descending/></d:order></d:orderby>";
+        assertThat(alice.hrefs(android(alice, ANDROID_SELECT, files, byCreation, ""))).hasSize(7);
+        String before = "<d:lt><d:prop><d:creationdate/></d:prop><d:literal>" + Instant.ofEpochSecond(NOW - 3600)
+                + "</d:literal></d:lt>";
+        assertThat(alice.hrefs(android(alice, ANDROID_SELECT, before, byCreation, ""))).isEmpty();
     }
 
     @Test
