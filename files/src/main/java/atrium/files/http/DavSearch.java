@@ -88,8 +88,10 @@ final class DavSearch {
         String prefix = DavRoutes.DAV_ROOT + "/files/" + DavPath.encodeSegment(caller.login());
         List<Node> nodes = hits.stream().map(SearchStore.Hit::node).toList();
         Map<NodeId, List<DeadProperty>> dead = files.properties(nodes);
-        Supplier<Map<NodeId, Set<Integer>>> shareTypes = DavRoutes.memo(() -> shares.shareTypes(owner, nodes.stream().map(Node::id).toList()));
-        Supplier<LiveProperties.Owner> me = DavRoutes.memo(() -> new LiveProperties.Owner(caller.login(), caller.account().displayName()));
+        Supplier<Map<NodeId, Set<Integer>>> shareTypes = DavRoutes.memo(() ->
+                shares.shareTypes(owner, nodes.stream().map(Node::id).toList()));
+        Supplier<LiveProperties.Owner> me = DavRoutes.memo(() ->
+                new LiveProperties.Owner(caller.login(), caller.account().displayName()));
         LiveProperties live = new LiveProperties(instanceId, DavRoutes.memo(() ->
                 new LiveProperties.Quota(files.root(owner).size(), files.used(owner), files.quota(owner))));
         Instant now = clock.instant();
@@ -139,31 +141,32 @@ final class DavSearch {
 
     /** Reads and checks a searchrequest body of the caller {@code login}. */
     static Request read(InputStream body, String login) {
-        DavXml.Tree root = DavXml.tree(body).orElseThrow(() -> bad("files.search.body-missing"));
+        DavXml.Tree root = DavXml.tree(body).orElseThrow(() -> bad(Msg.of("files.search.body-missing")));
         if (!root.is(DAV, "searchrequest")) {
             throw new DavException(400, Msg.of("files.xml.wrong-root", "searchrequest", "{" + root.name().getNamespaceURI()
                     + "}" + root.name().getLocalPart()));
         }
         DavXml.Tree basic = root.child(DAV, "basicsearch").orElseThrow(() -> new DavException(422,
                 Msg.of("files.search.grammar", root.children().isEmpty() ? "" : clark(root.children().getFirst().name()))));
-        DavXml.Tree select = basic.child(DAV, "select").orElseThrow(() -> bad("files.search.select-missing"));
+        DavXml.Tree select = basic.child(DAV, "select").orElseThrow(() -> bad(Msg.of("files.search.select-missing")));
         DavXml.Propfind props;
         if (select.child(DAV, "allprop").isPresent()) {
             props = new DavXml.AllProp(List.of());
         } else {
-            props = new DavXml.Prop(names(select.child(DAV, "prop").orElseThrow(() -> bad("files.search.select-missing"))));
+            DavXml.Tree prop = select.child(DAV, "prop").orElseThrow(() -> bad(Msg.of("files.search.select-missing")));
+            props = new DavXml.Prop(names(prop));
         }
-        DavXml.Tree from = basic.child(DAV, "from").orElseThrow(() -> bad("files.search.from-missing"));
+        DavXml.Tree from = basic.child(DAV, "from").orElseThrow(() -> bad(Msg.of("files.search.from-missing")));
         List<DavXml.Tree> scopes = from.children().stream().filter(t -> t.is(DAV, "scope")).toList();
         if (scopes.isEmpty()) {
-            throw bad("files.search.from-missing");
+            throw bad(Msg.of("files.search.from-missing"));
         }
         if (scopes.size() > 1) {
             throw new DavException(422, Msg.of("files.search.one-scope"));
         }
         DavXml.Tree scope = scopes.getFirst();
         DavPath scopePath = scopePath(scope.child(DAV, "href").map(t -> t.text().strip())
-                .orElseThrow(() -> bad("files.search.from-missing")), login);
+                .orElseThrow(() -> bad(Msg.of("files.search.from-missing"))), login);
         String depth = scope.child(DAV, "depth").map(t -> t.text().strip().toLowerCase(java.util.Locale.ROOT)).orElse("infinity");
         boolean deep = switch (depth) {
             case "infinity" -> true;
@@ -174,7 +177,7 @@ final class DavSearch {
         NodeQuery.Condition where = basic.child(DAV, "where").map(w -> {
             List<DavXml.Tree> ops = w.children();
             if (ops.size() != 1) {
-                throw bad("files.search.where-one");
+                throw bad(Msg.of("files.search.where-one"));
             }
             return condition(ops.getFirst(), login, operators);
         }).orElse(new NodeQuery.And(List.of()));
@@ -239,7 +242,7 @@ final class DavSearch {
             }
             case "not" -> {
                 if (op.children().size() != 1) {
-                    throw bad("files.search.not-one");
+                    throw bad(Msg.of("files.search.not-one"));
                 }
                 yield new NodeQuery.Not(condition(op.children().getFirst(), login, operators));
             }
@@ -252,9 +255,10 @@ final class DavSearch {
     /** A comparison: a {@code d:prop} with one property, then a {@code d:literal} (section 5.8). */
     private static NodeQuery.Condition comparison(DavXml.Tree op, String operator, String login) {
         QName property = op.child(DAV, "prop").filter(p -> p.children().size() == 1).map(p -> p.children().getFirst().name())
-                .orElseThrow(() -> bad1("files.search.operand-prop", operator));
+                .orElseThrow(() -> bad(Msg.of("files.search.operand-prop", operator)));
         String literal = op.children().stream().filter(t -> t.is(DAV, "literal") || t.is(DAV, "typed-literal"))
-                .findFirst().map(DavXml.Tree::text).orElseThrow(() -> bad1("files.search.operand-literal", operator));
+                .findFirst().map(DavXml.Tree::text)
+                .orElseThrow(() -> bad(Msg.of("files.search.operand-literal", operator)));
         boolean like = operator.equals("like");
         NodeQuery.Op o = like ? NodeQuery.Op.EQ : NodeQuery.Op.valueOf(operator.toUpperCase(java.util.Locale.ROOT));
         String key = property.getNamespaceURI() + " " + property.getLocalPart();
@@ -303,7 +307,7 @@ final class DavSearch {
 
     private static NodeQuery.Order order(DavXml.Tree order) {
         QName property = order.child(DAV, "prop").filter(p -> p.children().size() == 1)
-                .map(p -> p.children().getFirst().name()).orElseThrow(() -> bad("files.search.order-prop"));
+                .map(p -> p.children().getFirst().name()).orElseThrow(() -> bad(Msg.of("files.search.order-prop")));
         NodeQuery.Field field = switch (property.getNamespaceURI() + " " + property.getLocalPart()) {
             case DAV + " displayname" -> NodeQuery.Field.NAME;
             case DAV + " getlastmodified" -> NodeQuery.Field.MTIME;
@@ -384,12 +388,8 @@ final class DavSearch {
         return new DavException(422, Msg.of("files.search.operator-on", operator, clark(property)));
     }
 
-    private static DavException bad(String key) {
-        return new DavException(400, Msg.of(key));
-    }
-
-    private static DavException bad1(String key, String arg) {
-        return new DavException(400, Msg.of(key, arg));
+    private static DavException bad(Msg msg) {
+        return new DavException(400, msg);
     }
 
     /** {@code {DAV:}displayname}, the way Sabre names properties in its messages. */
