@@ -181,6 +181,23 @@ class DavSearchTest {
                 "<oc:permissions>RGDNVW</oc:permissions>", "<d:quota-used-bytes/>");
     }
 
+    @Test
+    void aLockedHitShowsItsLockAsPropfindDoes() {
+        String lockinfo = "<d:lockinfo xmlns:d=\"DAV:\"><d:lockscope><d:exclusive/></d:lockscope><d:locktype><d:write/></d:locktype>"
+                + "<d:owner>phone</d:owner></d:lockinfo>";
+        Res locked = alice.send("LOCK", alice.url("/Photos/beach.png"), lockinfo, "Timeout", "Second-600", "Depth", "0");
+        assertThat(locked.status()).as(locked.text()).isEqualTo(200);
+        String select = "<d:select><d:prop><d:lockdiscovery/><d:getetag/></d:prop></d:select>";
+        Res searched = alice.search(android(alice, select, like("<d:displayname/>", "beach.png"), "", ""));
+        Res listed = alice.send("PROPFIND", alice.url("/Photos/beach.png"),
+                "<d:propfind xmlns:d=\"DAV:\"><d:prop><d:lockdiscovery/><d:getetag/></d:prop></d:propfind>", "Depth", "0");
+        String seconds = "Second-[0-9]+";
+        assertThat(response(searched.text()).replaceAll(seconds, "")).isEqualTo(response(listed.text()).replaceAll(seconds, ""))
+                .contains("<d:href>" + alice.href("/Photos/beach.png") + "</d:href></d:lockroot>");
+        String token = locked.header("Lock-Token").orElseThrow();
+        assertThat(alice.send("UNLOCK", alice.url("/Photos/beach.png"), null, "Lock-Token", token).status()).isEqualTo(204);
+    }
+
     private static String response(String multistatus) {
         Matcher m = Pattern.compile("<d:response>.*?</d:response>", Pattern.DOTALL).matcher(multistatus);
         assertThat(m.find()).as(multistatus).isTrue();
