@@ -16,7 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Search by name in a user's whole tree (not the trash) and in the shares they received,
- * case- and accent-insensitive, a page at a time.
+ * case- and accent-insensitive, a page at a time; and the DAV SEARCH of the Nextcloud
+ * clients ({@link NodeQuery}).
  */
 public final class FileSearch {
     public static final int MAX_QUERY = 200;
@@ -85,5 +86,10 @@ public final class FileSearch {
                     found -> hits.add(new Hit(found.node(), prefixes.get(found.top()) + found.folderPath())));
         }
         return hits.size() > limit ? new Page(hits.subList(0, limit), true) : new Page(hits, false);
+    }
+
+    /** The page of the owner's live nodes below the query's scope that match it, in its order. */
+    public List<SearchStore.Hit> find(AccountId owner, NodeQuery query) {
+        return jdbi.withHandle(h -> store.find(h, owner, query));
     }
 }

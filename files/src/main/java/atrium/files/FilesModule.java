@@ -100,13 +100,13 @@ public final class FilesModule {
         this.locks = new LockManager(clock, Duration.ofSeconds(config.integer("files.lock-max-seconds", 1, 7 * 24 * 3600)));
         String instanceId = instanceId(config.dataDir());
         boolean windowsNames = config.bool("files.windows-compatible-names");
+        this.search = new FileSearch(db);
+        search.backfill();
         this.dav = new DavRoutes(identity.authentication, files, shares, uploads, locks, clock, instanceId,
-                config.integer("files.propfind-infinity-limit", 1, 1_000_000), windowsNames);
+                config.integer("files.propfind-infinity-limit", 1, 1_000_000), windowsNames, search);
         this.bulk = new BulkUpload(identity.authentication, files, shares, locks, instanceId,
                 config.longValue("files.bulk-max-bytes", 1024, 1L << 40), windowsNames);
         this.lockAdmin = new LockAdminRoutes(identity.authentication, locks, identity.audit, loginOf, clock);
-        this.search = new FileSearch(db);
-        search.backfill();
         this.searchRoutes = new SearchRoutes(identity.authentication, search, files, shares);
         this.zip = new ZipDownload(identity.authentication, files, shares);
         this.previews = new Previews(db, thumbnails, files, clock, new Previews.Limits(

@@ -442,4 +442,44 @@ abstract class FileServiceContract {
         assertThat(files.subtree(big, Integer.MAX_VALUE, 20)).hasSize(13);
         assertThatThrownBy(() -> files.subtree(big, Integer.MAX_VALUE, 10)).isInstanceOf(AtriumException.TooLarge.class);
     }
+
+    @Test
+    void aNodeQueryFindsTheOwnersLiveMatchesBelowItsScopeInItsOrderAPageAtATime() {
+        for (String folder : List.of("a", "a/b", "gone")) {
+            files.mkdir(ALICE, p(folder));
+        }
+        files.mkdir(BOB, p("a"));
+        put(ALICE, "a/photo.jpg", "1");
+        put(ALICE, "a/b/clip.mpg", "22");
+        put(ALICE, "a/b/Été.txt", "333");
+        put(ALICE, "top.png", "4444");
+        put(ALICE, "gone/old.jpg", "55555");
+        files.delete(files.resolve(ALICE, p("gone")).orElseThrow());
+        put(BOB, "a/bob.jpg", "666666");
+        FileSearch search = new FileSearch(db);
+        NodeId root = files.root(ALICE).id();
+        NodeId a = files.resolve(ALICE, p("a")).orElseThrow().id();
+        NodeQuery.Condition media = new NodeQuery.Or(List.of(new NodeQuery.Like(NodeQuery.Field.CONTENT_TYPE, "image/%"),
+                new NodeQuery.Like(NodeQuery.Field.CONTENT_TYPE, "video/%")));
+        List<NodeQuery.Order> bigFirst = List.of(new NodeQuery.Order(NodeQuery.Field.SIZE, true));
+        assertThat(search.find(ALICE, new NodeQuery(root, true, media, bigFirst, 0, 10)))
+                .extracting(h -> h.folderPath() + "/" + h.node().name()).containsExactly("/top.png", "/a/b/clip.mpg", "/a/photo.jpg");
+        assertThat(search.find(ALICE, new NodeQuery(a, false, media, bigFirst, 0, 10)))
+                .extracting(h -> h.node().name()).containsExactly("photo.jpg");
+        List<NodeQuery.Order> smallFirst = List.of(new NodeQuery.Order(NodeQuery.Field.SIZE, false));
+        assertThat(search.find(ALICE, new NodeQuery(a, true, media, smallFirst, 1, 1)))
+                .extracting(h -> h.folderPath() + "/" + h.node().name()).containsExactly("/b/clip.mpg");
+        assertThat(search.find(ALICE, new NodeQuery(root, true, new NodeQuery.Like(NodeQuery.Field.NAME, "%ETE%"), List.of(), 0, 10)))
+                .extracting(h -> h.node().name()).containsExactly("Été.txt");
+        Node photo = files.resolve(ALICE, p("a/photo.jpg")).orElseThrow();
+        files.changeProperties(photo, List.of(new FileService.PropertyChange("http://owncloud.org/ns", "favorite",
+                Optional.of("<oc:favorite xmlns:oc=\"http://owncloud.org/ns\">1</oc:favorite>"))));
+        assertThat(search.find(ALICE, new NodeQuery(root, true, new NodeQuery.Favorite(true), List.of(), 0, 10)))
+                .extracting(h -> h.node().name()).containsExactly("photo.jpg");
+        NodeQuery.Condition plainFiles = new NodeQuery.And(List.of(new NodeQuery.Not(new NodeQuery.IsFolder()),
+                new NodeQuery.Not(new NodeQuery.Favorite(true)),
+                new NodeQuery.Compare(NodeQuery.Field.SIZE, NodeQuery.Op.GTE, 2L)));
+        assertThat(search.find(ALICE, new NodeQuery(root, true, plainFiles, List.of(new NodeQuery.Order(NodeQuery.Field.NAME, false)),
+                0, 10))).extracting(h -> h.node().name()).containsExactly("clip.mpg", "Été.txt", "top.png");
+    }
 }

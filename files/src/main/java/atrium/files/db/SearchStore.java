@@ -1,6 +1,7 @@
 package atrium.files.db;
 
 import atrium.files.Node;
+import atrium.files.NodeQuery;
 import atrium.identity.AccountId;
 import java.text.Normalizer;
 import java.util.List;
@@ -9,9 +10,10 @@ import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Search by name over an owner's whole tree and the shares they received. Names are matched on {@code search_name}, the
- * name {@linkplain #fold folded} by the application when it is written, so "Ete" finds
- * "Été.pdf" on SQLite and PostgreSQL alike.
+ * Search over an owner's tree: by name for the console (also in the shares received), by
+ * {@link NodeQuery} for DAV SEARCH.
+ * Names are matched on {@code search_name}, the name {@linkplain #fold folded} by the
+ * application when it is written, so "Ete" finds "Été.pdf" on SQLite and PostgreSQL alike.
  */
 public final class SearchStore {
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
@@ -21,66 +23,222 @@ public final class SearchStore {
         this.nodes = nodes;
     }
 
+    /**
+     * A node found below {@code top} (the scope folder it was reached from), with the path of
+     * the folder it is in relative to that top ("" for the top's direct children).
+     */
+    public record Hit(Node node, long top, String folderPath) {
+    }
+
     /** What a person would call the same name: compatibility decomposition, no accents, lower case. */
     public static String fold(String name) {
         String decomposed = Normalizer.normalize(name, Normalizer.Form.NFKD);
         return MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT);
     }
 
-    /** The LIKE pattern for names containing the folded query, with LIKE's wildcards escaped ('!' escapes). */
-    static String containsPattern(String query) {
-        String folded = fold(query);
-        StringBuilder p = new StringBuilder("%");
-        for (int i = 0; i < folded.length(); i++) {
-            char c = folded.charAt(i);
-            if (c == '%' || c == '_' || c == '!') {
-                p.append('!');
-            }
-            p.append(c);
-        }
-        return p.append('%').toString();
-    }
-
-    /** A node found, in the scope below {@code top}, with its folder's path relative to that top ("" for the top itself). */
-    public record ScopedHit(Node node, long top, String folderPath) {
-    }
-
-    /*
-     * The index on (owner_id, search_name) narrows the scan to the owners' rows and answers the
-     * LIKE from the index entries. A match counts only when walking up its parents reaches one of
-     * the tops — the caller's own root, or the node of a share they received — and the walk stops
-     * at the first top it reaches, so nothing of an owner outside what is shared is ever found, a
-     * trashed subtree (whose top has no parent) is not either, and a share inside another share
-     * of the same owner lists its content once. The walk builds the folder path on the way, so a
-     * page of results costs one query. The tops themselves are never matches here: the caller's
-     * root has no name, and a share's node is seen under its mount name, which the caller matches.
+    /**
+     * The live nodes below the tops (folders of the given owners: a caller's root, the nodes of
+     * the shares they received) whose name contains the query, by folded name. The tops
+     * themselves are never hits: a root has no name, and a share's node is seen under its mount
+     * name, which the caller matches ({@link #contains}).
      */
-    private static final String SEARCH = """
-            WITH RECURSIVE up(match_id, id, parent_id, path) AS (
-                SELECT id, id, parent_id, CAST('' AS TEXT) FROM files_nodes
-                 WHERE owner_id IN (<owners>) AND search_name LIKE :pattern ESCAPE '!' AND parent_id IS NOT NULL
-                   AND id NOT IN (<tops>)
-                UNION ALL
-                SELECT u.match_id, p.id, p.parent_id,
-                       CASE WHEN p.id IN (<tops>) THEN u.path ELSE CAST('/' || p.name || u.path AS TEXT) END
-                  FROM up u JOIN files_nodes p ON p.id = u.parent_id
-                 WHERE u.id NOT IN (<tops>))
-            SELECT %s, u.id AS top_id, u.path AS folder_path FROM up u JOIN files_nodes n ON n.id = u.match_id
-             WHERE u.id IN (<tops>)
-             ORDER BY n.search_name, n.name, n.id
-             LIMIT :limit OFFSET :offset""".formatted(FileStore.NODE_COLUMNS);
-
-    /** The live nodes below the tops (folders of the given owners) whose name contains the query, by folded name. */
-    public List<ScopedHit> search(Handle h, List<AccountId> owners, List<Long> tops, String query, int offset, int limit) {
-        return h.createQuery(SEARCH).bindList("owners", owners.stream().map(AccountId::value).toList())
-                .bindList("tops", tops).bind("pattern", containsPattern(query))
-                .bind("limit", limit).bind("offset", offset)
-                .map((rs, ctx) -> new ScopedHit(nodes.map(rs), rs.getLong("top_id"), rs.getString("folder_path"))).list();
+    public List<Hit> search(Handle h, List<AccountId> owners, List<Long> tops, String query, int offset, int limit) {
+        // The query is taken as is: RFC 5323's wildcards and escape character in it are escaped.
+        String pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return find(h, owners, tops, true, new NodeQuery.Like(NodeQuery.Field.NAME, pattern),
+                List.of(new NodeQuery.Order(NodeQuery.Field.NAME, false)), offset, limit);
     }
 
     /** Whether a name contains the query, as {@link #search} compares them. */
     public static boolean contains(String name, String query) {
         return fold(name).contains(fold(query));
+    }
+
+    /*
+     * A search as one query. The anchor takes the owners' rows matching the condition, which
+     * the indexes on (owner_id, search_name | content_type | mtime) narrow; each is walked up
+     * its parents until the first scope folder (top) it reaches, building its folder path on the
+     * way. A match counts only when the walk reaches a top, which is live: a trashed subtree is
+     * detached at its top and never gets there, and nothing of an owner outside what is shared
+     * is found; a share inside another share of the same owner lists its content once. Depth 1
+     * asks the parent to be a top, so the walk stops at once. The parent is read by primary-key subqueries rather than a join: PostgreSQL plans a
+     * join of the walk as a hash join over the whole table. Sorted and cut to the page in the
+     * database.
+     */
+    private static final String FIND = """
+            WITH RECURSIVE up(match_id, parent_id, path) AS (
+                SELECT n.id, n.parent_id, CAST('' AS TEXT) FROM files_nodes n
+                 WHERE n.owner_id IN (<owners>) AND n.parent_id IS NOT NULL AND n.id NOT IN (<tops>) AND (%s)
+                UNION ALL
+                SELECT u.match_id, (SELECT p.parent_id FROM files_nodes p WHERE p.id = u.parent_id),
+                       CAST('/' || (SELECT p.name FROM files_nodes p WHERE p.id = u.parent_id) || u.path AS TEXT)
+                  FROM up u
+                 WHERE u.parent_id NOT IN (<tops>))
+            SELECT %s, u.parent_id AS top_id, u.path AS folder_path FROM up u JOIN files_nodes n ON n.id = u.match_id
+             WHERE u.parent_id IN (<tops>)
+             ORDER BY %s
+             LIMIT :limit OFFSET :offset""";
+
+    /** The ownCloud namespace and name under which PROPPATCH keeps oc:favorite. */
+    private static final String OC = "http://owncloud.org/ns";
+
+    /**
+     * The owner's live nodes below the query's scope that match it, a page in its order;
+     * each hit's folder path is relative to the scope ("" for its direct children).
+     */
+    public List<Hit> find(Handle h, AccountId owner, NodeQuery q) {
+        return find(h, List.of(owner), List.of(q.scope().value()), q.deep(), q.where(), q.order(), q.offset(), q.limit());
+    }
+
+    private List<Hit> find(Handle h, List<AccountId> owners, List<Long> tops, boolean deep, NodeQuery.Condition where,
+            List<NodeQuery.Order> orders, int offset, int limit) {
+        Sql sql = new Sql();
+        String condition = sql.condition(where);
+        if (!deep) {
+            condition = "n.parent_id IN (<tops>) AND (" + condition + ")";
+        }
+        StringBuilder order = new StringBuilder();
+        for (NodeQuery.Order o : orders) {
+            String direction = o.descending() ? " DESC" : " ASC";
+            for (String column : orderColumns(o.field())) {
+                order.append(column).append(direction).append(", ");
+            }
+        }
+        order.append("n.id");
+        var query = h.createQuery(FIND.formatted(condition, FileStore.NODE_COLUMNS, order))
+                .bindList("owners", owners.stream().map(AccountId::value).toList()).bindList("tops", tops)
+                .bind("limit", limit).bind("offset", offset);
+        sql.values.forEach(query::bind);
+        return query.map((rs, ctx) -> new Hit(nodes.map(rs), rs.getLong("top_id"), rs.getString("folder_path"))).list();
+    }
+
+    private static List<String> orderColumns(NodeQuery.Field field) {
+        return switch (field) {
+            case NAME -> List.of("n.search_name", "n.name");
+            case CONTENT_TYPE -> List.of("n.content_type");
+            case MTIME -> List.of("n.mtime");
+            case CREATED -> List.of("n.created_at");
+            case SIZE -> List.of("n.size");
+            case ID -> List.of("n.id");
+        };
+    }
+
+    /** A condition as SQL over {@code files_nodes n}, its values bound by name (v0, v1, …). */
+    private static final class Sql {
+        final java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+
+        String value(Object v) {
+            String name = "v" + values.size();
+            values.put(name, v);
+            return ":" + name;
+        }
+
+        String condition(NodeQuery.Condition c) {
+            return switch (c) {
+                case NodeQuery.And and -> and.all().isEmpty() ? "1 = 1" : join(and.all(), " AND ");
+                case NodeQuery.Or or -> or.any().isEmpty() ? "1 = 0" : join(or.any(), " OR ");
+                case NodeQuery.Not not -> "NOT (" + condition(not.condition()) + ")";
+                case NodeQuery.Constant k -> k.value() ? "1 = 1" : "1 = 0";
+                case NodeQuery.IsFolder f -> "n.folder = " + value(true);
+                case NodeQuery.Favorite f -> (f.favorite() ? "" : "NOT ") + "EXISTS (SELECT 1 FROM files_props p"
+                        + " WHERE p.node_id = n.id AND p.ns = " + value(OC) + " AND p.name = " + value("favorite")
+                        // The value is the element as the client sent it: <oc:favorite …>1</oc:favorite>.
+                        + " AND p.value LIKE " + value("%>1</%") + ")";
+                case NodeQuery.Like like -> switch (like.field()) {
+                    case NAME -> "n.search_name LIKE " + value(likePattern(like.pattern(), true)) + " ESCAPE '!'";
+                    case CONTENT_TYPE -> "n.content_type LIKE " + value(likePattern(like.pattern(), false)) + " ESCAPE '!'";
+                    default -> throw new IllegalArgumentException("no LIKE on " + like.field());
+                };
+                case NodeQuery.Compare cmp -> compare(cmp);
+            };
+        }
+
+        private String join(List<NodeQuery.Condition> parts, String operator) {
+            StringBuilder out = new StringBuilder();
+            for (NodeQuery.Condition part : parts) {
+                out.append(out.isEmpty() ? "" : operator).append('(').append(condition(part)).append(')');
+            }
+            return out.toString();
+        }
+
+        private String compare(NodeQuery.Compare c) {
+            return switch (c.field()) {
+                case NAME -> equalOnly(c, "n.search_name = " + value(fold((String) c.value())));
+                // Nextcloud's type of a folder; folders have none of their own here.
+                case CONTENT_TYPE -> equalOnly(c, c.value().equals("httpd/unix-directory") ? "n.folder = " + value(true)
+                        : "n.content_type = " + value(c.value()));
+                case MTIME -> seconds("n.mtime", c);
+                case CREATED -> seconds("n.created_at", c);
+                case SIZE -> "n.size " + operator(c.op()) + " " + value(c.value());
+                case ID -> "n.id " + operator(c.op()) + " " + value(c.value());
+            };
+        }
+
+        private static String equalOnly(NodeQuery.Compare c, String sql) {
+            if (c.op() != NodeQuery.Op.EQ) {
+                throw new IllegalArgumentException("only equality on " + c.field());
+            }
+            return sql;
+        }
+
+        /** A time column in milliseconds against whole seconds, as bounds an index can use. */
+        private String seconds(String column, NodeQuery.Compare c) {
+            long s = (Long) c.value();
+            long from = Math.multiplyExact(s, 1000);
+            long next = Math.multiplyExact(s + 1, 1000);
+            return switch (c.op()) {
+                case EQ -> column + " >= " + value(from) + " AND " + column + " < " + value(next);
+                case GT -> column + " >= " + value(next);
+                case GTE -> column + " >= " + value(from);
+                case LT -> column + " < " + value(from);
+                case LTE -> column + " < " + value(next);
+            };
+        }
+
+        private static String operator(NodeQuery.Op op) {
+            return switch (op) {
+                case EQ -> "=";
+                case LT -> "<";
+                case LTE -> "<=";
+                case GT -> ">";
+                case GTE -> ">=";
+            };
+        }
+    }
+
+    /**
+     * An RFC 5323 LIKE pattern ({@code %}, {@code _}, {@code \} escaping) as a SQL one escaped
+     * with '!', folded like names when it is for names.
+     */
+    static String likePattern(String pattern, boolean folded) {
+        StringBuilder p = new StringBuilder();
+        StringBuilder literal = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                literal.append(pattern.charAt(++i));
+            } else if (c == '%' || c == '_') {
+                appendLiteral(p, literal, folded);
+                p.append(c);
+            } else {
+                literal.append(c);
+            }
+        }
+        appendLiteral(p, literal, folded);
+        return p.toString();
+    }
+
+    /** A run of literal characters, folded as a whole (so accents combine first), LIKE's wildcards escaped. */
+    private static void appendLiteral(StringBuilder p, StringBuilder literal, boolean folded) {
+        String text = folded ? fold(literal.toString()) : literal.toString();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c == '_' || c == '!') {
+                p.append('!');
+            }
+            p.append(c);
+        }
+        literal.setLength(0);
     }
 
     /** Folds the names of rows written before search existed, a batch at a time; returns how many. */

@@ -7,6 +7,7 @@ import atrium.core.http.HttpPlumbing;
 import atrium.files.Checksums;
 import atrium.files.ChunkedUploads;
 import atrium.files.DeadProperty;
+import atrium.files.FileSearch;
 import atrium.files.FileService;
 import atrium.files.Node;
 import atrium.files.NodeId;
@@ -69,10 +70,11 @@ public final class DavRoutes implements HttpService {
     private static final DavPath UPLOADS_PREFIX = DavPath.parse(DAV_ROOT + "/uploads");
     private static final DavPath TRASHBIN_PREFIX = DavPath.parse(DAV_ROOT + "/trashbin");
     private static final DavPath VERSIONS_PREFIX = DavPath.parse(DAV_ROOT + "/versions");
-    static final String ALLOW = "OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, MKCOL, LOCK, UNLOCK";
+    static final String ALLOW = "OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, MKCOL, LOCK, UNLOCK, SEARCH";
     private static final String CHALLENGE = "Basic realm=\"Atrium\", charset=\"UTF-8\"";
     private static final HeaderName DAV_HEADER = HeaderNames.create("DAV");
     private static final HeaderName MS_AUTHOR_VIA = HeaderNames.create("MS-Author-Via");
+    private static final HeaderName DASL = HeaderNames.create("DASL");
     private static final HeaderName DEPTH = HeaderNames.create("Depth");
     private static final HeaderName DESTINATION = HeaderNames.create("Destination");
     private static final HeaderName OVERWRITE = HeaderNames.create("Overwrite");
@@ -95,14 +97,16 @@ public final class DavRoutes implements HttpService {
     private final String instanceId;
     private final int infinityLimit;
     private final boolean windowsNames;
+    private final DavSearch search;
 
     /**
      * @param instanceId    the suffix of every {@code oc:id}, stable for the life of the data
      * @param infinityLimit the most resources a Depth: infinity PROPFIND lists (403 beyond)
      * @param windowsNames  whether new names Windows cannot store are refused (docs/adr/0010)
+     * @param search        what answers SEARCH ({@link DavSearch})
      */
     public DavRoutes(Authentication auth, FileService files, ShareService shares, ChunkedUploads uploads, LockManager locks,
-                     Clock clock, String instanceId, int infinityLimit, boolean windowsNames) {
+                     Clock clock, String instanceId, int infinityLimit, boolean windowsNames, FileSearch search) {
         this.auth = auth;
         this.files = files;
         this.shares = shares;
@@ -112,6 +116,7 @@ public final class DavRoutes implements HttpService {
         this.instanceId = instanceId;
         this.infinityLimit = infinityLimit;
         this.windowsNames = windowsNames;
+        this.search = new DavSearch(files, search, shares, locks, clock, instanceId);
     }
 
     /** Mounted at the server root; every method goes to one handler that dispatches itself. */
@@ -242,6 +247,10 @@ public final class DavRoutes implements HttpService {
                 throw new DavException(400, Msg.of("files.dav.fragment"));
             }
             DavPath full = DavPath.parse(raw);
+            if (method.equals("SEARCH")) {
+                search.search(req, res, caller); // RFC 5323: the body says where to search
+                return;
+            }
             if (full.startsWith(UPLOADS_PREFIX)) {
                 upload(req, res, method, raw, lang, caller, full);
                 return;
@@ -910,6 +919,7 @@ public final class DavRoutes implements HttpService {
         res.header(DAV_HEADER, "1, 2");
         res.header(HeaderNames.ALLOW, ALLOW);
         res.header(MS_AUTHOR_VIA, "DAV");
+        res.header(DASL, "<DAV:basicsearch>");
         res.header(HeaderNames.ACCEPT_RANGES, "bytes");
         res.status(Status.OK_200).send();
     }
@@ -1599,7 +1609,7 @@ public final class DavRoutes implements HttpService {
         }
     }
 
-    private static <T> Supplier<T> memo(Supplier<T> supplier) {
+    static <T> Supplier<T> memo(Supplier<T> supplier) {
         return new Supplier<>() {
             private T value;
 

@@ -28,7 +28,8 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Reads the XML request bodies of PROPFIND, PROPPATCH and LOCK (RFC 4918 section 14).
+ * Reads the XML request bodies of PROPFIND, PROPPATCH and LOCK (RFC 4918 section 14), and
+ * SEARCH's as a plain {@link Tree} (RFC 5323).
  *
  * <p>The parser is the JDK's StAX reader, namespace-aware, with DTD support, external
  * entities and external DTD/schema access all off. A document type declaration is refused
@@ -215,6 +216,44 @@ public final class DavXml {
             throw new DavException(400, Msg.of("files.xml.locktype-missing"));
         }
         return Optional.of(new LockInfo(scope, owner));
+    }
+
+    /**
+     * An element of a request body as a plain tree: its name, its own character data (text of
+     * child elements not included) and its child elements. For bodies whose grammar is read
+     * elsewhere (SEARCH, {@link DavSearch}), parsed by the same guarded reader as the others.
+     */
+    public record Tree(QName name, String text, List<Tree> children) {
+        public Tree {
+            children = List.copyOf(children);
+        }
+
+        public boolean is(String namespace, String local) {
+            return name.getNamespaceURI().equals(namespace) && name.getLocalPart().equals(local);
+        }
+
+        /** The first child of that name, if any. */
+        public Optional<Tree> child(String namespace, String local) {
+            return children.stream().filter(c -> c.is(namespace, local)).findFirst();
+        }
+    }
+
+    /** A body as a {@link Tree}; empty when the body is empty. */
+    public static Optional<Tree> tree(InputStream body) {
+        return parse(body, MAX_BODY_BYTES).map(DavXml::tree);
+    }
+
+    private static Tree tree(El el) {
+        StringBuilder text = new StringBuilder();
+        List<Tree> children = new ArrayList<>();
+        for (Node child : el.children) {
+            if (child instanceof Chars chars) {
+                text.append(chars.text);
+            } else if (child instanceof El e) {
+                children.add(tree(e));
+            }
+        }
+        return new Tree(el.name(), text.toString(), children);
     }
 
     private static SetProperty setProperty(El property) {

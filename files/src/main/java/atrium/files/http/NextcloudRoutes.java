@@ -77,7 +77,9 @@ public final class NextcloudRoutes implements HttpService {
         caps.put("core", Map.of("pollinterval", 60, "webdav-root", "remote.php/webdav"));
         // Chunked upload (protocol notes section 4): the desktop client uses it for every file over 10 MB.
         // Bulk upload (BulkUpload): it sends new and changed files under 1 MB, 100 per POST.
-        caps.put("dav", bulkUpload ? Map.of("chunking", "1.0", "bulkupload", "1.0") : Map.of("chunking", "1.0"));
+        // DAV SEARCH (DavSearch) filters and orders by d:creationdate too; the iOS app reads this.
+        caps.put("dav", bulkUpload ? Map.of("chunking", "1.0", "bulkupload", "1.0", "search_supports_creation_time", true)
+                : Map.of("chunking", "1.0", "search_supports_creation_time", true));
         caps.put("files", Map.of("bigfilechunking", true, "blacklisted_files", List.of(".htaccess")));
         caps.put("checksums", Map.of("supportedTypes", List.of("SHA1"), "preferredUploadType", "SHA1"));
         caps.putAll(apps);
