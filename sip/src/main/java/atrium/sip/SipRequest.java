@@ -13,6 +13,26 @@ public record SipRequest(String method, String uri, Headers headers, byte[] body
         return body.clone();
     }
 
+    /**
+     * A new request outside a dialog (RFC 3261 §8.1.1) without Via, which the transaction layer adds; the caller
+     * sets the From tag and adds Contact where the method needs one.
+     */
+    public static SipRequest create(String method, String uri, NameAddr from, NameAddr to, String callId, long cseq) {
+        Headers h = Headers.EMPTY.add("Max-Forwards", "70").add("From", from.toString()).add("To", to.toString())
+                .add("Call-ID", callId).add("CSeq", cseq + " " + method);
+        return new SipRequest(method, uri, h, new byte[0]);
+    }
+
+    /** This request with a header line added. */
+    public SipRequest with(String name, String value) {
+        return withHeaders(headers.add(name, value));
+    }
+
+    /** This request with a body of the given type. */
+    public SipRequest withBody(String contentType, byte[] b) {
+        return new SipRequest(method, uri, headers.with("Content-Type", contentType), b);
+    }
+
     @Override
     public SipRequest withHeaders(Headers h) {
         return new SipRequest(method, uri, h, body);

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Assumptions;
  * Runs Debian's sipp (package sip-tester) as a real peer. Without sipp the test is skipped, unless
  * ATRIUM_TEST_SIPP=required (CI), where a missing sipp fails it.
  */
-final class Sipp {
+public final class Sipp {
     private static final Path SIPP = Path.of("/usr/bin/sipp");
 
     /** What a sipp run left: its exit code (0 = every call succeeded) and its error log. */
-    record Run(int exitCode, String errors, String screen) {
+    public record Run(int exitCode, String errors, String screen) {
         @Override
         public String toString() {
             return "sipp exit " + exitCode + "\n" + errors + "\n" + screen;
@@ -29,7 +29,7 @@ final class Sipp {
     private Sipp() {
     }
 
-    static void require() {
+    public static void require() {
         if (!"required".equals(System.getenv("ATRIUM_TEST_SIPP"))) {
             Assumptions.assumeTrue(Files.isExecutable(SIPP), "sipp is not installed (apt-get install sip-tester)");
         }
@@ -37,7 +37,7 @@ final class Sipp {
     }
 
     /** Copies a scenario from the test resources into {@code dir} and returns its path. */
-    static Path scenario(Path dir, String resource) throws IOException {
+    public static Path scenario(Path dir, String resource) throws IOException {
         Path file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
         try (InputStream in = Sipp.class.getResourceAsStream(resource)) {
             Files.copy(in, file);
@@ -46,19 +46,62 @@ final class Sipp {
     }
 
     /** Runs sipp in {@code dir} with {@code args} (plus -nostdin and error tracing) and waits at most 30 s. */
-    static Run run(Path dir, String... args) throws IOException, InterruptedException {
+    public static Run run(Path dir, String... args) throws IOException, InterruptedException {
+        return start(dir, args).await();
+    }
+
+    /** A sipp process running in the background. */
+    public record Running(Process process, Path dir) {
+        /** Waits at most 30 s for sipp to end. */
+        public Run await() throws IOException, InterruptedException {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("sipp did not finish in 30 s: " + Files.readString(dir.resolve("sipp.out")));
+            }
+            return new Run(process.exitValue(), read(dir.resolve("errors.log")) + read(dir.resolve("sipp.out")),
+                    read(dir.resolve("screen.log")));
+        }
+    }
+
+    /** Starts sipp in {@code dir} with {@code args}; {@link Running#await} collects the result. */
+    public static Running start(Path dir, String... args) throws IOException {
         require();
         List<String> cmd = new ArrayList<>(List.of(SIPP.toString(), "-nostdin", "-trace_err", "-trace_screen",
                 "-error_file", "errors.log", "-screen_file", "screen.log"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("sipp.out").toFile()).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            throw new AssertionError("sipp did not finish in 30 s: " + Files.readString(dir.resolve("sipp.out")));
+        return new Running(p, dir);
+    }
+
+    /**
+     * Waits until some process has bound UDP {@code port} (read from /proc/net/udp: probing by binding it ourselves
+     * could steal it from sipp at the wrong moment).
+     */
+    public static void awaitUdpPort(int port) throws InterruptedException {
+        String needle = String.format(":%04X ", port);
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < end) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 1 && (f[1] + " ").endsWith(needle)) {
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                throw new AssertionError("cannot read /proc/net/udp", e);
+            }
+            Thread.sleep(20);
         }
-        return new Run(p.exitValue(), read(dir.resolve("errors.log")) + read(dir.resolve("sipp.out")),
-                read(dir.resolve("screen.log")));
+        throw new AssertionError("nothing listens on UDP port " + port + " after 10 s");
+    }
+
+    /** A UDP port free a moment ago, for a peer that needs its port on the command line. */
+    public static int freePort() throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private static String read(Path f) throws IOException {
