@@ -88,7 +88,14 @@ public final class StreamFramer {
             throw e.asFatal(); // without a readable Content-Length the next message cannot be found
         }
         if (length < 0) {
-            throw SipParseException.of(400, "Content-Length is required on a stream").asFatal();
+            Headers read;
+            try {
+                read = parser.parseFramed(buf, start, headerEnd, new byte[0]).headers();
+            } catch (SipParseException e) {
+                read = e.headers();
+            }
+            // the headers let the server address its 400 before it closes the connection
+            throw SipParseException.of(400, "Content-Length is required on a stream").withHeaders(read).asFatal();
         }
         if (length > parser.limits().maxBodyBytes()) {
             throw SipParseException.of(413, "Request Entity Too Large").asFatal();

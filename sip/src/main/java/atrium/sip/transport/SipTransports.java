@@ -312,6 +312,12 @@ public final class SipTransports implements AutoCloseable {
             }
         }
         try {
+            h = stampVia(h, Via.parse(h.all("Via").getFirst()), from);
+        } catch (SipParseException unreadableVia) {
+            // answer anyway, to the source address, with the Via as it came
+        }
+        try {
+            // always to the source: the Via of a broken request is not to be trusted for routing
             send(new SipResponse(e.status(), e.reason(), h, new byte[0]), from);
         } catch (IOException | RuntimeException sendFailed) {
             LOG.log(System.Logger.Level.DEBUG, "could not send the error response to " + from, sendFailed);
