@@ -2,6 +2,9 @@ package atrium.sip.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import atrium.sip.DigestAlgorithm;
+import atrium.sip.DigestCredentials;
+import atrium.sip.DigestServer;
 import atrium.sip.NameAddr;
 import atrium.sip.SipParser;
 import atrium.sip.SipRequest;
@@ -15,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,6 +41,12 @@ final class TestUa implements TransactionUser, AutoCloseable {
     final AtomicInteger noAcks = new AtomicInteger();
     /** The final status for INVITEs: 200, a failure code, or 0 to leave them ringing. */
     volatile int inviteStatus = 200;
+    /** When set, REGISTERs are challenged and checked against these users' passwords (a minimal registrar). */
+    volatile Optional<Registrar> registrar = Optional.empty();
+    final List<DigestServer.Verdict> verdicts = new CopyOnWriteArrayList<>();
+
+    record Registrar(DigestServer digest, Map<String, String> passwords) {
+    }
 
     TestUa(Timers timers, SSLContext tlsClient) {
         transports = new SipTransports(new SipParser(SipParser.Limits.DEFAULT), tlsClient);
@@ -56,6 +67,10 @@ final class TestUa implements TransactionUser, AutoCloseable {
     public void request(ServerTransaction tx) {
         SipRequest r = tx.request();
         requests.add(r);
+        if (r.method().equals("REGISTER") && registrar.isPresent()) {
+            register(tx, registrar.get());
+            return;
+        }
         if (!r.method().equals("INVITE")) {
             tx.respond(r.response(200, "OK"));
             return;
@@ -71,6 +86,31 @@ final class TestUa implements TransactionUser, AutoCloseable {
         } else if (status != 0) {
             tx.respond(r.response(status, "Busy Here").withToTag(tag));
         }
+    }
+
+    private void register(ServerTransaction tx, Registrar reg) {
+        SipRequest r = tx.request();
+        Optional<String> auth = r.header("Authorization");
+        DigestServer.Verdict v = auth.map(a -> reg.digest().verify(r.method(), DigestCredentials.parse(a),
+                (user, alg) -> Optional.ofNullable(reg.passwords().get(user)).map(p -> alg.ha1(user, reg.digest().realm(), p))))
+                .orElse(DigestServer.Verdict.STALE);
+        if (auth.isPresent()) {
+            verdicts.add(v);
+        }
+        SipResponse answer = switch (v) {
+            case OK -> {
+                SipResponse ok = r.response(200, "OK").withToTag("reg");
+                for (NameAddr c : r.contacts()) {
+                    ok = ok.with("Contact", c.params().has("expires") ? c.toString() : c.withParam("expires",
+                            r.header("Expires").orElse("60")).toString());
+                }
+                yield ok;
+            }
+            case STALE -> r.response(401, "Unauthorized").withToTag("reg").with("WWW-Authenticate",
+                    reg.digest().challenge(DigestAlgorithm.MD5, auth.isPresent()).toString());
+            case REPLAY, BAD -> r.response(403, "Forbidden").withToTag("reg");
+        };
+        tx.respond(answer);
     }
 
     @Override
