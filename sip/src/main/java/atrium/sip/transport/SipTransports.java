@@ -34,7 +34,8 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The UDP, TCP and TLS transports (RFC 3261 §18): listens, reads and frames messages, fills in received/rport on
+ * The UDP, TCP and TLS transports (RFC 3261 §18), and WebSocket flows handed over by an HTTP server (RFC 7118):
+ * listens, reads and frames messages, fills in received/rport on
  * requests (§18.2.1, RFC 3581 §4), answers garbage statelessly (400, 413, 416, 505, 513) or drops it, keeps stream
  * connections keyed by the remote address so that responses and later requests reuse them (§18.2.2, RFC 5923 in
  * spirit), and answers CRLF keep-alive pings (RFC 5626 §4.4.1). Blocking I/O, one virtual thread per socket.
@@ -51,7 +52,8 @@ public final class SipTransports implements AutoCloseable {
     private volatile DatagramSocket udp;
     private final Map<Protocol, InetSocketAddress> local = new EnumMap<>(Protocol.class);
     private final Map<Protocol, ServerSocket> servers = new EnumMap<>(Protocol.class);
-    private final Map<Peer, Connection> connections = new ConcurrentHashMap<>();
+    /** Open stream connections and WebSocket flows by remote peer: where responses and later requests go. */
+    private final Map<Peer, Channel> connections = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
 
@@ -176,8 +178,9 @@ public final class SipTransports implements AutoCloseable {
      * is open; else to the top Via's received address (or sent-by host) at its rport (or sent-by port).
      */
     public Peer responseTarget(SipResponse response, Peer requestSource) {
-        if (requestSource.protocol().reliable() && connections.containsKey(requestSource)) {
-            return requestSource;
+        if (requestSource.protocol().inboundOnly()
+                || requestSource.protocol().reliable() && connections.containsKey(requestSource)) {
+            return requestSource; // a WebSocket peer is only reachable over its own flow (its Via host is made up)
         }
         Via via = response.topVia();
         String host = via.received().filter(r -> !r.isEmpty()).orElse(via.host());
@@ -191,7 +194,9 @@ public final class SipTransports implements AutoCloseable {
 
     /** Sends a CRLF keep-alive ping over the connection to {@code to}; completes on its pong (RFC 5626 §4.4.1). */
     public CompletableFuture<Void> ping(Peer to) throws IOException {
-        Connection c = connection(to);
+        if (!(connection(to) instanceof Connection c)) {
+            throw new IOException("CRLF keep-alives are for TCP and TLS; WebSocket has its own pings");
+        }
         CompletableFuture<Void> pong = new CompletableFuture<>();
         c.pongs.add(pong);
         c.write(PING);
@@ -203,10 +208,13 @@ public final class SipTransports implements AutoCloseable {
         return connections.containsKey(peer);
     }
 
-    private Connection connection(Peer to) throws IOException {
-        Connection c = connections.get(to);
+    private Channel connection(Peer to) throws IOException {
+        Channel c = connections.get(to);
         if (c != null) {
             return c;
+        }
+        if (to.protocol().inboundOnly()) {
+            throw new IOException("no open " + to.protocol() + " flow to " + to + ", and it cannot be dialled");
         }
         Socket s;
         if (to.protocol() == Protocol.TLS) {
@@ -223,7 +231,7 @@ public final class SipTransports implements AutoCloseable {
         }
         s.setTcpNoDelay(true);
         Connection fresh = new Connection(to, s, false);
-        Connection raced = connections.putIfAbsent(to, fresh);
+        Channel raced = connections.putIfAbsent(to, fresh);
         if (raced != null) {
             s.close();
             return raced;
@@ -342,11 +350,92 @@ public final class SipTransports implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        connections.values().forEach(Connection::close);
+        connections.values().forEach(Channel::close);
+    }
+
+    /**
+     * Attaches a SIP-over-WebSocket connection (RFC 7118) served elsewhere (the HTTP server owns the upgrade, the
+     * {@code Sec-WebSocket-Protocol: sip} negotiation and the framing): feed each WebSocket message to
+     * {@link Flow#received}, and {@code sender} writes each message we send as one WebSocket message.
+     * {@code local} is the address the WebSocket server listens on, used as sent-by in our Vias.
+     */
+    public Flow attach(Protocol protocol, InetSocketAddress local, InetSocketAddress remote, Sender sender) {
+        if (!protocol.inboundOnly()) {
+            throw new IllegalArgumentException(protocol + " is not a WebSocket transport");
+        }
+        requireSink();
+        lock.lock();
+        try {
+            this.local.putIfAbsent(protocol, local);
+        } finally {
+            lock.unlock();
+        }
+        Flow flow = new Flow(new Peer(protocol, remote), sender);
+        Channel old = connections.put(flow.peer, flow);
+        if (old != null) {
+            old.close();
+        }
+        return flow;
+    }
+
+    /** Writes one WebSocket message. */
+    @FunctionalInterface
+    public interface Sender {
+        void send(byte[] message) throws IOException;
+    }
+
+    /** Where a connection's bytes go out: a socket we read ourselves, or a WebSocket flow. */
+    private sealed interface Channel permits Connection, Flow {
+        void write(byte[] bytes) throws IOException;
+
+        void close();
+    }
+
+    /** One SIP-over-WebSocket connection (RFC 7118): one SIP message per WebSocket message, both ways. */
+    public final class Flow implements Channel {
+        private final Peer peer;
+        private final Sender sender;
+        private volatile boolean open = true;
+
+        private Flow(Peer peer, Sender sender) {
+            this.peer = peer;
+            this.sender = sender;
+        }
+
+        public Peer peer() {
+            return peer;
+        }
+
+        /** One WebSocket message from the peer (text or binary): parsed as one SIP message (RFC 7118 §5.2). */
+        public void received(byte[] message) {
+            if (!open || isBlank(message, message.length)) {
+                return;
+            }
+            try {
+                deliver(parser.parseDatagram(message, 0, message.length), peer);
+            } catch (SipParseException e) {
+                refuse(e, peer);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes) throws IOException {
+            if (!open) {
+                throw new IOException("WebSocket flow " + peer + " is closed");
+            }
+            sender.send(bytes);
+        }
+
+        /** The WebSocket closed: later sends to this peer fail until it connects again. */
+        @Override
+        public void close() {
+            open = false;
+            connections.remove(peer, this);
+        }
     }
 
     /** A TCP or TLS connection: one reader thread, writes serialised by a lock. */
-    private final class Connection {
+    private final class Connection implements Channel {
         final Peer peer;
         final Socket socket;
         final boolean accepted;
@@ -359,7 +448,8 @@ public final class SipTransports implements AutoCloseable {
             this.accepted = accepted;
         }
 
-        void write(byte[] bytes) throws IOException {
+        @Override
+        public void write(byte[] bytes) throws IOException {
             writeLock.lock();
             try {
                 OutputStream out = socket.getOutputStream();
@@ -423,7 +513,8 @@ public final class SipTransports implements AutoCloseable {
             }
         }
 
-        void close() {
+        @Override
+        public void close() {
             connections.remove(peer, this);
             try {
                 socket.close();
