@@ -5,14 +5,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** The messages captured from real peers (sipp, baresip, Kamailio), see src/test/captures-tools/README.md. */
+/** The messages captured from real peers (sipp, baresip, Kamailio, linphone), see src/test/captures-tools/README.md. */
 final class Captures {
     static final List<String> NAMES = List.of(
             "sipp/register.sip", "sipp/register-authorization.sip", "sipp/invite-sdp.sip", "sipp/ack.sip", "sipp/bye.sip",
             "sipp/response-180-three-vias.sip", "sipp/response-200-three-vias-sdp.sip",
             "baresip/register.sip", "baresip/register-authorization.sip", "baresip/invite-sdp.sip", "baresip/ack.sip",
             "baresip/bye.sip",
-            "kamailio/invite-record-route-two-vias.sip", "kamailio/ack.sip", "kamailio/bye.sip");
+            "kamailio/invite-record-route-two-vias.sip", "kamailio/ack.sip", "kamailio/bye.sip",
+            "linphone/invite-sdp-ipv6.sip", "linphone/ack.sip", "linphone/bye.sip");
 
     private Captures() {
     }

@@ -28,7 +28,9 @@ class SipParserTest {
         byte[] wire = m.toBytes();
         SipMessage again = parser.parseDatagram(wire, 0, wire.length);
         assertThat(again.startLine()).isEqualTo(m.startLine());
-        assertThat(again.headers()).isEqualTo(m.headers());
+        // the same headers in the same order; Content-Length is always written, last (linphone's ACK has none)
+        assertThat(again.headers().without("Content-Length")).isEqualTo(m.headers().without("Content-Length"));
+        assertThat(again.header("Content-Length")).contains(Integer.toString(m.body().length));
         assertThat(again.body()).isEqualTo(m.body());
         assertThat(m.vias()).isNotEmpty();
         assertThat(m.cseq().number()).isPositive();
@@ -82,6 +84,18 @@ class SipParserTest {
         assertThat(r.header("Supported")).contains("");
         assertThat(r.headers().all("Allow")).contains("INVITE", "REFER");
         assertThat(r.body()).hasSize(Integer.parseInt(r.header("Content-Length").orElseThrow()));
+    }
+
+    @Test
+    void linphonesInviteHasABareToAnIpv6FromAndAnIpv6Sdp() {
+        SipRequest r = (SipRequest) Captures.parse("linphone/invite-sdp-ipv6.sip");
+        assertThat(r.to().uri()).isEqualTo("sip:1004@127.0.0.1");
+        assertThat(r.from().sipUri().host()).isEqualTo("[fd00::2]");
+        assertThat(r.from().tag()).contains("AmaTsSGDS");
+        assertThat(r.headers().all("Allow")).contains("PRACK", "UPDATE");
+        assertThat(r.contacts().getFirst().sipUri().user()).isEmpty();
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("c=IN IP6 fd00::2\r\n");
+        assertThat(r.body()).hasSize(512);
     }
 
     @Test
