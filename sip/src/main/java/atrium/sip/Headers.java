@@ -45,6 +45,23 @@ public record Headers(List<Header> list) {
         list = List.copyOf(list);
     }
 
+    /**
+     * A header line built by code (the parser has its own checks): the name must be a token and the value free of
+     * CR, LF and other control characters, so that no value taken from user data can inject a header or a body.
+     */
+    private static Header line(String name, String value) {
+        if (!Text.isToken(name)) {
+            throw new IllegalArgumentException("not a header name: " + name);
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                throw new IllegalArgumentException("control character in the value of " + name);
+            }
+        }
+        return new Header(canonical(name), value);
+    }
+
     /** The canonical spelling of a header name: compact forms expanded, e.g. {@code v} and {@code VIA} → "Via". */
     public static String canonical(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
@@ -109,7 +126,7 @@ public record Headers(List<Header> list) {
         for (Header h : list) {
             if (h.name.equals(n)) {
                 if (!done) {
-                    out.add(new Header(n, value));
+                    out.add(line(n, value));
                     done = true;
                 }
             } else {
@@ -117,7 +134,7 @@ public record Headers(List<Header> list) {
             }
         }
         if (!done) {
-            out.add(new Header(n, value));
+            out.add(line(n, value));
         }
         return new Headers(out);
     }
@@ -125,7 +142,7 @@ public record Headers(List<Header> list) {
     /** These headers with one more line at the end. */
     public Headers add(String name, String value) {
         List<Header> out = new ArrayList<>(list);
-        out.add(new Header(canonical(name), value));
+        out.add(line(name, value));
         return new Headers(out);
     }
 
@@ -136,13 +153,13 @@ public record Headers(List<Header> list) {
         boolean done = false;
         for (Header h : list) {
             if (!done && h.name.equals(n)) {
-                out.add(new Header(n, value));
+                out.add(line(n, value));
                 done = true;
             }
             out.add(h);
         }
         if (!done) {
-            out.add(new Header(n, value));
+            out.add(line(n, value));
         }
         return new Headers(out);
     }
@@ -155,7 +172,7 @@ public record Headers(List<Header> list) {
         for (Header h : list) {
             if (h.name.equals(n)) {
                 if (!done) {
-                    values.forEach(v -> out.add(new Header(n, v)));
+                    values.forEach(v -> out.add(line(n, v)));
                     done = true;
                 }
             } else {
@@ -163,7 +180,7 @@ public record Headers(List<Header> list) {
             }
         }
         if (!done) {
-            values.forEach(v -> out.add(new Header(n, v)));
+            values.forEach(v -> out.add(line(n, v)));
         }
         return new Headers(out);
     }

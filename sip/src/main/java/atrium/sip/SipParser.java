@@ -179,7 +179,8 @@ public final class SipParser {
 
     private static void checkRequestUri(String uri, Headers headers) {
         int colon = uri.indexOf(':');
-        String scheme = colon < 1 ? "" : uri.substring(0, colon).toLowerCase(Locale.ROOT);
+        String scheme = colon < 1 || uri.chars().anyMatch(c -> c <= ' ' || c == 0x7f) ? ""
+                : uri.substring(0, colon).toLowerCase(Locale.ROOT);
         try {
             switch (scheme) {
                 case "sip", "sips" -> SipUri.parse(uri);

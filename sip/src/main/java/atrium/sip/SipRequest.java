@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 /** A SIP request (RFC 3261 §7.1). The Request-URI is kept as text; {@link #sipUri()} parses it. */
 public record SipRequest(String method, String uri, Headers headers, byte[] body) implements SipMessage {
     public SipRequest {
+        if (!Text.isToken(method) || uri.isEmpty() || uri.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+            throw new IllegalArgumentException("bad request line: " + method + " " + uri);
+        }
         body = body.clone();
     }
 

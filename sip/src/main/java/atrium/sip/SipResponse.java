@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 /** A SIP response (RFC 3261 §7.2). */
 public record SipResponse(int status, String reason, Headers headers, byte[] body) implements SipMessage {
     public SipResponse {
+        if (status < 100 || status > 699 || reason.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+            throw new IllegalArgumentException("bad status line: " + status + " " + reason);
+        }
         body = body.clone();
     }
 

@@ -167,6 +167,7 @@ class SipParserTest {
             INVITE mailto:b@h SIP/2.0                                       | 416 | Unsupported URI Scheme
             INVITE sip:b@h:99999 SIP/2.0                                    | 400 | Port out of range
             INVITE  sip:b@h SIP/2.0                                         | 400 | Malformed request line
+            INVITE sip:b@h	:5060 SIP/2.0                                   | 400 | Malformed Request-URI
             IN<VITE sip:b@h SIP/2.0                                         | 0   | Malformed request line
             """)
     void badRequestLinesAreClassified(String line, int status, String reason) {
@@ -232,6 +233,20 @@ class SipParserTest {
         byte[] longHead = (head + "X: " + "y".repeat(400) + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         assertThat(catchThrowableOfType(SipParseException.class, () -> small.parseDatagram(longHead, 0, longHead.length))
                 .status()).isEqualTo(513);
+    }
+
+    @Test
+    void codeCannotInjectAHeaderThroughAValueAUriOrAReason() {
+        SipRequest r = (SipRequest) Captures.parse("sipp/bye.sip");
+        assertThatThrownBy(() -> r.with("Subject", "hi\r\nContact: <sip:evil@x>"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> r.with("Bad Name", "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> r.withUri("sip:a@b SIP/2.0\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> r.response(200, "OK\r\nX: y")).isInstanceOf(IllegalArgumentException.class);
+        NameAddr named = NameAddr.parse("<sip:a@b>");
+        NameAddr evil = new NameAddr(Optional.of("Eve\r\nX: y"), named.uri(), named.params());
+        assertThatThrownBy(() -> r.withHeaders(r.headers().with("From", evil.toString())))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
