@@ -75,26 +75,26 @@ public final class Sipp {
     }
 
     /**
-     * Waits until some process has bound UDP {@code port} (read from /proc/net/udp: probing by binding it ourselves
-     * could steal it from sipp at the wrong moment).
+     * Waits until some process has bound {@code port} ("udp" or "tcp", read from /proc/net: probing by binding it
+     * ourselves could steal it from sipp at the wrong moment).
      */
-    public static void awaitUdpPort(int port) throws InterruptedException {
+    public static void awaitPort(String protocol, int port) throws InterruptedException {
         String needle = String.format(":%04X ", port);
         long end = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < end) {
             try {
-                for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+                for (String line : Files.readAllLines(Path.of("/proc/net/" + protocol))) {
                     String[] f = line.trim().split("\\s+");
                     if (f.length > 1 && (f[1] + " ").endsWith(needle)) {
                         return;
                     }
                 }
             } catch (IOException e) {
-                throw new AssertionError("cannot read /proc/net/udp", e);
+                throw new AssertionError("cannot read /proc/net/" + protocol, e);
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("nothing listens on UDP port " + port + " after 10 s");
+        throw new AssertionError("nothing listens on " + protocol + " port " + port + " after 10 s");
     }
 
     /** A UDP port free a moment ago, for a peer that needs its port on the command line. */
