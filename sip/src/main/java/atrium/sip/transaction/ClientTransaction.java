@@ -100,8 +100,9 @@ public final class ClientTransaction extends Transaction {
     private void fail(Failure failure) {
         lock.lock();
         try {
-            if (state != State.CALLING && state != State.PROCEEDING) {
-                return;
+            boolean waiting = state == State.CALLING || state == State.PROCEEDING && !invite;
+            if (!waiting && !(failure == Failure.TRANSPORT && state == State.PROCEEDING)) {
+                return; // timer B lost the race with a provisional response
             }
             terminate();
         } finally {
@@ -122,7 +123,7 @@ public final class ClientTransaction extends Transaction {
                     if (status < 200) {
                         state = State.PROCEEDING;
                         if (invite) {
-                            cancel(retransmit);
+                            stopTimers(); // A and B run in Calling only: a ringing INVITE waits for its answer
                         }
                     } else if (invite && status < 300) {
                         state = State.ACCEPTED; // RFC 6026: 2xx (and later forks) go up, the TU ACKs them

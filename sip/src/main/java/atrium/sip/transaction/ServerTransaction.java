@@ -54,31 +54,25 @@ public final class ServerTransaction extends Transaction {
         }
     }
 
-    /** Whether a final response has been sent. */
-    public boolean answered() {
-        lock.lock();
-        try {
-            return last != null && last.status() >= 200;
-        } finally {
-            lock.unlock();
+    void start() {
+        if (invite) {
+            layer.schedule(this::trying, TRYING_AFTER_MS);
         }
     }
 
-    void start() {
-        if (invite) {
-            layer.schedule(() -> {
-                lock.lock();
-                boolean send;
-                try {
-                    send = last == null && state == State.PROCEEDING;
-                } finally {
-                    lock.unlock();
-                }
-                if (send) {
-                    respond(request.response(100, "Trying"));
-                }
-            }, TRYING_AFTER_MS);
+    /** 100 Trying, unless the TU has answered meanwhile (checked and recorded in one step, so it never overtakes). */
+    private void trying() {
+        SipResponse trying = request.response(100, "Trying");
+        lock.lock();
+        try {
+            if (last != null || state != State.PROCEEDING) {
+                return;
+            }
+            last = trying;
+        } finally {
+            lock.unlock();
         }
+        send(trying);
     }
 
     /**
@@ -137,8 +131,8 @@ public final class ServerTransaction extends Transaction {
         SipResponse again;
         lock.lock();
         try {
-            if (state != State.COMPLETED && state != State.ACCEPTED) {
-                return;
+            if (ackSeen || state != State.COMPLETED && state != State.ACCEPTED) {
+                return; // the ACK came while this run waited for the lock
             }
             interval = Math.min(interval * 2, layer.timers().t2().toMillis());
             retransmit = layer.schedule(this::retransmit, interval);

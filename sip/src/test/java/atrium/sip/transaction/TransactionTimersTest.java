@@ -149,6 +149,25 @@ class TransactionTimersTest extends RawPeerTest {
     }
 
     @Test
+    void aRingingInviteIsNotTimedOutByTimerB() throws Exception {
+        TestUa.Heard heard = new TestUa.Heard();
+        SipRequest invite = SipRequest.create("INVITE", "sip:slow@127.0.0.1:" + peer.port(),
+                NameAddr.parse("<sip:uac@127.0.0.1>;tag=r1"), NameAddr.parse("<sip:slow@127.0.0.1>"), "ring-1", 1)
+                .with("Contact", "<sip:uac@127.0.0.1:" + ua.port(Protocol.UDP) + ">");
+        ua.layer.send(invite, Peer.udp(peer.address()), heard);
+        SipRequest got = (SipRequest) peer.receive(2000).orElseThrow();
+        String ringing = got.response(180, "Ringing").withToTag("slow1").toString();
+        peer.send(ringing.substring(0, ringing.indexOf("Content-Length:")).replace("\r\n", "\n"), ua.port(Protocol.UDP));
+        assertThat(heard.responses.poll(2, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+        drain(200); // INVITE copies sent before the 180 arrived
+        assertThat(heard.failures.poll(2, java.util.concurrent.TimeUnit.SECONDS)).as("64·T1 = 1.28 s passed").isNull();
+        assertThat(drain(100)).as("no INVITE retransmission once ringing").isEmpty();
+        String busy = got.response(486, "Busy Here").withToTag("slow1").toString();
+        peer.send(busy.substring(0, busy.indexOf("Content-Length:")).replace("\r\n", "\n"), ua.port(Protocol.UDP));
+        assertThat(heard.awaitFinal().status()).isEqualTo(486);
+    }
+
+    @Test
     void timerFEndsANonInviteNobodyAnswersAndTimerEStopsDoublingAtT2() throws Exception {
         TestUa.Heard heard = new TestUa.Heard();
         ua.layer.send(SipRequest.create("OPTIONS", "sip:127.0.0.1:" + peer.port(), NameAddr.parse("<sip:uac@127.0.0.1>;tag=f1"),
