@@ -49,6 +49,19 @@ class TransactionTimersTest extends RawPeerTest {
                 """.formatted(branch, toTag, callBranch);
     }
 
+    /** An INVITE from our UA to the raw peer. */
+    private SipRequest inviteToPeer(String user, String tag, String callId) {
+        return SipRequest.create("INVITE", "sip:" + user + "@127.0.0.1:" + peer.port(),
+                NameAddr.parse("<sip:uac@127.0.0.1>;tag=" + tag), NameAddr.parse("<sip:" + user + "@127.0.0.1>"), callId, 1)
+                .with("Contact", "<sip:uac@127.0.0.1:" + ua.port(Protocol.UDP) + ">");
+    }
+
+    /** The raw peer answers {@code request} (the Content-Length is added by {@link RawPeer#send}). */
+    private void peerAnswers(SipRequest request, int status, String reason, String toTag) throws IOException {
+        String text = request.response(status, reason).withToTag(toTag).toString();
+        peer.send(text.substring(0, text.indexOf("Content-Length:")).replace("\r\n", "\n"), ua.port(Protocol.UDP));
+    }
+
     /** Every message that arrives within {@code millis} of quiet. */
     private List<SipMessage> drain(int millis) throws IOException {
         List<SipMessage> got = new ArrayList<>();
@@ -137,9 +150,7 @@ class TransactionTimersTest extends RawPeerTest {
     @Test
     void timerBEndsAnInviteNobodyAnswersAndTimerAKeptDoublingUntilThen() throws Exception {
         TestUa.Heard heard = new TestUa.Heard();
-        SipRequest invite = SipRequest.create("INVITE", "sip:nobody@127.0.0.1:" + peer.port(),
-                NameAddr.parse("<sip:uac@127.0.0.1>;tag=b1"), NameAddr.parse("<sip:nobody@127.0.0.1>"), "b-1", 1)
-                .with("Contact", "<sip:uac@127.0.0.1:" + ua.port(Protocol.UDP) + ">");
+        SipRequest invite = inviteToPeer("nobody", "b1", "b-1");
         ua.layer.send(invite, Peer.udp(peer.address()), heard);
         assertThat(heard.failures.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ClientTransaction.Failure.TIMEOUT);
         // A at 0, 20, 60, 140, 300, 620 ms, then B at 1280 ms: 6 or 7 copies (the 1260 ms one races B; a busy
@@ -151,19 +162,15 @@ class TransactionTimersTest extends RawPeerTest {
     @Test
     void aRingingInviteIsNotTimedOutByTimerB() throws Exception {
         TestUa.Heard heard = new TestUa.Heard();
-        SipRequest invite = SipRequest.create("INVITE", "sip:slow@127.0.0.1:" + peer.port(),
-                NameAddr.parse("<sip:uac@127.0.0.1>;tag=r1"), NameAddr.parse("<sip:slow@127.0.0.1>"), "ring-1", 1)
-                .with("Contact", "<sip:uac@127.0.0.1:" + ua.port(Protocol.UDP) + ">");
+        SipRequest invite = inviteToPeer("slow", "r1", "ring-1");
         ua.layer.send(invite, Peer.udp(peer.address()), heard);
         SipRequest got = (SipRequest) peer.receive(2000).orElseThrow();
-        String ringing = got.response(180, "Ringing").withToTag("slow1").toString();
-        peer.send(ringing.substring(0, ringing.indexOf("Content-Length:")).replace("\r\n", "\n"), ua.port(Protocol.UDP));
+        peerAnswers(got, 180, "Ringing", "slow1");
         assertThat(heard.responses.poll(2, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
         drain(200); // INVITE copies sent before the 180 arrived
         assertThat(heard.failures.poll(2, java.util.concurrent.TimeUnit.SECONDS)).as("64·T1 = 1.28 s passed").isNull();
         assertThat(drain(100)).as("no INVITE retransmission once ringing").isEmpty();
-        String busy = got.response(486, "Busy Here").withToTag("slow1").toString();
-        peer.send(busy.substring(0, busy.indexOf("Content-Length:")).replace("\r\n", "\n"), ua.port(Protocol.UDP));
+        peerAnswers(got, 486, "Busy Here", "slow1");
         assertThat(heard.awaitFinal().status()).isEqualTo(486);
     }
 
@@ -180,19 +187,15 @@ class TransactionTimersTest extends RawPeerTest {
     @Test
     void ourClientAcksAFailureItselfAndAgainForEachRetransmissionButTellsTheTuOnce() throws Exception {
         TestUa.Heard heard = new TestUa.Heard();
-        SipRequest invite = SipRequest.create("INVITE", "sip:busy@127.0.0.1:" + peer.port(),
-                NameAddr.parse("<sip:uac@127.0.0.1>;tag=a1"), NameAddr.parse("<sip:busy@127.0.0.1>"), "a-1", 1)
-                .with("Contact", "<sip:uac@127.0.0.1:" + ua.port(Protocol.UDP) + ">");
+        SipRequest invite = inviteToPeer("busy", "a1", "a-1");
         ua.layer.send(invite, Peer.udp(peer.address()), heard);
         SipRequest got = (SipRequest) peer.receive(2000).orElseThrow();
-        String busy = got.response(486, "Busy Here").withToTag("busy1").toString();
-        String body = busy.substring(0, busy.indexOf("Content-Length:")).replace("\r\n", "\n");
-        peer.send(body, ua.port(Protocol.UDP));
+        peerAnswers(got, 486, "Busy Here", "busy1");
         SipRequest ack = (SipRequest) drain(100).stream().filter(m -> m instanceof SipRequest r && r.method().equals("ACK"))
                 .findFirst().orElseThrow();
         assertThat(ack.topVia().branch()).isEqualTo(got.topVia().branch());
         assertThat(ack.to().tag()).contains("busy1");
-        peer.send(body, ua.port(Protocol.UDP)); // the 486 again: ACKed again
+        peerAnswers(got, 486, "Busy Here", "busy1"); // the 486 again: ACKed again
         assertThat(drain(100)).anySatisfy(m -> assertThat(((SipRequest) m).method()).isEqualTo("ACK"));
         assertThat(heard.responses).extracting(SipResponse::status).containsExactly(486);
     }
