@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -298,7 +299,7 @@ public final class SipTransports implements AutoCloseable {
         if (stamped == top) {
             return h;
         }
-        List<String> vias = new java.util.ArrayList<>(h.all("Via"));
+        List<String> vias = new ArrayList<>(h.all("Via"));
         vias.set(0, stamped.toString());
         return h.withAll("Via", vias);
     }
