@@ -5,6 +5,8 @@ import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.Messages;
 import atrium.core.Msg;
+import atrium.core.bus.EventBus;
+import atrium.core.bus.RedisEventBus;
 import atrium.core.db.Database;
 import atrium.core.http.AddressRanges;
 import atrium.core.http.HttpPlumbing;
@@ -16,6 +18,7 @@ import atrium.files.StorageCheck;
 import atrium.files.UploadScanner;
 import atrium.identity.IdentityModule;
 import atrium.identity.Secrets;
+import atrium.server.realtime.Realtime;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -50,9 +53,12 @@ public final class Atrium implements AutoCloseable {
     private final boolean proxyMode;
     private final Metrics metrics;
     private final Mailer mailer;
+    private final EventBus bus;
+    private final Realtime realtime;
 
     private Atrium(Config config, Database db, IdentityModule identity, FilesModule files, WebServer server,
-                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics, Mailer mailer) {
+                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics, Mailer mailer,
+                   EventBus bus, Realtime realtime) {
         this.config = config;
         this.db = db;
         this.identity = identity;
@@ -62,6 +68,8 @@ public final class Atrium implements AutoCloseable {
         this.proxyMode = proxyMode;
         this.metrics = metrics;
         this.mailer = mailer;
+        this.bus = bus;
+        this.realtime = realtime;
     }
 
     public static Atrium start(Config config) {
@@ -91,13 +99,22 @@ public final class Atrium implements AutoCloseable {
         // Before the database: a bad mail.* key stops the start before anything is opened.
         Mailer mailer = new Mailer(config);
         Database db;
+        EventBus bus;
         try {
             db = Database.open(config);
         } catch (RuntimeException e) {
             mailer.close();
             throw e;
         }
+        try {
+            bus = RedisEventBus.open(config);
+        } catch (RuntimeException e) {
+            mailer.close();
+            db.close();
+            throw e;
+        }
         long tDb = System.nanoTime();
+        Realtime realtime = null;
         try {
             IdentityModule identity = new IdentityModule(config, db, ids, clock, mailer);
             long tIdentity = System.nanoTime();
@@ -106,6 +123,8 @@ public final class Atrium implements AutoCloseable {
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
             HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
+            realtime = new Realtime(config, bus, identity.signIn, trusted, java.util.List.of());
+            Realtime rt = realtime;
             WebConsole console = new WebConsole();
             byte[] openApi = WebConsole.resource("openapi.json");
 
@@ -123,7 +142,10 @@ public final class Atrium implements AutoCloseable {
                     // several pieces (a PROPFIND multistatus) waits for the client's delayed
                     // ACK: about 40 ms more on most PROPFINDs of a large folder.
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> appRouting(r, plumbing, identity, files, db, metrics, console, openApi));
+                    .routing(r -> appRouting(r, plumbing, identity, files, rt, db, metrics, console, openApi))
+                    // The /ws WebSocket, on the app listener only.
+                    .addProtocol(rt.protocolConfig())
+                    .addRouting(rt.routing());
             if (!proxyMode) {
                 builder.tls(tls);
                 builder.putSocket(REDIRECT_SOCKET, s -> s.host(bind).port(httpPort).routing(r -> {
@@ -167,7 +189,7 @@ public final class Atrium implements AutoCloseable {
                     LOG.warning("sweeping the file storage failed: " + e);
                 }
             });
-            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics, mailer);
+            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics, mailer, bus, realtime);
             LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
                     (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,
                     (System.nanoTime() - tListen) / 1_000_000));
@@ -176,6 +198,10 @@ public final class Atrium implements AutoCloseable {
                     db.dialect().name().toLowerCase()));
             return atrium;
         } catch (RuntimeException e) {
+            if (realtime != null) {
+                realtime.close();
+            }
+            bus.close();
             mailer.close();
             db.close();
             throw e;
@@ -198,7 +224,7 @@ public final class Atrium implements AutoCloseable {
     }
 
     private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, FilesModule files,
-                                   Database db,
+                                   Realtime realtime, Database db,
                                    Metrics metrics, WebConsole console, byte[] openApi) {
         plumbing.install(r);
         r.get("/health", (req, res) -> health(res, db, files.scanner))
@@ -213,6 +239,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", identity.routes)
                 .register("/api/v1", identity.loginFlowRoutes.api())
                 .register("/api/v1", identity.notificationRoutes)
+                .register("/api/v1", realtime.presenceRoutes(identity.authentication))
                 .register("/api/v1", files.lockAdmin)
                 .register("/api/v1", files.quarantine)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
@@ -325,6 +352,11 @@ public final class Atrium implements AutoCloseable {
         return config;
     }
 
+    /** The event bus, for tests that publish as a module would. */
+    public EventBus bus() {
+        return bus;
+    }
+
     public Path dataDir() {
         return config.dataDir();
     }
@@ -334,6 +366,8 @@ public final class Atrium implements AutoCloseable {
         LOG.info("Atrium stopping");
         housekeeping.shutdownNow();
         server.stop();
+        realtime.close();
+        bus.close();
         mailer.close();
         db.close();
         LOG.info("Atrium stopped");
