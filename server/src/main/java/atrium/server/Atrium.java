@@ -5,6 +5,7 @@ import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.Messages;
 import atrium.core.Msg;
+import atrium.chat.ChatModule;
 import atrium.core.bus.EventBus;
 import atrium.core.bus.RedisEventBus;
 import atrium.core.db.Database;
@@ -119,11 +120,12 @@ public final class Atrium implements AutoCloseable {
             IdentityModule identity = new IdentityModule(config, db, ids, clock, mailer);
             long tIdentity = System.nanoTime();
             FilesModule files = new FilesModule(config, db, ids, clock, identity);
+            ChatModule chat = new ChatModule(config, db, ids, clock, identity, bus);
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
             HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
-            realtime = new Realtime(config, bus, identity.signIn, trusted, java.util.List.of());
+            realtime = new Realtime(config, bus, identity.signIn, trusted, java.util.List.of(chat.realtime));
             Realtime rt = realtime;
             WebConsole console = new WebConsole();
             byte[] openApi = WebConsole.resource("openapi.json");
@@ -142,7 +144,7 @@ public final class Atrium implements AutoCloseable {
                     // several pieces (a PROPFIND multistatus) waits for the client's delayed
                     // ACK: about 40 ms more on most PROPFINDs of a large folder.
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> appRouting(r, plumbing, identity, files, rt, db, metrics, console, openApi))
+                    .routing(r -> appRouting(r, plumbing, identity, files, chat, rt, db, metrics, console, openApi))
                     // The /ws WebSocket, on the app listener only.
                     .addProtocol(rt.protocolConfig())
                     .addRouting(rt.routing());
@@ -224,7 +226,7 @@ public final class Atrium implements AutoCloseable {
     }
 
     private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, FilesModule files,
-                                   Realtime realtime, Database db,
+                                   ChatModule chat, Realtime realtime, Database db,
                                    Metrics metrics, WebConsole console, byte[] openApi) {
         plumbing.install(r);
         r.get("/health", (req, res) -> health(res, db, files.scanner))
@@ -240,6 +242,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", identity.loginFlowRoutes.api())
                 .register("/api/v1", identity.notificationRoutes)
                 .register("/api/v1", realtime.presenceRoutes(identity.authentication))
+                .register("/api/v1/chat", chat.routes)
                 .register("/api/v1", files.lockAdmin)
                 .register("/api/v1", files.quarantine)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
