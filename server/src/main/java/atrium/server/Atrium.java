@@ -96,7 +96,8 @@ public final class Atrium implements AutoCloseable {
         config.oneOf("log.level", LogLevel.class);
 
         Clock clock = Clock.systemUTC();
-        Ids ids = new Ids(clock, 0);
+        // Two nodes making ids in the same millisecond must differ in the node bits.
+        Ids ids = new Ids(clock, config.integer("cluster.node-id", 0, 1023));
         // Before the database: a bad mail.* key stops the start before anything is opened.
         Mailer mailer = new Mailer(config);
         Database db;

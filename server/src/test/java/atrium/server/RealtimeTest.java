@@ -29,12 +29,16 @@ class RealtimeTest {
     /** A new account, signed in through the browser API; its login is {@code name} plus a number. */
     static TestClient person(TestServer on, String name) {
         String login = name + (++people);
-        String password = "Lantern-Orchid-" + (4000 + people);
+        String password = passwordOf(login);
         var created = on.admin().post("/api/v1/users", Map.of("login", login, "password", password));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         TestClient c = on.client();
         assertThat(c.signIn(login, password).status()).isEqualTo(200);
         return c;
+    }
+
+    static String passwordOf(String login) {
+        return "Lantern-Orchid-" + Integer.toHexString(login.hashCode() * 31 + 7) + "-" + login.length();
     }
 
     static String login(TestClient c) {
