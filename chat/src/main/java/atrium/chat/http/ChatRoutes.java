@@ -164,19 +164,19 @@ public final class ChatRoutes implements HttpService {
     }
 
     private static ConversationId id(ServerRequest req) {
-        return new ConversationId(pathId(req, "id", "chat.conversation.none"));
+        return new ConversationId(pathId(req, "id", Msg.of("chat.conversation.none")));
     }
 
     private static MessageId mid(ServerRequest req) {
-        return new MessageId(pathId(req, "mid", "chat.message.none"));
+        return new MessageId(pathId(req, "mid", Msg.of("chat.message.none")));
     }
 
     /** An id in the path that is not a number names nothing: 404, like an unknown one. */
-    private static long pathId(ServerRequest req, String name, String missing) {
+    private static long pathId(ServerRequest req, String name, Msg missing) {
         try {
             return Long.parseLong(req.path().pathParameters().get(name));
         } catch (NumberFormatException e) {
-            throw new AtriumException.NotFound(Msg.of(missing));
+            throw new AtriumException.NotFound(missing);
         }
     }
 
