@@ -53,6 +53,9 @@ class EventBusTest {
         }
         assertThatThrownBy(() -> RedisEventBus.open(config.with(Map.of("cluster.redis", "http://nowhere"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.redis");
+        // Nothing listens on port 1; the password in the URI is not repeated in the message.
+        assertThatThrownBy(() -> RedisEventBus.open(config.with(Map.of("cluster.redis", "redis://:s3cret@127.0.0.1:1"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot connect").hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> RedisEventBus.open(config.with(Map.of("cluster.channel-prefix", "a b"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.channel-prefix");
     }
