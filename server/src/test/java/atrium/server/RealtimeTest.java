@@ -18,7 +18,8 @@ class RealtimeTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("realtime.max-frame-bytes", "2048", "realtime.queue-frames", "64"));
+        server = TestServer.start(Map.of("realtime.max-frame-bytes", "2048", "realtime.queue-frames", "64",
+                "realtime.presence-heartbeat-seconds", "0.2"));
     }
 
     @AfterAll
@@ -180,6 +181,26 @@ class RealtimeTest {
             assertThat(presenceOf(watcher, fayLogin)).isEqualTo("offline");
         }
         assertThat(server.client().get("/api/v1/presence").status()).isEqualTo(401);
+    }
+
+    @Test
+    void thePeopleOfANodeThatFallsSilentGoOfflineAfterThreeHeartbeats() {
+        TestClient watcher = person(server, "watcher");
+        TestClient gus = person(server, "gus");
+        String gusLogin = login(gus);
+        try (WsClient w = WsClient.subscribed(server, watcher)) {
+            // What another node says once, as it would just before crashing.
+            server.atrium.bus().publish(new Event("presence.node", Audience.nobody(), Json.MAPPER.createObjectNode()
+                    .put("node", "a-node-that-crashes").put("account", accountId(server, gus)).put("login", gusLogin)
+                    .put("status", "online")));
+            JsonNode online = w.nextMatching(f -> f.path("type").asText().equals("presence.changed")
+                    && f.path("data").path("login").asText().equals(gusLogin));
+            assertThat(online.get("data").get("status").asText()).isEqualTo("online");
+            JsonNode offline = w.nextMatching(f -> f.path("type").asText().equals("presence.changed")
+                    && f.path("data").path("login").asText().equals(gusLogin));
+            assertThat(offline.get("data").get("status").asText()).isEqualTo("offline");
+            assertThat(presenceOf(watcher, gusLogin)).isEqualTo("offline");
+        }
     }
 
     static String presenceOf(TestClient asker, String login) {

@@ -17,7 +17,6 @@ import io.helidon.websocket.WsSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -198,8 +197,7 @@ final class Connection implements WsListener {
                 if (!since.isObject()) {
                     throw new AtriumException.Invalid(Msg.of("server.ws.since-object"));
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = since.fields(); it.hasNext(); ) {
-                    var entry = it.next();
+                for (Map.Entry<String, JsonNode> entry : since.properties()) {
                     RealtimeSource source = hub.source(entry.getKey()).orElseThrow(() ->
                             new AtriumException.Invalid(Msg.of("server.ws.unknown-source", entry.getKey())));
                     RealtimeSource.CatchUp c = source.since(account(), entry.getValue().asText(), CATCH_UP_LIMIT);

@@ -8,11 +8,15 @@ import atrium.core.bus.EventBus;
 import atrium.core.http.Json;
 import atrium.identity.Caller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -22,6 +26,8 @@ import java.util.function.Consumer;
  * status there; every node keeps the latest word of every node and tells its own clients
  * ({@code presence.changed}) when a person's overall status changes. A node starting asks the
  * others for their state ({@code presence.sync}); a node stopping says its people are gone.
+ * Every node repeats what it has to say each heartbeat; what a node has not repeated for three
+ * heartbeats (it crashed, or lost Redis) is forgotten, and its people go offline elsewhere.
  */
 public final class Presence implements AutoCloseable {
     private static final String NODE = "presence.node";
@@ -41,19 +47,66 @@ public final class Presence implements AutoCloseable {
     private record Local(String login, int connections, Status status) {
     }
 
+    /** What a node said, and when (System.nanoTime) it last said it. */
+    private record Heard(Entry entry, long at) {
+    }
+
     private final EventBus bus;
+    private final long heartbeatNanos;
+    private final ScheduledExecutorService heartbeat;
     private final Consumer<Event> toLocalClients;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Long, Local> local = new HashMap<>();
     /** account → node → what that node last said. */
-    private final Map<Long, Map<String, Entry>> cluster = new HashMap<>();
+    private final Map<Long, Map<String, Heard>> cluster = new HashMap<>();
     private final EventBus.Subscription subscription;
 
-    Presence(EventBus bus, Consumer<Event> toLocalClients) {
+    Presence(EventBus bus, Consumer<Event> toLocalClients, Duration heartbeatEvery) {
         this.bus = bus;
         this.toLocalClients = toLocalClients;
+        this.heartbeatNanos = heartbeatEvery.toNanos();
         this.subscription = bus.subscribe(this::onEvent);
         bus.publish(new Event(SYNC, Audience.nobody(), Json.MAPPER.createObjectNode().put("node", bus.nodeId())));
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("presence-heartbeat").factory());
+        heartbeat.scheduleAtFixedRate(this::beat, heartbeatNanos, heartbeatNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Repeats this node's word, and forgets the word of nodes silent for three heartbeats. */
+    private void beat() {
+        try {
+            List<Map.Entry<Long, Local>> mine;
+            lock.lock();
+            try {
+                mine = List.copyOf(local.entrySet());
+            } finally {
+                lock.unlock();
+            }
+            mine.forEach(m -> announce(m.getKey(), m.getValue().login(), m.getValue().status()));
+            long cutoff = System.nanoTime() - 3 * heartbeatNanos;
+            List<Entry> gone = new java.util.ArrayList<>();
+            lock.lock();
+            try {
+                for (var it = cluster.entrySet().iterator(); it.hasNext(); ) {
+                    var account = it.next();
+                    String login = account.getValue().values().iterator().next().entry().login();
+                    account.getValue().values().removeIf(h -> h.at() - cutoff < 0);
+                    if (account.getValue().isEmpty()) {
+                        it.remove();
+                        gone.add(new Entry(login, Status.OFFLINE));
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            gone.forEach(e -> toLocalClients.accept(changed(e.login(), Status.OFFLINE)));
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(Presence.class.getName()).warning("presence heartbeat failed: " + e);
+        }
+    }
+
+    private static Event changed(String login, Status status) {
+        return new Event("presence.changed", Audience.all(),
+                Json.MAPPER.createObjectNode().put("login", login).put("status", status.tag()));
     }
 
     void connected(Caller c) {
@@ -142,28 +195,27 @@ public final class Presence implements AutoCloseable {
             lock.lock();
             try {
                 before = overall(account);
-                Map<String, Entry> nodes = cluster.computeIfAbsent(account, k -> new HashMap<>());
+                Map<String, Heard> nodes = cluster.computeIfAbsent(account, k -> new HashMap<>());
                 if (s == Status.OFFLINE) {
                     nodes.remove(e.data().path("node").asText());
                     if (nodes.isEmpty()) {
                         cluster.remove(account);
                     }
                 } else {
-                    nodes.put(e.data().path("node").asText(), new Entry(login, s));
+                    nodes.put(e.data().path("node").asText(), new Heard(new Entry(login, s), System.nanoTime()));
                 }
                 after = overall(account);
             } finally {
                 lock.unlock();
             }
             if (before != after) {
-                toLocalClients.accept(new Event("presence.changed", Audience.all(),
-                        Json.MAPPER.createObjectNode().put("login", login).put("status", after.tag())));
+                toLocalClients.accept(changed(login, after));
             }
         }
     }
 
     private Status overall(long account) {
-        return cluster.getOrDefault(account, Map.of()).values().stream().map(Entry::status)
+        return cluster.getOrDefault(account, Map.of()).values().stream().map(h -> h.entry().status())
                 .min(Comparator.naturalOrder()).orElse(Status.OFFLINE);
     }
 
@@ -172,7 +224,7 @@ public final class Presence implements AutoCloseable {
         lock.lock();
         try {
             return cluster.entrySet().stream().map(e -> new Entry(
-                            e.getValue().values().iterator().next().login(), overall(e.getKey())))
+                            e.getValue().values().iterator().next().entry().login(), overall(e.getKey())))
                     .sorted(Comparator.comparing(Entry::login)).toList();
         } finally {
             lock.unlock();
@@ -182,6 +234,7 @@ public final class Presence implements AutoCloseable {
     /** Tells the other nodes that this one's people are gone. */
     @Override
     public void close() {
+        heartbeat.shutdownNow();
         List<Map.Entry<Long, Local>> mine;
         lock.lock();
         try {

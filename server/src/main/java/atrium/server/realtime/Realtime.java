@@ -61,7 +61,8 @@ public final class Realtime implements AutoCloseable {
             this.sources.put(s.name(), s);
             s.frameTypes().forEach(t -> frameTypes.put(t, s));
         }
-        this.presence = new Presence(bus, this::deliverToAll);
+        double beat = config.decimal("realtime.presence-heartbeat-seconds", 0.05, 3600);
+        this.presence = new Presence(bus, this::deliverToAll, java.time.Duration.ofMillis(Math.round(beat * 1000)));
         this.subscription = bus.subscribe(this::onEvent);
     }
 
