@@ -109,9 +109,7 @@ class ClusterTest {
         try (WsClient w = WsClient.subscribed(nodeA, watcher)) {
             assertThat(presenceOf(watcher, deeLogin)).isEqualTo("offline");
             WsClient deeTab = WsClient.open(nodeB, dee);
-            JsonNode online = w.nextMatching(f -> f.path("type").asText().equals("presence.changed")
-                    && f.path("data").path("login").asText().equals(deeLogin));
-            assertThat(online.get("data").get("status").asText()).isEqualTo("online");
+            assertThat(w.nextPresenceOf(deeLogin)).isEqualTo("online");
             assertThat(presenceOf(watcher, deeLogin)).isEqualTo("online");
 
             // A node that starts now asks the others who is connected.
@@ -122,9 +120,7 @@ class ClusterTest {
             }
 
             deeTab.close();
-            JsonNode offline = w.nextMatching(f -> f.path("type").asText().equals("presence.changed")
-                    && f.path("data").path("login").asText().equals(deeLogin));
-            assertThat(offline.get("data").get("status").asText()).isEqualTo("offline");
+            assertThat(w.nextPresenceOf(deeLogin)).isEqualTo("offline");
             assertThat(presenceOf(watcher, deeLogin)).isEqualTo("offline");
         }
     }

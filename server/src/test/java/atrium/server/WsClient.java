@@ -111,6 +111,12 @@ final class WsClient implements AutoCloseable {
         return nextMatching(f -> f.path("type").asText().equals(type));
     }
 
+    /** The status in the next {@code presence.changed} about this login. */
+    String nextPresenceOf(String login) {
+        return nextMatching(f -> f.path("type").asText().equals("presence.changed")
+                && f.path("data").path("login").asText().equals(login)).get("data").get("status").asText();
+    }
+
     JsonNode nextMatching(Predicate<JsonNode> p) {
         long end = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < end) {

@@ -74,14 +74,7 @@ public final class Presence implements AutoCloseable {
     /** Repeats this node's word, and forgets the word of nodes silent for three heartbeats. */
     private void beat() {
         try {
-            List<Map.Entry<Long, Local>> mine;
-            lock.lock();
-            try {
-                mine = List.copyOf(local.entrySet());
-            } finally {
-                lock.unlock();
-            }
-            mine.forEach(m -> announce(m.getKey(), m.getValue().login(), m.getValue().status()));
+            announceAll();
             long cutoff = System.nanoTime() - 3 * heartbeatNanos;
             List<Entry> gone = new java.util.ArrayList<>();
             lock.lock();
@@ -168,6 +161,18 @@ public final class Presence implements AutoCloseable {
         announce(c.id().value(), c.login(), s);
     }
 
+    /** This node's word on everyone connected to it, as it stands. */
+    private void announceAll() {
+        List<Map.Entry<Long, Local>> mine;
+        lock.lock();
+        try {
+            mine = List.copyOf(local.entrySet());
+        } finally {
+            lock.unlock();
+        }
+        mine.forEach(m -> announce(m.getKey(), m.getValue().login(), m.getValue().status()));
+    }
+
     private void announce(long account, String login, Status status) {
         ObjectNode d = Json.MAPPER.createObjectNode().put("node", bus.nodeId()).put("account", account)
                 .put("login", login).put("status", status.tag());
@@ -177,14 +182,7 @@ public final class Presence implements AutoCloseable {
     private void onEvent(Event e) {
         if (e.type().equals(SYNC)) {
             if (!e.data().path("node").asText().equals(bus.nodeId())) {
-                List<Map.Entry<Long, Local>> mine;
-                lock.lock();
-                try {
-                    mine = List.copyOf(local.entrySet());
-                } finally {
-                    lock.unlock();
-                }
-                mine.forEach(m -> announce(m.getKey(), m.getValue().login(), m.getValue().status()));
+                announceAll();
             }
         } else if (e.type().equals(NODE)) {
             long account = e.data().path("account").asLong();
