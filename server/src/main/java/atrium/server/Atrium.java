@@ -196,9 +196,9 @@ public final class Atrium implements AutoCloseable {
             LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
                     (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,
                     (System.nanoTime() - tListen) / 1_000_000));
-            LOG.info(() -> String.format("Atrium started in %d ms: %s, data in %s, database %s",
+            LOG.info(() -> String.format("Atrium started in %d ms: %s, data in %s, database %s, events %s",
                     (System.nanoTime() - t0) / 1_000_000, atrium.describeListeners(), config.dataDir(),
-                    db.dialect().name().toLowerCase()));
+                    db.dialect().name().toLowerCase(), bus instanceof RedisEventBus ? "across nodes through Redis" : "in process"));
             return atrium;
         } catch (RuntimeException e) {
             if (realtime != null) {

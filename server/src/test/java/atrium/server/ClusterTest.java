@@ -112,12 +112,21 @@ class ClusterTest {
             assertThat(w.nextPresenceOf(deeLogin)).isEqualTo("online");
             assertThat(presenceOf(watcher, deeLogin)).isEqualTo("online");
 
-            // A node that starts now asks the others who is connected.
+            // A node that starts now asks the others who is connected; when it stops, its people go offline.
+            TestClient eli = RealtimeTest.person(nodeA, "eli");
+            String eliLogin = login(eli);
+            WsClient eliTab;
             try (TestServer nodeC = node(3)) {
                 TestClient onC = nodeC.client();
                 onC.signIn(login(watcher), RealtimeTest.passwordOf(login(watcher)));
                 await("node C sees dee online", () -> presenceOf(onC, deeLogin).equals("online"));
+                TestClient eliOnC = nodeC.client();
+                eliOnC.signIn(eliLogin, RealtimeTest.passwordOf(eliLogin));
+                eliTab = WsClient.open(nodeC, eliOnC);
+                assertThat(w.nextPresenceOf(eliLogin)).isEqualTo("online");
             }
+            assertThat(w.nextPresenceOf(eliLogin)).isEqualTo("offline");
+            eliTab.close();
 
             deeTab.close();
             assertThat(w.nextPresenceOf(deeLogin)).isEqualTo("offline");

@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,6 +39,8 @@ public final class RedisEventBus implements EventBus {
     private final StatefulRedisPubSubConnection<String, String> subscriber;
     private final StatefulRedisConnection<String, String> publisher;
     private final String channel;
+    /** The newest publish: Redis answers in order, so when it is done all before it are. */
+    private volatile CompletableFuture<Long> lastPublish = CompletableFuture.completedFuture(0L);
 
     private RedisEventBus(LocalEventBus local, RedisClient client, StatefulRedisPubSubConnection<String, String> subscriber,
                           StatefulRedisConnection<String, String> publisher, String channel) {
@@ -113,7 +119,7 @@ public final class RedisEventBus implements EventBus {
         event.key().ifPresent(k -> envelope.put("key", k));
         envelope.set("data", event.data());
         // Asynchronous: a request does not wait for Redis. Lettuce keeps the order of one connection's commands.
-        publisher.async().publish(channel, envelope.toString()).exceptionally(e -> {
+        lastPublish = publisher.async().publish(channel, envelope.toString()).toCompletableFuture().exceptionally(e -> {
             LOG.warning("publishing " + event.type() + " to Redis failed: " + e);
             return 0L;
         });
@@ -143,8 +149,16 @@ public final class RedisEventBus implements EventBus {
         return local.subscribe(s);
     }
 
+    /** Waits (a little) for what was published to reach Redis: a stopping node's last word is that its people left. */
     @Override
     public void close() {
+        try {
+            lastPublish.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warning("Redis did not take the last events before closing: " + e);
+        }
         subscriber.close();
         publisher.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
