@@ -18,8 +18,10 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +36,7 @@ public final class ChatService {
             Pattern.CASE_INSENSITIVE);
     private static final int MAX_NAME = 200;
     private static final int MAX_EMOJI_CODE_POINTS = 16;
+    static final long TYPING_EVERY_MS = 2_000;
 
     /** A conversation as one member sees it. */
     public record Details(Conversation conversation, List<Member> members, Member me) {
@@ -51,6 +54,8 @@ public final class ChatService {
     private final Clock clock;
     private final RateLimit rateLimit;
     private final int maxChars;
+    /** "account:conversation" → when its last typing event went out; a bounded map, cleared when large. */
+    private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
     ChatService(ConversationStore conversations, MessageStore messages, AccountService accounts, ChatViews views,
                 EventBus bus, Ids ids, Clock clock, RateLimit rateLimit, int maxChars) {
@@ -311,13 +316,26 @@ public final class ChatService {
         return messages.since(account, since, since == 0 ? 0 : Ids.millis(since), limit);
     }
 
-    /** A {@code typing} frame: the other members' tabs show it for a few seconds. */
+    /**
+     * A {@code typing} frame: the other members' tabs show it for a few seconds. A person typing
+     * sends one every keystroke or so; at most one per {@link #TYPING_EVERY_MS} goes out.
+     */
     public void typing(long account, ConversationId id) {
         conversation(id);
         List<Member> members = conversations.members(id);
         if (members.stream().noneMatch(m -> m.account() == account)) {
             throw notMember();
         }
+        long now = clock.millis();
+        String key = account + ":" + id.value();
+        Long last = lastTyping.get(key);
+        if (last != null && now - last < TYPING_EVERY_MS) {
+            return;
+        }
+        if (lastTyping.size() > 10_000) {
+            lastTyping.clear();
+        }
+        lastTyping.put(key, now);
         publish("chat.typing", members, views.idOnly(id).put("login", login(account)));
     }
 
