@@ -147,6 +147,12 @@ final class Connection implements WsListener {
             handle(frame.get("type").asText(), frame);
         } catch (AtriumException e) {
             error(re, e.code(), e.msg());
+        } catch (RuntimeException e) {
+            // As for a 500: the cause is logged under a reference, the client gets only the reference.
+            String ref = java.util.UUID.randomUUID().toString();
+            LOG.log(Level.WARNING, "WebSocket frame " + frame.get("type").asText() + " of " + caller.login()
+                    + " failed, ref=" + ref, e);
+            error(re, "internal", Msg.of("core.internal", ref));
         }
     }
 
