@@ -168,6 +168,22 @@ public final class ChatService {
     }
 
     /**
+     * Everyone now in an identity group becomes a member (a snapshot: people who join the group
+     * later are not added).
+     */
+    public Details addGroup(Caller caller, ConversationId id, String groupName) {
+        moderated(caller, id);
+        long now = clock.millis();
+        boolean added = false;
+        for (var account : accounts.memberIds(accounts.groupInfo(groupName).group().id())) {
+            if (accounts.byId(account).map(Account::enabled).orElse(false)) {
+                added |= conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0));
+            }
+        }
+        return added ? changed(caller, id) : details(caller, id);
+    }
+
+    /**
      * Removing oneself is leaving, which anyone may do in a group; removing another takes a
      * moderator, and only an owner removes an owner. A group left by its last owner gets the
      * longest-standing member as owner; a group left by everyone is deleted.

@@ -318,6 +318,29 @@ class ChatTest {
     }
 
     @Test
+    void aModeratorAddsEveryoneInAGroupAtOnce() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        TestClient cy = person(server, "cy");
+        TestClient admin = server.admin();
+        String groupName = "Tunis " + login(ana);
+        assertThat(admin.post("/api/v1/groups", Map.of("name", groupName)).status()).isEqualTo(201);
+        for (TestClient m : List.of(bob, cy)) {
+            assertThat(admin.put("/api/v1/groups/" + groupName.replace(" ", "%20") + "/members/" + login(m)).status())
+                    .isBetween(200, 204);
+        }
+        String conv = group(ana, "Tunis office");
+        var r = ana.post(API + "/conversations/" + conv + "/members", Map.of("group", groupName));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("members")).extracting(m -> m.get("login").asText())
+                .containsExactlyInAnyOrder(login(ana), login(bob), login(cy));
+        assertThat(ana.post(API + "/conversations/" + conv + "/members", Map.of("group", "no such group")).status())
+                .isEqualTo(404);
+        assertThat(bob.post(API + "/conversations/" + conv + "/members", Map.of("group", groupName)).status())
+                .isEqualTo(403);
+    }
+
+    @Test
     void repliesEditsDeletionsReactionsAndTypingReachTheMembers() {
         TestClient ana = person(server, "ana");
         TestClient bob = person(server, "bob");

@@ -52,8 +52,9 @@ public final class ChatRoutes implements HttpService {
                 })
                 .post("/conversations/{id}/members", (req, res) -> {
                     Caller c = auth.require(req);
-                    JsonNode b = body(req, Set.of("login"));
-                    Json.ok(res, views.conversation(chat.addMember(c, id(req), text(b, "login"))));
+                    JsonNode b = body(req, Set.of("login", "group"));
+                    Json.ok(res, views.conversation(b.has("group") ? chat.addGroup(c, id(req), text(b, "group"))
+                            : chat.addMember(c, id(req), text(b, "login"))));
                 })
                 .patch("/conversations/{id}/members/{login}", (req, res) -> {
                     Caller c = auth.require(req);
