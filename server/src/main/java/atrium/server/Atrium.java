@@ -1,11 +1,11 @@
 package atrium.server;
 
+import atrium.chat.ChatModule;
 import atrium.core.AtriumException;
 import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.Messages;
 import atrium.core.Msg;
-import atrium.chat.ChatModule;
 import atrium.core.bus.EventBus;
 import atrium.core.bus.RedisEventBus;
 import atrium.core.db.Database;
@@ -126,8 +126,9 @@ public final class Atrium implements AutoCloseable {
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
             HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
-            realtime = new Realtime(config, bus, identity.signIn, trusted, java.util.List.of(chat.realtime));
-            Realtime rt = realtime;
+            // rt for the lambdas below; realtime for closing it if the start fails after this.
+            Realtime rt = new Realtime(config, bus, identity.signIn, trusted, java.util.List.of(chat.realtime));
+            realtime = rt;
             WebConsole console = new WebConsole();
             byte[] openApi = WebConsole.resource("openapi.json");
 
