@@ -185,8 +185,9 @@ public final class Config {
     }
 
     public ConfigException bad(String key, String problem) {
-        return new ConfigException("config key '" + key + "' (" + sources.get(key) + ", value '"
-                + (key.contains("password") ? "***" : values.get(key)) + "'): " + problem);
+        // A password in a URL (redis://:secret@host) is hidden like a password key.
+        String shown = key.contains("password") ? "***" : values.get(key).replaceAll("(://[^/@]*:)[^/@]*@", "$1***@");
+        return new ConfigException("config key '" + key + "' (" + sources.get(key) + ", value '" + shown + "'): " + problem);
     }
 
     static String readDefaults() {

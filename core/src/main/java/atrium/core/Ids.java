@@ -24,6 +24,11 @@ public final class Ids {
         this.node = node;
     }
 
+    /** When an id was made, in epoch milliseconds (a cursor id tells the time it stands for). */
+    public static long millis(long id) {
+        return (id >>> 22) + EPOCH;
+    }
+
     public long next() {
         lock.lock();
         try {

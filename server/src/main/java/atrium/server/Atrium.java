@@ -1,10 +1,13 @@
 package atrium.server;
 
+import atrium.chat.ChatModule;
 import atrium.core.AtriumException;
 import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.Messages;
 import atrium.core.Msg;
+import atrium.core.bus.EventBus;
+import atrium.core.bus.RedisEventBus;
 import atrium.core.db.Database;
 import atrium.core.http.AddressRanges;
 import atrium.core.http.HttpPlumbing;
@@ -16,6 +19,7 @@ import atrium.files.StorageCheck;
 import atrium.files.UploadScanner;
 import atrium.identity.IdentityModule;
 import atrium.identity.Secrets;
+import atrium.server.realtime.Realtime;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -50,9 +54,12 @@ public final class Atrium implements AutoCloseable {
     private final boolean proxyMode;
     private final Metrics metrics;
     private final Mailer mailer;
+    private final EventBus bus;
+    private final Realtime realtime;
 
     private Atrium(Config config, Database db, IdentityModule identity, FilesModule files, WebServer server,
-                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics, Mailer mailer) {
+                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics, Mailer mailer,
+                   EventBus bus, Realtime realtime) {
         this.config = config;
         this.db = db;
         this.identity = identity;
@@ -62,6 +69,8 @@ public final class Atrium implements AutoCloseable {
         this.proxyMode = proxyMode;
         this.metrics = metrics;
         this.mailer = mailer;
+        this.bus = bus;
+        this.realtime = realtime;
     }
 
     public static Atrium start(Config config) {
@@ -87,21 +96,32 @@ public final class Atrium implements AutoCloseable {
         config.oneOf("log.level", LogLevel.class);
 
         Clock clock = Clock.systemUTC();
-        Ids ids = new Ids(clock, 0);
+        // Two nodes making ids in the same millisecond must differ in the node bits.
+        Ids ids = new Ids(clock, config.integer("cluster.node-id", 0, 1023));
         // Before the database: a bad mail.* key stops the start before anything is opened.
         Mailer mailer = new Mailer(config);
         Database db;
+        EventBus bus;
         try {
             db = Database.open(config);
         } catch (RuntimeException e) {
             mailer.close();
             throw e;
         }
+        try {
+            bus = RedisEventBus.open(config);
+        } catch (RuntimeException e) {
+            mailer.close();
+            db.close();
+            throw e;
+        }
         long tDb = System.nanoTime();
+        Realtime realtime = null;
         try {
             IdentityModule identity = new IdentityModule(config, db, ids, clock, mailer);
             long tIdentity = System.nanoTime();
             FilesModule files = new FilesModule(config, db, ids, clock, identity);
+            ChatModule chat = new ChatModule(config, db, ids, clock, identity, bus);
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
@@ -109,6 +129,9 @@ public final class Atrium implements AutoCloseable {
             metrics.gauge("atrium_mail_failed", "E-mails given up since start: refused, or failed at every attempt",
                     mailer::failed);
             HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
+            // rt for the lambdas below; realtime for closing it if the start fails after this.
+            Realtime rt = new Realtime(config, bus, identity.signIn, trusted, java.util.List.of(chat.realtime));
+            realtime = rt;
             WebConsole console = new WebConsole();
             byte[] openApi = WebConsole.resource("openapi.json");
 
@@ -126,7 +149,10 @@ public final class Atrium implements AutoCloseable {
                     // several pieces (a PROPFIND multistatus) waits for the client's delayed
                     // ACK: about 40 ms more on most PROPFINDs of a large folder.
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> appRouting(r, plumbing, identity, files, db, metrics, console, openApi));
+                    .routing(r -> appRouting(r, plumbing, identity, files, chat, rt, db, metrics, console, openApi))
+                    // The /ws WebSocket, on the app listener only.
+                    .addProtocol(rt.protocolConfig())
+                    .addRouting(rt.routing());
             if (!proxyMode) {
                 builder.tls(tls);
                 builder.putSocket(REDIRECT_SOCKET, s -> s.host(bind).port(httpPort).routing(r -> {
@@ -180,15 +206,19 @@ public final class Atrium implements AutoCloseable {
                     LOG.warning("sweeping the file storage failed: " + e);
                 }
             });
-            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics, mailer);
+            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics, mailer, bus, realtime);
             LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
                     (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,
                     (System.nanoTime() - tListen) / 1_000_000));
-            LOG.info(() -> String.format("Atrium started in %d ms: %s, data in %s, database %s",
+            LOG.info(() -> String.format("Atrium started in %d ms: %s, data in %s, database %s, events %s",
                     (System.nanoTime() - t0) / 1_000_000, atrium.describeListeners(), config.dataDir(),
-                    db.dialect().name().toLowerCase()));
+                    db.dialect().name().toLowerCase(), bus instanceof RedisEventBus ? "across nodes through Redis" : "in process"));
             return atrium;
         } catch (RuntimeException e) {
+            if (realtime != null) {
+                realtime.close();
+            }
+            bus.close();
             mailer.close();
             db.close();
             throw e;
@@ -211,7 +241,7 @@ public final class Atrium implements AutoCloseable {
     }
 
     private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, FilesModule files,
-                                   Database db,
+                                   ChatModule chat, Realtime realtime, Database db,
                                    Metrics metrics, WebConsole console, byte[] openApi) {
         plumbing.install(r);
         r.get("/health", (req, res) -> health(res, db, files.scanner))
@@ -226,6 +256,8 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", identity.routes)
                 .register("/api/v1", identity.loginFlowRoutes.api())
                 .register("/api/v1", identity.notificationRoutes)
+                .register("/api/v1", realtime.presenceRoutes(identity.authentication))
+                .register("/api/v1/chat", chat.routes)
                 .register("/api/v1", files.lockAdmin)
                 .register("/api/v1", files.quarantineRoutes)
                 .register("/api/v1", files.settingsRoutes)
@@ -340,6 +372,11 @@ public final class Atrium implements AutoCloseable {
         return config;
     }
 
+    /** The event bus, for tests that publish as a module would. */
+    public EventBus bus() {
+        return bus;
+    }
+
     public Path dataDir() {
         return config.dataDir();
     }
@@ -349,6 +386,8 @@ public final class Atrium implements AutoCloseable {
         LOG.info("Atrium stopping");
         housekeeping.shutdownNow();
         server.stop();
+        realtime.close();
+        bus.close();
         mailer.close();
         db.close();
         LOG.info("Atrium stopped");

@@ -47,6 +47,18 @@ public final class TestDatabases {
         return sqliteConfig().with(Map.of("db.url", url, "db.user", user));
     }
 
+    /** Drops the schema {@link #postgresConfig} made for this database, then closes it. */
+    public static void dropSchemaAndClose(Database db) {
+        try {
+            db.jdbi().useHandle(h -> {
+                String schema = h.createQuery("SELECT current_schema()").mapTo(String.class).one();
+                h.execute("DROP SCHEMA \"" + schema + "\" CASCADE");
+            });
+        } finally {
+            db.close();
+        }
+    }
+
     public static Database sqlite() {
         return Database.open(sqliteConfig());
     }

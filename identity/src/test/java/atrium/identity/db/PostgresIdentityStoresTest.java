@@ -29,14 +29,7 @@ class PostgresIdentityStoresTest implements AccountStoreContract, GroupStoreCont
 
     @AfterEach
     void dropSchema() {
-        try {
-            db.jdbi().useHandle(h -> {
-                String schema = h.createQuery("SELECT current_schema()").mapTo(String.class).one();
-                h.execute("DROP SCHEMA \"" + schema + "\" CASCADE");
-            });
-        } finally {
-            db.close();
-        }
+        TestDatabases.dropSchemaAndClose(db);
     }
 
     @Override

@@ -1,0 +1,47 @@
+package atrium.chat;
+
+import atrium.chat.db.ConversationStore;
+import atrium.chat.db.MessageStore;
+import atrium.chat.http.ChatRoutes;
+import atrium.core.AtriumException;
+import atrium.core.Config;
+import atrium.core.Ids;
+import atrium.core.Msg;
+import atrium.core.bus.EventBus;
+import atrium.core.bus.RealtimeSource;
+import atrium.core.db.Database;
+import atrium.identity.IdentityModule;
+import java.time.Clock;
+
+/** The chat module's parts, built in order by hand. */
+public final class ChatModule {
+    public final ChatService chat;
+    public final ChatRoutes routes;
+    /** What /ws needs of chat: catch-up and the typing frame. */
+    public final RealtimeSource realtime;
+
+    public ChatModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, EventBus bus) {
+        db.migrate("chat");
+        var jdbi = db.jdbi();
+        ChatViews views = new ChatViews(identity.accounts);
+        RateLimit rateLimit = new RateLimit(config.integer("chat.rate-limit", 1, 100_000), clock);
+        this.chat = new ChatService(new ConversationStore(jdbi), new MessageStore(jdbi), identity.accounts, views, bus, ids,
+                clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000));
+        this.routes = new ChatRoutes(identity.authentication, chat, views,
+                config.longValue("http.max-body-bytes", 1024, 1L << 30));
+        this.realtime = new ChatRealtime(chat, views);
+    }
+
+    /** A message id given by a client (a cursor, a reply, a read marker): a whole number, 0 for "from the start". */
+    public static long cursor(String value, String field) {
+        try {
+            long v = Long.parseLong(value.strip());
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw AtriumException.Invalid.field(field, Msg.of("chat.id", field));
+    }
+}

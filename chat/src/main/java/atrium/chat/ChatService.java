@@ -1,0 +1,467 @@
+package atrium.chat;
+
+import atrium.chat.db.ConversationStore;
+import atrium.chat.db.MessageStore;
+import atrium.core.AtriumException;
+import atrium.core.Ids;
+import atrium.core.Msg;
+import atrium.core.bus.Audience;
+import atrium.core.bus.Event;
+import atrium.core.bus.EventBus;
+import atrium.identity.Account;
+import atrium.identity.AccountService;
+import atrium.identity.Caller;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Conversations and messages: every call checks that the caller is a member (403) of a
+ * conversation that exists (404) and may do what it asks; every change is published on the
+ * bus to the members (docs/api/chat.md, docs/api/realtime.md).
+ */
+public final class ChatService {
+    /** {@code @login} or {@code @all}, not inside a word or an e-mail address; a final dot is punctuation. */
+    private static final Pattern MENTION = Pattern.compile("(?<![\\p{L}\\p{N}_.@-])@([a-z0-9_.@-]*[a-z0-9_-])",
+            Pattern.CASE_INSENSITIVE);
+    private static final int MAX_NAME = 200;
+    private static final int MAX_EMOJI_CODE_POINTS = 16;
+    static final long TYPING_EVERY_MS = 2_000;
+
+    /** A conversation as one member sees it. */
+    public record Details(Conversation conversation, List<Member> members, Member me) {
+    }
+
+    public record Opened(Details details, boolean created) {
+    }
+
+    private final ConversationStore conversations;
+    private final MessageStore messages;
+    private final AccountService accounts;
+    private final ChatViews views;
+    private final EventBus bus;
+    private final Ids ids;
+    private final Clock clock;
+    private final RateLimit rateLimit;
+    private final int maxChars;
+    /** "account:conversation" → when its last typing event went out; a bounded map, cleared when large. */
+    private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
+
+    ChatService(ConversationStore conversations, MessageStore messages, AccountService accounts, ChatViews views,
+                EventBus bus, Ids ids, Clock clock, RateLimit rateLimit, int maxChars) {
+        this.conversations = conversations;
+        this.messages = messages;
+        this.accounts = accounts;
+        this.views = views;
+        this.bus = bus;
+        this.ids = ids;
+        this.clock = clock;
+        this.rateLimit = rateLimit;
+        this.maxChars = maxChars;
+    }
+
+    public List<ConversationStore.Summary> list(Caller caller) {
+        return conversations.summaries(caller.id().value());
+    }
+
+    /** The one-to-one conversation with another person: the existing one, or a new one. */
+    public Opened openDirect(Caller caller, String login) {
+        Account other = person(login);
+        long me = caller.id().value();
+        if (other.id().value() == me) {
+            throw AtriumException.Invalid.field("with", Msg.of("chat.direct.self"));
+        }
+        long a = Math.min(me, other.id().value());
+        long b = Math.max(me, other.id().value());
+        String key = a + ":" + b;
+        Optional<Conversation> existing = conversations.byDirectKey(key);
+        if (existing.isPresent()) {
+            return new Opened(details(caller, existing.get().id()), false);
+        }
+        long now = clock.millis();
+        Conversation c = new Conversation(new ConversationId(ids.next()), true, "", false, me, now, 0);
+        try {
+            conversations.create(c, Optional.of(key), List.of(new Member(c.id(), a, Role.MEMBER, now, 0),
+                    new Member(c.id(), b, Role.MEMBER, now, 0)));
+        } catch (RuntimeException e) {
+            // Both people opened it at the same moment: the unique key kept one; that is the one.
+            Optional<Conversation> raced = conversations.byDirectKey(key);
+            if (raced.isEmpty()) {
+                throw e;
+            }
+            return new Opened(details(caller, raced.get().id()), false);
+        }
+        Details d = details(caller, c.id());
+        publish("chat.conversation.created", d.members(), views.conversation(d));
+        return new Opened(d, true);
+    }
+
+    /** A named group; the creator is its owner, the others members. */
+    public Details createGroup(Caller caller, String rawName, List<String> logins) {
+        String name = name(rawName);
+        long me = caller.id().value();
+        Set<Long> others = new LinkedHashSet<>();
+        for (String login : logins) {
+            long id = person(login).id().value();
+            if (id != me) {
+                others.add(id);
+            }
+        }
+        long now = clock.millis();
+        Conversation c = new Conversation(new ConversationId(ids.next()), false, name, false, me, now, 0);
+        List<Member> members = new ArrayList<>();
+        members.add(new Member(c.id(), me, Role.OWNER, now, 0));
+        others.forEach(id -> members.add(new Member(c.id(), id, Role.MEMBER, now, 0)));
+        conversations.create(c, Optional.empty(), members);
+        Details d = details(caller, c.id());
+        publish("chat.conversation.created", d.members(), views.conversation(d));
+        return d;
+    }
+
+    public Details details(Caller caller, ConversationId id) {
+        Conversation c = conversation(id);
+        List<Member> members = conversations.members(id);
+        Member me = members.stream().filter(m -> m.account() == caller.id().value()).findFirst()
+                .orElseThrow(ChatService::notMember);
+        return new Details(c, members, me);
+    }
+
+    public Details rename(Caller caller, ConversationId id, String rawName) {
+        moderated(caller, id);
+        conversations.rename(id, name(rawName));
+        return changed(caller, id);
+    }
+
+    public Details setReadOnly(Caller caller, ConversationId id, boolean readOnly) {
+        moderated(caller, id);
+        conversations.setReadOnly(id, readOnly);
+        return changed(caller, id);
+    }
+
+    /** Only an owner deletes a group, for everyone. */
+    public void delete(Caller caller, ConversationId id) {
+        Details d = group(caller, id);
+        if (d.me().role() != Role.OWNER) {
+            throw new AtriumException.Forbidden(Msg.of("chat.owner-only"));
+        }
+        conversations.delete(id);
+        publish("chat.conversation.deleted", d.members(), views.idOnly(id));
+    }
+
+    public Details addMember(Caller caller, ConversationId id, String login) {
+        moderated(caller, id);
+        long account = person(login).id().value();
+        if (conversations.addMember(new Member(id, account, Role.MEMBER, clock.millis(), 0))) {
+            return changed(caller, id);
+        }
+        return details(caller, id);
+    }
+
+    /**
+     * Everyone now in an identity group becomes a member (a snapshot: people who join the group
+     * later are not added).
+     */
+    public Details addGroup(Caller caller, ConversationId id, String groupName) {
+        moderated(caller, id);
+        long now = clock.millis();
+        boolean added = false;
+        for (var account : accounts.memberIds(accounts.groupInfo(groupName).group().id())) {
+            if (accounts.byId(account).map(Account::enabled).orElse(false)) {
+                added |= conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0));
+            }
+        }
+        return added ? changed(caller, id) : details(caller, id);
+    }
+
+    /**
+     * Removing oneself is leaving, which anyone may do in a group; removing another takes a
+     * moderator, and only an owner removes an owner. A group left by its last owner gets the
+     * longest-standing member as owner; a group left by everyone is deleted.
+     */
+    public void removeMember(Caller caller, ConversationId id, String login) {
+        Details d = group(caller, id);
+        long account = person(login).id().value();
+        Member target = d.members().stream().filter(m -> m.account() == account).findFirst()
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.member.none", login)));
+        boolean self = account == caller.id().value();
+        if (!self && (!d.me().role().moderates() || target.role() == Role.OWNER && d.me().role() != Role.OWNER)) {
+            throw new AtriumException.Forbidden(Msg.of("chat.moderators-only"));
+        }
+        conversations.removeMember(id, account);
+        List<Member> left = d.members().stream().filter(m -> m.account() != account).toList();
+        if (left.isEmpty()) {
+            conversations.delete(id);
+            publish("chat.conversation.deleted", d.members(), views.idOnly(id));
+            return;
+        }
+        if (target.role() == Role.OWNER && left.stream().noneMatch(m -> m.role() == Role.OWNER)) {
+            conversations.setRole(id, left.getFirst().account(), Role.OWNER);
+        }
+        ObjectNode removed = views.idOnly(id).put("login", login(account));
+        publish("chat.member.removed", d.members(), removed);
+        Details after = new Details(conversation(id), conversations.members(id), left.getFirst());
+        publish("chat.conversation.updated", after.members(), views.conversation(after));
+    }
+
+    /** An owner names moderators (and other owners). */
+    public Details setRole(Caller caller, ConversationId id, String login, Role role) {
+        Details d = group(caller, id);
+        if (d.me().role() != Role.OWNER) {
+            throw new AtriumException.Forbidden(Msg.of("chat.owner-only"));
+        }
+        long account = person(login).id().value();
+        Member target = d.members().stream().filter(m -> m.account() == account).findFirst()
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.member.none", login)));
+        if (target.role() == Role.OWNER && role != Role.OWNER
+                && d.members().stream().filter(m -> m.role() == Role.OWNER).count() == 1) {
+            throw new AtriumException.Conflict(Msg.of("chat.last-owner"));
+        }
+        conversations.setRole(id, account, role);
+        return changed(caller, id);
+    }
+
+    public Message post(Caller caller, ConversationId id, String text, Optional<MessageId> replyTo) {
+        Details d = details(caller, id);
+        if (d.conversation().readOnly() && !d.me().role().moderates()) {
+            throw new AtriumException.Forbidden("read-only", Msg.of("chat.read-only"));
+        }
+        String body = text(text);
+        rateLimit.check(caller.id().value());
+        if (replyTo.isPresent() && messages.byId(id, replyTo.get()).isEmpty()) {
+            throw AtriumException.Invalid.field("replyTo", Msg.of("chat.reply-to.none"));
+        }
+        long now = clock.millis();
+        Message m = new Message(new MessageId(ids.next()), id, caller.id().value(), body, replyTo, now, Optional.empty(),
+                Optional.empty(), now, List.of());
+        messages.insert(m, mentioned(body, d.members(), caller.id().value()));
+        // The author has read what they wrote.
+        conversations.markRead(id, caller.id().value(), m.id().value());
+        publish("chat.message.created", d.members(), views.message(m), Optional.of(messageKey(m.id())));
+        return m;
+    }
+
+    /** Only the author edits, and not a deleted message. */
+    public Message edit(Caller caller, ConversationId id, MessageId mid, String text) {
+        Details d = details(caller, id);
+        Message m = message(id, mid);
+        if (m.author() != caller.id().value()) {
+            throw new AtriumException.Forbidden(Msg.of("chat.message.not-yours"));
+        }
+        if (m.deleted()) {
+            throw new AtriumException.Conflict(Msg.of("chat.message.deleted"));
+        }
+        String body = text(text);
+        rateLimit.check(caller.id().value());
+        messages.edit(mid, body, mentioned(body, d.members(), caller.id().value()), id, clock.millis());
+        Message after = message(id, mid);
+        publish("chat.message.edited", d.members(), views.message(after));
+        return after;
+    }
+
+    /** The author, or a moderator of a group. */
+    public Message deleteMessage(Caller caller, ConversationId id, MessageId mid) {
+        Details d = details(caller, id);
+        Message m = message(id, mid);
+        if (m.author() != caller.id().value() && (d.conversation().direct() || !d.me().role().moderates())) {
+            throw new AtriumException.Forbidden(Msg.of("chat.message.not-yours"));
+        }
+        if (!m.deleted()) {
+            messages.delete(mid, clock.millis());
+        }
+        Message after = message(id, mid);
+        publish("chat.message.deleted", d.members(), views.message(after));
+        return after;
+    }
+
+    public Message react(Caller caller, ConversationId id, MessageId mid, String rawEmoji, boolean add) {
+        Details d = details(caller, id);
+        String emoji = emoji(rawEmoji);
+        Message m = message(id, mid);
+        if (m.deleted()) {
+            throw new AtriumException.Conflict(Msg.of("chat.message.deleted"));
+        }
+        long now = clock.millis();
+        boolean changed = add ? messages.addReaction(mid, caller.id().value(), emoji, now)
+                : messages.removeReaction(mid, caller.id().value(), emoji, now);
+        Message after = message(id, mid);
+        if (changed) {
+            publish("chat.message.reactions", d.members(), views.message(after));
+        }
+        return after;
+    }
+
+    /** Messages just before {@code before}, oldest first; {@code more} when older ones remain. */
+    public record Page(List<Message> items, boolean more) {
+    }
+
+    public Page history(Caller caller, ConversationId id, long before, int limit) {
+        details(caller, id);
+        if (limit < 1 || limit > 200) {
+            throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, 200));
+        }
+        List<Message> page = messages.page(id, before, limit + 1);
+        boolean more = page.size() > limit;
+        return new Page(more ? page.subList(1, page.size()) : page, more);
+    }
+
+    /** Moves the caller's read marker to this message (never back); the members' tabs hear of it. */
+    public void markRead(Caller caller, ConversationId id, MessageId mid) {
+        Details d = details(caller, id);
+        message(id, mid);
+        conversations.markRead(id, caller.id().value(), mid.value());
+        long marker = conversations.member(id, caller.id().value()).map(Member::lastReadId).orElse(mid.value());
+        publish("chat.read", d.members(), views.idOnly(id).put("login", caller.login())
+                .put("messageId", Long.toString(marker)));
+    }
+
+    /**
+     * What the account missed after message {@code since} in all its conversations: newer
+     * messages, and older ones changed since then. At most {@code limit}, oldest first.
+     */
+    public List<Message> missed(long account, long since, int limit) {
+        return messages.since(account, since, since == 0 ? 0 : Ids.millis(since), limit);
+    }
+
+    /**
+     * A {@code typing} frame: the other members' tabs show it for a few seconds. A person typing
+     * sends one every keystroke or so; at most one per {@link #TYPING_EVERY_MS} goes out.
+     */
+    public void typing(long account, ConversationId id) {
+        conversation(id);
+        List<Member> members = conversations.members(id);
+        if (members.stream().noneMatch(m -> m.account() == account)) {
+            throw notMember();
+        }
+        long now = clock.millis();
+        String key = account + ":" + id.value();
+        Long last = lastTyping.get(key);
+        if (last != null && now - last < TYPING_EVERY_MS) {
+            return;
+        }
+        if (lastTyping.size() > 10_000) {
+            lastTyping.clear();
+        }
+        lastTyping.put(key, now);
+        publish("chat.typing", members, views.idOnly(id).put("login", login(account)));
+    }
+
+    static String messageKey(MessageId id) {
+        return "chat.message:" + id.value();
+    }
+
+    private Details changed(Caller caller, ConversationId id) {
+        Details d = details(caller, id);
+        publish("chat.conversation.updated", d.members(), views.conversation(d));
+        return d;
+    }
+
+    private Details group(Caller caller, ConversationId id) {
+        Details d = details(caller, id);
+        if (d.conversation().direct()) {
+            throw new AtriumException.Conflict(Msg.of("chat.direct.fixed"));
+        }
+        return d;
+    }
+
+    private Details moderated(Caller caller, ConversationId id) {
+        Details d = group(caller, id);
+        if (!d.me().role().moderates()) {
+            throw new AtriumException.Forbidden(Msg.of("chat.moderators-only"));
+        }
+        return d;
+    }
+
+    private Conversation conversation(ConversationId id) {
+        return conversations.byId(id).orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.conversation.none")));
+    }
+
+    private Message message(ConversationId c, MessageId id) {
+        return messages.byId(c, id).orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.message.none")));
+    }
+
+    private static AtriumException notMember() {
+        return new AtriumException.Forbidden(Msg.of("chat.not-member"));
+    }
+
+    private Account person(String login) {
+        return accounts.byLogin(login.strip().toLowerCase(Locale.ROOT)).filter(Account::enabled)
+                .orElseThrow(() -> AtriumException.Invalid.field("login", Msg.of("chat.person.none", login)));
+    }
+
+    private String login(long account) {
+        return views.login(account);
+    }
+
+    private void publish(String type, Collection<Member> to, ObjectNode data) {
+        publish(type, to, data, Optional.empty());
+    }
+
+    private void publish(String type, Collection<Member> to, ObjectNode data, Optional<String> key) {
+        bus.publish(new Event(type, Audience.of(to.stream().map(Member::account).toList()), data, key));
+    }
+
+    private static String name(String raw) {
+        String name = raw.strip();
+        int length = name.codePointCount(0, name.length());
+        if (length == 0) {
+            throw AtriumException.Invalid.field("name", Msg.of("chat.name.required"));
+        }
+        if (length > MAX_NAME) {
+            throw AtriumException.Invalid.field("name", Msg.of("chat.name.too-long", length, MAX_NAME));
+        }
+        if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
+            throw AtriumException.Invalid.field("name", Msg.of("chat.name.control"));
+        }
+        return name;
+    }
+
+    private String text(String raw) {
+        if (raw.isBlank()) {
+            throw AtriumException.Invalid.field("text", Msg.of("chat.message.empty"));
+        }
+        int length = raw.codePointCount(0, raw.length());
+        if (length > maxChars) {
+            throw new AtriumException.TooLarge(Msg.of("chat.message.too-long", length, maxChars));
+        }
+        return raw;
+    }
+
+    private static String emoji(String raw) {
+        String e = raw.strip();
+        int length = e.codePointCount(0, e.length());
+        if (length == 0 || length > MAX_EMOJI_CODE_POINTS
+                || e.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.getType(c) == Character.CONTROL)) {
+            throw AtriumException.Invalid.field("emoji", Msg.of("chat.emoji.invalid"));
+        }
+        return e;
+    }
+
+    /** Members other than the author named by {@code @login}, or all of them for {@code @all}. */
+    private Set<Long> mentioned(String body, List<Member> members, long author) {
+        Set<String> names = new java.util.HashSet<>();
+        Matcher m = MENTION.matcher(body);
+        while (m.find()) {
+            names.add(m.group(1).toLowerCase(Locale.ROOT));
+        }
+        Set<Long> out = new LinkedHashSet<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        for (Member member : members) {
+            if (member.account() != author && (names.contains("all") || names.contains(login(member.account())))) {
+                out.add(member.account());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package atrium.chat;
+
+import atrium.chat.db.ConversationStore;
+import atrium.core.http.Json;
+import atrium.identity.AccountId;
+import atrium.identity.AccountService;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The JSON shapes of conversations and messages, the same in REST answers and in events.
+ * Ids are strings (64-bit, more than a JavaScript number holds); people are named by login.
+ */
+public final class ChatViews {
+    private final AccountService accounts;
+    /** Logins never change, so an account's is looked up once. */
+    private final Map<Long, String> logins = new ConcurrentHashMap<>();
+
+    ChatViews(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    String login(long account) {
+        return logins.computeIfAbsent(account, a -> accounts.byId(new AccountId(a)).map(x -> x.login()).orElse(""));
+    }
+
+    ObjectNode idOnly(ConversationId id) {
+        return Json.MAPPER.createObjectNode().put("conversation", id.toString());
+    }
+
+    public ObjectNode conversation(ChatService.Details d) {
+        ObjectNode n = head(d.conversation());
+        ArrayNode members = n.putArray("members");
+        for (Member m : d.members()) {
+            members.addObject().put("login", login(m.account())).put("role", m.role().tag())
+                    .put("lastReadId", cursor(m.lastReadId()));
+        }
+        return n;
+    }
+
+    private ObjectNode head(Conversation c) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("id", c.id().toString());
+        n.put("kind", c.direct() ? "direct" : "group");
+        n.put("name", c.name());
+        n.put("readOnly", c.readOnly());
+        n.put("createdAt", Instant.ofEpochMilli(c.createdAt()).toString());
+        n.put("lastMessageId", cursor(c.lastMessageId()));
+        return n;
+    }
+
+    private static String cursor(long id) {
+        return id == 0 ? null : Long.toString(id);
+    }
+
+    /** One line of the caller's conversation list; a one-to-one names the other person ({@code with}). */
+    public ObjectNode summary(ConversationStore.Summary s) {
+        ObjectNode n = head(s.conversation());
+        n.put("with", s.conversation().direct() && s.other() != 0 ? login(s.other()) : null);
+        n.put("memberCount", s.memberCount());
+        n.put("role", s.role().tag());
+        n.put("lastReadId", cursor(s.lastReadId()));
+        n.put("unread", s.unread());
+        n.put("mentions", s.mentions());
+        return n;
+    }
+
+    public ObjectNode message(Message m) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("id", m.id().toString());
+        n.put("conversation", m.conversation().toString());
+        n.put("author", login(m.author()));
+        n.put("text", m.body());
+        n.put("replyTo", m.replyTo().map(MessageId::toString).orElse(null));
+        n.put("createdAt", Instant.ofEpochMilli(m.createdAt()).toString());
+        n.put("editedAt", m.editedAt().map(t -> Instant.ofEpochMilli(t).toString()).orElse(null));
+        n.put("deleted", m.deleted());
+        Map<String, ArrayNode> byEmoji = new LinkedHashMap<>();
+        ArrayNode reactions = n.putArray("reactions");
+        for (Message.Reaction r : m.reactions()) {
+            byEmoji.computeIfAbsent(r.emoji(), e -> {
+                ObjectNode o = reactions.addObject().put("emoji", e);
+                return o.putArray("logins");
+            }).add(login(r.account()));
+        }
+        return n;
+    }
+}

@@ -1,0 +1,213 @@
+package atrium.chat.http;
+
+import atrium.chat.ChatModule;
+import atrium.chat.ChatService;
+import atrium.chat.ChatViews;
+import atrium.chat.ConversationId;
+import atrium.chat.Message;
+import atrium.chat.MessageId;
+import atrium.chat.Role;
+import atrium.core.AtriumException;
+import atrium.core.Msg;
+import atrium.core.http.Json;
+import atrium.identity.Caller;
+import atrium.identity.http.Authentication;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The chat REST API under /api/v1/chat (docs/api/chat.md): a browser session or an app password. */
+public final class ChatRoutes implements HttpService {
+    private final Authentication auth;
+    private final ChatService chat;
+    private final ChatViews views;
+    private final long maxBody;
+
+    public ChatRoutes(Authentication auth, ChatService chat, ChatViews views, long maxBody) {
+        this.auth = auth;
+        this.chat = chat;
+        this.views = views;
+        this.maxBody = maxBody;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/conversations", (req, res) -> Json.ok(res, Map.of("items",
+                        chat.list(auth.require(req)).stream().map(views::summary).toList())))
+                .post("/conversations", this::create)
+                .get("/conversations/{id}", (req, res) -> Json.ok(res, views.conversation(chat.details(auth.require(req), id(req)))))
+                .patch("/conversations/{id}", this::update)
+                .delete("/conversations/{id}", (req, res) -> {
+                    chat.delete(auth.require(req), id(req));
+                    Json.noContent(res);
+                })
+                .post("/conversations/{id}/members", (req, res) -> {
+                    Caller c = auth.require(req);
+                    JsonNode b = body(req, Set.of("login", "group"));
+                    Json.ok(res, views.conversation(b.has("group") ? chat.addGroup(c, id(req), text(b, "group"))
+                            : chat.addMember(c, id(req), text(b, "login"))));
+                })
+                .patch("/conversations/{id}/members/{login}", (req, res) -> {
+                    Caller c = auth.require(req);
+                    JsonNode b = body(req, Set.of("role"));
+                    Json.ok(res, views.conversation(chat.setRole(c, id(req), req.path().pathParameters().get("login"),
+                            role(text(b, "role")))));
+                })
+                .delete("/conversations/{id}/members/{login}", (req, res) -> {
+                    chat.removeMember(auth.require(req), id(req), req.path().pathParameters().get("login"));
+                    Json.noContent(res);
+                })
+                .get("/conversations/{id}/messages", this::history)
+                .post("/conversations/{id}/messages", this::post)
+                .patch("/conversations/{id}/messages/{mid}", (req, res) -> {
+                    Caller c = auth.require(req);
+                    JsonNode b = body(req, Set.of("text"));
+                    Json.ok(res, views.message(chat.edit(c, id(req), mid(req), text(b, "text"))));
+                })
+                .delete("/conversations/{id}/messages/{mid}", (req, res) ->
+                        Json.ok(res, views.message(chat.deleteMessage(auth.require(req), id(req), mid(req)))))
+                .put("/conversations/{id}/messages/{mid}/reactions/{emoji}", (req, res) ->
+                        Json.ok(res, views.message(chat.react(auth.require(req), id(req), mid(req),
+                                req.path().pathParameters().get("emoji"), true))))
+                .delete("/conversations/{id}/messages/{mid}/reactions/{emoji}", (req, res) ->
+                        Json.ok(res, views.message(chat.react(auth.require(req), id(req), mid(req),
+                                req.path().pathParameters().get("emoji"), false))))
+                .post("/conversations/{id}/read", (req, res) -> {
+                    Caller c = auth.require(req);
+                    JsonNode b = body(req, Set.of("messageId"));
+                    chat.markRead(c, id(req), new MessageId(ChatModule.cursor(text(b, "messageId"), "messageId")));
+                    Json.noContent(res);
+                })
+                .get("/missed", (req, res) -> {
+                    Caller c = auth.require(req);
+                    long since = ChatModule.cursor(req.query().first("since").orElse("0"), "since");
+                    int limit = limit(req, 500, 1000);
+                    List<Message> missed = chat.missed(c.id().value(), since, limit + 1);
+                    Json.ok(res, Map.of("items", missed.stream().limit(limit).map(views::message).toList(),
+                            "complete", missed.size() <= limit));
+                });
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        Caller c = auth.require(req);
+        JsonNode b = body(req, Set.of("kind", "with", "name", "members"));
+        switch (text(b, "kind")) {
+            case "direct" -> {
+                ChatService.Opened o = chat.openDirect(c, text(b, "with"));
+                Json.send(res, o.created() ? 201 : 200, views.conversation(o.details()));
+            }
+            case "group" -> {
+                List<String> members = new ArrayList<>();
+                JsonNode list = b.path("members");
+                if (!list.isMissingNode() && !list.isArray()) {
+                    throw AtriumException.Invalid.field("members", Msg.of("chat.members.list"));
+                }
+                list.forEach(n -> members.add(n.asText()));
+                Json.send(res, 201, views.conversation(chat.createGroup(c, text(b, "name"), members)));
+            }
+            default -> throw AtriumException.Invalid.field("kind", Msg.of("chat.kind"));
+        }
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        Caller c = auth.require(req);
+        ConversationId id = id(req);
+        JsonNode b = body(req, Set.of("name", "readOnly"));
+        ChatService.Details d = chat.details(c, id);
+        if (b.has("name")) {
+            d = chat.rename(c, id, text(b, "name"));
+        }
+        if (b.has("readOnly")) {
+            if (!b.get("readOnly").isBoolean()) {
+                throw AtriumException.Invalid.field("readOnly", Msg.of("chat.boolean", "readOnly"));
+            }
+            d = chat.setReadOnly(c, id, b.get("readOnly").asBoolean());
+        }
+        Json.ok(res, views.conversation(d));
+    }
+
+    private void history(ServerRequest req, ServerResponse res) {
+        Caller c = auth.require(req);
+        long before = req.query().first("before").asOptional().map(v -> ChatModule.cursor(v, "before"))
+                .orElse(Long.MAX_VALUE);
+        ChatService.Page page = chat.history(c, id(req), before, limit(req, 50, 200));
+        Json.ok(res, Map.of("items", page.items().stream().map(views::message).toList(), "more", page.more()));
+    }
+
+    private void post(ServerRequest req, ServerResponse res) {
+        Caller c = auth.require(req);
+        JsonNode b = body(req, Set.of("text", "replyTo"));
+        Optional<MessageId> replyTo = b.hasNonNull("replyTo")
+                ? Optional.of(new MessageId(ChatModule.cursor(b.get("replyTo").asText(), "replyTo"))) : Optional.empty();
+        Json.send(res, 201, views.message(chat.post(c, id(req), text(b, "text"), replyTo)));
+    }
+
+    private static int limit(ServerRequest req, int dflt, int max) {
+        String v = req.query().first("limit").orElse(Integer.toString(dflt));
+        try {
+            int limit = Integer.parseInt(v);
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, max));
+    }
+
+    private static ConversationId id(ServerRequest req) {
+        return new ConversationId(pathId(req, "id", Msg.of("chat.conversation.none")));
+    }
+
+    private static MessageId mid(ServerRequest req) {
+        return new MessageId(pathId(req, "mid", Msg.of("chat.message.none")));
+    }
+
+    /** An id in the path that is not a number names nothing: 404, like an unknown one. */
+    private static long pathId(ServerRequest req, String name, Msg missing) {
+        try {
+            return Long.parseLong(req.path().pathParameters().get(name));
+        } catch (NumberFormatException e) {
+            throw new AtriumException.NotFound(missing);
+        }
+    }
+
+    private static Role role(String tag) {
+        try {
+            return Role.valueOf(tag.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw AtriumException.Invalid.field("role", Msg.of("chat.role", tag));
+        }
+    }
+
+    private JsonNode body(ServerRequest req, Set<String> allowed) {
+        JsonNode n = Json.readTree(req, maxBody);
+        if (n == null || !n.isObject()) {
+            throw new AtriumException.Invalid(Msg.of("core.json.body-needed"));
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw AtriumException.Invalid.field(f, Msg.of("core.json.unknown-field", f));
+            }
+        }
+        return n;
+    }
+
+    private static String text(JsonNode b, String field) {
+        JsonNode v = b.get(field);
+        if (v == null || !v.isTextual()) {
+            throw AtriumException.Invalid.field(field, Msg.of("chat.field.text", field));
+        }
+        return v.asText();
+    }
+}

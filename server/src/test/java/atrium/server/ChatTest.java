@@ -1,0 +1,392 @@
+package atrium.server;
+
+import static atrium.server.RealtimeTest.login;
+import static atrium.server.RealtimeTest.person;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Chat through its REST API and real WebSocket clients on /ws, against a real server. */
+class ChatTest {
+    static final String API = "/api/v1/chat";
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of("chat.rate-limit", "1000"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static String group(TestClient owner, String name, TestClient... members) {
+        List<String> logins = new ArrayList<>();
+        for (TestClient m : members) {
+            logins.add(login(m));
+        }
+        var r = owner.post(API + "/conversations", Map.of("kind", "group", "name", name, "members", logins));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("id").asText();
+    }
+
+    static JsonNode post(TestClient author, String conversation, String text) {
+        var r = author.post(API + "/conversations/" + conversation + "/messages", Map.of("text", text));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json();
+    }
+
+    static boolean isChat(JsonNode f) {
+        return f.path("type").asText().startsWith("chat.");
+    }
+
+    @Test
+    void aMessageReachesEveryTabOfEveryMemberAndNobodyElse() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        TestClient cy = person(server, "cy");
+        try (WsClient ana1 = WsClient.subscribed(server, ana); WsClient ana2 = WsClient.subscribed(server, ana);
+             WsClient bob1 = WsClient.subscribed(server, bob); WsClient cy1 = WsClient.subscribed(server, cy)) {
+            String conv = group(ana, "Accounts <b>2025</b>", bob);
+            for (WsClient tab : List.of(ana1, ana2, bob1)) {
+                JsonNode created = tab.nextOfType("chat.conversation.created");
+                assertThat(created.get("data").get("id").asText()).isEqualTo(conv);
+                assertThat(created.get("data").get("name").asText()).isEqualTo("Accounts <b>2025</b>");
+            }
+            JsonNode sent = post(ana, conv, "Hello @" + login(bob) + " <script>alert(1)</script>");
+            for (WsClient tab : List.of(ana1, ana2, bob1)) {
+                JsonNode m = tab.nextOfType("chat.message.created").get("data");
+                assertThat(m.get("id").asText()).isEqualTo(sent.get("id").asText());
+                assertThat(m.get("text").asText()).isEqualTo("Hello @" + login(bob) + " <script>alert(1)</script>");
+                assertThat(m.get("author").asText()).isEqualTo(login(ana));
+            }
+            assertThat(cy1.drain().stream().filter(ChatTest::isChat)).isEmpty();
+            assertThat(ana1.drain().stream().filter(ChatTest::isChat)).isEmpty();
+        }
+    }
+
+    @Test
+    void aClientReconnectingWithSinceGetsExactlyWhatItMissedThenLiveMessagesOnce() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        String conv = group(ana, "Reconnect", bob);
+        String first;
+        try (WsClient tab = WsClient.subscribed(server, bob)) {
+            first = post(ana, conv, "one").get("id").asText();
+            assertThat(tab.nextOfType("chat.message.created").get("data").get("id").asText()).isEqualTo(first);
+        }
+        // Offline: two new messages, and the first one edited.
+        String second = post(ana, conv, "two").get("id").asText();
+        String third = post(ana, conv, "three").get("id").asText();
+        assertThat(ana.patch(API + "/conversations/" + conv + "/messages/" + first, Map.of("text", "one, edited")).status())
+                .isEqualTo(200);
+        try (WsClient tab = WsClient.open(server, bob)) {
+            tab.send("{\"type\":\"subscribe\",\"since\":{\"chat\":\"" + first + "\"}}");
+            List<JsonNode> caught = new ArrayList<>();
+            JsonNode f;
+            while (!(f = tab.next()).path("type").asText().equals("caught-up")) {
+                if (isChat(f)) {
+                    caught.add(f);
+                }
+            }
+            assertThat(f.get("complete").asBoolean()).isTrue();
+            assertThat(caught).extracting(c -> c.get("type").asText() + " " + c.get("data").get("id").asText())
+                    .containsExactly("chat.message.updated " + first, "chat.message.created " + second,
+                            "chat.message.created " + third);
+            assertThat(caught.getFirst().get("data").get("text").asText()).isEqualTo("one, edited");
+            assertThat(caught.getFirst().get("data").get("editedAt").isNull()).isFalse();
+
+            String fourth = post(ana, conv, "four").get("id").asText();
+            assertThat(tab.drain("chat.message.created")).extracting(c -> c.get("data").get("id").asText())
+                    .containsExactly(fourth);
+        }
+        // The same through REST, for software without a WebSocket.
+        var missed = bob.get(API + "/missed?since=" + second);
+        assertThat(missed.json().get("items")).extracting(m -> m.get("text").asText()).contains("three", "four");
+        assertThat(missed.json().get("complete").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aSubscribeWithABadCursorIsAnErrorFrameAndTheConnectionCanSubscribeAfter() {
+        TestClient ana = person(server, "ana");
+        try (WsClient tab = WsClient.open(server, ana)) {
+            tab.send("{\"type\":\"subscribe\",\"since\":{\"chat\":\"yesterday\"}}");
+            assertThat(tab.nextOfType("error").get("code").asText()).isEqualTo("invalid");
+            tab.send("{\"type\":\"subscribe\",\"since\":{\"mail\":\"1\"}}");
+            assertThat(tab.nextOfType("error").get("message").asText()).contains("mail");
+            tab.send("{\"type\":\"subscribe\",\"since\":{\"chat\":\"0\"}}");
+            assertThat(tab.nextOfType("caught-up").get("complete").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void aOneToOneConversationIsUniquePerPair() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        var first = ana.post(API + "/conversations", Map.of("kind", "direct", "with", login(bob)));
+        assertThat(first.status()).isEqualTo(201);
+        var again = bob.post(API + "/conversations", Map.of("kind", "direct", "with", login(ana)));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
+        assertThat(ana.post(API + "/conversations", Map.of("kind", "direct", "with", login(ana))).status()).isEqualTo(400);
+        assertThat(ana.post(API + "/conversations", Map.of("kind", "direct", "with", "nobody-here")).status()).isEqualTo(400);
+        String conv = first.json().get("id").asText();
+        assertThat(ana.patch(API + "/conversations/" + conv, Map.of("name", "x")).status()).isEqualTo(409);
+        var list = bob.get(API + "/conversations").json().get("items");
+        assertThat(list).anySatisfy(c -> {
+            assertThat(c.get("id").asText()).isEqualTo(conv);
+            assertThat(c.get("with").asText()).isEqualTo(login(ana));
+            assertThat(c.get("kind").asText()).isEqualTo("direct");
+        });
+    }
+
+    @Test
+    void aMessageOverTheLimitIs413WithAMessageInEnglishOrFrench() {
+        TestClient ana = person(server, "ana");
+        String conv = group(ana, "Long");
+        String text = "é".repeat(32_001);
+        var en = ana.post(API + "/conversations/" + conv + "/messages", Map.of("text", text));
+        assertThat(en.status()).isEqualTo(413);
+        assertThat(en.json().get("message").asText()).contains("32,001").contains("32,000");
+        var fr = ana.send("POST", API + "/conversations/" + conv + "/messages", Map.of("text", text),
+                Map.of("Accept-Language", "fr"));
+        assertThat(fr.status()).isEqualTo(413);
+        assertThat(fr.json().get("message").asText()).startsWith("Le message compte");
+        assertThat(ana.post(API + "/conversations/" + conv + "/messages", Map.of("text", "é".repeat(32_000))).status())
+                .isEqualTo(201);
+        assertThat(ana.post(API + "/conversations/" + conv + "/messages", Map.of("text", "  ")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void postingFasterThanTheRateLimitIs429() {
+        try (TestServer strict = TestServer.start(Map.of("chat.rate-limit", "3"))) {
+            TestClient ana = person(strict, "ana");
+            String conv = group(ana, "Fast");
+            for (int i = 0; i < 3; i++) {
+                post(ana, conv, "m" + i);
+            }
+            var r = ana.post(API + "/conversations/" + conv + "/messages", Map.of("text", "one too many"));
+            assertThat(r.status()).isEqualTo(429);
+            assertThat(r.json().get("message").asText()).contains("too fast");
+            assertThat(r.header("Retry-After")).isPresent();
+        }
+    }
+
+    @Test
+    void aNonMemberGets403AnUnknownConversation404AndAStrangerWithoutCredentials401() {
+        TestClient ana = person(server, "ana");
+        TestClient eve = person(server, "eve");
+        String conv = group(ana, "Private");
+        String msg = post(ana, conv, "secret").get("id").asText();
+        assertThat(eve.get(API + "/conversations/" + conv).status()).isEqualTo(403);
+        assertThat(eve.get(API + "/conversations/" + conv + "/messages").status()).isEqualTo(403);
+        assertThat(eve.post(API + "/conversations/" + conv + "/messages", Map.of("text", "hi")).status()).isEqualTo(403);
+        assertThat(eve.put(API + "/conversations/" + conv + "/messages/" + msg + "/reactions/x").status()).isEqualTo(403);
+        assertThat(eve.post(API + "/conversations/" + conv + "/members", Map.of("login", login(eve))).status()).isEqualTo(403);
+        assertThat(eve.get(API + "/missed?since=0").json().get("items")).isEmpty();
+        assertThat(eve.get(API + "/conversations/123456789").status()).isEqualTo(404);
+        assertThat(eve.get(API + "/conversations/abc").status()).isEqualTo(404);
+        assertThat(ana.get(API + "/conversations/" + conv + "/messages/999/").status()).isEqualTo(404);
+        assertThat(server.client().get(API + "/conversations").status()).isEqualTo(401);
+        // Typing in someone else's conversation is refused too.
+        try (WsClient tab = WsClient.subscribed(server, eve)) {
+            tab.send("{\"type\":\"typing\",\"conversation\":\"" + conv + "\"}");
+            assertThat(tab.nextOfType("error").get("code").asText()).isEqualTo("forbidden");
+        }
+    }
+
+    @Test
+    void otherSoftwarePostsAndReadsWithAnAppPassword() {
+        TestClient ana = person(server, "ana");
+        String conv = group(ana, "Robots");
+        String appPassword = ana.post("/api/v1/me/app-passwords", Map.of("name", "erp")).json().get("password").asText();
+        TestClient erp = new TestClient(server.baseUrl()).basic(login(ana), appPassword);
+        var r = erp.post(API + "/conversations/" + conv + "/messages", Map.of("text", "Invoice 42 paid"));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(erp.get(API + "/conversations/" + conv + "/messages").json().get("items"))
+                .extracting(m -> m.get("text").asText()).containsExactly("Invoice 42 paid");
+    }
+
+    @Test
+    void historyPagesBackwardsWithoutGapsOrRepeats() {
+        TestClient ana = person(server, "ana");
+        String conv = group(ana, "History");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            sent.add(post(ana, conv, "n" + i).get("id").asText());
+        }
+        List<String> read = new ArrayList<>();
+        String before = "";
+        boolean more = true;
+        int pages = 0;
+        while (more) {
+            var page = ana.get(API + "/conversations/" + conv + "/messages?limit=50" + before).json();
+            List<String> ids = new ArrayList<>();
+            page.get("items").forEach(m -> ids.add(m.get("id").asText()));
+            read.addAll(0, ids);
+            more = page.get("more").asBoolean();
+            before = "&before=" + ids.getFirst();
+            pages++;
+        }
+        assertThat(pages).isEqualTo(3);
+        assertThat(read).isEqualTo(sent);
+        assertThat(ana.get(API + "/conversations/" + conv + "/messages?limit=0").status()).isEqualTo(400);
+    }
+
+    @Test
+    void unreadAndMentionCountsFollowMessagesAndTheReadMarker() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        TestClient cy = person(server, "cy");
+        String conv = group(ana, "Counts", bob, cy);
+        post(ana, conv, "plain");
+        post(ana, conv, "for you @" + login(bob) + ".");
+        post(ana, conv, "mail ana@" + login(bob) + " is not a mention");
+        String last = post(ana, conv, "@all meeting at 3").get("id").asText();
+        JsonNode forBob = summary(bob, conv);
+        assertThat(forBob.get("unread").asLong()).isEqualTo(4);
+        assertThat(forBob.get("mentions").asLong()).isEqualTo(2);
+        JsonNode forCy = summary(cy, conv);
+        assertThat(forCy.get("mentions").asLong()).isEqualTo(1);
+        assertThat(summary(ana, conv).get("unread").asLong()).isZero();
+
+        try (WsClient anaTab = WsClient.subscribed(server, ana)) {
+            assertThat(bob.post(API + "/conversations/" + conv + "/read", Map.of("messageId", last)).status()).isEqualTo(204);
+            JsonNode read = anaTab.nextOfType("chat.read").get("data");
+            assertThat(read.get("login").asText()).isEqualTo(login(bob));
+            assertThat(read.get("messageId").asText()).isEqualTo(last);
+        }
+        assertThat(summary(bob, conv).get("unread").asLong()).isZero();
+        assertThat(summary(bob, conv).get("mentions").asLong()).isZero();
+    }
+
+    static JsonNode summary(TestClient who, String conv) {
+        for (JsonNode c : who.get(API + "/conversations").json().get("items")) {
+            if (c.get("id").asText().equals(conv)) {
+                return c;
+            }
+        }
+        throw new AssertionError("conversation " + conv + " not in the list");
+    }
+
+    @Test
+    void ownersAndModeratorsRunTheGroupMembersLeaveAndTheOwnerDeletesIt() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        TestClient cy = person(server, "cy");
+        String conv = group(ana, "Team", bob);
+        String path = API + "/conversations/" + conv;
+        assertThat(bob.patch(path, Map.of("name", "Mine")).status()).isEqualTo(403);
+        assertThat(bob.post(path + "/members", Map.of("login", login(cy))).status()).isEqualTo(403);
+        assertThat(ana.patch(path + "/members/" + login(bob), Map.of("role", "moderator")).status()).isEqualTo(200);
+        var renamed = bob.patch(path, Map.of("name", "Team 2", "readOnly", true));
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        assertThat(renamed.json().get("name").asText()).isEqualTo("Team 2");
+        assertThat(renamed.json().get("readOnly").asBoolean()).isTrue();
+        assertThat(bob.post(path + "/members", Map.of("login", login(cy))).status()).isEqualTo(200);
+
+        try (WsClient cyTab = WsClient.subscribed(server, cy)) {
+            var locked = cy.post(path + "/messages", Map.of("text", "may I?"));
+            assertThat(locked.status()).isEqualTo(403);
+            assertThat(locked.json().get("error").asText()).isEqualTo("read-only");
+            post(bob, conv, "moderators may");
+            assertThat(cyTab.nextOfType("chat.message.created").get("data").get("text").asText()).isEqualTo("moderators may");
+
+            assertThat(bob.delete(path + "/members/" + login(ana)).status()).isEqualTo(403);
+            assertThat(cy.delete(path + "/members/" + login(cy)).status()).isEqualTo(204);
+            assertThat(cyTab.nextOfType("chat.member.removed").get("data").get("login").asText()).isEqualTo(login(cy));
+            assertThat(cy.get(path).status()).isEqualTo(403);
+            post(bob, conv, "after cy left");
+            assertThat(cyTab.drain().stream().filter(ChatTest::isChat)).isEmpty();
+        }
+        assertThat(ana.patch(path + "/members/" + login(ana), Map.of("role", "member")).status()).isEqualTo(409);
+        assertThat(bob.delete(path).status()).isEqualTo(403);
+        try (WsClient bobTab = WsClient.subscribed(server, bob)) {
+            assertThat(ana.delete(path).status()).isEqualTo(204);
+            assertThat(bobTab.nextOfType("chat.conversation.deleted").get("data").get("conversation").asText()).isEqualTo(conv);
+        }
+        assertThat(ana.get(path).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aModeratorAddsEveryoneInAGroupAtOnce() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        TestClient cy = person(server, "cy");
+        TestClient admin = server.admin();
+        String groupName = "Tunis " + login(ana);
+        assertThat(admin.post("/api/v1/groups", Map.of("name", groupName)).status()).isEqualTo(201);
+        for (TestClient m : List.of(bob, cy)) {
+            assertThat(admin.put("/api/v1/groups/" + groupName.replace(" ", "%20") + "/members/" + login(m)).status())
+                    .isBetween(200, 204);
+        }
+        String conv = group(ana, "Tunis office");
+        var r = ana.post(API + "/conversations/" + conv + "/members", Map.of("group", groupName));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("members")).extracting(m -> m.get("login").asText())
+                .containsExactlyInAnyOrder(login(ana), login(bob), login(cy));
+        assertThat(ana.post(API + "/conversations/" + conv + "/members", Map.of("group", "no such group")).status())
+                .isEqualTo(404);
+        assertThat(bob.post(API + "/conversations/" + conv + "/members", Map.of("group", groupName)).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void repliesEditsDeletionsReactionsAndTypingReachTheMembers() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        String conv = group(ana, "Edits", bob);
+        String path = API + "/conversations/" + conv + "/messages/";
+        String q = post(ana, conv, "Lunch?").get("id").asText();
+        try (WsClient anaTab = WsClient.subscribed(server, ana)) {
+            var reply = bob.post(API + "/conversations/" + conv + "/messages", Map.of("text", "Yes", "replyTo", q));
+            assertThat(reply.status()).isEqualTo(201);
+            assertThat(anaTab.nextOfType("chat.message.created").get("data").get("replyTo").asText()).isEqualTo(q);
+            String r = reply.json().get("id").asText();
+
+            assertThat(ana.patch(path + r, Map.of("text", "No")).status()).isEqualTo(403);
+            assertThat(bob.patch(path + r, Map.of("text", "Yes, at noon")).status()).isEqualTo(200);
+            JsonNode edited = anaTab.nextOfType("chat.message.edited").get("data");
+            assertThat(edited.get("text").asText()).isEqualTo("Yes, at noon");
+            assertThat(edited.get("editedAt").isNull()).isFalse();
+
+            String thumbs = URLEncoder.encode("👍", StandardCharsets.UTF_8);
+            assertThat(bob.put(path + q + "/reactions/" + thumbs).status()).isEqualTo(200);
+            JsonNode reacted = anaTab.nextOfType("chat.message.reactions").get("data");
+            assertThat(reacted.get("reactions").get(0).get("emoji").asText()).isEqualTo("👍");
+            assertThat(reacted.get("reactions").get(0).get("logins").get(0).asText()).isEqualTo(login(bob));
+            assertThat(bob.put(path + q + "/reactions/a%20b").status())
+                    .isEqualTo(400);
+            assertThat(bob.delete(path + q + "/reactions/" + thumbs).json().get("reactions")).isEmpty();
+            anaTab.nextOfType("chat.message.reactions");
+
+            // Ana owns the group: she may delete Bob's message; it keeps its place, emptied.
+            var deleted = ana.delete(path + r);
+            assertThat(deleted.status()).isEqualTo(200);
+            JsonNode gone = anaTab.nextOfType("chat.message.deleted").get("data");
+            assertThat(gone.get("deleted").asBoolean()).isTrue();
+            assertThat(gone.get("text").asText()).isEmpty();
+            assertThat(bob.patch(path + r, Map.of("text", "again")).status()).isEqualTo(409);
+            assertThat(ana.get(API + "/conversations/" + conv + "/messages").json().get("items")).hasSize(2);
+
+            try (WsClient bobTab = WsClient.subscribed(server, bob)) {
+                // Three keystrokes in a row make one typing event.
+                for (int i = 0; i < 3; i++) {
+                    bobTab.send("{\"type\":\"typing\",\"conversation\":\"" + conv + "\"}");
+                }
+                bobTab.drain();
+                assertThat(anaTab.drain("chat.typing")).extracting(f -> f.get("data").get("login").asText())
+                        .containsExactly(login(bob));
+            }
+        }
+    }
+}
