@@ -6,6 +6,7 @@ import atrium.server.DavClient.Res;
 import atrium.server.DavTest.Dav;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +23,7 @@ class DavSearchSharesTest {
     private static final String OC = "http://owncloud.org/ns";
     /** What the apps select, with the share properties a recipient's view differs by. */
     private static final String PROPS = "<d:getetag/><d:getcontenttype/><d:resourcetype/><oc:fileid/><oc:favorite/>"
+            + "<d:quota-used-bytes/><d:quota-available-bytes/>"
             + "<oc:permissions/><oc:owner-id/><oc:owner-display-name/><oc:share-types/>";
     private static final String ORDER_BY_NAME =
             "<d:orderby><d:order><d:prop><d:displayname/></d:prop><d:ascending/></d:order></d:orderby>";
@@ -78,7 +80,7 @@ class DavSearchSharesTest {
     }
 
     private static Setup docsSharedReadOnly() {
-        Dav alice = Dav.create();
+        Dav alice = Dav.create(Optional.of("1 MB"));
         Dav bob = Dav.create();
         assertThat(alice.mkcol("/Docs").status()).isEqualTo(201);
         assertThat(alice.mkcol("/Docs/Sub").status()).isEqualTo(201);
@@ -121,6 +123,11 @@ class DavSearchSharesTest {
         assertThat(hrefs(search(s.bob(), "/Docs", "infinity", everything, ORDER_BY_NAME))).containsExactly(
                 s.bob().root() + "/Docs/plan.txt", s.bob().root() + "/Docs/Sub/shared%20report.txt",
                 s.bob().root() + "/Docs/Sub/");
+        // A shared folder is described as bob's PROPFIND of it describes it: what alice has left of her quota.
+        Res sub = search(s.bob(), "/Docs", "1", "<d:is-collection/>", "");
+        String subHref = s.bob().root() + "/Docs/Sub/";
+        assertThat(response(sub.text(), subHref)).isEqualTo(response(propfind(s.bob(), "/Docs/Sub/"), subHref))
+                .containsPattern("<d:quota-available-bytes>10[0-9]{5}</d:quota-available-bytes>");
         assertThat(hrefs(search(s.bob(), "/Docs/Sub", "1", everything, ORDER_BY_NAME)))
                 .containsExactly(s.bob().root() + "/Docs/Sub/shared%20report.txt");
         assertThat(hrefs(search(s.bob(), "", "1", everything, ORDER_BY_NAME)))
@@ -203,7 +210,8 @@ class DavSearchSharesTest {
         // Below a folder: only what is inside it.
         assertThat(hrefs(favourites(bob, "/Team/", "<oc:favorite>1</oc:favorite>"))).containsExactly(agenda);
         // A favourite is a property of the node, so the owner sees what bob marked (ADR 0019: not per user yet).
-        assertThat(hrefs(favourites(alice, "/", "<oc:favorite>1</oc:favorite>"))).containsExactly(alice.root() + "/Team/agenda.txt");
+        assertThat(hrefs(favourites(alice, "/", "<oc:favorite>1</oc:favorite>")))
+                .containsExactly(alice.root() + "/Team/agenda.txt");
     }
 
     @Test

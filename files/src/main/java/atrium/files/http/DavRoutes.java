@@ -990,7 +990,7 @@ public final class DavRoutes implements HttpService {
             Node root = node.isRoot() ? node : files.root(c.owner());
             return new LiveProperties.Quota(root.size(), files.used(c.owner()), files.quota(c.owner()));
         }));
-        describe(c, request, live, listed, dead, ownRoot);
+        describe(c, request, owner -> live, listed, dead, ownRoot);
     }
 
     /** A node to describe: the request seen in the mount the node is in, and its path in that mount's owner's tree. */
@@ -1000,9 +1000,10 @@ public final class DavRoutes implements HttpService {
     /**
      * A multistatus of the nodes listed, each as its caller sees it (href in their namespace,
      * permission letters of the mount, owner, share types, locks, dead properties): what
-     * PROPFIND, SEARCH and REPORT answer. {@code ownRoot}: the caller's root is among them.
+     * PROPFIND, SEARCH and REPORT answer. {@code live}: the live properties of what an account
+     * owns (its quota); {@code ownRoot}: the caller's root is among them.
      */
-    private void describe(Call c, DavXml.Propfind request, LiveProperties live, List<Listed> listed,
+    private void describe(Call c, DavXml.Propfind request, Function<AccountId, LiveProperties> live, List<Listed> listed,
                           Map<NodeId, List<DeadProperty>> dead, boolean ownRoot) {
         Supplier<Map<NodeId, Set<Integer>>> shareTypes = memo(() -> shares.shareTypes(c.caller().id(),
                 listed.stream().map(l -> l.node().id()).toList()));
@@ -1021,14 +1022,15 @@ public final class DavRoutes implements HttpService {
                 LiveProperties.Resource r = new LiveProperties.Resource(n,
                         () -> Multistatus.lockDiscovery(locks.locksCovering(key(in, p)), lockHref(in, p, n.folder()), now),
                         access);
-                describe(out, in.href(p, n.folder()), request, live, r, dead.getOrDefault(n.id(), List.of()));
+                describe(out, in.href(p, n.folder()), request, live.apply(m.owner()), r,
+                        dead.getOrDefault(n.id(), List.of()));
             }
         }
     }
 
     /**
-     * What a SEARCH or REPORT found, described as PROPFIND describes it; the quota shown is the
-     * caller's, as in a PROPFIND of their root, which lists their shares too.
+     * What a SEARCH or REPORT found, described as a PROPFIND of each hit describes it (a shared
+     * folder's available quota is its owner's).
      */
     private void found(Call c, DavSearch.Answer answer) {
         AccountId me = c.caller().id();
@@ -1043,9 +1045,10 @@ public final class DavRoutes implements HttpService {
                 listed.add(new Listed(f.node(), c.in(mount, ownerPath), ownerPath));
             }
         }
-        LiveProperties live = new LiveProperties(instanceId, memo(() ->
-                new LiveProperties.Quota(files.root(me).size(), files.used(me), files.quota(me))));
-        describe(c, answer.select(), live, listed, files.properties(answer.found().stream().map(DavSearch.Found::node).toList()),
+        Map<AccountId, LiveProperties> live = new HashMap<>();
+        Function<AccountId, LiveProperties> liveOf = owner -> live.computeIfAbsent(owner, o -> new LiveProperties(instanceId,
+                memo(() -> new LiveProperties.Quota(files.root(o).size(), files.used(o), files.quota(o)))));
+        describe(c, answer.select(), liveOf, listed, files.properties(answer.found().stream().map(DavSearch.Found::node).toList()),
                 false);
     }
 
