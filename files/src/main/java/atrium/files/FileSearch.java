@@ -5,7 +5,6 @@ import atrium.core.Msg;
 import atrium.core.db.Database;
 import atrium.files.db.FileStore;
 import atrium.files.db.SearchStore;
-import atrium.identity.AccountId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -80,16 +79,19 @@ public final class FileSearch {
         if (wanted > 0) {
             Map<Long, String> prefixes = new HashMap<>();
             scopes.forEach(s -> prefixes.put(s.top().id().value(), s.mountName().map(n -> "/" + n).orElse("")));
-            List<AccountId> owners = scopes.stream().map(s -> s.top().owner()).distinct().toList();
+            List<Node> tops = scopes.stream().map(Scope::top).toList();
             int below = Math.max(0, offset - mountPoints.size());
-            jdbi.withHandle(h -> store.search(h, owners, List.copyOf(prefixes.keySet()), q, below, wanted)).forEach(
+            jdbi.withHandle(h -> store.search(h, tops, q, below, wanted)).forEach(
                     found -> hits.add(new Hit(found.node(), prefixes.get(found.top()) + found.folderPath())));
         }
         return hits.size() > limit ? new Page(hits.subList(0, limit), true) : new Page(hits, false);
     }
 
-    /** The page of the owner's live nodes below the query's scope that match it, in its order. */
-    public List<SearchStore.Hit> find(AccountId owner, NodeQuery query) {
-        return jdbi.withHandle(h -> store.find(h, owner, query));
+    /**
+     * The page of live nodes below the query's tops, and of its mount points, that match it, in
+     * its order; a hit whose node is its top is a mount point, named as its recipient sees it.
+     */
+    public List<SearchStore.Hit> find(NodeQuery query) {
+        return jdbi.withHandle(h -> store.find(h, query));
     }
 }

@@ -1,20 +1,31 @@
 package atrium.files;
 
+import atrium.identity.AccountId;
 import java.util.List;
 
 /**
- * A search over one owner's live files below a folder, as a DAV SEARCH (RFC 5323 basicsearch)
- * asks for it: a condition, an order and a page. {@link atrium.files.db.SearchStore#find}
- * turns it into one SQL query.
+ * A search over live files below folders, as a DAV SEARCH (RFC 5323 basicsearch) asks for it:
+ * a condition, an order and a page. {@link atrium.files.db.SearchStore#find} turns it into one
+ * SQL query.
  *
- * @param scope  the folder searched (a live folder of the owner)
- * @param deep   its whole subtree (depth infinity), else its children only (depth 1)
+ * @param tops        the folders searched (live folders: the scope, or at a caller's root their
+ *                    root and the nodes of the shares they received); never hits themselves
+ * @param mountPoints shares received seen at the caller's root, matched themselves under
+ *                    their mount name (a scope at the caller's root; else none)
+ * @param deep        the tops' whole subtrees (depth infinity), else their children only (depth 1)
  * @param offset results skipped (Nextcloud's firstresult)
  * @param limit  results returned at most
  */
-public record NodeQuery(NodeId scope, boolean deep, Condition where, List<Order> order, int offset, int limit) {
+public record NodeQuery(List<Node> tops, List<MountPoint> mountPoints, boolean deep, Condition where, List<Order> order,
+                        int offset, int limit) {
     public NodeQuery {
+        tops = List.copyOf(tops);
+        mountPoints = List.copyOf(mountPoints);
         order = List.copyOf(order);
+    }
+
+    /** The node of a share received, as its recipient sees it at their root. */
+    public record MountPoint(Node node, String name) {
     }
 
     /** The columns a condition or an order may name. Times are compared to the second, as Nextcloud does. */
@@ -35,7 +46,7 @@ public record NodeQuery(NodeId scope, boolean deep, Condition where, List<Order>
     }
 
     /** A where clause (RFC 5323 section 5.5). */
-    public sealed interface Condition permits And, Or, Not, Compare, Like, IsFolder, Favorite, Constant {
+    public sealed interface Condition permits And, Or, Not, Compare, Like, IsFolder, Favorite, OwnedBy, Constant {
     }
 
     /** All of them; none is true. */
@@ -77,7 +88,11 @@ public record NodeQuery(NodeId scope, boolean deep, Condition where, List<Order>
     public record Favorite(boolean favorite) implements Condition {
     }
 
-    /** Decided without looking at the node (oc:owner-id, nc:is-encrypted). */
+    /** Owned by that account (oc:owner-id): the caller's own, or what one owner shared with them. */
+    public record OwnedBy(AccountId owner) implements Condition {
+    }
+
+    /** Decided without looking at the node (nc:is-encrypted; an oc:owner-id no hit can have). */
     public record Constant(boolean value) implements Condition {
     }
 

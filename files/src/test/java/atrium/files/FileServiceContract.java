@@ -2,6 +2,7 @@ package atrium.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import atrium.core.AtriumException;
 import atrium.core.Ids;
@@ -9,6 +10,7 @@ import atrium.core.blob.LocalBlobStore;
 import atrium.core.blob.MasterKey;
 import atrium.core.db.Database;
 import atrium.files.db.FileStore;
+import atrium.files.db.SearchStore;
 import atrium.identity.AccountId;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -457,29 +459,70 @@ abstract class FileServiceContract {
         files.delete(files.resolve(ALICE, p("gone")).orElseThrow());
         put(BOB, "a/bob.jpg", "666666");
         FileSearch search = new FileSearch(db);
-        NodeId root = files.root(ALICE).id();
-        NodeId a = files.resolve(ALICE, p("a")).orElseThrow().id();
+        List<Node> root = List.of(files.root(ALICE));
+        List<Node> a = List.of(files.resolve(ALICE, p("a")).orElseThrow());
         NodeQuery.Condition media = new NodeQuery.Or(List.of(new NodeQuery.Like(NodeQuery.Field.CONTENT_TYPE, "image/%"),
                 new NodeQuery.Like(NodeQuery.Field.CONTENT_TYPE, "video/%")));
         List<NodeQuery.Order> bigFirst = List.of(new NodeQuery.Order(NodeQuery.Field.SIZE, true));
-        assertThat(search.find(ALICE, new NodeQuery(root, true, media, bigFirst, 0, 10)))
+        assertThat(search.find(new NodeQuery(root, List.of(), true, media, bigFirst, 0, 10)))
                 .extracting(h -> h.folderPath() + "/" + h.node().name()).containsExactly("/top.png", "/a/b/clip.mpg", "/a/photo.jpg");
-        assertThat(search.find(ALICE, new NodeQuery(a, false, media, bigFirst, 0, 10)))
+        assertThat(search.find(new NodeQuery(a, List.of(), false, media, bigFirst, 0, 10)))
                 .extracting(h -> h.node().name()).containsExactly("photo.jpg");
         List<NodeQuery.Order> smallFirst = List.of(new NodeQuery.Order(NodeQuery.Field.SIZE, false));
-        assertThat(search.find(ALICE, new NodeQuery(a, true, media, smallFirst, 1, 1)))
+        assertThat(search.find(new NodeQuery(a, List.of(), true, media, smallFirst, 1, 1)))
                 .extracting(h -> h.folderPath() + "/" + h.node().name()).containsExactly("/b/clip.mpg");
-        assertThat(search.find(ALICE, new NodeQuery(root, true, new NodeQuery.Like(NodeQuery.Field.NAME, "%ETE%"), List.of(), 0, 10)))
+        assertThat(search.find(new NodeQuery(root, List.of(), true, new NodeQuery.Like(NodeQuery.Field.NAME, "%ETE%"), List.of(), 0, 10)))
                 .extracting(h -> h.node().name()).containsExactly("Été.txt");
         Node photo = files.resolve(ALICE, p("a/photo.jpg")).orElseThrow();
         files.changeProperties(photo, List.of(new FileService.PropertyChange("http://owncloud.org/ns", "favorite",
                 Optional.of("<oc:favorite xmlns:oc=\"http://owncloud.org/ns\">1</oc:favorite>"))));
-        assertThat(search.find(ALICE, new NodeQuery(root, true, new NodeQuery.Favorite(true), List.of(), 0, 10)))
+        assertThat(search.find(new NodeQuery(root, List.of(), true, new NodeQuery.Favorite(true), List.of(), 0, 10)))
                 .extracting(h -> h.node().name()).containsExactly("photo.jpg");
         NodeQuery.Condition plainFiles = new NodeQuery.And(List.of(new NodeQuery.Not(new NodeQuery.IsFolder()),
                 new NodeQuery.Not(new NodeQuery.Favorite(true)),
                 new NodeQuery.Compare(NodeQuery.Field.SIZE, NodeQuery.Op.GTE, 2L)));
-        assertThat(search.find(ALICE, new NodeQuery(root, true, plainFiles, List.of(new NodeQuery.Order(NodeQuery.Field.NAME, false)),
+        assertThat(search.find(new NodeQuery(root, List.of(), true, plainFiles, List.of(new NodeQuery.Order(NodeQuery.Field.NAME, false)),
                 0, 10))).extracting(h -> h.node().name()).containsExactly("clip.mpg", "Été.txt", "top.png");
+    }
+
+    @Test
+    void aNodeQueryOverARootAndSharedFoldersPagesOverAllAndMatchesMountPointsByTheirMountName() {
+        files.mkdir(ALICE, p("shared"));
+        files.mkdir(ALICE, p("private"));
+        put(ALICE, "shared/a.jpg", "1");
+        put(ALICE, "shared/c.jpg", "333");
+        put(ALICE, "private/b.jpg", "22");
+        files.mkdir(BOB, p("mine"));
+        put(BOB, "mine/b.jpg", "4444");
+        put(BOB, "d.jpg", "55555");
+        FileSearch search = new FileSearch(db);
+        Node shared = files.resolve(ALICE, p("shared")).orElseThrow();
+        List<Node> tops = List.of(files.root(BOB), shared);
+        List<NodeQuery.MountPoint> mounts = List.of(new NodeQuery.MountPoint(shared, "From Alice"));
+        List<NodeQuery.Order> byName = List.of(new NodeQuery.Order(NodeQuery.Field.NAME, false));
+        NodeQuery.Condition jpegs = new NodeQuery.Like(NodeQuery.Field.NAME, "%.jpg");
+        List<String> all = search.find(new NodeQuery(tops, mounts, true, jpegs, byName, 0, 10)).stream()
+                .map(h -> h.top() + h.folderPath() + "/" + h.node().name()).toList();
+        long bobRoot = files.root(BOB).id().value();
+        long sharedId = shared.id().value();
+        // Alice's private b.jpg is not below anything searched; Bob's b.jpg and Alice's shared files are.
+        assertThat(all).containsExactly(sharedId + "/a.jpg", bobRoot + "/mine/b.jpg", sharedId + "/c.jpg", bobRoot + "/d.jpg");
+        List<String> paged = new ArrayList<>();
+        for (int offset = 0; offset < 5; offset += 3) {
+            search.find(new NodeQuery(tops, mounts, true, jpegs, byName, offset, 3))
+                    .forEach(h -> paged.add(h.top() + h.folderPath() + "/" + h.node().name()));
+        }
+        assertThat(paged).isEqualTo(all);
+        // The mount point is matched under its mount name, not the owner's, and ordered with the rest.
+        NodeQuery.Condition named = new NodeQuery.Or(List.of(new NodeQuery.Like(NodeQuery.Field.NAME, "%alice%"),
+                new NodeQuery.Like(NodeQuery.Field.NAME, "d.%")));
+        assertThat(search.find(new NodeQuery(tops, mounts, true, named, byName, 0, 10)))
+                .extracting(h -> h.node().name(), SearchStore.Hit::top).containsExactly(tuple("d.jpg", bobRoot),
+                        tuple("From Alice", sharedId));
+        assertThat(search.find(new NodeQuery(tops, mounts, true, new NodeQuery.Like(NodeQuery.Field.NAME, "shared"), byName,
+                0, 10))).isEmpty();
+        // Depth 1 at the root: its children and the mount points, not what is inside them.
+        assertThat(search.find(new NodeQuery(List.of(files.root(BOB)), mounts, false, new NodeQuery.Constant(true), byName, 0,
+                10))).extracting(h -> h.node().name()).containsExactly("d.jpg", "From Alice", "mine");
     }
 }

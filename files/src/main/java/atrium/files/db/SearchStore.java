@@ -42,10 +42,10 @@ public final class SearchStore {
      * themselves are never hits: a root has no name, and a share's node is seen under its mount
      * name, which the caller matches ({@link #contains}).
      */
-    public List<Hit> search(Handle h, List<AccountId> owners, List<Long> tops, String query, int offset, int limit) {
+    public List<Hit> search(Handle h, List<Node> tops, String query, int offset, int limit) {
         // The query is taken as is: RFC 5323's wildcards and escape character in it are escaped.
         String pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return find(h, owners, tops, true, new NodeQuery.Like(NodeQuery.Field.NAME, pattern),
+        return find(h, tops, List.of(), true, new NodeQuery.Like(NodeQuery.Field.NAME, pattern),
                 List.of(new NodeQuery.Order(NodeQuery.Field.NAME, false)), offset, limit);
     }
 
@@ -61,9 +61,11 @@ public final class SearchStore {
      * way. A match counts only when the walk reaches a top, which is live: a trashed subtree is
      * detached at its top and never gets there, and nothing of an owner outside what is shared
      * is found; a share inside another share of the same owner lists its content once. Depth 1
-     * asks the parent to be a top, so the walk stops at once. The parent is read by primary-key subqueries rather than a join: PostgreSQL plans a
-     * join of the walk as a hash join over the whole table. Sorted and cut to the page in the
-     * database.
+     * asks the parent to be a top, so the walk stops at once. The parent is read by primary-key
+     * subqueries rather than a join: PostgreSQL plans a join of the walk as a hash join over the
+     * whole table. Mount points (the nodes of shares received, seen at the caller's root under
+     * their mount name) are matched in the same query under that name, so one ORDER BY, LIMIT
+     * and OFFSET page over both. Sorted and cut to the page in the database.
      */
     private static final String FIND = """
             WITH RECURSIVE up(match_id, parent_id, path) AS (
@@ -73,29 +75,59 @@ public final class SearchStore {
                 SELECT u.match_id, (SELECT p.parent_id FROM files_nodes p WHERE p.id = u.parent_id),
                        CAST('/' || (SELECT p.name FROM files_nodes p WHERE p.id = u.parent_id) || u.path AS TEXT)
                   FROM up u
-                 WHERE u.parent_id NOT IN (<tops>))
-            SELECT %s, u.parent_id AS top_id, u.path AS folder_path FROM up u JOIN files_nodes n ON n.id = u.match_id
-             WHERE u.parent_id IN (<tops>)
+                 WHERE u.parent_id NOT IN (<tops>))%s
+            SELECT * FROM (
+                SELECT %s, n.search_name, u.parent_id AS top_id, u.path AS folder_path FROM up u
+                  JOIN files_nodes n ON n.id = u.match_id
+                 WHERE u.parent_id IN (<tops>)%s) n
              ORDER BY %s
              LIMIT :limit OFFSET :offset""";
+
+    /** The mount points, as rows of (node, mount name, its folded form), when there are some. */
+    private static final String MOUNTS = """
+            ,
+            mounts(mount_id, mount_name, mount_search) AS (VALUES %s)""";
+
+    /** Mount points matching, under their mount name; a hit whose node is its top is one. */
+    private static final String MOUNT_POINTS = """
+
+                UNION ALL
+                SELECT %s, m.mount_search, n.id, CAST('' AS TEXT) FROM files_nodes n
+                  JOIN mounts m ON m.mount_id = n.id
+                 WHERE %s""";
 
     /** The ownCloud namespace and name under which PROPPATCH keeps oc:favorite. */
     private static final String OC = "http://owncloud.org/ns";
 
     /**
-     * The owner's live nodes below the query's scope that match it, a page in its order;
-     * each hit's folder path is relative to the scope ("" for its direct children).
+     * The live nodes below the query's tops that match it, and the mount points that do under
+     * their mount name, a page in its order; each hit's folder path is relative to its top.
      */
-    public List<Hit> find(Handle h, AccountId owner, NodeQuery q) {
-        return find(h, List.of(owner), List.of(q.scope().value()), q.deep(), q.where(), q.order(), q.offset(), q.limit());
+    public List<Hit> find(Handle h, NodeQuery q) {
+        return find(h, q.tops(), q.mountPoints(), q.deep(), q.where(), q.order(), q.offset(), q.limit());
     }
 
-    private List<Hit> find(Handle h, List<AccountId> owners, List<Long> tops, boolean deep, NodeQuery.Condition where,
-            List<NodeQuery.Order> orders, int offset, int limit) {
+    private List<Hit> find(Handle h, List<Node> topNodes, List<NodeQuery.MountPoint> mountPoints, boolean deep,
+            NodeQuery.Condition where, List<NodeQuery.Order> orders, int offset, int limit) {
+        List<AccountId> owners = topNodes.stream().map(Node::owner).distinct().toList();
+        List<Long> tops = topNodes.stream().map(n -> n.id().value()).toList();
         Sql sql = new Sql();
-        String condition = sql.condition(where);
+        String condition = sql.condition(where, "n.search_name");
         if (!deep) {
             condition = "n.parent_id IN (<tops>) AND (" + condition + ")";
+        }
+        String mounts = "";
+        String mountRows = "";
+        if (!mountPoints.isEmpty()) {
+            StringBuilder values = new StringBuilder();
+            for (NodeQuery.MountPoint m : mountPoints) {
+                values.append(values.isEmpty() ? "" : ", ").append("(CAST(").append(sql.value(m.node().id().value()))
+                        .append(" AS BIGINT), CAST(").append(sql.value(m.name())).append(" AS TEXT), CAST(")
+                        .append(sql.value(fold(m.name()))).append(" AS TEXT))");
+            }
+            mounts = MOUNTS.formatted(values);
+            mountRows = MOUNT_POINTS.formatted(FileStore.NODE_COLUMNS.replace("n.name", "m.mount_name"),
+                    sql.condition(where, "m.mount_search"));
         }
         StringBuilder order = new StringBuilder();
         for (NodeQuery.Order o : orders) {
@@ -105,7 +137,7 @@ public final class SearchStore {
             }
         }
         order.append("n.id");
-        var query = h.createQuery(FIND.formatted(condition, FileStore.NODE_COLUMNS, order))
+        var query = h.createQuery(FIND.formatted(condition, mounts, FileStore.NODE_COLUMNS, mountRows, order))
                 .bindList("owners", owners.stream().map(AccountId::value).toList()).bindList("tops", tops)
                 .bind("limit", limit).bind("offset", offset);
         sql.values.forEach(query::bind);
@@ -133,37 +165,39 @@ public final class SearchStore {
             return ":" + name;
         }
 
-        String condition(NodeQuery.Condition c) {
+        /** The condition, the name compared being {@code nameColumn} (a node's folded name, or a mount's). */
+        String condition(NodeQuery.Condition c, String nameColumn) {
             return switch (c) {
-                case NodeQuery.And and -> and.all().isEmpty() ? "1 = 1" : join(and.all(), " AND ");
-                case NodeQuery.Or or -> or.any().isEmpty() ? "1 = 0" : join(or.any(), " OR ");
-                case NodeQuery.Not not -> "NOT (" + condition(not.condition()) + ")";
+                case NodeQuery.And and -> and.all().isEmpty() ? "1 = 1" : join(and.all(), " AND ", nameColumn);
+                case NodeQuery.Or or -> or.any().isEmpty() ? "1 = 0" : join(or.any(), " OR ", nameColumn);
+                case NodeQuery.Not not -> "NOT (" + condition(not.condition(), nameColumn) + ")";
                 case NodeQuery.Constant k -> k.value() ? "1 = 1" : "1 = 0";
                 case NodeQuery.IsFolder f -> "n.folder = " + value(true);
                 case NodeQuery.Favorite f -> (f.favorite() ? "" : "NOT ") + "EXISTS (SELECT 1 FROM files_props p"
                         + " WHERE p.node_id = n.id AND p.ns = " + value(OC) + " AND p.name = " + value("favorite")
                         // The value is the element as the client sent it: <oc:favorite …>1</oc:favorite>.
                         + " AND p.value LIKE " + value("%>1</%") + ")";
+                case NodeQuery.OwnedBy o -> "n.owner_id = " + value(o.owner().value());
                 case NodeQuery.Like like -> switch (like.field()) {
-                    case NAME -> "n.search_name LIKE " + value(likePattern(like.pattern(), true)) + " ESCAPE '!'";
+                    case NAME -> nameColumn + " LIKE " + value(likePattern(like.pattern(), true)) + " ESCAPE '!'";
                     case CONTENT_TYPE -> "n.content_type LIKE " + value(likePattern(like.pattern(), false)) + " ESCAPE '!'";
                     default -> throw new IllegalArgumentException("no LIKE on " + like.field());
                 };
-                case NodeQuery.Compare cmp -> compare(cmp);
+                case NodeQuery.Compare cmp -> compare(cmp, nameColumn);
             };
         }
 
-        private String join(List<NodeQuery.Condition> parts, String operator) {
+        private String join(List<NodeQuery.Condition> parts, String operator, String nameColumn) {
             StringBuilder out = new StringBuilder();
             for (NodeQuery.Condition part : parts) {
-                out.append(out.isEmpty() ? "" : operator).append('(').append(condition(part)).append(')');
+                out.append(out.isEmpty() ? "" : operator).append('(').append(condition(part, nameColumn)).append(')');
             }
             return out.toString();
         }
 
-        private String compare(NodeQuery.Compare c) {
+        private String compare(NodeQuery.Compare c, String nameColumn) {
             return switch (c.field()) {
-                case NAME -> equalOnly(c, "n.search_name = " + value(fold((String) c.value())));
+                case NAME -> equalOnly(c, nameColumn + " = " + value(fold((String) c.value())));
                 // Nextcloud's type of a folder; folders have none of their own here.
                 case CONTENT_TYPE -> equalOnly(c, c.value().equals("httpd/unix-directory") ? "n.folder = " + value(true)
                         : "n.content_type = " + value(c.value()));

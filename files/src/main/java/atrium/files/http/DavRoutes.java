@@ -70,7 +70,7 @@ public final class DavRoutes implements HttpService {
     private static final DavPath UPLOADS_PREFIX = DavPath.parse(DAV_ROOT + "/uploads");
     private static final DavPath TRASHBIN_PREFIX = DavPath.parse(DAV_ROOT + "/trashbin");
     private static final DavPath VERSIONS_PREFIX = DavPath.parse(DAV_ROOT + "/versions");
-    static final String ALLOW = "OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, MKCOL, LOCK, UNLOCK, SEARCH";
+    static final String ALLOW = "OPTIONS, GET, HEAD, DELETE, PROPFIND, PUT, PROPPATCH, COPY, MOVE, MKCOL, LOCK, UNLOCK, SEARCH, REPORT";
     private static final String CHALLENGE = "Basic realm=\"Atrium\", charset=\"UTF-8\"";
     private static final HeaderName DAV_HEADER = HeaderNames.create("DAV");
     private static final HeaderName MS_AUTHOR_VIA = HeaderNames.create("MS-Author-Via");
@@ -116,7 +116,7 @@ public final class DavRoutes implements HttpService {
         this.instanceId = instanceId;
         this.infinityLimit = infinityLimit;
         this.windowsNames = windowsNames;
-        this.search = new DavSearch(files, search, shares, locks, clock, instanceId);
+        this.search = new DavSearch(files, search, shares);
     }
 
     /** Mounted at the server root; every method goes to one handler that dispatches itself. */
@@ -143,6 +143,12 @@ public final class DavRoutes implements HttpService {
 
         Mount own(AccountId caller) {
             return own(prefix, hrefPrefix, caller);
+        }
+
+        /** A share the caller received, seen from their own files' mount {@code own}. */
+        static Mount of(Mount own, atrium.files.share.Mount m) {
+            return new Mount(own.prefix(), own.hrefPrefix(), m.node().owner(), DavPath.of(List.of(m.name())),
+                    DavPath.of(m.ownerPath()), m.permissions(), Optional.of(m));
         }
 
         /** A path of the caller's namespace below {@code at} as the path in the owner's tree. */
@@ -179,8 +185,7 @@ public final class DavRoutes implements HttpService {
             String first = callerPath.segments().getFirst();
             for (atrium.files.share.Mount m : received) {
                 if (m.name().equals(first)) {
-                    return new Mount(own.prefix(), own.hrefPrefix(), m.node().owner(), DavPath.of(List.of(m.name())),
-                            DavPath.of(m.ownerPath()), m.permissions(), Optional.of(m));
+                    return Mount.of(own, m);
                 }
             }
         }
@@ -248,7 +253,11 @@ public final class DavRoutes implements HttpService {
             }
             DavPath full = DavPath.parse(raw);
             if (method.equals("SEARCH")) {
-                search.search(req, res, caller); // RFC 5323: the body says where to search
+                // RFC 5323: the body says where to search.
+                Supplier<List<atrium.files.share.Mount>> received = memo(() -> shares.mounts(caller.id()));
+                Call c = new Call(req, res, method, raw, lang, caller, filesMount(caller), DavPath.ROOT, Optional.empty(),
+                        received);
+                found(c, search.search(body(c), caller, received.get()));
                 return;
             }
             if (full.startsWith(UPLOADS_PREFIX)) {
@@ -294,7 +303,7 @@ public final class DavRoutes implements HttpService {
             }
             // Inside a share, what the share allows (PUT, LOCK, COPY and MOVE check for themselves: it depends on the target).
             switch (method) {
-                case "PROPFIND", "GET", "HEAD" -> c.need(Permissions.READ);
+                case "PROPFIND", "GET", "HEAD", "REPORT" -> c.need(Permissions.READ);
                 case "PROPPATCH" -> c.need(Permissions.UPDATE);
                 case "MKCOL" -> c.need(Permissions.CREATE);
                 case "DELETE" -> c.need(Permissions.DELETE);
@@ -313,6 +322,7 @@ public final class DavRoutes implements HttpService {
                 case "MOVE" -> copyOrMove(c, true);
                 case "LOCK" -> lock(c);
                 case "UNLOCK" -> unlock(c);
+                case "REPORT" -> found(c, search.filterFiles(body(c), caller, received.get(), callerPath));
                 default -> throw c.fail(405, Msg.of("files.dav.method-not-allowed", method));
             }
         } catch (DavException e) {
@@ -972,20 +982,38 @@ public final class DavRoutes implements HttpService {
         }
         Map<NodeId, List<DeadProperty>> dead = node.folder() && depth == Depth.ONE
                 ? files.propertiesOfFolderAndChildren(node) : files.properties(nodes);
-        List<Node> listed = nodes;
-        Supplier<Map<NodeId, Set<Integer>>> shareTypes = memo(() -> shares.shareTypes(c.caller().id(),
-                listed.stream().map(Node::id).toList()));
-        Map<AccountId, LiveProperties.Owner> owners = new HashMap<>();
+        List<Listed> listed = new ArrayList<>(nodes.size());
+        for (Node n : nodes) {
+            listed.add(new Listed(n, inMount.getOrDefault(n.id(), c), paths.get(n.id())));
+        }
         LiveProperties live = new LiveProperties(instanceId, memo(() -> {
             Node root = node.isRoot() ? node : files.root(c.owner());
             return new LiveProperties.Quota(root.size(), files.used(c.owner()), files.quota(c.owner()));
         }));
+        describe(c, request, owner -> live, listed, dead, ownRoot);
+    }
+
+    /** A node to describe: the request seen in the mount the node is in, and its path in that mount's owner's tree. */
+    private record Listed(Node node, Call in, DavPath path) {
+    }
+
+    /**
+     * A multistatus of the nodes listed, each as its caller sees it (href in their namespace,
+     * permission letters of the mount, owner, share types, locks, dead properties): what
+     * PROPFIND, SEARCH and REPORT answer. {@code live}: the live properties of what an account
+     * owns (its quota); {@code ownRoot}: the caller's root is among them.
+     */
+    private void describe(Call c, DavXml.Propfind request, Function<AccountId, LiveProperties> live, List<Listed> listed,
+                          Map<NodeId, List<DeadProperty>> dead, boolean ownRoot) {
+        Supplier<Map<NodeId, Set<Integer>>> shareTypes = memo(() -> shares.shareTypes(c.caller().id(),
+                listed.stream().map(l -> l.node().id()).toList()));
+        Map<AccountId, LiveProperties.Owner> owners = new HashMap<>();
         Instant now = clock.instant();
         try (Multistatus out = Multistatus.open(c.res())) {
-            for (Node listedNode : nodes) {
-                DavPath p = paths.get(listedNode.id());
-                Call in = inMount.getOrDefault(listedNode.id(), c);
-                Node n = shown(in, p, listedNode, ownRoot && listedNode.isRoot());
+            for (Listed l : listed) {
+                DavPath p = l.path();
+                Call in = l.in();
+                Node n = shown(in, p, l.node(), ownRoot && l.node().isRoot());
                 Mount m = in.mount();
                 LiveProperties.Access access = new LiveProperties.Access(
                         Permissions.letters(m.permissions(), m.share().isPresent(), n.folder(), m.isMountPoint(p)),
@@ -994,9 +1022,34 @@ public final class DavRoutes implements HttpService {
                 LiveProperties.Resource r = new LiveProperties.Resource(n,
                         () -> Multistatus.lockDiscovery(locks.locksCovering(key(in, p)), lockHref(in, p, n.folder()), now),
                         access);
-                describe(out, in.href(p, n.folder()), request, live, r, dead.getOrDefault(n.id(), List.of()));
+                describe(out, in.href(p, n.folder()), request, live.apply(m.owner()), r,
+                        dead.getOrDefault(n.id(), List.of()));
             }
         }
+    }
+
+    /**
+     * What a SEARCH or REPORT found, described as a PROPFIND of each hit describes it (a shared
+     * folder's available quota is its owner's).
+     */
+    private void found(Call c, DavSearch.Answer answer) {
+        AccountId me = c.caller().id();
+        Mount own = c.mount().own(me);
+        List<Listed> listed = new ArrayList<>(answer.found().size());
+        for (DavSearch.Found f : answer.found()) {
+            if (f.share().isEmpty()) {
+                listed.add(new Listed(f.node(), c.in(own, f.callerPath()), f.callerPath()));
+            } else {
+                Mount mount = Mount.of(own, f.share().get());
+                DavPath ownerPath = mount.toOwner(f.callerPath());
+                listed.add(new Listed(f.node(), c.in(mount, ownerPath), ownerPath));
+            }
+        }
+        Map<AccountId, LiveProperties> live = new HashMap<>();
+        Function<AccountId, LiveProperties> liveOf = owner -> live.computeIfAbsent(owner, o -> new LiveProperties(instanceId,
+                memo(() -> new LiveProperties.Quota(files.root(o).size(), files.used(o), files.quota(o)))));
+        describe(c, answer.select(), liveOf, listed, files.properties(answer.found().stream().map(DavSearch.Found::node).toList()),
+                false);
     }
 
     /**

@@ -1,42 +1,37 @@
 package atrium.files.http;
 
 import atrium.core.Msg;
-import atrium.files.DeadProperty;
 import atrium.files.FileSearch;
 import atrium.files.FileService;
 import atrium.files.Node;
-import atrium.files.NodeId;
 import atrium.files.NodeQuery;
 import atrium.files.db.SearchStore;
-import atrium.files.share.Permissions;
+import atrium.files.share.Mount;
 import atrium.files.share.ShareService;
 import atrium.identity.AccountId;
 import atrium.identity.Caller;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.InputStream;
-import java.time.Clock;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import javax.xml.namespace.QName;
 
 /**
  * WebDAV SEARCH (RFC 5323, basicsearch) as the Nextcloud mobile apps and web client send it to
  * {@code /remote.php/dav}: file search by name, favourites, recently modified, photos and
- * videos by type, a file by id. The scope is one folder of the caller's own files
- * ({@code /files/{login}/…}); the where clause, order and page go to the database as one
- * query ({@link FileSearch#find}); each hit is answered with the properties asked for, exactly
- * as PROPFIND renders them ({@link DavRoutes#describe}).
+ * videos by type, a file by id; and the favourites listing of the iOS app, Nextcloud's
+ * {@code REPORT oc:filter-files}. The scope is a folder of the caller's namespace
+ * ({@code /files/{login}/…}): at their root it covers their own files and the shares they
+ * received, mount points matched under their mount name; inside a mount, that share only. The
+ * where clause, order and page go to the database as one query ({@link FileSearch#find});
+ * DavRoutes answers each hit with the properties asked for, as PROPFIND renders it.
  *
  * <p>What is not understood is refused rather than ignored, so a client never takes a wrong
  * answer for the right one: a malformed or incomplete query is 400, a property or operator
@@ -58,17 +53,11 @@ final class DavSearch {
     private final FileService files;
     private final FileSearch search;
     private final ShareService shares;
-    private final LockManager locks;
-    private final Clock clock;
-    private final String instanceId;
 
-    DavSearch(FileService files, FileSearch search, ShareService shares, LockManager locks, Clock clock, String instanceId) {
+    DavSearch(FileService files, FileSearch search, ShareService shares) {
         this.files = files;
         this.search = search;
         this.shares = shares;
-        this.locks = locks;
-        this.clock = clock;
-        this.instanceId = instanceId;
     }
 
     /** The query a searchrequest body holds, read and checked; the select is a PROPFIND's prop. */
@@ -76,45 +65,107 @@ final class DavSearch {
                    List<NodeQuery.Order> order, int offset, int limit) {
     }
 
-    /** Answers a SEARCH of the caller; errors are thrown as {@link DavException} for DavRoutes to render. */
-    void search(ServerRequest req, ServerResponse res, Caller caller) {
-        Request r = read(req.content().hasEntity() ? DavRoutes.clientStream(req.content().inputStream())
-                : InputStream.nullInputStream(), caller.login());
-        AccountId owner = caller.id();
-        Node scope = files.resolve(owner, r.scope().segments()).filter(Node::folder)
-                .orElseThrow(() -> new DavException(400, Msg.of("files.search.scope-missing", r.scope().toString())));
-        List<SearchStore.Hit> hits = search.find(owner, new NodeQuery(scope.id(), r.deep(), r.where(), r.order(),
-                r.offset(), r.limit()));
-        String prefix = DavRoutes.DAV_ROOT + "/files/" + DavPath.encodeSegment(caller.login());
-        List<Node> nodes = hits.stream().map(SearchStore.Hit::node).toList();
-        Map<NodeId, List<DeadProperty>> dead = files.properties(nodes);
-        Supplier<Map<NodeId, Set<Integer>>> shareTypes = DavRoutes.memo(() ->
-                shares.shareTypes(owner, nodes.stream().map(Node::id).toList()));
-        Supplier<LiveProperties.Owner> me = DavRoutes.memo(() ->
-                new LiveProperties.Owner(caller.login(), caller.account().displayName()));
-        LiveProperties live = new LiveProperties(instanceId, DavRoutes.memo(() ->
-                new LiveProperties.Quota(files.root(owner).size(), files.used(owner), files.quota(owner))));
-        Instant now = clock.instant();
-        try (Multistatus out = Multistatus.open(res)) {
-            for (SearchStore.Hit hit : hits) {
-                Node n = hit.node();
-                DavPath p = pathOf(r.scope(), hit);
-                String key = "/" + owner.value() + p;
-                LiveProperties.Access access = new LiveProperties.Access(
-                        Permissions.letters(Permissions.ALL, false, n.folder(), false),
-                        () -> shareTypes.get().getOrDefault(n.id(), Set.of()), me);
-                LiveProperties.Resource resource = new LiveProperties.Resource(n,
-                        () -> Multistatus.lockDiscovery(locks.locksCovering(key), lockHref(prefix, key, p, n.folder()), now),
-                        access);
-                DavRoutes.describe(out, p.href(prefix, n.folder()), r.select(), live, resource,
-                        dead.getOrDefault(n.id(), List.of()));
-            }
-        }
+    /** What was found: the properties asked for, and each hit where the caller sees it, in order. */
+    record Answer(DavXml.Propfind select, List<Found> found) {
     }
 
-    /** The path of a hit in the caller's files: the scope, the folders below it, the name. */
-    private static DavPath pathOf(DavPath scope, SearchStore.Hit hit) {
-        List<String> segments = new ArrayList<>(scope.segments());
+    /**
+     * A node found: the share it is in (none in the caller's own files) and its path in the
+     * caller's namespace (a mount point's is its mount name).
+     */
+    record Found(Node node, Optional<Mount> share, DavPath callerPath) {
+    }
+
+    /** Answers a SEARCH body of the caller, who received the shares {@code received}. */
+    Answer search(InputStream body, Caller caller, List<Mount> received) {
+        Request r = read(body, caller.login(), login -> ownerNamed(login, caller, received));
+        return new Answer(r.select(), find(caller, received, r.scope(), r.deep(), r.where(), r.order(), r.offset(), r.limit()));
+    }
+
+    /**
+     * Answers Nextcloud's {@code REPORT oc:filter-files} on a folder of the caller's namespace:
+     * their favourites below it, at any depth, by name. The only rule served is
+     * {@code oc:favorite}; tags and circles are refused (422) rather than ignored.
+     */
+    Answer filterFiles(InputStream body, Caller caller, List<Mount> received, DavPath folder) {
+        DavXml.Tree root = DavXml.tree(body).orElseThrow(() -> bad(Msg.of("files.report.body-missing")));
+        if (!root.is(OC, "filter-files")) {
+            throw new DavException(403, Msg.of("files.report.unsupported", clark(root.name())), "<d:supported-report/>");
+        }
+        DavXml.Propfind select = root.child(DAV, "prop").<DavXml.Propfind>map(p -> new DavXml.Prop(names(p)))
+                .orElse(new DavXml.AllProp(List.of()));
+        List<DavXml.Tree> rules = root.child(OC, "filter-rules").map(DavXml.Tree::children).orElse(List.of());
+        if (rules.isEmpty()) {
+            throw bad(Msg.of("files.report.rules-missing"));
+        }
+        List<NodeQuery.Condition> all = new ArrayList<>();
+        for (DavXml.Tree rule : rules) {
+            if (!rule.is(OC, "favorite")) {
+                throw new DavException(422, Msg.of("files.report.rule", clark(rule.name())));
+            }
+            all.add(new NodeQuery.Favorite(truth(rule.text(), rule.name())));
+        }
+        return new Answer(select, find(caller, received, folder, true, new NodeQuery.And(all),
+                List.of(new NodeQuery.Order(NodeQuery.Field.NAME, false)), 0, MAX_LIMIT));
+    }
+
+    /**
+     * A page of what matches below a folder of the caller's namespace: at their root, their own
+     * files, the shares they received (whole, at depth infinity) and those shares' mount points;
+     * inside a mount, that share only; elsewhere, their own folder.
+     */
+    private List<Found> find(Caller caller, List<Mount> received, DavPath scope, boolean deep, NodeQuery.Condition where,
+                             List<NodeQuery.Order> order, int offset, int limit) {
+        Optional<Mount> in = scope.isRoot() ? Optional.empty()
+                : received.stream().filter(m -> m.name().equals(scope.segments().getFirst())).findFirst();
+        List<Node> tops = new ArrayList<>();
+        List<NodeQuery.MountPoint> mountPoints = new ArrayList<>();
+        Map<Long, Mount> byTop = new HashMap<>();
+        if (in.isPresent()) {
+            List<String> ownerPath = new ArrayList<>(in.get().ownerPath());
+            ownerPath.addAll(scope.segments().subList(1, scope.segments().size()));
+            tops.add(folder(in.get().node().owner(), ownerPath, scope));
+            byTop.put(tops.getFirst().id().value(), in.get());
+        } else {
+            tops.add(folder(caller.id(), scope.segments(), scope));
+        }
+        if (scope.isRoot()) {
+            for (Mount m : received) {
+                mountPoints.add(new NodeQuery.MountPoint(m.node(), m.name()));
+                byTop.put(m.node().id().value(), m);
+                if (deep) {
+                    tops.add(m.node());
+                }
+            }
+        }
+        long scopeTop = tops.getFirst().id().value();
+        List<Found> found = new ArrayList<>();
+        for (SearchStore.Hit hit : search.find(new NodeQuery(tops, mountPoints, deep, where, order, offset, limit))) {
+            Optional<Mount> share = Optional.ofNullable(byTop.get(hit.top()));
+            DavPath base = hit.top() == scopeTop ? scope : DavPath.of(List.of(share.orElseThrow().name()));
+            found.add(new Found(hit.node(), share, hit.node().id().value() == hit.top() ? base : pathOf(base, hit)));
+        }
+        return found;
+    }
+
+    /** The account of that login among those who can own a hit: the caller, the owners of the shares they received. */
+    private Optional<AccountId> ownerNamed(String login, Caller caller, List<Mount> received) {
+        if (login.equals(caller.login())) {
+            return Optional.of(caller.id());
+        }
+        return received.stream().map(m -> m.node().owner()).distinct()
+                .filter(id -> shares.account(id).map(a -> a.login().equals(login)).orElse(false)).findFirst();
+    }
+
+    /** The scope's folder in its owner's tree; 400 when it is not one. */
+    private Node folder(AccountId owner, List<String> path, DavPath scope) {
+        return files.resolve(owner, path).filter(Node::folder)
+                .orElseThrow(() -> new DavException(400, Msg.of("files.search.scope-missing", scope.toString())));
+    }
+
+    /** The path of a hit in the caller's namespace: where its top is, the folders below it, the name. */
+    private static DavPath pathOf(DavPath top, SearchStore.Hit hit) {
+        List<String> segments = new ArrayList<>(top.segments());
         for (String folder : hit.folderPath().split("/")) {
             if (!folder.isEmpty()) {
                 segments.add(folder);
@@ -124,23 +175,10 @@ final class DavSearch {
         return DavPath.of(segments);
     }
 
-    /** Hrefs of lock roots for lockdiscovery: the hit itself, or the folder above it holding a depth-infinity lock. */
-    private static Function<String, String> lockHref(String prefix, String key, DavPath p, boolean folder) {
-        String own = LockManager.normalise(key);
-        String ownerPrefix = key.substring(0, key.length() - p.toString().length());
-        return lockPath -> {
-            if (lockPath.equals(own)) {
-                return p.href(prefix, folder);
-            }
-            String rest = lockPath.substring(ownerPrefix.length());
-            return (rest.isEmpty() ? DavPath.ROOT : DavPath.of(List.of(rest.substring(1).split("/")))).href(prefix, true);
-        };
-    }
-
     // ---- Reading the query (RFC 5323 section 5) ---------------------------------------------
 
     /** Reads and checks a searchrequest body of the caller {@code login}. */
-    static Request read(InputStream body, String login) {
+    static Request read(InputStream body, String login, Function<String, Optional<AccountId>> owners) {
         DavXml.Tree root = DavXml.tree(body).orElseThrow(() -> bad(Msg.of("files.search.body-missing")));
         if (!root.is(DAV, "searchrequest")) {
             throw new DavException(400, Msg.of("files.xml.wrong-root", "searchrequest", "{" + root.name().getNamespaceURI()
@@ -179,7 +217,7 @@ final class DavSearch {
             if (ops.size() != 1) {
                 throw bad(Msg.of("files.search.where-one"));
             }
-            return condition(ops.getFirst(), login, operators);
+            return condition(ops.getFirst(), owners, operators);
         }).orElse(new NodeQuery.And(List.of()));
         List<NodeQuery.Order> order = new ArrayList<>();
         basic.child(DAV, "orderby").ifPresent(o -> {
@@ -224,7 +262,8 @@ final class DavSearch {
         return DavPath.of(s.subList(2, s.size()));
     }
 
-    private static NodeQuery.Condition condition(DavXml.Tree op, String login, int[] operators) {
+    private static NodeQuery.Condition condition(DavXml.Tree op, Function<String, Optional<AccountId>> owners,
+                                                 int[] operators) {
         if (!op.name().getNamespaceURI().equals(DAV)) {
             throw unsupportedOperator(op);
         }
@@ -236,7 +275,7 @@ final class DavSearch {
             case "and", "or" -> {
                 List<NodeQuery.Condition> parts = new ArrayList<>();
                 for (DavXml.Tree child : op.children()) {
-                    parts.add(condition(child, login, operators));
+                    parts.add(condition(child, owners, operators));
                 }
                 yield name.equals("and") ? new NodeQuery.And(parts) : new NodeQuery.Or(parts);
             }
@@ -244,16 +283,17 @@ final class DavSearch {
                 if (op.children().size() != 1) {
                     throw bad(Msg.of("files.search.not-one"));
                 }
-                yield new NodeQuery.Not(condition(op.children().getFirst(), login, operators));
+                yield new NodeQuery.Not(condition(op.children().getFirst(), owners, operators));
             }
             case "is-collection" -> new NodeQuery.IsFolder();
-            case "eq", "lt", "lte", "gt", "gte", "like" -> comparison(op, name, login);
+            case "eq", "lt", "lte", "gt", "gte", "like" -> comparison(op, name, owners);
             default -> throw unsupportedOperator(op);
         };
     }
 
     /** A comparison: a {@code d:prop} with one property, then a {@code d:literal} (section 5.8). */
-    private static NodeQuery.Condition comparison(DavXml.Tree op, String operator, String login) {
+    private static NodeQuery.Condition comparison(DavXml.Tree op, String operator,
+                                                  Function<String, Optional<AccountId>> owners) {
         QName property = op.child(DAV, "prop").filter(p -> p.children().size() == 1).map(p -> p.children().getFirst().name())
                 .orElseThrow(() -> bad(Msg.of("files.search.operand-prop", operator)));
         String literal = op.children().stream().filter(t -> t.is(DAV, "literal") || t.is(DAV, "typed-literal"))
@@ -288,11 +328,12 @@ final class DavSearch {
                 return new NodeQuery.Favorite(truth(literal, property));
             }
             case OC + " owner-id" -> {
-                // Everything searched is the caller's own.
+                // Only the caller's and the owners of what they received can own a hit.
                 if (o != NodeQuery.Op.EQ || like) {
                     throw unsupportedOn(operator, property);
                 }
-                return new NodeQuery.Constant(literal.strip().equals(login));
+                return owners.apply(literal.strip()).<NodeQuery.Condition>map(NodeQuery.OwnedBy::new)
+                        .orElse(new NodeQuery.Constant(false));
             }
             case NC + " is-encrypted" -> {
                 // Nothing here is end-to-end encrypted.
