@@ -243,16 +243,18 @@ export function stopRealtime(): void {
   shared = null;
 }
 
-/** Calls `listener` for every event while the component is mounted; opens the connection if needed. */
-export function useRealtime(listener: (e: RealtimeEvent) => void): RealtimeClient {
+/** Calls `listener` (its latest version) for every event of `c` while the component is mounted. */
+export function useRealtimeEvents(c: RealtimeClient, listener: (e: RealtimeEvent) => void): void {
   const ref = useRef(listener);
   ref.current = listener;
+  useEffect(() => c.on((e) => ref.current(e)), [c]);
+}
+
+/** The tab's connection, opened if needed, with `listener` called for every event while mounted. */
+export function useRealtime(listener: (e: RealtimeEvent) => void): RealtimeClient {
   const c = client();
-  useEffect(() => {
-    const off = c.on((e) => ref.current(e));
-    c.start();
-    return off;
-  }, [c]);
+  useRealtimeEvents(c, listener);
+  useEffect(() => c.start(), [c]);
   return c;
 }
 
