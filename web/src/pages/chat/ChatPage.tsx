@@ -33,23 +33,43 @@ export function ChatPage({ path }: { path: string }) {
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
 
+  // Only the answer to the latest request counts; an event applied while one is on its
+  // way may be missing from it (read before the event), so the list is read again then.
+  const seq = useRef(0);
+  const pending = useRef(false);
+  const stale = useRef(false);
   const reload = useCallback(() => {
+    const n = ++seq.current;
+    pending.current = true;
+    stale.current = false;
     chatApi.conversations().then(
-      (r) => (setList(r.items), setError(null)),
-      (e: unknown) => setError(toApiError(e)),
+      (r) => {
+        if (n !== seq.current) return;
+        pending.current = false;
+        setList(r.items);
+        setError(null);
+        if (stale.current) reload();
+      },
+      (e: unknown) => {
+        if (n !== seq.current) return;
+        pending.current = false;
+        setError(toApiError(e));
+      },
     );
   }, []);
   useEffect(reload, [reload]);
 
   // The conversation being read: its new messages are not unread.
   const reading = () => (document.visibilityState === 'visible' ? selectedRef.current : null);
-  const apply = (change: (l: ConversationSummary[]) => ConversationSummary[] | null) =>
+  const apply = (change: (l: ConversationSummary[]) => ConversationSummary[] | null) => {
+    if (pending.current) stale.current = true;
     setList((l) => {
       if (!l) return l;
       const next = change(l);
       if (next === null) queueMicrotask(reload);
       return next ?? l;
     });
+  };
 
   const client = useRealtime((e: RealtimeEvent) => {
     if (e.type === 'caught-up') reload();
@@ -65,7 +85,7 @@ export function ChatPage({ path }: { path: string }) {
   const summary = list?.find((c) => c.id === selected) ?? null;
 
   return (
-    <div className="chat-page" data-testid="chat-page" data-view={selected ? 'conversation' : 'list'}>
+    <div className="chat-page" data-testid="chat-page" data-view={selected ? 'conversation' : 'list'} data-connection={state}>
       <aside className="chat-list-pane" aria-label={t('chat.conversations')}>
         <div className="chat-list-head">
           <h1>{t('chat.title')}</h1>
