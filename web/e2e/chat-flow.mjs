@@ -5,7 +5,8 @@
 //   with bob and sends a message → bob's list shows an unread badge live (no reload) →
 //   he opens it (the list gives way to the conversation), the badge clears, he answers
 //   → alice sees the answer live → a two-line message keeps its line break → a message
-//   holding HTML shows as text, with no element made and no dialog opened in either browser.
+//   holding HTML shows as text, with no element made and no dialog opened in either browser
+//   → bob reacts 👍, alice edits one message and deletes another, each seen live by the other.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ALICE_PASSWORD=... ATRIUM_BOB_PASSWORD=... node e2e/chat-flow.mjs
 //
@@ -131,6 +132,28 @@ async function main() {
     await b.waitForTimeout(500); // time enough for an onerror to have fired
     const dialogs = problems.filter((p) => p.includes('dialog'));
     if (dialogs.length) throw new Error(dialogs.join('; '));
+  });
+
+  const first = (page) => page.locator(tid('chat-message')).filter({ hasText: 'Bonjour Bob' });
+  await run("bob reacts 👍 to alice's first message and she sees it live", async () => {
+    await first(b).locator(`${tid('chat-reaction')}[data-emoji="👍"]`).click();
+    await first(b).locator(`${tid('chat-reaction')}[data-emoji="👍"][data-count="1"][aria-pressed="true"]`).waitFor();
+    await first(a).locator(`${tid('chat-reaction')}[data-emoji="👍"][data-count="1"][aria-pressed="false"]`).waitFor();
+  });
+
+  await run('alice edits her first message and deletes the two-line one; bob sees both live', async () => {
+    await first(a).locator(tid('chat-edit')).click();
+    await first(a).locator(tid('chat-edit-input')).fill('Bonjour Bob, le bilan est prêt (v2).');
+    await first(a).locator(tid('chat-edit-input')).press('Enter');
+    await b.locator(message('alice', 'Bonjour Bob, le bilan est prêt (v2).')).waitFor();
+    await first(b).locator(tid('chat-edited')).waitFor();
+    if ((await first(b).locator(`${tid('chat-reaction')}[data-emoji="👍"][data-count="1"]`).count()) !== 1) {
+      throw new Error('the reaction went with the edit');
+    }
+    await a.locator(tid('chat-message')).filter({ hasText: 'ligne 2' }).locator(tid('chat-delete')).click();
+    await a.locator(tid('confirm-ok')).click();
+    await b.locator(`${tid('chat-message')}[data-author="alice"] ${tid('chat-deleted')}`).waitFor();
+    if ((await b.locator(tid('chat-message')).filter({ hasText: 'ligne 2' }).count()) !== 0) throw new Error('bob still sees the deleted text');
     if (!(await b.evaluate(() => window.__chatFlowNoReload === true))) throw new Error("bob's page was reloaded during the flow");
   });
 }

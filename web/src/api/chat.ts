@@ -6,6 +6,8 @@ import { api, encode, withQuery } from './client';
 /** The server refuses longer messages (413); `chat.max-message-chars` by default. */
 export const MAX_MESSAGE_CHARS = 32_000;
 export const PAGE_SIZE = 50;
+/** The reactions offered under each message (any emoji works through the API). */
+export const QUICK_REACTIONS = ['👍', '❤️', '😄'];
 
 export type Role = 'owner' | 'moderator' | 'member';
 
@@ -78,6 +80,8 @@ export const chatApi = {
     api.post<Message>(`${conv(id)}/messages`, replyTo ? { text, replyTo } : { text }),
   edit: (id: string, mid: string, text: string) => api.patch<Message>(`${conv(id)}/messages/${encode(mid)}`, { text }),
   remove: (id: string, mid: string) => api.del<Message>(`${conv(id)}/messages/${encode(mid)}`),
+  react: (id: string, mid: string, emoji: string, add: boolean) =>
+    (add ? api.put<Message> : api.del<Message>)(`${conv(id)}/messages/${encode(mid)}/reactions/${encode(emoji)}`),
   read: (id: string, messageId: string) => api.post<void>(`${conv(id)}/read`, { messageId }),
 };
 

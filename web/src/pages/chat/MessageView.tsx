@@ -8,14 +8,16 @@ import {
   dayOf,
   MAX_MESSAGE_CHARS,
   mergeMessages,
+  QUICK_REACTIONS,
   titleOf,
   type ConversationSummary,
   type Message,
 } from '../../api/chat';
-import { toApiError, type ApiError } from '../../api/client';
+import { toApiError, useAction, type ApiError } from '../../api/client';
 import { useRealtimeEvents, type RealtimeClient } from '../../api/realtime';
+import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Form';
-import { useI18n } from '../../i18n/i18n';
+import { useI18n, useT } from '../../i18n/i18n';
 import { Link } from '../../router';
 
 /** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
@@ -72,8 +74,9 @@ export function MessageView({ id, summary, me, client }: Props) {
       setMessages((m) => mergeMessages(m, [e.data as Message]));
     } else if (e.type === 'chat.typing' && e.data?.conversation === id && e.data.login !== me) {
       setTyping((all) => ({ ...all, [e.data.login]: Date.now() }));
-    } else if (e.type === 'caught-up' && !e.complete) {
-      // Too much was missed for the catch-up: read the newest page again.
+    } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect)) {
+      // Too much was missed for the catch-up, or this is the first subscription (nothing
+      // before it was replayed): read the newest page again; merging drops repeats.
       loadOlder();
     }
   });
@@ -147,9 +150,7 @@ export function MessageView({ id, summary, me, client }: Props) {
         {!loading && messages.length === 0 && <p className="muted">{t('chat.noMessages')}</p>}
         <ol className="chat-message-list">
           {messages.map((m, i) => {
-            const own = m.author === me;
             const newDay = i === 0 || dayOf(messages[i - 1].createdAt) !== dayOf(m.createdAt);
-            const quoted = m.replyTo ? byId.get(m.replyTo) : undefined;
             return (
               <li key={m.id} className="chat-message-row">
                 {newDay && (
@@ -157,51 +158,15 @@ export function MessageView({ id, summary, me, client }: Props) {
                     {dayFormat.format(new Date(m.createdAt))}
                   </div>
                 )}
-                <article
-                  className={`chat-message ${own ? 'chat-own' : ''}`}
-                  data-testid="chat-message"
-                  data-id={m.id}
-                  data-author={m.author}
-                  data-own={own}
-                >
-                  <header className="chat-message-head">
-                    {!own && <strong className="chat-author">{m.author}</strong>}
-                    <time dateTime={m.createdAt}>{timeFormat.format(new Date(m.createdAt))}</time>
-                    {m.editedAt && !m.deleted && (
-                      <span className="muted" data-testid="chat-edited">
-                        {t('chat.edited')}
-                      </span>
-                    )}
-                  </header>
-                  {m.replyTo && (
-                    <blockquote className="chat-quote" data-testid="chat-quote">
-                      {quoted ? `${quoted.author}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200)}` : t('chat.quoteOlder')}
-                    </blockquote>
-                  )}
-                  {m.deleted ? (
-                    <p className="chat-text chat-deleted" data-testid="chat-deleted">
-                      {t('chat.deleted')}
-                    </p>
-                  ) : (
-                    <p className="chat-text" data-testid="chat-text">
-                      {m.text}
-                    </p>
-                  )}
-                  {m.reactions.length > 0 && (
-                    <ul className="chat-reactions">
-                      {m.reactions.map((r) => (
-                        <li key={r.emoji} className="badge" data-testid="chat-reaction" title={r.logins.join(', ')}>
-                          {r.emoji} {r.logins.length}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                  {!m.deleted && !locked && (
-                    <button type="button" className="btn btn-small btn-link chat-reply" onClick={() => setReplyTo(m)} data-testid="chat-reply">
-                      {t('chat.reply')}
-                    </button>
-                  )}
-                </article>
+                <MessageItem
+                  m={m}
+                  me={me}
+                  quoted={m.replyTo ? (byId.get(m.replyTo) ?? null) : null}
+                  canWrite={!locked}
+                  time={timeFormat.format(new Date(m.createdAt))}
+                  onReply={() => setReplyTo(m)}
+                  onChanged={(changed) => setMessages((all) => mergeMessages(all, [changed]))}
+                />
               </li>
             );
           })}
@@ -228,6 +193,132 @@ export function MessageView({ id, summary, me, client }: Props) {
         />
       )}
     </div>
+  );
+}
+
+interface ItemProps {
+  m: Message;
+  me: string;
+  quoted: Message | null;
+  canWrite: boolean;
+  time: string;
+  onReply: () => void;
+  onChanged: (m: Message) => void;
+}
+
+/** One message, with its actions: reply, react, and for its author edit and delete. */
+function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: ItemProps) {
+  const t = useT();
+  const own = m.author === me;
+  const [editing, setEditing] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const act = useAction((call: Promise<Message>) => call);
+  const run = async (call: Promise<Message>) => {
+    const r = await act.run(call);
+    if (r.ok) onChanged(r.value);
+    return r.ok;
+  };
+  const save = async () => {
+    if (editing !== null && editing.trim() && (await run(chatApi.edit(m.conversation, m.id, editing)))) setEditing(null);
+  };
+  const mine = (emoji: string) => m.reactions.some((r) => r.emoji === emoji && r.logins.includes(me));
+  const offered = [...m.reactions.map((r) => r.emoji), ...QUICK_REACTIONS.filter((e) => !m.reactions.some((r) => r.emoji === e))];
+
+  return (
+    <article className={`chat-message ${own ? 'chat-own' : ''}`} data-testid="chat-message" data-id={m.id} data-author={m.author} data-own={own}>
+      <header className="chat-message-head">
+        {!own && <strong className="chat-author">{m.author}</strong>}
+        <time dateTime={m.createdAt}>{time}</time>
+        {m.editedAt && !m.deleted && (
+          <span className="muted" data-testid="chat-edited">
+            {t('chat.edited')}
+          </span>
+        )}
+      </header>
+      {m.replyTo && (
+        <blockquote className="chat-quote" data-testid="chat-quote">
+          {quoted ? `${quoted.author}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200)}` : t('chat.quoteOlder')}
+        </blockquote>
+      )}
+      {m.deleted ? (
+        <p className="chat-text chat-deleted" data-testid="chat-deleted">
+          {t('chat.deleted')}
+        </p>
+      ) : editing !== null ? (
+        <textarea
+          className="chat-edit"
+          value={editing}
+          aria-label={t('chat.editLabel')}
+          autoFocus
+          onChange={(e) => setEditing(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setEditing(null);
+            else if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              void save();
+            }
+          }}
+          data-testid="chat-edit-input"
+        />
+      ) : (
+        <p className="chat-text" data-testid="chat-text">
+          {m.text}
+        </p>
+      )}
+      {!m.deleted && (
+        <div className="chat-actions">
+          {offered.map((emoji) => {
+            const r = m.reactions.find((x) => x.emoji === emoji);
+            return (
+              <button
+                key={emoji}
+                type="button"
+                className={`btn btn-small chat-reaction ${r ? '' : 'chat-reaction-offer'}`}
+                aria-pressed={mine(emoji)}
+                title={r?.logins.join(', ')}
+                disabled={act.busy}
+                onClick={() => void run(chatApi.react(m.conversation, m.id, emoji, !mine(emoji)))}
+                data-testid="chat-reaction"
+                data-emoji={emoji}
+                data-count={r?.logins.length ?? 0}
+              >
+                {emoji}
+                {r ? ` ${r.logins.length}` : ''}
+              </button>
+            );
+          })}
+          {canWrite && (
+            <button type="button" className="btn btn-small btn-link" onClick={onReply} data-testid="chat-reply">
+              {t('chat.reply')}
+            </button>
+          )}
+          {own && editing === null && (
+            <button type="button" className="btn btn-small btn-link" onClick={() => setEditing(m.text)} data-testid="chat-edit">
+              {t('common.edit')}
+            </button>
+          )}
+          {own && (
+            <button type="button" className="btn btn-small btn-link" onClick={() => setConfirming(true)} data-testid="chat-delete">
+              {t('common.delete')}
+            </button>
+          )}
+        </div>
+      )}
+      <ErrorMessage error={act.error} testId="chat-message-error" />
+      {confirming && (
+        <ConfirmDialog
+          title={t('chat.deleteTitle')}
+          message={t('chat.deleteConfirm')}
+          confirmLabel={t('common.delete')}
+          danger
+          busy={act.busy}
+          onCancel={() => setConfirming(false)}
+          onConfirm={async () => {
+            if (await run(chatApi.remove(m.conversation, m.id))) setConfirming(false);
+          }}
+        />
+      )}
+    </article>
   );
 }
 

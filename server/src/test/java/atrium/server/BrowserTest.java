@@ -178,8 +178,9 @@ class BrowserTest {
      * chat-flow.mjs: alice and bob, each in a browser of their own (bob on a 360 px screen):
      * alice starts a conversation with bob and writes; bob's list shows the unread badge live,
      * opening the conversation clears it, his answer reaches alice live, and a message holding
-     * HTML shows as text with no dialog. The server then has the four messages in one
-     * conversation, each read by both.
+     * HTML shows as text with no dialog; bob's reaction, alice's edit and deletion reach the
+     * other live. The server then has the four messages in one conversation, read by both,
+     * with the edit, the deletion and the reaction.
      */
     @Test
     void twoPeopleChatLiveAndAMessageHoldingHtmlShowsAsText() throws Exception {
@@ -198,9 +199,11 @@ class BrowserTest {
                 assertThat(items.get(0).get("unread").asInt()).as(login + "'s unread").isZero();
                 String id = items.get(0).get("id").asText();
                 var messages = client.get("/api/v1/chat/conversations/" + id + "/messages").json().get("items");
-                assertThat(messages).extracting(m -> m.get("author").asText() + ": " + m.get("text").asText()).containsExactly(
-                        "alice: Bonjour Bob, le bilan est prêt.", "bob: Merci Alice !", "alice: ligne 1\nligne 2",
-                        "alice: <img src=x onerror=alert(1)>");
+                assertThat(messages).extracting(m -> m.get("author").asText() + ": " + m.get("text").asText()
+                        + (m.get("editedAt").isNull() ? "" : " (edited)") + (m.get("deleted").asBoolean() ? "(deleted)" : ""))
+                        .containsExactly("alice: Bonjour Bob, le bilan est prêt (v2). (edited)", "bob: Merci Alice !",
+                                "alice: (deleted)", "alice: <img src=x onerror=alert(1)>");
+                assertThat(messages.get(0).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[\"bob\"]}]");
             }
         }
     }
