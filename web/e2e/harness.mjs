@@ -47,14 +47,17 @@ export async function openBrowser(problems, actionTimeout) {
  * context, profile directory and browser problems, read at the moment of failure.
  */
 export function finish(main, { name, wholeRun, log, state }) {
+  // `others`: more browsers of the same run ({ context, userDataDir }), e.g. a second person's.
   async function cleanup() {
-    const { context, userDataDir } = state();
-    try {
-      await context?.close();
-    } catch {
-      // already gone
+    const { context, userDataDir, others = [] } = state();
+    for (const b of [{ context, userDataDir }, ...others]) {
+      try {
+        await b.context?.close();
+      } catch {
+        // already gone
+      }
+      if (b.userDataDir) rmSync(b.userDataDir, { recursive: true, force: true });
     }
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   }
 
   async function failAndExit(err) {

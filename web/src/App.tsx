@@ -7,6 +7,7 @@ import { Shell } from './components/Shell';
 import { useI18n } from './i18n/i18n';
 import { homePath } from './nav';
 import { AdminPage } from './pages/admin/AdminPage';
+import { CHAT_URL, ChatPage } from './pages/chat/ChatPage';
 import { FilesPage } from './pages/files/FilesPage';
 import { SHARED_BY_ME_URL, SHARED_WITH_ME_URL, SharesPage } from './pages/files/SharesPage';
 import { TRASH_URL, TrashPage } from './pages/files/TrashPage';
@@ -16,6 +17,7 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PublicLinkPage } from './pages/public/PublicLinkPage';
 import { publicLinkToken } from './api/publicLink';
+import { stopRealtime } from './api/realtime';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { navigate, usePath } from './router';
 import { SessionContext, type SessionValue } from './session';
@@ -27,6 +29,7 @@ function routeFor(path: string, user: User) {
   if (path === TRASH_URL) return <TrashPage />;
   if (path === SHARED_WITH_ME_URL || path === SHARED_BY_ME_URL) return <SharesPage path={path} />;
   if (path === '/files' || path.startsWith('/files/')) return <FilesPage path={path} />;
+  if (path === CHAT_URL || path.startsWith(CHAT_URL + '/')) return <ChatPage path={path} />;
   if (path === '/settings' || path.startsWith('/settings/')) return <SettingsPage />;
   if ((path === '/admin' || path.startsWith('/admin/')) && (user.admin || user.groupAdminOf.length > 0)) {
     return <AdminPage path={path} />;
@@ -62,6 +65,7 @@ function Console() {
     setUnauthorizedHandler(() => {
       clearCache();
       uploads.reset();
+      stopRealtime();
       setSessionState({ state: 'signed-out' });
     });
   }, []);
@@ -105,6 +109,7 @@ function Console() {
         }
         clearCache();
         uploads.reset();
+        stopRealtime();
         returnTo = null;
         setSessionState({ state: 'signed-out' });
         navigate('/login');

@@ -1,6 +1,5 @@
-// The left navigation. Adding an app (Files, Chat, Calls, Calendar, Phone) is
-// one line here plus its route in App.tsx and its label in the catalogue, e.g.
-//   { id: 'chat', path: '/chat', label: 'nav.chat', icon: 'chat', visible: always },
+// The left navigation. Adding an app (Calls, Calendar, Phone) is one line here
+// plus its route in App.tsx and its label in the catalogue, like Chat's.
 import type { User } from './api/types';
 import type { MessageKey } from './i18n/catalog';
 import { isAnyAdmin } from './session';
@@ -19,6 +18,7 @@ const always = () => true;
 
 export const NAV_ITEMS: NavItem[] = [
   { id: 'files', path: '/files', label: 'nav.files', icon: 'folder', visible: always },
+  { id: 'chat', path: '/chat', label: 'nav.chat', icon: 'chat', visible: always },
   { id: 'settings', path: '/settings', label: 'nav.settings', icon: 'settings', visible: always },
   { id: 'admin', path: '/admin', label: 'nav.admin', icon: 'shield', visible: isAnyAdmin },
 ];

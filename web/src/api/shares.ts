@@ -2,7 +2,8 @@
 // /ocs/v2.php/apps/files_sharing/api/v1/shares and …/sharees, in JSON (`format=json`),
 // with the console session (cookie + CSRF header) like every other call. The same API
 // serves the desktop clients and the firm's ERP, so the console needs no API of its own.
-import { ApiError, reportUnauthorized, requestHeaders } from './client';
+import { useEffect, useState } from 'react';
+import { ApiError, reportUnauthorized, requestHeaders, toApiError } from './client';
 
 export const OCS_SHARING = '/ocs/v2.php/apps/files_sharing/api/v1';
 export const OCS_CAPABILITIES = '/ocs/v2.php/cloud/capabilities';
@@ -203,6 +204,35 @@ export async function sharedWithMe(): Promise<Share[]> {
 export async function searchSharees(search: string): Promise<Sharee[]> {
   const data = await ocs('GET', `${OCS_SHARING}/sharees?${new URLSearchParams({ search, itemType: 'file', perPage: '20' })}`);
   return parseSharees((data ?? {}) as Raw);
+}
+
+/**
+ * People and groups matching `input`, searched once typing pauses; an answer to an
+ * older text is dropped. `found` is null while the input is blank. The share dialog
+ * and the chat's "new conversation" use it.
+ */
+export function useShareeSearch(input: string): { found: Sharee[] | null; error: ApiError | null } {
+  const [found, setFound] = useState<Sharee[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    const text = input.trim();
+    if (!text) {
+      setFound(null);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      searchSharees(text).then(
+        (list) => current && (setFound(list), setError(null)),
+        (e: unknown) => current && setError(toApiError(e)),
+      );
+    }, 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [input]);
+  return { found, error };
 }
 
 export interface NewShare {

@@ -3,7 +3,7 @@
 // change and delete public links (password, expiry within the admin's maximum, upload, file
 // drop, hidden download, label, download limit). Everything goes through the OCS Share API
 // and, for download limits, Nextcloud's files_downloadlimit API (api/shares.ts).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useAction, useQuery, type ApiError } from '../../api/client';
 import type { DavEntry } from '../../api/dav';
 import {
@@ -17,7 +17,7 @@ import {
   maxExpiry,
   newLinkForm,
   permissionsOf,
-  searchSharees,
+  useShareeSearch,
   saveLink,
   SHARE_GROUP,
   SHARE_LINK,
@@ -108,31 +108,10 @@ function PermissionToggles({ value, isFolder, onChange, disabled, testId }: { va
 function AddPeople({ entry, onDone }: { entry: DavEntry; onDone: () => void }) {
   const { t } = useI18n();
   const [input, setInput] = useState('');
-  const [found, setFound] = useState<Sharee[] | null>(null);
-  const [searchError, setSearchError] = useState<ApiError | null>(null);
+  const { found, error: searchError } = useShareeSearch(input);
   const [chosen, setChosen] = useState<Sharee | null>(null);
   const [toggles, setToggles] = useState<Toggles>(ALL);
   const add = useAction(createShare);
-
-  // The search runs once typing pauses; an answer to an older text is dropped.
-  useEffect(() => {
-    const text = input.trim();
-    if (!text) {
-      setFound(null);
-      return;
-    }
-    let current = true;
-    const timer = setTimeout(() => {
-      searchSharees(text).then(
-        (list) => current && (setFound(list), setSearchError(null)),
-        (e: ApiError) => current && setSearchError(e),
-      );
-    }, 250);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [input]);
 
   const submit = async () => {
     if (!chosen) return;

@@ -175,6 +175,40 @@ class BrowserTest {
     }
 
     /**
+     * chat-flow.mjs: alice and bob, each in a browser of their own (bob on a 360 px screen):
+     * alice starts a conversation with bob and writes; bob's list shows the unread badge live,
+     * opening the conversation clears it, his answer reaches alice live, and a message holding
+     * HTML shows as text with no dialog; bob's reaction, alice's edit and deletion reach the
+     * other live. The server then has the four messages in one conversation, read by both,
+     * with the edit, the deletion and the reaction.
+     */
+    @Test
+    void twoPeopleChatLiveAndAMessageHoldingHtmlShowsAsText() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Chat-Flow-Password-42";
+            for (String login : List.of("alice", "bob")) {
+                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+            }
+            runScript("chat-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
+            for (String login : List.of("alice", "bob")) {
+                TestClient client = server.client();
+                client.signIn(login, password);
+                var items = client.get("/api/v1/chat/conversations").json().get("items");
+                assertThat(items).as(login).hasSize(1);
+                assertThat(items.get(0).get("unread").asInt()).as(login + "'s unread").isZero();
+                String id = items.get(0).get("id").asText();
+                var messages = client.get("/api/v1/chat/conversations/" + id + "/messages").json().get("items");
+                assertThat(messages).extracting(m -> m.get("author").asText() + ": " + m.get("text").asText()
+                        + (m.get("editedAt").isNull() ? "" : " (edited)") + (m.get("deleted").asBoolean() ? "(deleted)" : ""))
+                        .containsExactly("alice: Bonjour Bob, le bilan est prêt (v2). (edited)", "bob: Merci Alice !",
+                                "alice: (deleted)", "alice: <img src=x onerror=alert(1)>");
+                assertThat(messages.get(0).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[\"bob\"]}]");
+            }
+        }
+    }
+
+    /**
      * public-link-flow.mjs: a guest with no account opens alice's password-protected file-drop
      * link, types a wrong then the right password and a name, and uploads a 300 MiB file in
      * chunks; alice then has it byte for byte and the link's activity names the guest. The

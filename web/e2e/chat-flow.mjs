@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// End-to-end check of the chat between two people, each in their own browser, against a
+// running Atrium server, in the system's Chromium (no browser download):
+//   alice and bob open Chat (bob on a 360 px phone screen) → alice starts a conversation
+//   with bob and sends a message → bob's list shows an unread badge live (no reload) →
+//   he opens it (the list gives way to the conversation), the badge clears, he answers
+//   → alice sees the answer live → a two-line message keeps its line break → a message
+//   holding HTML shows as text, with no element made and no dialog opened in either browser
+//   → bob reacts 👍, alice edits one message and deletes another, each seen live by the other.
+//
+//   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ALICE_PASSWORD=... ATRIUM_BOB_PASSWORD=... node e2e/chat-flow.mjs
+//
+// Needs /usr/bin/chromium and a server with alice and bob (no 2FA, language English) who have
+// no conversation yet. Exit 0 on success; on failure prints what failed, saves a screenshot
+// to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
+import { finish, openBrowser, q, signIn, steps, tid } from './harness.mjs';
+
+const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
+const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
+const BOB = { login: 'bob', password: process.env.ATRIUM_BOB_PASSWORD ?? '' };
+const ACTION_TIMEOUT = 10_000;
+const WHOLE_RUN = 120_000;
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+if (!BASE || !ALICE.password || !BOB.password) {
+  console.error('Set ATRIUM_URL, ATRIUM_ALICE_PASSWORD and ATRIUM_BOB_PASSWORD.');
+  process.exit(2);
+}
+
+const { log, run, current } = steps();
+const problems = [];
+const browsers = {};
+
+/** Any alert/confirm/prompt is a script that should not have run. */
+function forbidDialogs(page, who) {
+  page.on('dialog', (d) => {
+    problems.push(`${who} got a ${d.type()} dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+}
+
+/** Opens Chat and waits until its WebSocket is caught up, so what others do arrives live. */
+async function openChat(page) {
+  await page.goto(`${BASE}/chat`, { waitUntil: 'domcontentloaded' });
+  await page.locator(`${tid('chat-page')}[data-connection="live"]`).waitFor();
+}
+
+const message = (author, text) => `${tid('chat-message')}[data-author=${q(author)}] ${tid('chat-text')}:text-is(${JSON.stringify(text)})`;
+
+async function main() {
+  browsers.alice = await openBrowser(problems, ACTION_TIMEOUT);
+  browsers.bob = await openBrowser(problems, ACTION_TIMEOUT);
+  const a = browsers.alice.page;
+  const b = browsers.bob.page;
+  forbidDialogs(a, 'alice');
+  forbidDialogs(b, 'bob');
+  await b.setViewportSize({ width: 360, height: 740 });
+
+  await run('alice and bob sign in and open Chat; bob has no conversation', async () => {
+    await signIn(a, BASE, ALICE);
+    await signIn(b, BASE, BOB);
+    await openChat(a);
+    await openChat(b);
+    await b.locator(tid('chat-empty')).waitFor();
+    // Set once: still there at the end means bob's page was never reloaded.
+    await b.evaluate(() => {
+      window.__chatFlowNoReload = true;
+    });
+  });
+
+  const bobsRow = `${tid('chat-conversation')}[data-title="alice"]`;
+  await run('alice starts a conversation with bob and sends a message with Enter', async () => {
+    await a.locator(tid('chat-new')).click();
+    await a.locator(tid('chat-new-search')).fill('bob');
+    await a.locator(`${tid('chat-new-hit')}[data-login="bob"]`).click();
+    await a.waitForURL(/\/chat\/\d+$/);
+    await a.locator(tid('chat-new-dialog')).waitFor({ state: 'detached' });
+    await a.locator(tid('chat-input')).fill('Bonjour Bob, le bilan est prêt.');
+    await a.locator(tid('chat-input')).press('Enter');
+    await a.locator(`${tid('chat-message')}[data-own="true"] ${tid('chat-text')}:text-is("Bonjour Bob, le bilan est prêt.")`).waitFor();
+    if ((await a.locator(tid('chat-input')).inputValue()) !== '') throw new Error('the composer was not emptied after sending');
+  });
+
+  await run("bob's list shows one unread message live, without a reload", async () => {
+    await b.locator(`${bobsRow} ${tid('chat-unread')}`).waitFor();
+    const count = (await b.locator(`${bobsRow} ${tid('chat-unread')}`).textContent())?.trim();
+    if (count !== '1') throw new Error(`bob's badge says ${count}, expected 1`);
+    if (await b.locator(tid('chat-conversation-view')).isVisible()) throw new Error('a conversation shows beside the list on a phone');
+  });
+
+  await run('bob opens it: the conversation replaces the list, the message is there, the badge clears', async () => {
+    await b.locator(bobsRow).click();
+    await b.locator(message('alice', 'Bonjour Bob, le bilan est prêt.')).waitFor();
+    if (await b.locator(tid('chat-list')).isVisible()) throw new Error('the list still shows beside the conversation on a phone');
+    await b.locator(tid('chat-back')).click();
+    await b.locator(bobsRow).waitFor();
+    await b.locator(`${bobsRow} ${tid('chat-unread')}`).waitFor({ state: 'detached' });
+    await b.locator(bobsRow).click();
+  });
+
+  await run('bob answers and alice sees it live', async () => {
+    await b.locator(tid('chat-input')).fill('Merci Alice !');
+    await b.locator(tid('chat-send')).click();
+    await a.locator(message('bob', 'Merci Alice !')).waitFor();
+    // alice is reading this conversation: the answer is not unread for her.
+    await a.waitForTimeout(300);
+    if ((await a.locator(`${tid('chat-conversation')} ${tid('chat-unread')}`).count()) > 0) {
+      throw new Error("alice's open conversation shows an unread badge");
+    }
+  });
+
+  await run('Shift+Enter makes a new line instead of sending', async () => {
+    const input = a.locator(tid('chat-input'));
+    await input.fill('ligne 1');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('ligne 2');
+    if ((await input.inputValue()) !== 'ligne 1\nligne 2') throw new Error(`the composer holds ${JSON.stringify(await input.inputValue())}`);
+    await input.press('Enter');
+    await b.locator(`${tid('chat-message')}[data-author="alice"] ${tid('chat-text')}`).filter({ hasText: 'ligne 2' }).waitFor();
+    const shown = await b.locator(`${tid('chat-message')}[data-author="alice"] ${tid('chat-text')}`).last().textContent();
+    if (shown !== 'ligne 1\nligne 2') throw new Error(`bob sees ${JSON.stringify(shown)}`);
+  });
+
+  await run('a message holding HTML shows as text in both browsers, and nothing runs', async () => {
+    await a.locator(tid('chat-input')).fill(HOSTILE);
+    await a.locator(tid('chat-input')).press('Enter');
+    for (const [who, page] of [['alice', a], ['bob', b]]) {
+      await page.locator(message('alice', HOSTILE)).waitFor();
+      const images = await page.locator(`${tid('chat-messages')} img`).count();
+      if (images > 0) throw new Error(`${who}'s page made ${images} <img> out of a message`);
+    }
+    await b.waitForTimeout(500); // time enough for an onerror to have fired
+    const dialogs = problems.filter((p) => p.includes('dialog'));
+    if (dialogs.length) throw new Error(dialogs.join('; '));
+  });
+
+  const first = (page) => page.locator(tid('chat-message')).filter({ hasText: 'Bonjour Bob' });
+  await run("bob reacts 👍 to alice's first message and she sees it live", async () => {
+    await first(b).locator(`${tid('chat-reaction')}[data-emoji="👍"]`).click();
+    await first(b).locator(`${tid('chat-reaction')}[data-emoji="👍"][data-count="1"][aria-pressed="true"]`).waitFor();
+    await first(a).locator(`${tid('chat-reaction')}[data-emoji="👍"][data-count="1"][aria-pressed="false"]`).waitFor();
+  });
+
+  await run('alice edits her first message and deletes the two-line one; bob sees both live', async () => {
+    await first(a).locator(tid('chat-edit')).click();
+    await first(a).locator(tid('chat-edit-input')).fill('Bonjour Bob, le bilan est prêt (v2).');
+    await first(a).locator(tid('chat-edit-input')).press('Enter');
+    await b.locator(message('alice', 'Bonjour Bob, le bilan est prêt (v2).')).waitFor();
+    await first(b).locator(tid('chat-edited')).waitFor();
+    if ((await first(b).locator(`${tid('chat-reaction')}[data-emoji="👍"][data-count="1"]`).count()) !== 1) {
+      throw new Error('the reaction went with the edit');
+    }
+    await a.locator(tid('chat-message')).filter({ hasText: 'ligne 2' }).locator(tid('chat-delete')).click();
+    await a.locator(tid('confirm-ok')).click();
+    await b.locator(`${tid('chat-message')}[data-author="alice"] ${tid('chat-deleted')}`).waitFor();
+    if ((await b.locator(tid('chat-message')).filter({ hasText: 'ligne 2' }).count()) !== 0) throw new Error('bob still sees the deleted text');
+    if (!(await b.evaluate(() => window.__chatFlowNoReload === true))) throw new Error("bob's page was reloaded during the flow");
+  });
+}
+
+finish(main, {
+  name: 'chat',
+  wholeRun: WHOLE_RUN,
+  log,
+  state: () => ({
+    step: current(),
+    // The screenshot is of bob's page (the phone screen), where most checks look.
+    page: browsers.bob?.page ?? browsers.alice?.page,
+    context: browsers.alice?.context,
+    userDataDir: browsers.alice?.userDataDir,
+    others: browsers.bob ? [browsers.bob] : [],
+    problems,
+  }),
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { compareIds, mentions, mergeMessages, onMessageCreated, onRead, type ConversationSummary, type Message } from './chat';
+
+const msg = (id: string, over: Partial<Message> = {}): Message => ({
+  id,
+  conversation: '10',
+  author: 'bob',
+  text: `text ${id}`,
+  replyTo: null,
+  createdAt: '2026-11-30T09:00:00Z',
+  editedAt: null,
+  deleted: false,
+  reactions: [],
+  ...over,
+});
+
+const summary = (id: string, over: Partial<ConversationSummary> = {}): ConversationSummary => ({
+  id,
+  kind: 'direct',
+  name: '',
+  with: 'bob',
+  memberCount: 2,
+  readOnly: false,
+  createdAt: '2026-11-30T09:00:00Z',
+  lastMessageId: '100',
+  role: 'member',
+  lastReadId: '100',
+  unread: 0,
+  mentions: 0,
+  ...over,
+});
+
+describe('compareIds', () => {
+  it('orders 64-bit ids beyond the precision of a double', () => {
+    // As numbers these two are equal (2^53 + 1 rounds to 2^53).
+    expect(compareIds('9007199254740993', '9007199254740992')).toBeGreaterThan(0);
+    expect(compareIds('99', '100')).toBeLessThan(0);
+    expect(compareIds('7391052234188800', '7391052234188800')).toBe(0);
+  });
+});
+
+describe('mergeMessages', () => {
+  it('keeps each id once, oldest first, the incoming state winning', () => {
+    const history = [msg('7391052234188800'), msg('7391052234188900')];
+    const caughtUp = [
+      msg('7391052234188900', { text: 'edited', editedAt: '2026-11-30T09:05:00Z' }),
+      msg('7391052234189000'),
+      msg('7391052234188700'),
+    ];
+    const merged = mergeMessages(history, caughtUp);
+    expect(merged.map((m) => m.id)).toEqual(['7391052234188700', '7391052234188800', '7391052234188900', '7391052234189000']);
+    expect(merged[2].text).toBe('edited');
+  });
+
+  it('is unchanged by merging the same messages again', () => {
+    const once = mergeMessages([], [msg('2'), msg('1')]);
+    expect(mergeMessages(once, once)).toEqual(once);
+  });
+});
+
+describe('mentions', () => {
+  it('finds @login and @all but not an e-mail address', () => {
+    expect(mentions('Bilan envoyé @ana', 'ana')).toBe(true);
+    expect(mentions('@ALL on y va', 'ana')).toBe(true);
+    expect(mentions('écris à ana@bob.fr', 'bob')).toBe(false);
+    expect(mentions('@anabelle', 'ana')).toBe(false);
+    expect(mentions('merci @ana.', 'ana')).toBe(true);
+  });
+});
+
+describe('unread counting', () => {
+  it('counts others\' messages, not one\'s own nor the conversation being read, and moves it to the top', () => {
+    const list = [summary('1'), summary('10')];
+    const after = onMessageCreated(list, msg('101', { text: 'hi @ana' }), 'ana', null)!;
+    expect(after.map((c) => c.id)).toEqual(['10', '1']);
+    expect(after[0]).toMatchObject({ unread: 1, mentions: 1, lastMessageId: '101' });
+    const own = onMessageCreated(after, msg('102', { author: 'ana' }), 'ana', null)!;
+    expect(own[0]).toMatchObject({ unread: 1, lastMessageId: '102', lastReadId: '102' });
+    const reading = onMessageCreated(own, msg('103'), 'ana', '10')!;
+    expect(reading[0].unread).toBe(1);
+  });
+
+  it('does not count a message twice (catch-up and live)', () => {
+    const once = onMessageCreated([summary('10')], msg('101'), 'ana', null)!;
+    const twice = onMessageCreated(once, msg('101'), 'ana', null)!;
+    expect(twice[0].unread).toBe(1);
+  });
+
+  it('asks for a reload when the conversation is new to the list', () => {
+    expect(onMessageCreated([summary('1')], msg('101'), 'ana', null)).toBeNull();
+  });
+
+  it('clears the counts when one\'s own marker reaches the last message', () => {
+    const list = [summary('10', { unread: 3, mentions: 1, lastMessageId: '105' })];
+    expect(onRead(list, { conversation: '10', login: 'ana', messageId: '105' }, 'ana')![0]).toMatchObject({ unread: 0, mentions: 0 });
+    expect(onRead(list, { conversation: '10', login: 'bob', messageId: '105' }, 'ana')![0].unread).toBe(3);
+    // Short of the last message the count is unknown here: reload.
+    expect(onRead(list, { conversation: '10', login: 'ana', messageId: '103' }, 'ana')).toBeNull();
+  });
+});

@@ -1,0 +1,176 @@
+// The chat REST API (docs/api/chat.md), and the pure rules the Chat page keeps its
+// state with: merging messages that arrive twice (history, live events, catch-up),
+// ordering them by id, and counting unread messages as events come in.
+import { api, encode, withQuery } from './client';
+
+/** The server refuses longer messages (413); `chat.max-message-chars` by default. */
+export const MAX_MESSAGE_CHARS = 32_000;
+export const PAGE_SIZE = 50;
+/** The reactions offered under each message (any emoji works through the API). */
+export const QUICK_REACTIONS = ['👍', '❤️', '😄'];
+
+export type Role = 'owner' | 'moderator' | 'member';
+
+export interface Member {
+  login: string;
+  role: Role;
+  lastReadId: string | null;
+}
+
+export interface Conversation {
+  id: string;
+  kind: 'direct' | 'group';
+  name: string;
+  readOnly: boolean;
+  createdAt: string;
+  lastMessageId: string | null;
+  members: Member[];
+}
+
+/** One row of `GET /conversations`: the conversation with the caller's counts. */
+export interface ConversationSummary {
+  id: string;
+  kind: 'direct' | 'group';
+  name: string;
+  /** The other person of a one-to-one. */
+  with?: string;
+  memberCount: number;
+  readOnly: boolean;
+  createdAt: string;
+  lastMessageId: string | null;
+  role: Role;
+  lastReadId: string | null;
+  unread: number;
+  mentions: number;
+}
+
+export interface Reaction {
+  emoji: string;
+  logins: string[];
+}
+
+export interface Message {
+  id: string;
+  conversation: string;
+  author: string;
+  text: string;
+  replyTo: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+  reactions: Reaction[];
+}
+
+export interface MessagePage {
+  items: Message[];
+  more: boolean;
+}
+
+export type NewConversation = { kind: 'direct'; with: string } | { kind: 'group'; name: string; members: string[] };
+
+const conv = (id: string) => `/chat/conversations/${encode(id)}`;
+
+export const chatApi = {
+  conversations: () => api.get<{ items: ConversationSummary[] }>('/chat/conversations'),
+  create: (body: NewConversation) => api.post<Conversation>('/chat/conversations', body),
+  conversation: (id: string) => api.get<Conversation>(conv(id)),
+  messages: (id: string, before?: string) =>
+    api.get<MessagePage>(withQuery(`${conv(id)}/messages`, { before, limit: PAGE_SIZE })),
+  send: (id: string, text: string, replyTo?: string | null) =>
+    api.post<Message>(`${conv(id)}/messages`, replyTo ? { text, replyTo } : { text }),
+  edit: (id: string, mid: string, text: string) => api.patch<Message>(`${conv(id)}/messages/${encode(mid)}`, { text }),
+  remove: (id: string, mid: string) => api.del<Message>(`${conv(id)}/messages/${encode(mid)}`),
+  react: (id: string, mid: string, emoji: string, add: boolean) =>
+    (add ? api.put<Message> : api.del<Message>)(`${conv(id)}/messages/${encode(mid)}/reactions/${encode(emoji)}`),
+  read: (id: string, messageId: string) => api.post<void>(`${conv(id)}/read`, { messageId }),
+};
+
+/** Orders two 64-bit ids held as decimal strings (no leading zeros), without losing precision. */
+export function compareIds(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The larger of two ids, either possibly absent. */
+export function maxId(a: string | null | undefined, b: string | null | undefined): string | null {
+  if (!a) return b ?? null;
+  if (!b) return a;
+  return compareIds(a, b) >= 0 ? a : b;
+}
+
+/**
+ * `existing` and `incoming` as one list, oldest first, each id once. A message in
+ * `incoming` replaces the one with its id (it is the newer state: an edit, a deletion,
+ * reactions), so a message brought by both history and a live event shows once.
+ */
+export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
+  const byId = new Map<string, Message>();
+  for (const m of existing) byId.set(m.id, m);
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => compareIds(a.id, b.id));
+}
+
+/** Whether `text` mentions `login` the way the server counts it: `@login` or `@all`, not an e-mail address. */
+export function mentions(text: string, login: string): boolean {
+  const re = /(^|[^\p{L}\p{N}_.@-])@([\p{L}\p{N}_.-]+)/gu;
+  for (const m of text.matchAll(re)) {
+    const name = m[2].replace(/[.-]+$/, '').toLowerCase();
+    if (name === 'all' || name === login.toLowerCase()) return true;
+  }
+  return false;
+}
+
+/** The title of a conversation: its name, or the other person of a one-to-one. */
+export function titleOf(c: ConversationSummary): string {
+  return c.kind === 'direct' ? (c.with ?? '') : c.name;
+}
+
+/**
+ * The caller's list after a new message: the conversation moves to the top with its
+ * last message id; a message of someone else counts as unread (and as a mention when
+ * it names the caller) unless the caller is reading that conversation right now.
+ * Returns null when the conversation is not in the list (the caller must reload it).
+ */
+export function onMessageCreated(
+  list: readonly ConversationSummary[],
+  m: Message,
+  me: string,
+  reading: string | null,
+): ConversationSummary[] | null {
+  const found = list.find((c) => c.id === m.conversation);
+  if (!found) return null;
+  // Already counted (the same message through catch-up and live).
+  if (found.lastMessageId && compareIds(m.id, found.lastMessageId) <= 0) return [...list];
+  const counts = m.author !== me && reading !== m.conversation && !m.deleted;
+  const updated: ConversationSummary = {
+    ...found,
+    lastMessageId: m.id,
+    unread: found.unread + (counts ? 1 : 0),
+    mentions: found.mentions + (counts && mentions(m.text, me) ? 1 : 0),
+    lastReadId: m.author === me ? m.id : found.lastReadId,
+  };
+  return [updated, ...list.filter((c) => c.id !== m.conversation)];
+}
+
+/**
+ * The caller's list after a `chat.read` event. The caller's own marker reaching the
+ * last message clears the counts; short of it the counts are unknown here, so null
+ * asks for a reload. Others' markers change nothing in the list.
+ */
+export function onRead(
+  list: readonly ConversationSummary[],
+  read: { conversation: string; login: string; messageId: string },
+  me: string,
+): ConversationSummary[] | null {
+  if (read.login !== me) return [...list];
+  const found = list.find((c) => c.id === read.conversation);
+  if (!found) return null;
+  if (found.lastMessageId && compareIds(read.messageId, found.lastMessageId) < 0) return null;
+  return list.map((c) => (c.id === read.conversation ? { ...c, unread: 0, mentions: 0, lastReadId: read.messageId } : c));
+}
+
+/** The calendar day of an instant in the viewer's time zone, to put separators between days. */
+export function dayOf(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}

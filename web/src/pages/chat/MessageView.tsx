@@ -1,0 +1,413 @@
+// One conversation: its history (older pages load when scrolling up), live messages,
+// the read marker sent while it is visible, who is typing, and the composer. Texts are
+// React text nodes, never HTML: what someone typed shows exactly as typed.
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  chatApi,
+  compareIds,
+  dayOf,
+  MAX_MESSAGE_CHARS,
+  mergeMessages,
+  QUICK_REACTIONS,
+  titleOf,
+  type ConversationSummary,
+  type Message,
+} from '../../api/chat';
+import { toApiError, useAction, type ApiError } from '../../api/client';
+import { useRealtimeEvents, type RealtimeClient } from '../../api/realtime';
+import { ConfirmDialog } from '../../components/Dialog';
+import { ErrorMessage } from '../../components/Form';
+import { useI18n, useT } from '../../i18n/i18n';
+import { Link } from '../../router';
+
+/** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
+const TYPING_SHOWN_MS = 5000;
+/** A typing frame at most this often; the server would drop more anyway. */
+const TYPING_SENT_MS = 2000;
+/** Older history loads when the top is this close (px). */
+const NEAR_TOP = 80;
+
+interface Props {
+  id: string;
+  summary: ConversationSummary | null;
+  me: string;
+  client: RealtimeClient;
+}
+
+export function MessageView({ id, summary, me, client }: Props) {
+  const { t, lang } = useI18n();
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [more, setMore] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [typing, setTyping] = useState<Record<string, number>>({});
+  const scroller = useRef<HTMLDivElement>(null);
+  // Set before older messages are put on top: the height before, to keep the view still.
+  const prepended = useRef<number | null>(null);
+  const stickToBottom = useRef(true);
+  const readSent = useRef<string | null>(null);
+
+  const loadOlder = useCallback(
+    (before?: string) => {
+      setLoading(true);
+      chatApi.messages(id, before).then(
+        (page) => {
+          if (before) prepended.current = scroller.current?.scrollHeight ?? null;
+          setMessages((m) => mergeMessages(m, page.items));
+          setMore(page.more);
+          setError(null);
+          setLoading(false);
+        },
+        (e: unknown) => {
+          setError(toApiError(e));
+          setLoading(false);
+        },
+      );
+    },
+    [id],
+  );
+  useEffect(() => loadOlder(), [loadOlder]);
+
+  useRealtimeEvents(client, (e) => {
+    if (e.type.startsWith('chat.message.') && e.data?.conversation === id) {
+      stickToBottom.current = isNearBottom(scroller.current);
+      setMessages((m) => mergeMessages(m, [e.data as Message]));
+    } else if (e.type === 'chat.typing' && e.data?.conversation === id && e.data.login !== me) {
+      setTyping((all) => ({ ...all, [e.data.login]: Date.now() }));
+    } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect)) {
+      // Too much was missed for the catch-up, or this is the first subscription (nothing
+      // before it was replayed): read the newest page again; merging drops repeats.
+      loadOlder();
+    }
+  });
+
+  // Typing marks expire.
+  useEffect(() => {
+    if (Object.keys(typing).length === 0) return;
+    const timer = setTimeout(() => {
+      const now = Date.now();
+      setTyping((all) => Object.fromEntries(Object.entries(all).filter(([, at]) => now - at < TYPING_SHOWN_MS)));
+    }, 1000);
+    return () => clearTimeout(timer);
+  }, [typing]);
+
+  // Keep the view still when older messages come on top; follow new ones at the bottom.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (prepended.current !== null) {
+      el.scrollTop += el.scrollHeight - prepended.current;
+      prepended.current = null;
+    } else if (stickToBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  }, [messages]);
+
+  // The read marker follows the newest message while the conversation is on screen.
+  const markRead = useCallback(() => {
+    const last = messages.at(-1);
+    if (!last || document.visibilityState !== 'visible') return;
+    const known = readSent.current ?? summary?.lastReadId ?? null;
+    if (known && compareIds(last.id, known) <= 0) return;
+    readSent.current = last.id;
+    chatApi.read(id, last.id).catch(() => {
+      readSent.current = null; // tried again with the next message or visit
+    });
+  }, [messages, summary?.lastReadId, id]);
+  useEffect(markRead, [markRead]);
+  useEffect(() => {
+    document.addEventListener('visibilitychange', markRead);
+    return () => document.removeEventListener('visibilitychange', markRead);
+  }, [markRead]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (el && el.scrollTop < NEAR_TOP && more && !loading && messages.length > 0) loadOlder(messages[0].id);
+  };
+
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const dayFormat = new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
+  const typers = Object.keys(typing);
+  const locked = !!summary?.readOnly && summary.role === 'member';
+
+  return (
+    <div className="chat-conversation" data-testid="chat-conversation-view" data-id={id}>
+      <div className="chat-conversation-head">
+        <Link to="/chat" className="btn btn-small chat-back" data-testid="chat-back" aria-label={t('chat.back')}>
+          ←
+        </Link>
+        <h2 data-testid="chat-title">{summary ? titleOf(summary) : ''}</h2>
+      </div>
+      <div className="chat-messages" ref={scroller} onScroll={onScroll} data-testid="chat-messages" aria-busy={loading}>
+        {more && (
+          <button type="button" className="btn btn-small btn-link chat-older" disabled={loading} onClick={() => loadOlder(messages[0]?.id)} data-testid="chat-older">
+            {t('chat.older')}
+          </button>
+        )}
+        <ErrorMessage error={error} testId="chat-messages-error" />
+        {!loading && messages.length === 0 && <p className="muted">{t('chat.noMessages')}</p>}
+        <ol className="chat-message-list">
+          {messages.map((m, i) => {
+            const newDay = i === 0 || dayOf(messages[i - 1].createdAt) !== dayOf(m.createdAt);
+            return (
+              <li key={m.id} className="chat-message-row">
+                {newDay && (
+                  <div className="chat-day" role="separator" data-testid="chat-day">
+                    {dayFormat.format(new Date(m.createdAt))}
+                  </div>
+                )}
+                <MessageItem
+                  m={m}
+                  me={me}
+                  quoted={m.replyTo ? (byId.get(m.replyTo) ?? null) : null}
+                  canWrite={!locked}
+                  time={timeFormat.format(new Date(m.createdAt))}
+                  onReply={() => setReplyTo(m)}
+                  onChanged={(changed) => setMessages((all) => mergeMessages(all, [changed]))}
+                />
+              </li>
+            );
+          })}
+        </ol>
+      </div>
+      <p className="chat-typing muted" aria-live="polite" data-testid="chat-typing">
+        {typers.length === 1 ? t('chat.typingOne', { name: typers[0] }) : typers.length > 1 ? t('chat.typingMany', { names: typers.join(', ') }) : ''}
+      </p>
+      {locked ? (
+        <p className="muted" data-testid="chat-locked">
+          {t('chat.locked')}
+        </p>
+      ) : (
+        <Composer
+          id={id}
+          client={client}
+          replyTo={replyTo}
+          onCancelReply={() => setReplyTo(null)}
+          onSent={(m) => {
+            stickToBottom.current = true;
+            setReplyTo(null);
+            setMessages((all) => mergeMessages(all, [m]));
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+interface ItemProps {
+  m: Message;
+  me: string;
+  quoted: Message | null;
+  canWrite: boolean;
+  time: string;
+  onReply: () => void;
+  onChanged: (m: Message) => void;
+}
+
+/** One message, with its actions: reply, react, and for its author edit and delete. */
+function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: ItemProps) {
+  const t = useT();
+  const own = m.author === me;
+  const [editing, setEditing] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const act = useAction((call: Promise<Message>) => call);
+  const run = async (call: Promise<Message>) => {
+    const r = await act.run(call);
+    if (r.ok) onChanged(r.value);
+    return r.ok;
+  };
+  const save = async () => {
+    if (editing !== null && editing.trim() && (await run(chatApi.edit(m.conversation, m.id, editing)))) setEditing(null);
+  };
+  const mine = (emoji: string) => m.reactions.some((r) => r.emoji === emoji && r.logins.includes(me));
+  const offered = [...m.reactions.map((r) => r.emoji), ...QUICK_REACTIONS.filter((e) => !m.reactions.some((r) => r.emoji === e))];
+
+  return (
+    <article className={`chat-message ${own ? 'chat-own' : ''}`} data-testid="chat-message" data-id={m.id} data-author={m.author} data-own={own}>
+      <header className="chat-message-head">
+        {!own && <strong className="chat-author">{m.author}</strong>}
+        <time dateTime={m.createdAt}>{time}</time>
+        {m.editedAt && !m.deleted && (
+          <span className="muted" data-testid="chat-edited">
+            {t('chat.edited')}
+          </span>
+        )}
+      </header>
+      {m.replyTo && (
+        <blockquote className="chat-quote" data-testid="chat-quote">
+          {quoted ? `${quoted.author}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200)}` : t('chat.quoteOlder')}
+        </blockquote>
+      )}
+      {m.deleted ? (
+        <p className="chat-text chat-deleted" data-testid="chat-deleted">
+          {t('chat.deleted')}
+        </p>
+      ) : editing !== null ? (
+        <textarea
+          className="chat-edit"
+          value={editing}
+          aria-label={t('chat.editLabel')}
+          autoFocus
+          onChange={(e) => setEditing(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setEditing(null);
+            else if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              void save();
+            }
+          }}
+          data-testid="chat-edit-input"
+        />
+      ) : (
+        <p className="chat-text" data-testid="chat-text">
+          {m.text}
+        </p>
+      )}
+      {!m.deleted && (
+        <div className="chat-actions">
+          {offered.map((emoji) => {
+            const r = m.reactions.find((x) => x.emoji === emoji);
+            return (
+              <button
+                key={emoji}
+                type="button"
+                className={`btn btn-small chat-reaction ${r ? '' : 'chat-reaction-offer'}`}
+                aria-pressed={mine(emoji)}
+                title={r?.logins.join(', ')}
+                disabled={act.busy}
+                onClick={() => void run(chatApi.react(m.conversation, m.id, emoji, !mine(emoji)))}
+                data-testid="chat-reaction"
+                data-emoji={emoji}
+                data-count={r?.logins.length ?? 0}
+              >
+                {emoji}
+                {r ? ` ${r.logins.length}` : ''}
+              </button>
+            );
+          })}
+          {canWrite && (
+            <button type="button" className="btn btn-small btn-link" onClick={onReply} data-testid="chat-reply">
+              {t('chat.reply')}
+            </button>
+          )}
+          {own && editing === null && (
+            <button type="button" className="btn btn-small btn-link" onClick={() => setEditing(m.text)} data-testid="chat-edit">
+              {t('common.edit')}
+            </button>
+          )}
+          {own && (
+            <button type="button" className="btn btn-small btn-link" onClick={() => setConfirming(true)} data-testid="chat-delete">
+              {t('common.delete')}
+            </button>
+          )}
+        </div>
+      )}
+      <ErrorMessage error={act.error} testId="chat-message-error" />
+      {confirming && (
+        <ConfirmDialog
+          title={t('chat.deleteTitle')}
+          message={t('chat.deleteConfirm')}
+          confirmLabel={t('common.delete')}
+          danger
+          busy={act.busy}
+          onCancel={() => setConfirming(false)}
+          onConfirm={async () => {
+            if (await run(chatApi.remove(m.conversation, m.id))) setConfirming(false);
+          }}
+        />
+      )}
+    </article>
+  );
+}
+
+function isNearBottom(el: HTMLElement | null): boolean {
+  return !el || el.scrollHeight - el.scrollTop - el.clientHeight < 120;
+}
+
+interface ComposerProps {
+  id: string;
+  client: RealtimeClient;
+  replyTo: Message | null;
+  onCancelReply: () => void;
+  onSent: (m: Message) => void;
+}
+
+function Composer({ id, client, replyTo, onCancelReply, onSent }: ComposerProps) {
+  const { t, lang } = useI18n();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const lastTyping = useRef(0);
+  const tooLong = text.length > MAX_MESSAGE_CHARS;
+  const number = new Intl.NumberFormat(lang);
+
+  const send = async () => {
+    if (busy || tooLong || !text.trim()) return;
+    setBusy(true);
+    try {
+      const m = await chatApi.send(id, text, replyTo?.id);
+      setText('');
+      setError(null);
+      onSent(m);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // Enter sends, Shift+Enter is a new line; not while an input method composes a character.
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    }
+  };
+
+  return (
+    <form
+      className="chat-composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      {replyTo && (
+        <div className="chat-replying" data-testid="chat-replying">
+          <span>{t('chat.replyingTo', { name: replyTo.author })}</span>
+          <button type="button" className="btn btn-small btn-link" onClick={onCancelReply} data-testid="chat-reply-cancel">
+            {t('common.cancel')}
+          </button>
+        </div>
+      )}
+      <div className="chat-composer-row">
+        <textarea
+          value={text}
+          rows={2}
+          aria-label={t('chat.message')}
+          placeholder={t('chat.placeholder')}
+          aria-invalid={tooLong || undefined}
+          onChange={(e) => {
+            setText(e.target.value);
+            const now = Date.now();
+            if (now - lastTyping.current > TYPING_SENT_MS) {
+              lastTyping.current = now;
+              client.typing(id);
+            }
+          }}
+          onKeyDown={onKeyDown}
+          data-testid="chat-input"
+        />
+        <button type="submit" className="btn btn-primary" disabled={busy || tooLong || !text.trim()} data-testid="chat-send">
+          {t('chat.send')}
+        </button>
+      </div>
+      <p className={`chat-count ${tooLong ? 'chat-count-over' : ''}`} data-testid="chat-count">
+        {t('chat.count', { n: number.format(text.length), max: number.format(MAX_MESSAGE_CHARS) })}
+      </p>
+      <ErrorMessage error={error} testId="chat-send-error" />
+    </form>
+  );
+}
