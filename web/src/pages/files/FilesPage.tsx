@@ -579,10 +579,14 @@ function SelectionBar({ login, entries, onOpen, onClear }: { login: string; entr
       <span className="files-selection-count" aria-live="polite" data-testid="selection-count">
         {countText(t, lang, 'files.select.count', entries.length)}
       </span>
-      <a className="btn btn-small" href={download.href} download={download.name} data-testid="selection-download">
-        <Icon name="download" size={16} />
-        {one && !one.isFolder ? t('files.download') : t('files.downloadZip')}
-      </a>
+      {can.download.ok ? (
+        <a className="btn btn-small" href={download.href} download={download.name} data-testid="selection-download" data-allowed="true">
+          <Icon name="download" size={16} />
+          {one && !one.isFolder ? t('files.download') : t('files.downloadZip')}
+        </a>
+      ) : (
+        action(can.download, t('files.downloadZip'), 'selection-download', () => {})
+      )}
       {action(can.move, t('files.move'), 'selection-move', () => onOpen({ kind: 'move', entries }))}
       {action(can.copy, t('files.copy'), 'selection-copy', () => onOpen({ kind: 'copy', entries }))}
       {action(can.share, t('files.share.action'), 'selection-share', () => one && onOpen({ kind: 'share', entry: one }))}

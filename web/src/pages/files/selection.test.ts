@@ -8,6 +8,7 @@ import {
   clickSelect,
   countText,
   failureLines,
+  MAX_ZIP_PATHS,
   NO_SELECTION,
   runEach,
   selectedEntries,
@@ -81,6 +82,12 @@ describe('what a mixed selection allows', () => {
     expect(can.download.ok && can.copy.ok && can.move.ok && can.delete.ok).toBe(true);
     expect(can.share).toEqual({ ok: false, reason: 'files.select.shareOne' });
     expect(bulkActions([own('/a.txt')]).share.ok).toBe(true);
+  });
+
+  it('more items than the zip endpoint takes cannot be downloaded at once', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => own(`/f${i}.txt`));
+    expect(bulkActions(many(MAX_ZIP_PATHS)).download.ok).toBe(true);
+    expect(bulkActions(many(MAX_ZIP_PATHS + 1)).download).toEqual({ ok: false, reason: 'files.select.tooManyForZip' });
   });
 
   it('one read-only item makes move and delete unavailable, naming it; download and copy stay', () => {

@@ -73,6 +73,9 @@ export type Allowed = { ok: true } | { ok: false; reason: MessageKey; name?: str
 
 const OK: Allowed = { ok: true };
 
+/** The most paths /api/v1/files/zip takes in one request (docs/api/files.md). */
+export const MAX_ZIP_PATHS = 1000;
+
 /**
  * Per action, whether it applies to every selected item. The rules are the row menu's
  * (sharing.ts): an item that may not be moved or deleted there makes the action
@@ -89,7 +92,8 @@ export function bulkActions(entries: readonly DavEntry[]): Record<BulkAction, Al
         ? OK
         : { ok: false, reason: 'files.select.noShare', name: entries[0].name };
   return {
-    download: OK,
+    // One file downloads as itself; more than the zip endpoint takes would be refused (400).
+    download: entries.length > MAX_ZIP_PATHS ? { ok: false, reason: 'files.select.tooManyForZip' } : OK,
     copy: OK,
     move: notMovable ? { ok: false, reason: 'files.select.noMove', name: notMovable.name } : OK,
     delete: notDeletable ? { ok: false, reason: 'files.select.noDelete', name: notDeletable.name } : OK,
