@@ -11,7 +11,8 @@
 //   holding it → the quota shows a used size → in "Tri 2026", three items selected with
 //   the keyboard, a Shift-click and Ctrl-clicks (select all, Escape) download as one zip
 //   of exactly those → two move into a folder together → the third is deleted from the
-//   selection bar → at 360 px wide the boxes and the bar fit.
+//   selection bar → copying both back out where one already is copies the other and lists
+//   the clash → at 360 px wide the boxes and the bar fit.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ADMIN_PASSWORD=... node e2e/files-flow.mjs
 //
@@ -497,6 +498,39 @@ async function main() {
     await page.locator(row(SUB)).locator(tid('file-open')).click();
     await expectFolder(`/${SORTING}/${SUB}`);
     for (const n of NOTES.slice(0, 2)) await page.locator(row(n.name)).waitFor();
+  });
+
+  await run(`copying both notes back out when one is already there: the other is copied, the clash is listed`, async () => {
+    // First note-1 alone (a selection of one file), then both: note-1 now clashes (412).
+    const copyTo = async (names) => {
+      for (const n of names) await box(n).click();
+      await expectSelection(names, `the notes to copy: ${names.join(', ')}`);
+      await page.locator(tid('selection-copy')).click();
+      const picker = page.locator(tid('folder-picker'));
+      await picker.waitFor();
+      await picker.locator(`${tid('picker-crumb')}[data-path=${q(`/${SORTING}`)}]`).click();
+      await picker.locator(tid('picker-dest')).filter({ hasText: `/${SORTING}` }).waitFor();
+      await picker.locator(tid('picker-submit')).click();
+      return picker;
+    };
+    await copyTo([NOTES[0].name]);
+    await waitDialogClosed('folder-picker');
+    await page.keyboard.press('Escape');
+    await expectSelection([], 'Escape after the first copy');
+    const picker = await copyTo([NOTES[0].name, NOTES[1].name]);
+    const summary = picker.locator(tid('bulk-summary'));
+    await summary.waitFor();
+    const failed = await summary.locator(tid('bulk-failed')).evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), e.textContent]));
+    if ((await summary.getAttribute('data-done')) !== '1' || failed.length !== 1 || failed[0][0] !== NOTES[0].name) {
+      throw new Error(`the summary says done ${await summary.getAttribute('data-done')}, failed ${JSON.stringify(failed)}`);
+    }
+    if (!failed[0][1].includes(NOTES[0].name) || failed[0][1].trim() === `“${NOTES[0].name}”:`) throw new Error(`no reason for the clash: ${JSON.stringify(failed[0][1])}`);
+    log(`  ${failed[0][1]}`);
+    // Escape closes the dialog first, then clears the selection.
+    await page.keyboard.press('Escape');
+    await waitDialogClosed('folder-picker');
+    await page.keyboard.press('Escape');
+    await expectSelection([], 'Escape after the dialog');
   });
 
   await run('on a 360-pixel phone screen the boxes and the selection bar fit and work', async () => {
