@@ -448,6 +448,12 @@ async function main() {
     const count = await textOf(page, tid('selection-count'));
     if (count.trim() !== '3 selected') throw new Error(`the bar says ${JSON.stringify(count)}`);
     if ((await page.locator(tid('selection-share')).getAttribute('data-allowed')) !== 'false') throw new Error('sharing is offered for three items');
+    // Escape in an open row menu closes the menu and leaves the selection alone.
+    await page.locator(row(NOTES[0].name)).locator(tid('file-actions')).click();
+    await page.locator(row(NOTES[0].name)).locator(tid('file-rename')).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator(row(NOTES[0].name)).locator(tid('file-rename')).waitFor({ state: 'hidden' });
+    await expectSelection(three, 'Escape in a row menu');
     // Ctrl-click on the row (not its link) takes one out and puts it back.
     await page.locator(row(NOTES[1].name)).locator(tid('file-size')).click({ modifiers: ['Control'] });
     await expectSelection([NOTES[0].name, NOTES[2].name], 'Ctrl-click on the second note');

@@ -277,7 +277,6 @@ export function FolderPickerDialog({ login, entries, mode, onClose, onDone }: Pi
 
   const segments = pathSegments(at);
   const crumbs = [{ path: '/', label: t('files.home') }, ...segments.map((s, i) => ({ path: '/' + segments.slice(0, i + 1).join('/'), label: s }))];
-  const go = (path: string) => setAt(path);
   const items = countText(t, lang, 'files.select.items', entries.length);
   const title = one
     ? t(mode === 'move' ? 'files.picker.moveTitle' : 'files.picker.copyTitle', { name: one.name })
@@ -293,7 +292,7 @@ export function FolderPickerDialog({ login, entries, mode, onClose, onDone }: Pi
                 type="button"
                 className="btn-link"
                 aria-current={i === crumbs.length - 1 ? 'location' : undefined}
-                onClick={() => go(c.path)}
+                onClick={() => setAt(c.path)}
                 data-testid="picker-crumb"
                 data-path={c.path}
               >
@@ -319,7 +318,7 @@ export function FolderPickerDialog({ login, entries, mode, onClose, onDone }: Pi
                 type="button"
                 className="picker-folder"
                 disabled={isInsideMoved(f.path)}
-                onClick={() => go(f.path)}
+                onClick={() => setAt(f.path)}
                 data-testid="picker-folder"
                 data-name={f.name}
               >

@@ -112,12 +112,14 @@ export function FilesPage({ path }: { path: string }) {
     setSearch('');
   }, [folder]);
 
-  // Escape clears the selection (a dialog or an open menu takes it first).
+  // Escape clears the selection; a dialog or an open row menu takes it first (the menu is a
+  // popover, which the browser closes after this keydown, so it is checked for here).
   const hasSelection = selected.length > 0 && open === null;
   useEffect(() => {
     if (!hasSelection) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) setSel(NO_SELECTION);
+      if (e.key !== 'Escape' || e.defaultPrevented || menuOpen()) return;
+      setSel(NO_SELECTION);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
@@ -390,6 +392,15 @@ export function FilesPage({ path }: { path: string }) {
       {open?.kind === 'delete' && <DeleteDialog login={login} entries={open.entries} onClose={() => setOpen(null)} onDone={refreshFiles} />}
     </div>
   );
+}
+
+/** Whether a row menu (a popover) is open; browsers without popovers show menus inline. */
+function menuOpen(): boolean {
+  try {
+    return document.querySelector(':popover-open') !== null;
+  } catch {
+    return false;
+  }
 }
 
 function SortHeader({ label, k, sort, onSort, className }: { label: string; k: SortKey; sort: Sort; onSort: (s: Sort) => void; className?: string }) {
