@@ -8,7 +8,11 @@
 //   25 MB file goes up in 10 MB chunks (uploads/… MKCOL, PUTs, MOVE) and downloads
 //   whole → a PNG uploaded into the folder shows a thumbnail → search from the root
 //   finds it in its folder, case and accents aside → the folder downloads as a zip
-//   holding it → the quota shows a used size.
+//   holding it → the quota shows a used size → in "Tri 2026", three items selected with
+//   the keyboard, a Shift-click and Ctrl-clicks (select all, Escape) download as one zip
+//   of exactly those → two move into a folder together → the third is deleted from the
+//   selection bar → copying both back out where one already is copies the other and lists
+//   the clash → at 360 px wide the boxes and the bar fit.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ADMIN_PASSWORD=... node e2e/files-flow.mjs
 //
@@ -16,7 +20,7 @@
 // "Rapports 2026" in admin's files. Exit 0 on success; on failure prints what
 // failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
@@ -77,6 +81,34 @@ function png(width, height) {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+// The multi-select steps: a folder of its own, a sub-folder and three notes.
+const SORTING = 'Tri 2026';
+const SUB = 'Archivé';
+const NOTES = ['note-1.txt', 'note-2.txt', 'note-3.txt'].map((name, i) => ({
+  name,
+  mimeType: 'text/plain',
+  buffer: Buffer.from(`Note ${i + 1}\n`, 'utf8'),
+}));
+
+/** The names in a zip, from its central directory (read as the format says, not guessed). */
+function zipNames(zip) {
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('the download has no zip end record');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`zip entry ${i} is not where the directory says`);
+    const nameLen = zip.readUInt16LE(at + 28);
+    const extraLen = zip.readUInt16LE(at + 30);
+    const commentLen = zip.readUInt16LE(at + 32);
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLen));
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
 if (!BASE || !ADMIN_PASSWORD) {
@@ -119,6 +151,37 @@ async function waitDialogClosed(dialogId) {
     throw new Error(`the dialog ${dialogId} stayed open: ${(await dialogError(dialogId)) ?? 'no error shown'}`);
   }
 }
+
+/** The rows selected, by name, and what the selection bar says (null when it is not shown). */
+async function selection() {
+  const names = await page.locator(`${tid('file-row')}[data-selected="true"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+  const bar = page.locator(tid('selection-bar'));
+  const count = (await bar.count()) ? Number(await bar.getAttribute('data-count')) : null;
+  return { names: names.sort(), count };
+}
+
+async function expectSelection(expected, why) {
+  const want = [...expected].sort();
+  try {
+    await page.waitForFunction(
+      (n) => {
+        const sel = [...document.querySelectorAll('[data-testid="file-row"][data-selected="true"]')].map((e) => e.getAttribute('data-name'));
+        const bar = document.querySelector('[data-testid="selection-bar"]');
+        return sel.length === n && (n === 0 ? bar === null : Number(bar?.getAttribute('data-count')) === n);
+      },
+      want.length,
+      { timeout: ACTION_TIMEOUT },
+    );
+  } catch {
+    // Reported below with what is there.
+  }
+  const got = await selection();
+  if (got.names.join('|') !== want.join('|') || got.count !== (want.length ? want.length : null)) {
+    throw new Error(`${why}: selected ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  }
+}
+
+const box = (name) => page.locator(row(name)).locator(tid('file-select'));
 
 async function crumbs() {
   return page.locator(tid('files-crumb')).evaluateAll((els) =>
@@ -353,6 +416,149 @@ async function main() {
     const text = await textOf(page, tid('quota-text'));
     if (!/\d/.test(text)) throw new Error(`the quota text shows no size: ${JSON.stringify(text)}`);
     log(`  quota: ${text}`);
+  });
+
+  await run(`admin makes "${SORTING}" with a folder "${SUB}" and three notes`, async () => {
+    await page.locator(tid('files-new-folder')).click();
+    await page.locator(tid('new-folder-name')).fill(SORTING);
+    await page.locator(tid('new-folder-submit')).click();
+    await waitDialogClosed('new-folder-dialog');
+    await page.locator(row(SORTING)).locator(tid('file-open')).click();
+    await expectFolder(`/${SORTING}`);
+    await page.locator(tid('files-new-folder')).click();
+    await page.locator(tid('new-folder-name')).fill(SUB);
+    await page.locator(tid('new-folder-submit')).click();
+    await waitDialogClosed('new-folder-dialog');
+    await page.locator(tid('files-upload-input')).setInputFiles(NOTES);
+    for (const n of NOTES) await firstOf(page, { done: `${uploadRow(n.name)}[data-status="done"]` }, 30_000);
+    await page.locator(tid('uploads-clear')).click();
+    for (const n of NOTES) await page.locator(row(n.name)).waitFor();
+    await expectSelection([], 'nothing is selected at first');
+  });
+
+  await run('three notes selected: the space bar on a box, then a Shift-click; Ctrl-click, select all and Escape', async () => {
+    await box(NOTES[0].name).focus();
+    await page.keyboard.press('Space');
+    await expectSelection([NOTES[0].name], 'the space bar on the first box');
+    if ((await page.locator(tid('files-select-all')).getAttribute('data-state')) !== 'some') throw new Error('select all is not indeterminate with one row of four');
+    if (!(await page.locator(tid('files-select-all')).evaluate((el) => el.indeterminate))) throw new Error('the select-all box is not drawn indeterminate');
+    await box(NOTES[2].name).click({ modifiers: ['Shift'] });
+    const three = NOTES.map((n) => n.name);
+    await expectSelection(three, 'Shift-click from the first note to the third');
+    const count = await textOf(page, tid('selection-count'));
+    if (count.trim() !== '3 selected') throw new Error(`the bar says ${JSON.stringify(count)}`);
+    if ((await page.locator(tid('selection-share')).getAttribute('data-allowed')) !== 'false') throw new Error('sharing is offered for three items');
+    // Escape in an open row menu closes the menu and leaves the selection alone.
+    await page.locator(row(NOTES[0].name)).locator(tid('file-actions')).click();
+    await page.locator(row(NOTES[0].name)).locator(tid('file-rename')).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator(row(NOTES[0].name)).locator(tid('file-rename')).waitFor({ state: 'hidden' });
+    await expectSelection(three, 'Escape in a row menu');
+    // Ctrl-click on the row (not its link) takes one out and puts it back.
+    await page.locator(row(NOTES[1].name)).locator(tid('file-size')).click({ modifiers: ['Control'] });
+    await expectSelection([NOTES[0].name, NOTES[2].name], 'Ctrl-click on the second note');
+    await page.locator(row(NOTES[1].name)).locator(tid('file-size')).click({ modifiers: ['Control'] });
+    await expectSelection(three, 'Ctrl-click on the second note again');
+    await page.locator(tid('files-select-all')).click();
+    await expectSelection([SUB, ...three], 'select all');
+    await page.keyboard.press('Escape');
+    await expectSelection([], 'Escape');
+    await box(NOTES[0].name).click();
+    await box(NOTES[2].name).click({ modifiers: ['Shift'] });
+    await expectSelection(three, 'the box then a Shift-click');
+  });
+
+  await run('the three notes download as one zip holding exactly them', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(tid('selection-download')).click()]);
+    if (download.suggestedFilename() !== 'download.zip') throw new Error(`the download is named ${download.suggestedFilename()}`);
+    const zip = await readFile(await download.path());
+    const names = zipNames(zip).sort();
+    if (names.join('|') !== NOTES.map((n) => n.name).join('|')) throw new Error(`the zip holds ${JSON.stringify(names)}`);
+  });
+
+  await run(`two notes move into "${SUB}" together through the picker`, async () => {
+    await box(NOTES[2].name).click();
+    await expectSelection([NOTES[0].name, NOTES[1].name], 'the third box cleared');
+    await page.locator(tid('selection-move')).click();
+    const picker = page.locator(tid('folder-picker'));
+    await picker.waitFor();
+    await picker.locator(`${tid('picker-folder')}[data-name=${q(SUB)}]`).click();
+    await picker.locator(`${tid('picker-crumb')}[data-path=${q(`/${SORTING}/${SUB}`)}]`).waitFor();
+    await picker.locator(tid('picker-submit')).click();
+    await waitDialogClosed('folder-picker');
+    for (const n of NOTES.slice(0, 2)) await page.locator(row(n.name)).waitFor({ state: 'detached' });
+    await expectSelection([], 'the moved notes left the selection');
+  });
+
+  await run('the third note is deleted from the selection bar after one confirmation', async () => {
+    await box(NOTES[2].name).click();
+    await expectSelection([NOTES[2].name], 'the third note');
+    await page.locator(tid('selection-delete')).click();
+    await page.locator(tid('confirm-dialog')).waitFor();
+    const text = await textOf(page, tid('confirm-dialog'));
+    if (!text.includes(NOTES[2].name)) throw new Error(`the confirmation does not name the note: ${JSON.stringify(text)}`);
+    await page.locator(tid('confirm-ok')).click();
+    await waitDialogClosed('confirm-dialog');
+    await page.locator(row(NOTES[2].name)).waitFor({ state: 'detached' });
+    await expectSelection([], 'nothing left selected');
+    await page.locator(row(SUB)).locator(tid('file-open')).click();
+    await expectFolder(`/${SORTING}/${SUB}`);
+    for (const n of NOTES.slice(0, 2)) await page.locator(row(n.name)).waitFor();
+  });
+
+  await run(`copying both notes back out when one is already there: the other is copied, the clash is listed`, async () => {
+    // First note-1 alone (a selection of one file), then both: note-1 now clashes (412).
+    const copyTo = async (names) => {
+      for (const n of names) await box(n).click();
+      await expectSelection(names, `the notes to copy: ${names.join(', ')}`);
+      await page.locator(tid('selection-copy')).click();
+      const picker = page.locator(tid('folder-picker'));
+      await picker.waitFor();
+      await picker.locator(`${tid('picker-crumb')}[data-path=${q(`/${SORTING}`)}]`).click();
+      await picker.locator(tid('picker-dest')).filter({ hasText: `/${SORTING}` }).waitFor();
+      await picker.locator(tid('picker-submit')).click();
+      return picker;
+    };
+    await copyTo([NOTES[0].name]);
+    await waitDialogClosed('folder-picker');
+    await page.keyboard.press('Escape');
+    await expectSelection([], 'Escape after the first copy');
+    const picker = await copyTo([NOTES[0].name, NOTES[1].name]);
+    const summary = picker.locator(tid('bulk-summary'));
+    await summary.waitFor();
+    const failed = await summary.locator(tid('bulk-failed')).evaluateAll((els) => els.map((e) => [e.getAttribute('data-name'), e.textContent]));
+    if ((await summary.getAttribute('data-done')) !== '1' || failed.length !== 1 || failed[0][0] !== NOTES[0].name) {
+      throw new Error(`the summary says done ${await summary.getAttribute('data-done')}, failed ${JSON.stringify(failed)}`);
+    }
+    if (!failed[0][1].includes(NOTES[0].name) || failed[0][1].trim() === `“${NOTES[0].name}”:`) throw new Error(`no reason for the clash: ${JSON.stringify(failed[0][1])}`);
+    log(`  ${failed[0][1]}`);
+    // Escape closes the dialog first, then clears the selection.
+    await page.keyboard.press('Escape');
+    await waitDialogClosed('folder-picker');
+    await page.keyboard.press('Escape');
+    await expectSelection([], 'Escape after the dialog');
+  });
+
+  await run('on a 360-pixel phone screen the boxes and the selection bar fit and work', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await box(NOTES[0].name).click();
+    await box(NOTES[1].name).click({ modifiers: ['Shift'] });
+    await expectSelection(NOTES.slice(0, 2).map((n) => n.name), 'two boxes on a phone');
+    const overflow = await page.evaluate(() => {
+      const out = [];
+      for (const id of ['selection-bar', 'selection-download', 'selection-move', 'selection-copy', 'selection-delete', 'file-select']) {
+        for (const el of document.querySelectorAll(`[data-testid="${id}"]`)) {
+          const r = el.getBoundingClientRect();
+          if (r.left < 0 || r.right > window.innerWidth || r.width < 16 || r.height < 16) out.push(`${id} at ${Math.round(r.left)}–${Math.round(r.right)} (${Math.round(r.width)}×${Math.round(r.height)})`);
+        }
+      }
+      if (document.documentElement.scrollWidth > window.innerWidth) out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+      return out;
+    });
+    if (overflow.length) throw new Error(`off screen or too small at 360 px: ${overflow.join('; ')}`);
+    await page.keyboard.press('Escape');
+    await expectSelection([], 'Escape on a phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 }
 

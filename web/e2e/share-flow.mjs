@@ -11,7 +11,7 @@
 //   bob signs in → sees both at his root with alice's name and under "Shared with me" →
 //   "Lecture seule" offers no rename and no delete (leave instead), refuses uploads (button
 //   off, a dropped file refused with a message) → he uploads into "Équipe" → copies the file
-//   of "Lecture seule" into his own files and moves that copy into "Équipe" with the picker,
+//   of "Lecture seule" (where a selection offers no move or delete, saying why) into his own files and moves that copy into "Équipe" with the picker,
 //   which offers both shares and allows no copy or move into the read-only one.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ALICE_PASSWORD=... ATRIUM_BOB_PASSWORD=... node e2e/share-flow.mjs
@@ -329,6 +329,25 @@ async function main() {
     await expectFolder('/');
     await page.locator(row(READ_ONLY)).locator(tid('file-open')).click();
     await expectFolder(`/${READ_ONLY}`);
+    // Selected, the read-only items offer download and copy; move and delete stay, unavailable, saying why.
+    await page.locator(tid('files-select-all')).click();
+    const bar = page.locator(tid('selection-bar'));
+    await bar.waitFor();
+    for (const [action, allowed, reason] of [
+      ['selection-download', 'true', null],
+      ['selection-copy', 'true', null],
+      ['selection-move', 'false', 'may not be moved'],
+      ['selection-delete', 'false', 'may not be deleted'],
+    ]) {
+      const button = bar.locator(tid(action));
+      if ((await button.getAttribute('data-allowed')) !== allowed) throw new Error(`${action} in the read-only share: data-allowed is not ${allowed}`);
+      const title = (await button.getAttribute('title')) ?? '';
+      if (reason && !title.includes(reason)) throw new Error(`${action} gives no reason: ${JSON.stringify(title)}`);
+    }
+    await bar.locator(tid('selection-delete')).click({ force: true });
+    if (await page.locator(tid('confirm-dialog')).count()) throw new Error('the unavailable delete opened its confirmation');
+    await page.keyboard.press('Escape');
+    await bar.waitFor({ state: 'detached' });
     const r = await openMenu(INSIDE);
     if (await r.locator(tid('file-move')).count()) throw new Error(`${INSIDE} in the read-only share offers a move`);
     await r.locator(tid('file-copy')).click();

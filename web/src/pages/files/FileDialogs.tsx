@@ -1,13 +1,16 @@
 // The Files app's dialogs: new folder, rename, delete, and the folder picker
-// used to move or copy.
+// used to move or copy — the last two for one item or a selection of several.
 import { useMemo, useRef, useState } from 'react';
+import type { ApiError } from '../../api/client';
 import { useAction } from '../../api/client';
 import { copy, isSameOrInside, joinPath, mkcol, move, parentPath, pathSegments, remove, type DavEntry } from '../../api/dav';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ErrorMessage, TextField } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { useI18n } from '../../i18n/i18n';
+import { ProgressBar } from '../../components/ProgressBar';
 import { davErrorText, NAME_PROBLEM_TEXT, nameProblem, sortEntries, stemLength } from './model';
+import { countText, failureLines, runEach, type BulkResult } from './selection';
 import { useListing } from './queries';
 
 interface NewFolderProps {
@@ -133,32 +136,93 @@ export function RenameDialog({ login, entry, siblings, onClose, onDone }: Rename
   );
 }
 
+/**
+ * One action over several items: progress while it runs, then what failed and why
+ * (the others are done). Returns the items still to do, for a second try.
+ */
+function useBulk(onDone: () => void) {
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [result, setResult] = useState<(BulkResult & { total: number }) | null>(null);
+  const run = async (entries: readonly DavEntry[], act: (e: DavEntry) => Promise<unknown>) => {
+    setResult(null);
+    setProgress({ done: 0, total: entries.length });
+    const r = await runEach(entries, act, (done) => setProgress({ done, total: entries.length }));
+    setProgress(null);
+    setResult({ ...r, total: entries.length });
+    // Whatever was done is shown at once, even when something failed.
+    if (r.done > 0) onDone();
+    return r;
+  };
+  return { run, busy: progress !== null, progress, result };
+}
+
+function BulkStatus({ bulk }: { bulk: ReturnType<typeof useBulk> }) {
+  const { t } = useI18n();
+  const { progress, result } = bulk;
+  if (progress && progress.total > 1) {
+    const text = t('files.select.progress', { done: progress.done, total: progress.total });
+    return <ProgressBar value={progress.done} max={progress.total} label={text} valueText={text} text={text} testId="bulk-progress" />;
+  }
+  if (!result || result.failed.length === 0) return null;
+  // One item: its error alone, as before multi-select; several: the count and one line each.
+  if (result.total === 1) return <ErrorMessage error={davErrorText(t, result.failed[0].error)} />;
+  return (
+    <div className="alert alert-error bulk-summary" role="alert" data-testid="bulk-summary" data-failed={result.failed.length} data-done={result.done}>
+      <p>{t('files.select.summary', { done: result.done, total: result.total })}</p>
+      <ul>
+        {failureLines(t, result.failed).map((line, i) => (
+          <li key={i} data-testid="bulk-failed" data-name={result.failed[i].name}>
+            {line}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The items of a batch that failed, to try again; those already done (or gone) are not sent twice. */
+function stillToDo(entries: readonly DavEntry[], r: BulkResult, gone: (e: ApiError) => boolean): DavEntry[] {
+  const failed = new Set(r.failed.filter((f) => !gone(f.error)).map((f) => f.name));
+  return entries.filter((e) => failed.has(e.name));
+}
+
 interface DeleteProps {
   login: string;
-  entry: DavEntry;
+  entries: readonly DavEntry[];
   onClose: () => void;
   onDone: () => void;
 }
 
-export function DeleteDialog({ login, entry, onClose, onDone }: DeleteProps) {
-  const { t } = useI18n();
-  const del = useAction(() => remove(login, entry.path, entry.isFolder));
+/** Deletes (to the trash) one item or a selection, after one confirmation naming it or its count. */
+export function DeleteDialog({ login, entries, onClose, onDone }: DeleteProps) {
+  const { t, lang } = useI18n();
+  const [todo, setTodo] = useState(entries);
+  const bulk = useBulk(onDone);
+  const one = entries.length === 1 ? entries[0] : null;
+  const items = countText(t, lang, 'files.select.items', entries.length);
   return (
     <ConfirmDialog
-      title={entry.isFolder ? t('files.deleteFolderTitle') : t('files.deleteFileTitle')}
-      message={entry.isFolder ? t('files.deleteFolderConfirm', { name: entry.name }) : t('files.deleteFileConfirm', { name: entry.name })}
+      title={one ? (one.isFolder ? t('files.deleteFolderTitle') : t('files.deleteFileTitle')) : t('files.deleteManyTitle', { items })}
+      message={
+        one
+          ? one.isFolder
+            ? t('files.deleteFolderConfirm', { name: one.name })
+            : t('files.deleteFileConfirm', { name: one.name })
+          : t('files.deleteManyConfirm', { items })
+      }
       confirmLabel={t('files.deleteForever')}
       danger
-      busy={del.busy}
-      error={<ErrorMessage error={del.error && davErrorText(t, del.error)} />}
+      busy={bulk.busy}
+      error={<BulkStatus bulk={bulk} />}
       onCancel={onClose}
       onConfirm={async () => {
-        const r = await del.run();
+        const r = await bulk.run(todo, (e) => remove(login, e.path, e.isFolder));
         // Already gone is as good as deleted.
-        if (r.ok || r.error.code === 'not-found') {
+        const left = stillToDo(todo, r, (err) => err.code === 'not-found');
+        if (left.length === 0) {
           onDone();
           onClose();
-        }
+        } else setTodo(left);
       }}
     />
   );
@@ -166,33 +230,41 @@ export function DeleteDialog({ login, entry, onClose, onDone }: DeleteProps) {
 
 interface PickerProps {
   login: string;
-  entry: DavEntry;
+  /** One item, or a selection (all in the same folder). */
+  entries: readonly DavEntry[];
   mode: 'move' | 'copy';
   onClose: () => void;
   onDone: () => void;
 }
 
-/** Browses folders (PROPFIND Depth 1) to choose where to move or copy an item. */
-export function FolderPickerDialog({ login, entry, mode, onClose, onDone }: PickerProps) {
+/** Browses folders (PROPFIND Depth 1) to choose where to move or copy one item or a selection. */
+export function FolderPickerDialog({ login, entries, mode, onClose, onDone }: PickerProps) {
   const { t, lang } = useI18n();
-  const from = parentPath(entry.path);
+  const one = entries.length === 1 ? entries[0] : null;
+  const from = parentPath(entries[0].path);
   const [at, setAt] = useState(from);
+  const [todo, setTodo] = useState(entries);
   const listing = useListing(login, at);
   const data = listing.data && listing.data.folder.path === at ? listing.data : undefined;
   const folders = useMemo(
     () => sortEntries((data?.children ?? []).filter((e) => e.isFolder), { key: 'name', dir: 'asc' }, lang),
     [data, lang],
   );
-  const action = useAction((dest: string) =>
-    mode === 'move' ? move(login, entry.path, dest, { folder: entry.isFolder }) : copy(login, entry.path, dest, { folder: entry.isFolder }),
-  );
+  const bulk = useBulk(onDone);
+  const transfer = (e: DavEntry) =>
+    mode === 'move'
+      ? move(login, e.path, joinPath(at, e.name), { folder: e.isFolder })
+      : copy(login, e.path, joinPath(at, e.name), { folder: e.isFolder });
 
-  const dest = joinPath(at, entry.name);
-  const intoItself = entry.isFolder && isSameOrInside(at, entry.path);
+  const isInsideMoved = (path: string) => todo.some((e) => e.isFolder && isSameOrInside(path, e.path));
+  const intoItself = isInsideMoved(at);
   const sameFolder = at === from;
-  const taken = !sameFolder && data?.children.some((e) => e.name === entry.name);
+  // One item: a name already there is said before trying; several: each clash is reported
+  // after the others are done (the server answers 412, Overwrite: F).
+  const taken = one && !sameFolder && data?.children.some((e) => e.name === one.name);
   // A share received offers its folders as destinations only where it lets the user add (C for files, K for folders).
-  const canCreate = data ? data.folder.permissions === null || data.folder.permissions.includes(entry.isFolder ? 'K' : 'C') : false;
+  const perms = data?.folder.permissions ?? null;
+  const canCreate = data ? perms === null || todo.every((e) => perms.includes(e.isFolder ? 'K' : 'C')) : false;
   const blocked = intoItself
     ? t('files.picker.intoItself')
     : sameFolder
@@ -205,18 +277,13 @@ export function FolderPickerDialog({ login, entry, mode, onClose, onDone }: Pick
 
   const segments = pathSegments(at);
   const crumbs = [{ path: '/', label: t('files.home') }, ...segments.map((s, i) => ({ path: '/' + segments.slice(0, i + 1).join('/'), label: s }))];
-  const go = (path: string) => {
-    action.setError(null);
-    setAt(path);
-  };
+  const items = countText(t, lang, 'files.select.items', entries.length);
+  const title = one
+    ? t(mode === 'move' ? 'files.picker.moveTitle' : 'files.picker.copyTitle', { name: one.name })
+    : t(mode === 'move' ? 'files.picker.moveManyTitle' : 'files.picker.copyManyTitle', { items });
 
   return (
-    <Dialog
-      title={mode === 'move' ? t('files.picker.moveTitle', { name: entry.name }) : t('files.picker.copyTitle', { name: entry.name })}
-      onClose={onClose}
-      testId="folder-picker"
-      wide
-    >
+    <Dialog title={title} onClose={onClose} testId="folder-picker" wide>
       <nav className="breadcrumbs picker-crumbs" aria-label={t('files.picker.where')}>
         <ol>
           {crumbs.map((c, i) => (
@@ -225,7 +292,7 @@ export function FolderPickerDialog({ login, entry, mode, onClose, onDone }: Pick
                 type="button"
                 className="btn-link"
                 aria-current={i === crumbs.length - 1 ? 'location' : undefined}
-                onClick={() => go(c.path)}
+                onClick={() => setAt(c.path)}
                 data-testid="picker-crumb"
                 data-path={c.path}
               >
@@ -245,24 +312,28 @@ export function FolderPickerDialog({ login, entry, mode, onClose, onDone }: Pick
       )}
       {data && folders.length > 0 && (
         <ul className="picker-list" aria-label={t('files.picker.folders')} data-testid="picker-list">
-          {folders.map((f) => {
-            const self = entry.isFolder && isSameOrInside(f.path, entry.path);
-            return (
-              <li key={f.path}>
-                <button type="button" className="picker-folder" disabled={self} onClick={() => go(f.path)} data-testid="picker-folder" data-name={f.name}>
-                  <Icon name="folder" size={18} />
-                  <span>{f.name}</span>
-                </button>
-              </li>
-            );
-          })}
+          {folders.map((f) => (
+            <li key={f.path}>
+              <button
+                type="button"
+                className="picker-folder"
+                disabled={isInsideMoved(f.path)}
+                onClick={() => setAt(f.path)}
+                data-testid="picker-folder"
+                data-name={f.name}
+              >
+                <Icon name="folder" size={18} />
+                <span>{f.name}</span>
+              </button>
+            </li>
+          ))}
         </ul>
       )}
 
       <p className="picker-dest" aria-live="polite" data-testid="picker-dest">
-        {blocked ?? t('files.picker.destination', { path: dest })}
+        {blocked ?? (one ? t('files.picker.destination', { path: joinPath(at, one.name) }) : t('files.picker.destinationMany', { path: at }))}
       </p>
-      <ErrorMessage error={action.error && davErrorText(t, action.error)} />
+      <BulkStatus bulk={bulk} />
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={onClose}>
           {t('common.cancel')}
@@ -270,13 +341,14 @@ export function FolderPickerDialog({ login, entry, mode, onClose, onDone }: Pick
         <button
           type="button"
           className="btn btn-primary"
-          disabled={!data || !!blocked || action.busy}
+          disabled={!data || !!blocked || bulk.busy}
           onClick={async () => {
-            const r = await action.run(dest);
-            if (r.ok) {
+            const r = await bulk.run(todo, transfer);
+            const left = stillToDo(todo, r, () => false);
+            if (left.length === 0) {
               onDone();
               onClose();
-            }
+            } else setTodo(left);
           }}
           data-testid="picker-submit"
         >

@@ -4,8 +4,9 @@
 // (buttons and drag-and-drop of files and whole folders; large files in
 // resumable chunks), download (folders as a zip), thumbnails, rename, move,
 // copy, delete and sharing (the share dialog; marks on what the user shared and
-// on what others shared with them, whose read-only items offer no changes).
-import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+// on what others shared with them, whose read-only items offer no changes); several
+// items at once through a selection (check boxes, Shift and Ctrl/Cmd clicks) and its bar.
+import { useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { downloadUrl, parentPath, pathSegments, remove, zipUrl, type DavEntry } from '../../api/dav';
 import { SHARE_GROUP, SHARE_LINK, SHARE_USER } from '../../api/shares';
 import { useAction } from '../../api/client';
@@ -24,6 +25,7 @@ import { DeleteDialog, FolderPickerDialog, NewFolderDialog, RenameDialog } from 
 import { davErrorText, DEFAULT_SORT, filesUrl, filterEntries, folderFromUrl, nextSort, sortEntries, type Sort, type SortKey } from './model';
 import { droppedItems, fromFileList, walkDropped, type Picked } from './picked';
 import { refreshFiles, useListing, useQuota } from './queries';
+import { allState, bulkActions, clickSelect, countText, NO_SELECTION, selectedEntries, toggleAll, type Allowed, type Selection } from './selection';
 import { SearchResults } from './SearchResults';
 import { ShareDialog } from './ShareDialog';
 import { SHARED_WITH_ME_URL } from './SharesPage';
@@ -41,8 +43,8 @@ const SORT_OPTIONS = ['name-asc', 'name-desc', 'size-desc', 'size-asc', 'modifie
 type Open =
   | { kind: 'new-folder' }
   | { kind: 'rename'; entry: DavEntry }
-  | { kind: 'move' | 'copy'; entry: DavEntry }
-  | { kind: 'delete'; entry: DavEntry }
+  | { kind: 'move' | 'copy'; entries: DavEntry[] }
+  | { kind: 'delete'; entries: DavEntry[] }
   | { kind: 'versions'; entry: DavEntry }
   | { kind: 'share' | 'leave'; entry: DavEntry }
   | null;
@@ -57,6 +59,7 @@ export function FilesPage({ path }: { path: string }) {
   const [searchInput, setSearchInput] = useState('');
   const [search, setSearch] = useState('');
   const [open, setOpen] = useState<Open>(null);
+  const [sel, setSel] = useState<Selection>(NO_SELECTION);
   const [dropError, setDropError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
@@ -77,6 +80,7 @@ export function FilesPage({ path }: { path: string }) {
     shownFolder.current = folder;
     setFilter('');
     setOpen(null);
+    setSel(NO_SELECTION);
     headingRef.current?.focus();
   }, [folder]);
 
@@ -86,6 +90,10 @@ export function FilesPage({ path }: { path: string }) {
   const children = useMemo(() => data?.children ?? [], [data]);
   const names = useMemo(() => new Set(children.map((e) => e.name)), [children]);
   const shown = useMemo(() => sortEntries(filterEntries(children, filter), sort, lang), [children, filter, sort, lang]);
+  const order = useMemo(() => shown.map((e) => e.path), [shown]);
+  // What is selected and still shown: a filter or a change elsewhere may hide some.
+  const selected = useMemo(() => selectedEntries(sel, shown), [sel, shown]);
+  const select = (path: string, shift: boolean) => setSel((s) => clickSelect(s, order, path, shift));
   const folderPerms = data?.folder.permissions ?? null;
   const canUpload = !isFile && allows(folderPerms, 'C');
   const canMakeFolder = !isFile && allows(folderPerms, 'K');
@@ -103,6 +111,19 @@ export function FilesPage({ path }: { path: string }) {
     setSearchInput('');
     setSearch('');
   }, [folder]);
+
+  // Escape clears the selection; a dialog or an open row menu takes it first (the menu is a
+  // popover, which the browser closes after this keydown, so it is checked for here).
+  const hasSelection = selected.length > 0 && open === null;
+  useEffect(() => {
+    if (!hasSelection) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || menuOpen()) return;
+      setSel(NO_SELECTION);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [hasSelection]);
 
   const enqueue = (picked: Picked) => {
     if (picked.files.length === 0 && picked.folders.length === 0) return;
@@ -316,6 +337,10 @@ export function FilesPage({ path }: { path: string }) {
         </p>
       )}
 
+      {!search && selected.length > 0 && (
+        <SelectionBar login={login} entries={selected} onOpen={setOpen} onClear={() => setSel(NO_SELECTION)} />
+      )}
+
       {!search && data && shown.length > 0 && (
         <DataTable
           testId="files-table"
@@ -325,6 +350,9 @@ export function FilesPage({ path }: { path: string }) {
           caption={t('files.tableCaption', { folder: title })}
           header={
             <>
+              <th scope="col" className="files-col-select">
+                <SelectAll state={allState(sel, order)} onChange={() => setSel((s) => toggleAll(s, order))} />
+              </th>
               <SortHeader label={t('files.name')} k="name" sort={sort} onSort={setSort} />
               <SortHeader label={t('files.size')} k="size" sort={sort} onSort={setSort} className="files-col-size" />
               <SortHeader label={t('files.modified')} k="modified" sort={sort} onSort={setSort} className="files-col-modified" />
@@ -334,7 +362,7 @@ export function FilesPage({ path }: { path: string }) {
           actionsClassName="files-col-actions"
         >
           {shown.map((e) => (
-            <FileRow key={e.path} entry={e} login={login} onOpen={setOpen} />
+            <FileRow key={e.path} entry={e} login={login} onOpen={setOpen} selected={sel.paths.has(e.path)} onSelect={select} />
           ))}
         </DataTable>
       )}
@@ -356,14 +384,23 @@ export function FilesPage({ path }: { path: string }) {
       )}
       {open?.kind === 'rename' && <RenameDialog login={login} entry={open.entry} siblings={names} onClose={() => setOpen(null)} onDone={refreshFiles} />}
       {(open?.kind === 'move' || open?.kind === 'copy') && (
-        <FolderPickerDialog login={login} entry={open.entry} mode={open.kind} onClose={() => setOpen(null)} onDone={refreshFiles} />
+        <FolderPickerDialog login={login} entries={open.entries} mode={open.kind} onClose={() => setOpen(null)} onDone={refreshFiles} />
       )}
       {open?.kind === 'versions' && <VersionsDialog login={login} entry={open.entry} onClose={() => setOpen(null)} onDone={refreshFiles} />}
       {open?.kind === 'share' && <ShareDialog entry={open.entry} onClose={() => setOpen(null)} />}
       {open?.kind === 'leave' && <LeaveDialog login={login} entry={open.entry} onClose={() => setOpen(null)} />}
-      {open?.kind === 'delete' && <DeleteDialog login={login} entry={open.entry} onClose={() => setOpen(null)} onDone={refreshFiles} />}
+      {open?.kind === 'delete' && <DeleteDialog login={login} entries={open.entries} onClose={() => setOpen(null)} onDone={refreshFiles} />}
     </div>
   );
+}
+
+/** Whether a row menu (a popover) is open; browsers without popovers show menus inline. */
+function menuOpen(): boolean {
+  try {
+    return document.querySelector(':popover-open') !== null;
+  } catch {
+    return false;
+  }
 }
 
 function SortHeader({ label, k, sort, onSort, className }: { label: string; k: SortKey; sort: Sort; onSort: (s: Sort) => void; className?: string }) {
@@ -380,15 +417,34 @@ function SortHeader({ label, k, sort, onSort, className }: { label: string; k: S
   );
 }
 
-function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; onOpen: (o: Open) => void }) {
+interface RowProps {
+  entry: DavEntry;
+  login: string;
+  onOpen: (o: Open) => void;
+  selected: boolean;
+  onSelect: (path: string, shift: boolean) => void;
+}
+
+function FileRow({ entry: e, login, onOpen, selected, onSelect }: RowProps) {
   const { t, lang } = useI18n();
   const size = formatBytes(e.size, lang);
   const modified = e.lastModified === null ? '—' : formatDateTime(e.lastModified, lang);
   const can = rowActions(e);
   const owner = sharedBy(e, login);
   const readOnly = inShare(e) && isReadOnly(e);
+  // Ctrl/Cmd or Shift and a click on the row (not on its link or buttons, which keep
+  // their own meaning, such as opening in a new tab) selects, as in a file manager.
+  const onRowClick = (ev: MouseEvent) => {
+    if (!(ev.ctrlKey || ev.metaKey || ev.shiftKey)) return;
+    if ((ev.target as Element).closest('a, button, input, label')) return;
+    ev.preventDefault();
+    onSelect(e.path, ev.shiftKey);
+  };
   return (
     <tr
+      onClick={onRowClick}
+      aria-selected={selected}
+      className={selected ? 'files-row-selected' : undefined}
       data-testid="file-row"
       data-name={e.name}
       data-type={e.isFolder ? 'folder' : 'file'}
@@ -396,7 +452,19 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
       data-shared={e.shareTypes.length > 0 ? e.shareTypes.join(',') : undefined}
       data-owner={owner ?? undefined}
       data-read-only={readOnly ? 'true' : undefined}
+      data-selected={selected ? 'true' : undefined}
     >
+      <td className="files-col-select">
+        <input
+          type="checkbox"
+          checked={selected}
+          // onClick, not onChange: it carries Shift (also for the space bar).
+          onClick={(ev) => onSelect(e.path, ev.shiftKey)}
+          onChange={() => {}}
+          aria-label={t('files.select.row', { name: e.name })}
+          data-testid="file-select"
+        />
+      </td>
       <td className="files-name-cell">
         <span className="files-name">
           <Thumb fileId={e.fileId} etag={e.etag} isFolder={e.isFolder} hasPreview={e.hasPreview} />
@@ -448,11 +516,11 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
             </button>
           )}
           {can.move && (
-            <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'move', entry: e })} data-testid="file-move">
+            <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'move', entries: [e] })} data-testid="file-move">
               {t('files.move')}
             </button>
           )}
-          <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'copy', entry: e })} data-testid="file-copy">
+          <button type="button" className="btn btn-small" onClick={() => onOpen({ kind: 'copy', entries: [e] })} data-testid="file-copy">
             {t('files.copy')}
           </button>
           {can.leave && (
@@ -461,13 +529,83 @@ function FileRow({ entry: e, login, onOpen }: { entry: DavEntry; login: string; 
             </button>
           )}
           {can.delete && (
-            <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onOpen({ kind: 'delete', entry: e })} data-testid="file-delete">
+            <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => onOpen({ kind: 'delete', entries: [e] })} data-testid="file-delete">
               {t('common.delete')}
             </button>
           )}
         </RowMenu>
       </td>
     </tr>
+  );
+}
+
+/** The header's box: all shown rows, none, or some (indeterminate). */
+function SelectAll({ state, onChange }: { state: 'none' | 'some' | 'all'; onChange: () => void }) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = state === 'some';
+  }, [state]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      checked={state === 'all'}
+      aria-checked={state === 'some' ? 'mixed' : state === 'all'}
+      onChange={onChange}
+      aria-label={t('files.select.all')}
+      data-testid="files-select-all"
+      data-state={state}
+    />
+  );
+}
+
+/**
+ * The bar over the table while items are selected: how many, and what can be done to all
+ * of them. An action some item forbids stays in place, unavailable, saying which and why.
+ */
+function SelectionBar({ login, entries, onOpen, onClear }: { login: string; entries: DavEntry[]; onOpen: (o: Open) => void; onClear: () => void }) {
+  const { t, lang } = useI18n();
+  const can = bulkActions(entries);
+  const one = entries.length === 1 ? entries[0] : null;
+  // One file downloads as itself; several, or a folder, as one zip of the selection.
+  const download = one && !one.isFolder ? { href: downloadUrl(login, one.path), name: one.name } : { href: zipUrl(entries.map((e) => e.path)), name: '' };
+  const reason = (a: Allowed) => (a.ok ? undefined : t(a.reason, { name: a.name ?? '' }));
+  const action = (a: Allowed, label: string, testId: string, run: () => void, danger = false) => (
+    <button
+      type="button"
+      className={`btn btn-small ${danger ? 'btn-danger-quiet' : ''}`}
+      // aria-disabled rather than disabled: the button stays focusable and its reason (the title) can be read.
+      aria-disabled={!a.ok}
+      title={reason(a)}
+      onClick={() => a.ok && run()}
+      data-testid={testId}
+      data-allowed={a.ok ? 'true' : 'false'}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <div className="files-selection" role="toolbar" aria-label={t('files.select.bar')} data-testid="selection-bar" data-count={entries.length}>
+      <span className="files-selection-count" aria-live="polite" data-testid="selection-count">
+        {countText(t, lang, 'files.select.count', entries.length)}
+      </span>
+      {can.download.ok ? (
+        <a className="btn btn-small" href={download.href} download={download.name} data-testid="selection-download" data-allowed="true">
+          <Icon name="download" size={16} />
+          {one && !one.isFolder ? t('files.download') : t('files.downloadZip')}
+        </a>
+      ) : (
+        action(can.download, t('files.downloadZip'), 'selection-download', () => {})
+      )}
+      {action(can.move, t('files.move'), 'selection-move', () => onOpen({ kind: 'move', entries }))}
+      {action(can.copy, t('files.copy'), 'selection-copy', () => onOpen({ kind: 'copy', entries }))}
+      {action(can.share, t('files.share.action'), 'selection-share', () => one && onOpen({ kind: 'share', entry: one }))}
+      {action(can.delete, t('common.delete'), 'selection-delete', () => onOpen({ kind: 'delete', entries }), true)}
+      <button type="button" className="btn btn-small btn-link files-selection-clear" onClick={onClear} data-testid="selection-clear">
+        {t('files.select.clear')}
+      </button>
+    </div>
   );
 }
 

@@ -49,15 +49,26 @@ class BrowserTest {
 
     /**
      * files-flow.mjs: the Files app over WebDAV — new folder, uploads with accented names,
-     * rename, move through the picker, download compared byte for byte, delete, quota bar.
+     * rename, move through the picker, download compared byte for byte, delete, quota bar;
+     * then multi-select: three notes selected (keyboard, Shift-click, Ctrl-click) download as
+     * one zip of exactly them, two move into a folder together, the third goes to the trash;
+     * copied back out where one already is, the other is copied and the clash listed.
      */
     @Test
     void theFilesAppManagesFoldersAndFilesThroughWebDav() throws Exception {
         try (TestServer server = TestServer.start()) {
             runScript("files-flow.mjs", server);
             var admin = server.atrium.identity().accounts.find("admin");
-            var root = server.atrium.files().files.root(admin.id());
-            assertThat(server.atrium.files().files.children(root)).extracting(atrium.files.Node::name).contains("Rapports 2026");
+            var files = server.atrium.files().files;
+            var root = files.root(admin.id());
+            assertThat(files.children(root)).extracting(atrium.files.Node::name).contains("Rapports 2026", "Tri 2026");
+            var sorting = files.resolve(admin.id(), List.of("Tri 2026")).orElseThrow();
+            // note-1 and note-2 copied back out, note-1 first alone, then both (note-1 clashed).
+            assertThat(files.children(sorting)).extracting(atrium.files.Node::name)
+                    .containsExactlyInAnyOrder("Archivé", "note-1.txt", "note-2.txt");
+            var archived = files.resolve(admin.id(), List.of("Tri 2026", "Archivé")).orElseThrow();
+            assertThat(files.children(archived)).extracting(atrium.files.Node::name).containsExactlyInAnyOrder("note-1.txt", "note-2.txt");
+            assertThat(files.trash(admin.id())).extracting(t -> t.node().name()).contains("note-3.txt");
         }
     }
 
