@@ -16,6 +16,7 @@ import atrium.files.StorageCheck;
 import atrium.files.UploadScanner;
 import atrium.identity.IdentityModule;
 import atrium.identity.Secrets;
+import atrium.voip.VoipModule;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -45,18 +46,21 @@ public final class Atrium implements AutoCloseable {
     private final Database db;
     private final IdentityModule identity;
     private final FilesModule files;
+    private final VoipModule voip;
     private final WebServer server;
     private final ScheduledExecutorService housekeeping;
     private final boolean proxyMode;
     private final Metrics metrics;
     private final Mailer mailer;
 
-    private Atrium(Config config, Database db, IdentityModule identity, FilesModule files, WebServer server,
-                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics, Mailer mailer) {
+    private Atrium(Config config, Database db, IdentityModule identity, FilesModule files, VoipModule voip,
+                   WebServer server, ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics,
+                   Mailer mailer) {
         this.config = config;
         this.db = db;
         this.identity = identity;
         this.files = files;
+        this.voip = voip;
         this.server = server;
         this.housekeeping = housekeeping;
         this.proxyMode = proxyMode;
@@ -79,7 +83,7 @@ public final class Atrium implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw config.bad("proxy.trusted", e.getMessage());
         }
-        Tls tls = proxyMode ? null : tls(config);
+        Tls tls = proxyMode ? null : tls(tlsMaterial(config));
         long tTls = System.nanoTime();
         // Checked here so that a bad value stops start-up; the routes that read bodies enforce them.
         config.longValue("http.max-body-bytes", 1024, 1L << 30);
@@ -98,10 +102,13 @@ public final class Atrium implements AutoCloseable {
             throw e;
         }
         long tDb = System.nanoTime();
+        VoipModule voip = null;
         try {
             IdentityModule identity = new IdentityModule(config, db, ids, clock, mailer);
             long tIdentity = System.nanoTime();
             FilesModule files = new FilesModule(config, db, ids, clock, identity);
+            // SIP over TLS shows the HTTPS certificate (also in proxy mode, where HTTPS is the proxy's).
+            voip = new VoipModule(config, db, ids, clock, identity, () -> TlsFiles.sslContext(tlsMaterial(config)));
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
@@ -114,6 +121,7 @@ public final class Atrium implements AutoCloseable {
 
             // The redirect needs the bound HTTPS port, known only after start (port 0 in tests).
             var boundHttpsPort = new java.util.concurrent.atomic.AtomicInteger(httpsPort);
+            VoipModule finalVoip = voip;
             WebServerConfig.Builder builder = WebServer.builder()
                     .shutdownHook(false)
                     .host(bind)
@@ -126,7 +134,7 @@ public final class Atrium implements AutoCloseable {
                     // several pieces (a PROPFIND multistatus) waits for the client's delayed
                     // ACK: about 40 ms more on most PROPFINDs of a large folder.
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> appRouting(r, plumbing, identity, files, db, metrics, console, openApi));
+                    .routing(r -> appRouting(r, plumbing, identity, files, finalVoip, db, metrics, console, openApi));
             if (!proxyMode) {
                 builder.tls(tls);
                 builder.putSocket(REDIRECT_SOCKET, s -> s.host(bind).port(httpPort).routing(r -> {
@@ -150,7 +158,7 @@ public final class Atrium implements AutoCloseable {
             hk.scheduleAtFixedRate(() -> {
                 for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired,
                         files.uploads::purgeExpired, files.files::purgeTrash, files.previews::purge,
-                        identity.notifications::purgeExpired}) {
+                        identity.notifications::purgeExpired, finalVoip::purgeExpired}) {
                     try {
                         purge.run();
                     } catch (RuntimeException e) {
@@ -180,7 +188,7 @@ public final class Atrium implements AutoCloseable {
                     LOG.warning("sweeping the file storage failed: " + e);
                 }
             });
-            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics, mailer);
+            Atrium atrium = new Atrium(config, db, identity, files, voip, server, hk, proxyMode, metrics, mailer);
             LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
                     (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,
                     (System.nanoTime() - tListen) / 1_000_000));
@@ -189,6 +197,9 @@ public final class Atrium implements AutoCloseable {
                     db.dialect().name().toLowerCase()));
             return atrium;
         } catch (RuntimeException e) {
+            if (voip != null) {
+                voip.close();
+            }
             mailer.close();
             db.close();
             throw e;
@@ -211,7 +222,7 @@ public final class Atrium implements AutoCloseable {
     }
 
     private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, FilesModule files,
-                                   Database db,
+                                   VoipModule voip, Database db,
                                    Metrics metrics, WebConsole console, byte[] openApi) {
         plumbing.install(r);
         r.get("/health", (req, res) -> health(res, db, files.scanner))
@@ -229,6 +240,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", files.lockAdmin)
                 .register("/api/v1", files.quarantineRoutes)
                 .register("/api/v1", files.settingsRoutes)
+                .register("/api/v1", voip.routes)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
                 .register(identity.nextcloudNotifications)
@@ -263,19 +275,20 @@ public final class Atrium implements AutoCloseable {
         Json.send(res, dbUp ? 200 : 503, body);
     }
 
-    private static Tls tls(Config config) {
+    private static Tls tls(TlsFiles.TlsMaterial m) {
+        LOG.info("TLS certificate SHA-256 fingerprint " + m.fingerprintSha256());
+        return Tls.builder().privateKey(m.key()).privateKeyCertChain(m.chain()).build();
+    }
+
+    private static TlsFiles.TlsMaterial tlsMaterial(Config config) {
         var cert = config.path("tls.cert");
         var key = config.path("tls.key");
-        TlsFiles.TlsMaterial m;
         if (cert.isPresent() != key.isPresent()) {
             throw config.bad(cert.isPresent() ? "tls.key" : "tls.cert", "tls.cert and tls.key go together: set both or neither");
         } else if (cert.isPresent()) {
-            m = TlsFiles.fromPem(cert.get(), key.get());
-        } else {
-            m = TlsFiles.selfSigned(config.dataDir().resolve("tls"));
+            return TlsFiles.fromPem(cert.get(), key.get());
         }
-        LOG.info("TLS certificate SHA-256 fingerprint " + m.fingerprintSha256());
-        return Tls.builder().privateKey(m.key()).privateKeyCertChain(m.chain()).build();
+        return TlsFiles.selfSigned(config.dataDir().resolve("tls"));
     }
 
     private static void createFirstAdmin(Config config, IdentityModule identity) {
@@ -336,6 +349,10 @@ public final class Atrium implements AutoCloseable {
         return identity;
     }
 
+    public VoipModule voip() {
+        return voip;
+    }
+
     public Config config() {
         return config;
     }
@@ -349,6 +366,7 @@ public final class Atrium implements AutoCloseable {
         LOG.info("Atrium stopping");
         housekeeping.shutdownNow();
         server.stop();
+        voip.close();
         mailer.close();
         db.close();
         LOG.info("Atrium stopped");
