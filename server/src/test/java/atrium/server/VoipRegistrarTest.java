@@ -134,6 +134,8 @@ class VoipRegistrarTest {
         assertThat(audit).hasSize(1);
         assertThat(audit.get(0).get("target").asText()).isEqualTo("alice");
         assertThat(admin.get("/api/v1/audit?action=voip-device-password-reset").json().get("items")).hasSize(1);
+        JsonNode paths = server.client().get("/api/v1/openapi.json").json().get("paths");
+        assertThat(paths.has("/admin/voip/registrations") && paths.has("/me/phone")).isTrue();
     }
 
     @ParameterizedTest
@@ -284,6 +286,21 @@ class VoipRegistrarTest {
             assertThat(message.header("Allow")).hasValue("REGISTER, OPTIONS");
             assertThat(phone.send(SipRequest.create("FOO", "sip:127.0.0.1", from, to, "o3", 1)).status()).isEqualTo(501);
         }
+    }
+
+    @Test
+    void withoutVoipEnabledNothingListensForSipButExtensionsCanBePrepared() {
+        server.close();
+        server = TestServer.start();
+        assertThat(server.atrium.voip().sip).isEmpty();
+        admin = server.admin();
+        userWithDevice(admin, "alice", "1001");
+        TestClient alice = server.client();
+        alice.signIn("alice", "Quiet-Harbor-5521");
+        JsonNode mine = alice.get("/api/v1/me/phone").json();
+        assertThat(mine.get("enabled").asBoolean()).isFalse();
+        assertThat(mine.get("devices").get(0).get("settings").get("ports")).isEmpty();
+        assertThat(admin.get("/api/v1/admin/voip/registrations").json().get("items")).isEmpty();
     }
 
     @Test
