@@ -203,6 +203,19 @@ class VoipRegistrarTest {
     }
 
     @Test
+    void theDevicesOfADisabledAccountCannotRegister() throws Exception {
+        String[] dev = userWithDevice(admin, "alice", "1001");
+        assertThat(admin.patch("/api/v1/users/alice", Map.of("enabled", false)).status()).isEqualTo(200);
+        try (SipPhone phone = new SipPhone(Protocol.UDP, port(Protocol.UDP))) {
+            assertThat(phone.withDigest(phone.register("1001-1", List.of(phone.contact("a")), Optional.of(60)),
+                    dev[0], dev[1]).status()).isEqualTo(401);
+            assertThat(admin.patch("/api/v1/users/alice", Map.of("enabled", true)).status()).isEqualTo(200);
+            assertThat(phone.withDigest(phone.register("1001-1", List.of(phone.contact("a")), Optional.of(60)),
+                    dev[0], dev[1]).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void expiryIsBoundedSeveralContactsAreKeptAndTheyUnregister() throws Exception {
         String[] dev = userWithDevice(admin, "alice", "1001");
         try (SipPhone phone = new SipPhone(Protocol.UDP, port(Protocol.UDP))) {

@@ -196,6 +196,10 @@ public final class PhoneService {
     /** A device by SIP username with its HA1 for {@code algorithm}, for the registrar's digest check. */
     public Optional<Authenticated> forDigest(String username, DigestAlgorithm algorithm) {
         return store.deviceByUsername(username).flatMap(s -> {
+            if (accounts.byId(s.device().account()).filter(Account::enabled).isEmpty()) {
+                // A disabled or deleted account's phones stop registering, like its sign-ins.
+                return Optional.empty();
+            }
             if (!s.realm().equals(realm)) {
                 // HA1 depends on the realm: after sip.realm changed, every device needs a new password.
                 LOG.warning("SIP device " + username + " has a password made for realm '" + s.realm()
