@@ -317,6 +317,14 @@ class VoipRegistrarTest {
     }
 
     @Test
+    void aSipPortInUseStopsStartUpNamingTheKey() {
+        String taken = Integer.toString(port(Protocol.TCP));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(with(Map.of("sip.tcp-port", taken))))
+                .isInstanceOf(atrium.core.ConfigException.class).hasMessageContaining("sip.tcp-port")
+                .hasMessageContaining(taken);
+    }
+
+    @Test
     void bindingsSurviveARestartUntilTheyExpire() throws Exception {
         Path dir = server.dataDir;
         String[] dev = userWithDevice(admin, "alice", "1001");

@@ -50,13 +50,27 @@ public final class SipServer implements AutoCloseable {
         this.publicHost = publicHost;
         this.transports = new SipTransports(new SipParser(SipParser.Limits.DEFAULT), tls);
         this.layer = new TransactionLayer(transports, Timers.DEFAULT, registrar);
+        String transport = "udp";
         try {
-            ports.put("udp", transports.listenUdp(new InetSocketAddress(listen.bind(), listen.udpPort())).getPort());
-            ports.put("tcp", transports.listenTcp(new InetSocketAddress(listen.bind(), listen.tcpPort())).getPort());
-            ports.put("tls", transports.listenTls(new InetSocketAddress(listen.bind(), listen.tlsPort()), tls).getPort());
+            ports.put(transport, transports.listenUdp(new InetSocketAddress(listen.bind(), listen.udpPort())).getPort());
+            transport = "tcp";
+            ports.put(transport, transports.listenTcp(new InetSocketAddress(listen.bind(), listen.tcpPort())).getPort());
+            transport = "tls";
+            ports.put(transport, transports.listenTls(new InetSocketAddress(listen.bind(), listen.tlsPort()), tls).getPort());
         } catch (IOException e) {
             close();
-            throw new UncheckedIOException("cannot listen for SIP on " + listen + ": " + e.getMessage(), e);
+            throw new CannotListen(transport, e);
+        }
+    }
+
+    /** A SIP listener could not bind: the port is taken or the address is not on this machine. */
+    public static final class CannotListen extends UncheckedIOException {
+        /** "udp", "tcp" or "tls". */
+        public final String transport;
+
+        CannotListen(String transport, IOException cause) {
+            super("cannot listen for SIP over " + transport + ": " + cause.getMessage(), cause);
+            this.transport = transport;
         }
     }
 

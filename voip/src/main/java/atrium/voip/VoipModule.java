@@ -70,7 +70,14 @@ public final class VoipModule implements AutoCloseable {
             DigestServer digest = new DigestServer(realm, key.derive("sip-nonce"), clock, Duration.ofMinutes(5));
             Registrar registrar = new Registrar(phones, store, digest, throttle, identity.audit, ids, clock,
                     new Registrar.Expiry(minExpires, maxExpires, defaultExpires));
-            SipServer server = new SipServer(listen, tls.get(), registrar, store, phones, clock, publicHost);
+            SipServer server;
+            try {
+                server = new SipServer(listen, tls.get(), registrar, store, phones, clock, publicHost);
+            } catch (SipServer.CannotListen e) {
+                String portKey = "sip." + e.transport + "-port";
+                throw config.bad(portKey, "cannot listen on " + bind.getHostAddress() + ":" + config.string(portKey) + " ("
+                        + e.getCause().getMessage() + "); choose another port or sip.bind");
+            }
             LOG.info("SIP listening on " + bind.getHostAddress() + ": " + server.ports() + ", realm " + realm);
             this.sip = Optional.of(server);
         } else {
