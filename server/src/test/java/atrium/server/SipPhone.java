@@ -76,7 +76,12 @@ final class SipPhone implements TransactionUser, AutoCloseable {
         if (first.status() != 401) {
             return first;
         }
-        DigestChallenge challenge = DigestChallenge.parse(first.header("WWW-Authenticate").orElseThrow());
+        return answering(request, DigestChallenge.parse(first.header("WWW-Authenticate").orElseThrow()), user, password);
+    }
+
+    /** Sends {@code request} again with the next CSeq and an answer to {@code challenge}. */
+    SipResponse answering(SipRequest request, DigestChallenge challenge, String user, String password)
+            throws InterruptedException {
         String answer = DigestCredentials.answer(challenge, request.method(), request.uri(), user, password,
                 Long.toHexString(System.nanoTime()), 1).toString();
         SipRequest again = request.withHeaders(request.headers().with("CSeq", cseq++ + " " + request.method())

@@ -333,6 +333,11 @@ class VoipRegistrarTest {
                     dev[0], dev[1]).status()).isEqualTo(200);
         }
         long expiresAt = admin.get("/api/v1/admin/voip/registrations").json().get("items").get(0).get("expiresAt").asLong();
+        atrium.sip.DigestChallenge before;
+        try (SipPhone phone = new SipPhone(Protocol.UDP, port(Protocol.UDP))) {
+            before = atrium.sip.DigestChallenge.parse(phone.send(phone.register("1001-1", List.of(phone.contact("b")),
+                    Optional.of(300))).header("WWW-Authenticate").orElseThrow());
+        }
         server.close();
         server = null;
         assertThat(Files.exists(dir.resolve("atrium.db"))).isTrue();
@@ -341,5 +346,12 @@ class VoipRegistrarTest {
         assertThat(items).hasSize(1);
         assertThat(items.get(0).get("device").asText()).isEqualTo("1001-1");
         assertThat(items.get(0).get("expiresAt").asLong()).isEqualTo(expiresAt);
+        // A nonce issued before the restart is still good: its key comes from the master key, not from the process.
+        try (SipPhone phone = new SipPhone(Protocol.UDP, port(Protocol.UDP))) {
+            SipResponse ok = phone.answering(phone.register("1001-1", List.of(phone.contact("b")), Optional.of(300)),
+                    before, dev[0], dev[1]);
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.headers().all("Contact")).hasSize(2);
+        }
     }
 }
