@@ -12,11 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * baresip 1.0.0 (Debian baresip-core) registers to Atrium over UDP with digest and stays registered: it asks for
+ * baresip 1.0.0 (Debian baresip-core) registers to Atrium over UDP and over TLS with digest and stays registered: it asks for
  * 60 s, is granted 4 (sip.max-expires), reads that from its own Contact in the 200 and re-registers before the
  * binding expires, again and again. Skipped without baresip unless ATRIUM_TEST_BARESIP=required (CI).
  */
@@ -42,13 +43,15 @@ class VoipBaresipTest {
         }
     }
 
-    @Test
-    void baresipRegistersOverUdpAndKeepsItsBindingAlive(@TempDir Path conf) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"udp", "tls"})
+    void baresipRegistersAndKeepsItsBindingAlive(String transport, @TempDir Path conf) throws Exception {
         TestClient admin = server.admin();
         String[] dev = VoipRegistrarTest.userWithDevice(admin, "alice", "1001");
-        int port = server.atrium.voip().sip.orElseThrow().port(Protocol.UDP);
-        Files.writeString(conf.resolve("accounts"), "<sip:" + dev[0] + "@127.0.0.1:" + port + ";transport=udp>;auth_pass="
-                + dev[1] + ";regint=60\n");
+        int port = server.atrium.voip().sip.orElseThrow().port(Protocol.valueOf(transport.toUpperCase()));
+        // Over TLS baresip (libre) does not verify the server's certificate by default (sip-pbx-notes §7).
+        Files.writeString(conf.resolve("accounts"), "<sip:" + dev[0] + "@127.0.0.1:" + port + ";transport=" + transport
+                + ">;auth_pass=" + dev[1] + ";regint=60\n");
         Files.writeString(conf.resolve("config"), String.join("\n", "sip_listen 127.0.0.1:" + Sipp.freePort(),
                 "module_path /usr/lib/baresip/modules", "module g711.so", "module account.so", "module menu.so", ""));
         Process baresip = new ProcessBuilder(BARESIP.toString(), "-f", conf.toString(), "-t", "14")
@@ -60,7 +63,7 @@ class VoipBaresipTest {
             assertThat(third).isGreaterThan(second).isGreaterThan(first);
             JsonNode reg = admin.get("/api/v1/admin/voip/registrations").json().get("items").get(0);
             assertThat(reg.get("device").asText()).isEqualTo(dev[0]);
-            assertThat(reg.get("transport").asText()).isEqualTo("udp");
+            assertThat(reg.get("transport").asText()).isEqualTo(transport);
             assertThat(reg.get("userAgent").asText()).startsWith("baresip");
             assertThat(baresip.waitFor(20, TimeUnit.SECONDS)).isTrue();
         } finally {
