@@ -203,6 +203,29 @@ class VoipRegistrarTest {
     }
 
     @Test
+    void theNumberOfADeletedAccountCanBeGivenAgainAndItsDevicesAreGone() throws Exception {
+        String[] dev = userWithDevice(admin, "alice", "1001");
+        userWithDevice(admin, "carol", "1003");
+        assertThat(admin.delete("/api/v1/users/alice").status()).isEqualTo(204);
+        try (SipPhone phone = new SipPhone(Protocol.UDP, port(Protocol.UDP))) {
+            assertThat(phone.withDigest(phone.register("1001-1", List.of(phone.contact("a")), Optional.of(60)),
+                    dev[0], dev[1]).status()).isEqualTo(401);
+        }
+        assertThat(admin.post("/api/v1/users", Map.of("login", "bob", "password", "Quiet-Harbor-5521")).status())
+                .isEqualTo(201);
+        assertThat(admin.send("PUT", "/api/v1/admin/voip/extensions/bob", Map.of("number", "1001"), Map.of()).status())
+                .isEqualTo(200);
+        assertThat(admin.post("/api/v1/admin/voip/extensions/bob/devices", Map.of()).json().get("username").asText())
+                .isEqualTo("1001-1");
+        // Housekeeping drops the others (here carol's, once deleted).
+        assertThat(admin.delete("/api/v1/users/carol").status()).isEqualTo(204);
+        assertThat(server.atrium.voip().phones.dropOrphans()).isEqualTo(1);
+        assertThat(admin.get("/api/v1/admin/voip/extensions").json().get("items")).extracting(e -> e.get("login").asText())
+                .containsExactly("bob");
+        assertThat(admin.get("/api/v1/audit?action=voip-extension-removed").json().get("items")).hasSize(2);
+    }
+
+    @Test
     void theDevicesOfADisabledAccountCannotRegister() throws Exception {
         String[] dev = userWithDevice(admin, "alice", "1001");
         assertThat(admin.patch("/api/v1/users/alice", Map.of("enabled", false)).status()).isEqualTo(200);

@@ -70,14 +70,38 @@ public final class PhoneService {
         Account account = accounts.find(login);
         checkNumber(number);
         store.extensionByNumber(number).filter(e -> !e.account().equals(account.id())).ifPresent(e -> {
-            throw new AtriumException.Conflict(Msg.of("voip.extension.taken", number,
-                    accounts.byId(e.account()).map(Account::login).orElse("?")));
+            Optional<Account> holder = accounts.byId(e.account());
+            if (holder.isPresent()) {
+                throw new AtriumException.Conflict(Msg.of("voip.extension.taken", number, holder.get().login()));
+            }
+            dropOrphan(e);
         });
         Extension e = store.extensionOf(account.id()).map(old -> new Extension(old.account(), number, old.createdAt()))
                 .orElseGet(() -> new Extension(account.id(), number, clock.millis()));
         store.putExtension(e);
         audit.record(caller, "voip-extension-set", login, "number=" + number);
         return e;
+    }
+
+    /**
+     * Removes the extensions (with devices and registrations) of accounts deleted since: identity has no hook on
+     * deletion, so housekeeping and {@link #setExtension} catch them. Returns how many went.
+     */
+    public int dropOrphans() {
+        int n = 0;
+        for (Extension e : store.extensions()) {
+            if (accounts.byId(e.account()).isEmpty()) {
+                dropOrphan(e);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void dropOrphan(Extension e) {
+        store.deleteExtension(e.account());
+        audit.record(Optional.empty(), "voip-extension-removed", Optional.of("#" + e.account().value()), "local",
+                "number=" + e.number() + ": the account was deleted");
     }
 
     /** The number as the firm's dial plan wants it: digits only, within the configured lengths. */

@@ -86,9 +86,10 @@ public final class VoipModule implements AutoCloseable {
         this.routes = new PhoneRoutes(identity.authentication, phones, sip);
     }
 
-    /** Housekeeping: forgets expired bindings and throttle entries. */
+    /** Housekeeping: forgets expired bindings and throttle entries, and the extensions of deleted accounts. */
     public void purgeExpired() {
         store.purgeExpired(clock.millis());
+        phones.dropOrphans();
         throttle.purge();
     }
 
