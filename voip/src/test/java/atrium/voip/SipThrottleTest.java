@@ -7,33 +7,15 @@ import atrium.core.db.Database;
 import atrium.core.db.TestDatabases;
 import atrium.identity.AuditLog;
 import atrium.identity.db.AuditStore;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import atrium.sip.ManualClock;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The SIP throttle over time: free failures, growing then capped delays, the block, its end, a fresh window. */
 class SipThrottleTest {
-    private final AtomicLong now = new AtomicLong(1_000_000);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final ManualClock clock = new ManualClock();
     private final Database db = TestDatabases.sqlite();
     private final AuditLog audit;
     private final SipThrottle throttle;
@@ -71,9 +53,9 @@ class SipThrottleTest {
         assertThat(audit.search(new AuditStore.Filter(Optional.empty(), Optional.of("sip-auth-failed"),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 100))).hasSize(6);
 
-        now.addAndGet(59_000);
+        clock.advance(Duration.ofSeconds(59));
         assertThat(throttle.blocked("192.0.2.7")).isTrue();
-        now.addAndGet(60_001); // the block runs from the last failure
+        clock.advance(Duration.ofMillis(60_001)); // the block runs from the last failure
         assertThat(throttle.blocked("192.0.2.7")).isFalse();
         throttle.purge();
         assertThat(throttle.failed("192.0.2.7", "1001-1", "wrong")).as("a new window").isZero();
