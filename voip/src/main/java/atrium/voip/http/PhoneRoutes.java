@@ -91,21 +91,10 @@ public final class PhoneRoutes implements HttpService {
     private void addDevice(ServerRequest req, ServerResponse res) {
         Caller caller = auth.require(req);
         AccountService.requireAdmin(caller);
-        byte[] raw = Json.readBody(req, MAX_BODY);
-        DeviceBody body = raw.length == 0 ? new DeviceBody(null, null) : parse(raw);
+        DeviceBody body = Json.read(req, DeviceBody.class, MAX_BODY);
         PhoneService.WithPassword made = phones.addDevice(caller, req.path().pathParameters().get("login"),
                 Optional.ofNullable(body.username()), Optional.ofNullable(body.label()));
         Json.send(res, 201, withPassword(req, made));
-    }
-
-    private static DeviceBody parse(byte[] raw) {
-        try {
-            return Json.MAPPER.readValue(raw, DeviceBody.class);
-        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            throw AtriumException.Invalid.field(e.getPropertyName(), Msg.of("core.json.unknown-field", e.getPropertyName()));
-        } catch (java.io.IOException e) {
-            throw new AtriumException.Invalid(Msg.of("core.json.not-valid", e.getMessage()));
-        }
     }
 
     private void resetPassword(ServerRequest req, ServerResponse res) {
