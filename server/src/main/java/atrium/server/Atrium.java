@@ -20,6 +20,7 @@ import atrium.files.UploadScanner;
 import atrium.identity.IdentityModule;
 import atrium.identity.Secrets;
 import atrium.server.realtime.Realtime;
+import atrium.voip.VoipModule;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -49,6 +50,7 @@ public final class Atrium implements AutoCloseable {
     private final Database db;
     private final IdentityModule identity;
     private final FilesModule files;
+    private final VoipModule voip;
     private final WebServer server;
     private final ScheduledExecutorService housekeeping;
     private final boolean proxyMode;
@@ -57,13 +59,14 @@ public final class Atrium implements AutoCloseable {
     private final EventBus bus;
     private final Realtime realtime;
 
-    private Atrium(Config config, Database db, IdentityModule identity, FilesModule files, WebServer server,
-                   ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics, Mailer mailer,
-                   EventBus bus, Realtime realtime) {
+    private Atrium(Config config, Database db, IdentityModule identity, FilesModule files, VoipModule voip,
+                   WebServer server, ScheduledExecutorService housekeeping, boolean proxyMode, Metrics metrics,
+                   Mailer mailer, EventBus bus, Realtime realtime) {
         this.config = config;
         this.db = db;
         this.identity = identity;
         this.files = files;
+        this.voip = voip;
         this.server = server;
         this.housekeeping = housekeeping;
         this.proxyMode = proxyMode;
@@ -88,7 +91,7 @@ public final class Atrium implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw config.bad("proxy.trusted", e.getMessage());
         }
-        Tls tls = proxyMode ? null : tls(config);
+        Tls tls = proxyMode ? null : tls(tlsMaterial(config));
         long tTls = System.nanoTime();
         // Checked here so that a bad value stops start-up; the routes that read bodies enforce them.
         config.longValue("http.max-body-bytes", 1024, 1L << 30);
@@ -117,11 +120,14 @@ public final class Atrium implements AutoCloseable {
         }
         long tDb = System.nanoTime();
         Realtime realtime = null;
+        VoipModule voip = null;
         try {
             IdentityModule identity = new IdentityModule(config, db, ids, clock, mailer);
             long tIdentity = System.nanoTime();
             FilesModule files = new FilesModule(config, db, ids, clock, identity);
             ChatModule chat = new ChatModule(config, db, ids, clock, identity, bus);
+            // SIP over TLS shows the HTTPS certificate (also in proxy mode, where HTTPS is the proxy's).
+            voip = new VoipModule(config, db, ids, clock, identity, () -> TlsFiles.sslContext(tlsMaterial(config)));
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
@@ -137,6 +143,7 @@ public final class Atrium implements AutoCloseable {
 
             // The redirect needs the bound HTTPS port, known only after start (port 0 in tests).
             var boundHttpsPort = new java.util.concurrent.atomic.AtomicInteger(httpsPort);
+            VoipModule finalVoip = voip;
             WebServerConfig.Builder builder = WebServer.builder()
                     .shutdownHook(false)
                     .host(bind)
@@ -149,7 +156,7 @@ public final class Atrium implements AutoCloseable {
                     // several pieces (a PROPFIND multistatus) waits for the client's delayed
                     // ACK: about 40 ms more on most PROPFINDs of a large folder.
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> appRouting(r, plumbing, identity, files, chat, rt, db, metrics, console, openApi))
+                    .routing(r -> appRouting(r, plumbing, identity, files, chat, rt, finalVoip, db, metrics, console, openApi))
                     // The /ws WebSocket, on the app listener only.
                     .addProtocol(rt.protocolConfig())
                     .addRouting(rt.routing());
@@ -176,7 +183,7 @@ public final class Atrium implements AutoCloseable {
             hk.scheduleAtFixedRate(() -> {
                 for (Runnable purge : new Runnable[] {identity.signIn::purgeExpired, identity.loginFlows::purgeExpired,
                         files.uploads::purgeExpired, files.files::purgeTrash, files.previews::purge,
-                        identity.notifications::purgeExpired}) {
+                        identity.notifications::purgeExpired, finalVoip::purgeExpired}) {
                     try {
                         purge.run();
                     } catch (RuntimeException e) {
@@ -206,7 +213,7 @@ public final class Atrium implements AutoCloseable {
                     LOG.warning("sweeping the file storage failed: " + e);
                 }
             });
-            Atrium atrium = new Atrium(config, db, identity, files, server, hk, proxyMode, metrics, mailer, bus, realtime);
+            Atrium atrium = new Atrium(config, db, identity, files, voip, server, hk, proxyMode, metrics, mailer, bus, realtime);
             LOG.fine(() -> String.format("start-up: TLS %d ms, database %d ms, identity (migrations) %d ms, listeners %d ms",
                     (tTls - t0) / 1_000_000, (tDb - tTls) / 1_000_000, (tIdentity - tDb) / 1_000_000,
                     (System.nanoTime() - tListen) / 1_000_000));
@@ -217,6 +224,9 @@ public final class Atrium implements AutoCloseable {
         } catch (RuntimeException e) {
             if (realtime != null) {
                 realtime.close();
+            }
+            if (voip != null) {
+                voip.close();
             }
             bus.close();
             mailer.close();
@@ -241,7 +251,7 @@ public final class Atrium implements AutoCloseable {
     }
 
     private static void appRouting(HttpRouting.Builder r, HttpPlumbing plumbing, IdentityModule identity, FilesModule files,
-                                   ChatModule chat, Realtime realtime, Database db,
+                                   ChatModule chat, Realtime realtime, VoipModule voip, Database db,
                                    Metrics metrics, WebConsole console, byte[] openApi) {
         plumbing.install(r);
         r.get("/health", (req, res) -> health(res, db, files.scanner))
@@ -261,6 +271,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", files.lockAdmin)
                 .register("/api/v1", files.quarantineRoutes)
                 .register("/api/v1", files.settingsRoutes)
+                .register("/api/v1", voip.routes)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
                 .register(identity.nextcloudNotifications)
@@ -295,19 +306,20 @@ public final class Atrium implements AutoCloseable {
         Json.send(res, dbUp ? 200 : 503, body);
     }
 
-    private static Tls tls(Config config) {
+    private static Tls tls(TlsFiles.TlsMaterial m) {
+        LOG.info("TLS certificate SHA-256 fingerprint " + m.fingerprintSha256());
+        return Tls.builder().privateKey(m.key()).privateKeyCertChain(m.chain()).build();
+    }
+
+    private static TlsFiles.TlsMaterial tlsMaterial(Config config) {
         var cert = config.path("tls.cert");
         var key = config.path("tls.key");
-        TlsFiles.TlsMaterial m;
         if (cert.isPresent() != key.isPresent()) {
             throw config.bad(cert.isPresent() ? "tls.key" : "tls.cert", "tls.cert and tls.key go together: set both or neither");
         } else if (cert.isPresent()) {
-            m = TlsFiles.fromPem(cert.get(), key.get());
-        } else {
-            m = TlsFiles.selfSigned(config.dataDir().resolve("tls"));
+            return TlsFiles.fromPem(cert.get(), key.get());
         }
-        LOG.info("TLS certificate SHA-256 fingerprint " + m.fingerprintSha256());
-        return Tls.builder().privateKey(m.key()).privateKeyCertChain(m.chain()).build();
+        return TlsFiles.selfSigned(config.dataDir().resolve("tls"));
     }
 
     private static void createFirstAdmin(Config config, IdentityModule identity) {
@@ -368,6 +380,10 @@ public final class Atrium implements AutoCloseable {
         return identity;
     }
 
+    public VoipModule voip() {
+        return voip;
+    }
+
     public Config config() {
         return config;
     }
@@ -387,6 +403,7 @@ public final class Atrium implements AutoCloseable {
         housekeeping.shutdownNow();
         server.stop();
         realtime.close();
+        voip.close();
         bus.close();
         mailer.close();
         db.close();

@@ -116,6 +116,24 @@ public final class TlsFiles {
     private TlsFiles() {
     }
 
+    /** A server-side JSSE context presenting this material (SIP over TLS, which does not go through Helidon). */
+    public static javax.net.ssl.SSLContext sslContext(TlsMaterial m) {
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] none = new char[0];
+            ks.setKeyEntry("atrium", m.key(), none, m.chain().toArray(new X509Certificate[0]));
+            javax.net.ssl.KeyManagerFactory kmf =
+                    javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, none);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a TLS context from the certificate", e);
+        }
+    }
+
     /**
      * The self-signed material in {@code dir} ({@value #CERT_FILE} and {@value #KEY_FILE}),
      * made there first if neither file exists: an EC P-256 key and a certificate for

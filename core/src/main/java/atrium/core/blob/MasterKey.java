@@ -42,6 +42,8 @@ public final class MasterKey {
     static final int WRAP_NONCE_BYTES = 12;
     static final int WRAPPED_BYTES = BYTES + 16;
 
+    private static final SecureRandom NONCES = new SecureRandom();
+
     private final SecretKey key;
     private final String origin;
 
@@ -177,6 +179,40 @@ public final class MasterKey {
             return Optional.empty();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    }
+
+    /**
+     * Encrypts a small secret kept in the database (a SIP device's digest HA1): a fresh nonce, then the
+     * AES-256-GCM ciphertext, in one array. {@code aad} binds it to its row, so it cannot be moved to another.
+     */
+    public byte[] seal(byte[] secret, byte[] aad) {
+        byte[] nonce = new byte[WRAP_NONCE_BYTES];
+        NONCES.nextBytes(nonce);
+        byte[] sealed = wrap(secret, nonce, aad);
+        return ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
+    }
+
+    /** The secret {@link #seal} made, or empty if this is the wrong key, the row differs or the bytes were altered. */
+    public Optional<byte[]> open(byte[] sealed, byte[] aad) {
+        if (sealed.length <= WRAP_NONCE_BYTES) {
+            return Optional.empty();
+        }
+        return unwrap(Arrays.copyOfRange(sealed, WRAP_NONCE_BYTES, sealed.length),
+                Arrays.copyOf(sealed, WRAP_NONCE_BYTES), aad);
+    }
+
+    /**
+     * A key for another purpose derived from this one (HMAC-SHA256 of {@code purpose}): the same on every node that
+     * has this master key, so a secret such as the SIP nonce key needs no file or table of its own.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("atrium:" + purpose).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 

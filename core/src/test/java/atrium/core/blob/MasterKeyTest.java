@@ -57,6 +57,28 @@ class MasterKeyTest {
     }
 
     @Test
+    void aSealedSecretOpensOnlyWithTheSameKeyAndRow() {
+        MasterKey key = MasterKey.loadOrCreate(dir.resolve("master.key"));
+        byte[] secret = "5f4dcc3b5aa765d61d8327deb882cf99".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] sealed = key.seal(secret, "device:1".getBytes());
+        assertThat(sealed).isNotEqualTo(key.seal(secret, "device:1".getBytes())); // a fresh nonce each time
+        assertThat(key.open(sealed, "device:1".getBytes())).hasValueSatisfying(s -> assertThat(s).isEqualTo(secret));
+        assertThat(key.open(sealed, "device:2".getBytes())).isEmpty();
+        assertThat(MasterKey.loadOrCreate(dir.resolve("other.key")).open(sealed, "device:1".getBytes())).isEmpty();
+        sealed[sealed.length - 1] ^= 1;
+        assertThat(key.open(sealed, "device:1".getBytes())).isEmpty();
+        assertThat(key.open(new byte[5], "device:1".getBytes())).isEmpty();
+    }
+
+    @Test
+    void aDerivedKeyIsStablePerPurposeAndKey() {
+        MasterKey key = MasterKey.loadOrCreate(dir.resolve("master.key"));
+        assertThat(key.derive("sip-nonce")).hasSize(32).isEqualTo(MasterKey.loadOrCreate(dir.resolve("master.key"))
+                .derive("sip-nonce")).isNotEqualTo(key.derive("other"));
+        assertThat(MasterKey.loadOrCreate(dir.resolve("other.key")).derive("sip-nonce")).isNotEqualTo(key.derive("sip-nonce"));
+    }
+
+    @Test
     void aShortKeyFileStopsStartUpNamingTheFile() throws IOException {
         Path file = Files.write(dir.resolve("master.key"), new byte[20]);
         assertThatThrownBy(() -> MasterKey.loadOrCreate(file)).isInstanceOf(ConfigException.class)

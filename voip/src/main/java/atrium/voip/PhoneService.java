@@ -1,0 +1,242 @@
+package atrium.voip;
+
+import atrium.core.AtriumException;
+import atrium.core.Ids;
+import atrium.core.Msg;
+import atrium.core.blob.MasterKey;
+import atrium.identity.Account;
+import atrium.identity.AccountId;
+import atrium.identity.AccountService;
+import atrium.identity.AuditLog;
+import atrium.identity.Caller;
+import atrium.identity.Secrets;
+import atrium.sip.DigestAlgorithm;
+import atrium.voip.db.PhoneStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Extensions and SIP devices: administrators give a user a number and devices, each with its own SIP username and a
+ * generated password shown once. Only the digest's HA1s are kept, sealed with the master key (ADR 0023).
+ */
+public final class PhoneService {
+    private static final Logger LOG = Logger.getLogger(PhoneService.class.getName());
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final int MAX_LABEL = 100;
+
+    /** A device just made or given a new password: the password is in no other answer, ever. */
+    public record WithPassword(Device device, String password) {
+    }
+
+    private final PhoneStore store;
+    private final AccountService accounts;
+    private final AuditLog audit;
+    private final MasterKey key;
+    private final Ids ids;
+    private final Clock clock;
+    private final String realm;
+    private final int minLength;
+    private final int maxLength;
+
+    public PhoneService(PhoneStore store, AccountService accounts, AuditLog audit, MasterKey key, Ids ids, Clock clock,
+                        String realm, int minLength, int maxLength) {
+        this.store = store;
+        this.accounts = accounts;
+        this.audit = audit;
+        this.key = key;
+        this.ids = ids;
+        this.clock = clock;
+        this.realm = realm;
+        this.minLength = minLength;
+        this.maxLength = maxLength;
+    }
+
+    public String realm() {
+        return realm;
+    }
+
+    // ---- administrators
+
+    /** Gives {@code login} the extension {@code number}, or changes it. */
+    public Extension setExtension(Caller caller, String login, String number) {
+        AccountService.requireAdmin(caller);
+        Account account = accounts.find(login);
+        checkNumber(number);
+        store.extensionByNumber(number).filter(e -> !e.account().equals(account.id())).ifPresent(e -> {
+            Optional<Account> holder = accounts.byId(e.account());
+            if (holder.isPresent()) {
+                throw new AtriumException.Conflict(Msg.of("voip.extension.taken", number, holder.get().login()));
+            }
+            dropOrphan(e);
+        });
+        Extension e = store.extensionOf(account.id()).map(old -> new Extension(old.account(), number, old.createdAt()))
+                .orElseGet(() -> new Extension(account.id(), number, clock.millis()));
+        store.putExtension(e);
+        audit.record(caller, "voip-extension-set", login, "number=" + number);
+        return e;
+    }
+
+    /**
+     * Removes the extensions (with devices and registrations) of accounts deleted since: identity has no hook on
+     * deletion, so housekeeping and {@link #setExtension} catch them. Returns how many went.
+     */
+    public int dropOrphans() {
+        int n = 0;
+        for (Extension e : store.extensions()) {
+            if (accounts.byId(e.account()).isEmpty()) {
+                dropOrphan(e);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void dropOrphan(Extension e) {
+        store.deleteExtension(e.account());
+        audit.record(Optional.empty(), "voip-extension-removed", Optional.of("#" + e.account().value()), "local",
+                "number=" + e.number() + ": the account was deleted");
+    }
+
+    /** The number as the firm's dial plan wants it: digits only, within the configured lengths. */
+    public void checkNumber(String number) {
+        if (number.isEmpty() || !number.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw AtriumException.Invalid.field("number", Msg.of("voip.extension.digits", number));
+        }
+        if (number.length() < minLength || number.length() > maxLength) {
+            throw AtriumException.Invalid.field("number", Msg.of("voip.extension.length", number, minLength, maxLength));
+        }
+    }
+
+    public void removeExtension(Caller caller, String login) {
+        AccountService.requireAdmin(caller);
+        Account account = accounts.find(login);
+        if (!store.deleteExtension(account.id())) {
+            throw new AtriumException.NotFound(Msg.of("voip.extension.none", login));
+        }
+        audit.record(caller, "voip-extension-removed", login, "");
+    }
+
+    /** Adds a device to {@code login}'s extension; the username is chosen or {@code {number}-{n}}. */
+    public WithPassword addDevice(Caller caller, String login, Optional<String> username, Optional<String> label) {
+        AccountService.requireAdmin(caller);
+        Account account = accounts.find(login);
+        Extension ext = store.extensionOf(account.id())
+                .orElseThrow(() -> new AtriumException.Conflict(Msg.of("voip.extension.none", login)));
+        String name = username.map(String::strip).orElseGet(() -> nextUsername(ext));
+        if (!USERNAME.matcher(name).matches()) {
+            throw AtriumException.Invalid.field("username", Msg.of("voip.device.username", name));
+        }
+        if (store.deviceByUsername(name).isPresent()) {
+            throw new AtriumException.Conflict(Msg.of("voip.device.taken", name));
+        }
+        String text = label.map(String::strip).orElse("");
+        if (text.length() > MAX_LABEL || text.chars().anyMatch(Character::isISOControl)) {
+            throw AtriumException.Invalid.field("label", Msg.of("voip.device.label", MAX_LABEL));
+        }
+        Device device = new Device(new DeviceId(ids.next()), account.id(), name, text, clock.millis());
+        String password = Secrets.generatedPassword();
+        store.insertDevice(sealed(device, password));
+        audit.record(caller, "voip-device-added", login, "username=" + name);
+        return new WithPassword(device, password);
+    }
+
+    private String nextUsername(Extension ext) {
+        Set<String> taken = new HashSet<>();
+        store.devicesOf(ext.account()).forEach(d -> taken.add(d.username()));
+        for (int n = 1; ; n++) {
+            String candidate = ext.number() + "-" + n;
+            if (!taken.contains(candidate) && store.deviceByUsername(candidate).isEmpty()) {
+                return candidate;
+            }
+        }
+    }
+
+    /** A new generated password for a device; its registrations end (the phone must be given the new one). */
+    public WithPassword resetPassword(Caller caller, String username) {
+        AccountService.requireAdmin(caller);
+        Device device = device(username);
+        String password = Secrets.generatedPassword();
+        store.replaceSecrets(sealed(device, password));
+        audit.record(caller, "voip-device-password-reset", loginOf(device.account()), "username=" + username);
+        return new WithPassword(device, password);
+    }
+
+    public void deleteDevice(Caller caller, String username) {
+        AccountService.requireAdmin(caller);
+        Device device = device(username);
+        store.deleteDevice(device.id());
+        audit.record(caller, "voip-device-removed", loginOf(device.account()), "username=" + username);
+    }
+
+    private Device device(String username) {
+        return store.deviceByUsername(username).map(PhoneStore.DeviceSecrets::device)
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("voip.device.none", username)));
+    }
+
+    public List<Extension> extensions(Caller caller) {
+        AccountService.requireAdmin(caller);
+        return store.extensions();
+    }
+
+    public List<Device> devicesOf(AccountId account) {
+        return store.devicesOf(account);
+    }
+
+    public List<Device> allDevices() {
+        return store.devices();
+    }
+
+    public Optional<Extension> extensionOf(AccountId account) {
+        return store.extensionOf(account);
+    }
+
+    public String loginOf(AccountId account) {
+        return accounts.byId(account).map(Account::login).orElse("#" + account.value());
+    }
+
+    // ---- digest
+
+    private PhoneStore.DeviceSecrets sealed(Device device, String password) {
+        return new PhoneStore.DeviceSecrets(device, realm, seal(device, DigestAlgorithm.MD5, password),
+                seal(device, DigestAlgorithm.SHA_256, password));
+    }
+
+    private String seal(Device device, DigestAlgorithm algorithm, String password) {
+        byte[] ha1 = algorithm.ha1(device.username(), realm, password).getBytes(StandardCharsets.US_ASCII);
+        return Base64.getEncoder().encodeToString(key.seal(ha1, aad(device.id(), algorithm)));
+    }
+
+    private static byte[] aad(DeviceId id, DigestAlgorithm algorithm) {
+        return ("voip-device:" + id.value() + ":" + algorithm.token()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A device by SIP username with its HA1 for {@code algorithm}, for the registrar's digest check. */
+    public Optional<Authenticated> forDigest(String username, DigestAlgorithm algorithm) {
+        return store.deviceByUsername(username).flatMap(s -> {
+            if (accounts.byId(s.device().account()).filter(Account::enabled).isEmpty()) {
+                // A disabled or deleted account's phones stop registering, like its sign-ins.
+                return Optional.empty();
+            }
+            if (!s.realm().equals(realm)) {
+                // HA1 depends on the realm: after sip.realm changed, every device needs a new password.
+                LOG.warning("SIP device " + username + " has a password made for realm '" + s.realm()
+                        + "', not '" + realm + "': reset its password");
+                return Optional.empty();
+            }
+            String sealed = algorithm == DigestAlgorithm.SHA_256 ? s.sealedSha256() : s.sealedMd5();
+            return key.open(Base64.getDecoder().decode(sealed), aad(s.device().id(), algorithm))
+                    .map(ha1 -> new Authenticated(s.device(), new String(ha1, StandardCharsets.US_ASCII)));
+        });
+    }
+
+    /** A device and the HA1 its digest answer is checked against. */
+    public record Authenticated(Device device, String ha1) {
+    }
+}

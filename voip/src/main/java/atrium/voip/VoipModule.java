@@ -1,0 +1,100 @@
+package atrium.voip;
+
+import atrium.core.Config;
+import atrium.core.Ids;
+import atrium.core.blob.MasterKey;
+import atrium.core.db.Database;
+import atrium.identity.IdentityModule;
+import atrium.sip.DigestServer;
+import atrium.voip.db.PhoneStore;
+import atrium.voip.http.PhoneRoutes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+
+/** The phone system's parts, built in order by hand; the SIP listeners only when {@code voip.enabled}. */
+public final class VoipModule implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(VoipModule.class.getName());
+
+    public final PhoneService phones;
+    public final PhoneRoutes routes;
+    /** The SIP listeners and registrar, when enabled. */
+    public final Optional<SipServer> sip;
+    private final PhoneStore store;
+    private final SipThrottle throttle;
+    private final Clock clock;
+
+    /** {@code tls}: the server certificate for SIP over TLS, asked for only when SIP is enabled. */
+    public VoipModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, Supplier<SSLContext> tls) {
+        db.migrate("voip");
+        this.clock = clock;
+        String realm = config.string("sip.realm").strip();
+        if (realm.isEmpty() || realm.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\\' || c > 0x7e)) {
+            throw config.bad("sip.realm", "must be a non-empty name without spaces or quotes, e.g. the SIP domain");
+        }
+        int minLength = config.integer("voip.extension-min-length", 1, 15);
+        int maxLength = config.integer("voip.extension-max-length", 1, 15);
+        if (maxLength < minLength) {
+            throw config.bad("voip.extension-max-length", "is below voip.extension-min-length (" + minLength + ")");
+        }
+        int minExpires = config.integer("sip.min-expires", 1, 86400);
+        int maxExpires = config.integer("sip.max-expires", minExpires, 86400);
+        int defaultExpires = config.integer("sip.default-expires", minExpires, maxExpires);
+        int freeFailures = config.integer("sip.free-failures", 0, 1000);
+        int blockAfter = config.integer("sip.block-after-failures", 1, 10000);
+        long blockMillis = config.integer("sip.block-minutes", 1, 100000) * 60_000L;
+        long delayMillis = config.integer("sip.delay-ms", 0, 60000);
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(config.string("sip.bind"));
+        } catch (UnknownHostException e) {
+            throw config.bad("sip.bind", "is not an address of this machine: " + e.getMessage());
+        }
+        SipServer.Listen listen = new SipServer.Listen(bind, config.port("sip.udp-port"), config.port("sip.tcp-port"),
+                config.port("sip.tls-port"));
+        Optional<String> publicHost = config.optional("sip.public-host").map(String::strip).filter(s -> !s.isEmpty());
+
+        MasterKey key = MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key"));
+        this.store = new PhoneStore(db.jdbi());
+        this.phones = new PhoneService(store, identity.accounts, identity.audit, key, ids, clock, realm, minLength,
+                maxLength);
+        this.throttle = new SipThrottle(identity.audit, clock, freeFailures, blockAfter, blockMillis, delayMillis);
+        if (config.bool("voip.enabled")) {
+            // Nonces are checked statelessly; a key derived from the master key lets every node (and the next
+            // start) accept the nonces another issued.
+            DigestServer digest = new DigestServer(realm, key.derive("sip-nonce"), clock, Duration.ofMinutes(5));
+            Registrar registrar = new Registrar(phones, store, digest, throttle, identity.audit, ids, clock,
+                    new Registrar.Expiry(minExpires, maxExpires, defaultExpires));
+            SipServer server;
+            try {
+                server = new SipServer(listen, tls.get(), registrar, store, phones, clock, publicHost);
+            } catch (SipServer.CannotListen e) {
+                String portKey = "sip." + e.transport + "-port";
+                throw config.bad(portKey, "cannot listen on " + bind.getHostAddress() + ":" + config.string(portKey) + " ("
+                        + e.getCause().getMessage() + "); choose another port or sip.bind");
+            }
+            LOG.info("SIP listening on " + bind.getHostAddress() + ": " + server.ports() + ", realm " + realm);
+            this.sip = Optional.of(server);
+        } else {
+            this.sip = Optional.empty();
+        }
+        this.routes = new PhoneRoutes(identity.authentication, phones, sip);
+    }
+
+    /** Housekeeping: forgets expired bindings and throttle entries, and the extensions of deleted accounts. */
+    public void purgeExpired() {
+        store.purgeExpired(clock.millis());
+        phones.dropOrphans();
+        throttle.purge();
+    }
+
+    @Override
+    public void close() {
+        sip.ifPresent(SipServer::close);
+    }
+}
