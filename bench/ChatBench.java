@@ -19,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -203,7 +202,7 @@ public final class ChatBench {
         AtomicInteger seqs = new AtomicInteger();
         AtomicInteger posted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
-        AtomicLong postLatencyMicros = new AtomicLong();
+        long[] postMicros = new long[maxMessages];
         BitSet ok = new BitSet();
         List<CompletableFuture<?>> inFlight = new ArrayList<>();
         long cpu0 = cpuTicks();
@@ -220,8 +219,7 @@ public final class ChatBench {
             CompletableFuture<?> f = http.sendAsync(request(sender, "/api/v1/chat/conversations/" + convIds[k] + "/messages",
                     "{\"text\":\"bench " + seq + " " + sentAt[seq] + "\"}"), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 if (e == null && r.statusCode() == 201) {
-                    posted.incrementAndGet();
-                    postLatencyMicros.addAndGet((System.nanoTime() - sentAt[seq]) / 1000);
+                    postMicros[posted.getAndIncrement()] = (System.nanoTime() - sentAt[seq]) / 1000;
                     synchronized (ok) {
                         ok.set(seq);
                     }
@@ -289,10 +287,14 @@ public final class ChatBench {
         System.out.println();
         System.out.println("=== chat bench: " + clients + " clients, " + conversations + " conversations of " + members
                 + ", " + rate + " messages/s for " + seconds + " s ===");
-        System.out.printf("messages sent %d, accepted (201) %d, refused %d; post throughput %.1f/s (accepted over %.1f s); "
-                + "POST answered in %.1f ms on average%n", sent, posted.get(), refused.get(),
-                posted.get() / ((postsDone - start) / 1e9), (postsDone - start) / 1e9,
-                posted.get() == 0 ? 0 : postLatencyMicros.get() / 1000.0 / posted.get());
+        System.out.printf("messages sent %d, accepted (201) %d, refused %d; post throughput %.1f/s (accepted over %.1f s)%n",
+                sent, posted.get(), refused.get(), posted.get() / ((postsDone - start) / 1e9), (postsDone - start) / 1e9);
+        long[] answered = Arrays.copyOf(postMicros, posted.get());
+        Arrays.sort(answered);
+        if (answered.length > 0) {
+            System.out.printf("POST answered (201) in: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", pct(answered, 50),
+                    pct(answered, 99), answered[answered.length - 1] / 1000.0);
+        }
         System.out.printf("deliveries expected %d, received %d, missing %d, duplicates %d, unparsed frames %d%n",
                 expected, n, missing, duplicates, unparsed.get());
         examples.forEach(e -> System.out.println("  " + e));

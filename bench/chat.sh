@@ -94,7 +94,8 @@ status=0
   "$atrium_pid" "$(getconf CLK_TCK)" "$CLIENTS" "$MEMBERS" "$SECONDS_" "$RATE" || status=$?
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 if grep -q -E 'WARN|ERROR|Exception' "$work/atrium.log"; then
-  say "the server logged warnings or errors:"
+  cp "$work/atrium.log" /tmp/atrium-bench-chat-server.log
+  say "the server logged warnings or errors (whole log kept in /tmp/atrium-bench-chat-server.log):"
   grep -E 'WARN|ERROR|Exception' "$work/atrium.log" | head -20 >&2
 fi
 kill -0 "$atrium_pid" 2>/dev/null || { cat "$work/atrium.log" >&2; die "the server died during the run"; }
