@@ -69,9 +69,7 @@ trap 'exit 130' INT TERM
 
 # --- build and start Atrium ------------------------------------------------------------------
 
-[[ "$BUILD" == no ]] || "$ROOT/atrium" build >&2
-find_java
-ADMIN_PW="Bench-$(random_secret)"
+prepare_atrium
 export ATRIUM_FILES_BULK_UPLOAD="${BULK:-on}"
 say "starting Atrium on 127.0.0.1:$ATRIUM_PORT (-Xmx$ATRIUM_XMX, encryption on, bulk upload $ATRIUM_FILES_BULK_UPLOAD)"
 start_atrium "$work/atrium-data" "$ATRIUM_PORT" "$ATRIUM_XMX" "$work/atrium.log" "${EXTRA_OPTS[@]}"

@@ -43,9 +43,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[[ "$BUILD" == no ]] || "$ROOT/atrium" build >&2
-find_java
-ADMIN_PW="Bench-$(random_secret)"
+prepare_atrium
 log="$work/atrium.log"
 boot() {
   start_atrium "$work/data" "$ATRIUM_PORT" "$ATRIUM_XMX" "$log"

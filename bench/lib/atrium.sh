@@ -8,6 +8,14 @@ find_java() {
   JDK_BIN="$(dirname "$JAVA")"
 }
 
+# Builds this checkout unless BUILD=no (ATRIUM_CP names another build), finds the JDK, picks the
+# admin password of the server the bench starts (ADMIN_PW).
+prepare_atrium() {
+  [[ "$BUILD" == no ]] || "$ROOT/atrium" build >&2
+  find_java
+  ADMIN_PW="Bench-$(random_secret)"
+}
+
 # Starts Atrium in the background; sets atrium_pid. $1 = data dir, $2 = port, $3 = -Xmx value,
 # $4 = log file, then extra JVM options. ATRIUM_CP names the classpath, ADMIN_PW the admin password.
 start_atrium() {

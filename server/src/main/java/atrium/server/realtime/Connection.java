@@ -40,6 +40,8 @@ final class Connection implements WsListener {
     static final int CATCH_UP_LIMIT = 1000;
     private static final String CLOSE_TOO_SLOW = "\u0000too-slow";
     private static final String STOP = "\u0000stop";
+    /** RFC 6455's "internal error": the server failed opening the connection; the client retries later. */
+    private static final int CLOSE_INTERNAL = 1011;
 
     private enum State { NEW, CATCHING_UP, LIVE, CLOSED }
 
@@ -77,6 +79,19 @@ final class Connection implements WsListener {
     @Override
     public void onOpen(WsSession session) {
         this.session = session;
+        try {
+            open();
+        } catch (RuntimeException e) {
+            // Helidon would close with the exception's text as the reason, which is often longer
+            // than the 125 bytes a close frame holds (a database pool timeout is): the client then
+            // sees a protocol error. As for a 500: the cause is logged under a reference.
+            String ref = logged("WebSocket opening failed", e);
+            closed();
+            session.close(CLOSE_INTERNAL, "internal error, ref=" + ref);
+        }
+    }
+
+    private void open() {
         Realtime.Admission admission = hub.admit(upgradeHeaders, session.socketContext().remotePeer().address());
         if (admission.caller().isEmpty()) {
             LOG.fine(() -> "WebSocket refused: " + admission.closeReason());
@@ -149,11 +164,16 @@ final class Connection implements WsListener {
             error(re, e.code(), e.msg());
         } catch (RuntimeException e) {
             // As for a 500: the cause is logged under a reference, the client gets only the reference.
-            String ref = java.util.UUID.randomUUID().toString();
-            LOG.log(Level.WARNING, "WebSocket frame " + frame.get("type").asText() + " of " + caller.login()
-                    + " failed, ref=" + ref, e);
+            String ref = logged("WebSocket frame " + frame.get("type").asText() + " of " + caller.login() + " failed", e);
             error(re, "internal", Msg.of("core.internal", ref));
         }
+    }
+
+    /** Logs an unexpected failure under a new reference, which is all the client is told. */
+    private static String logged(String what, RuntimeException e) {
+        String ref = java.util.UUID.randomUUID().toString();
+        LOG.log(Level.WARNING, what + ", ref=" + ref, e);
+        return ref;
     }
 
     @Override
