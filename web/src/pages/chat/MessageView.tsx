@@ -1,6 +1,6 @@
 // One conversation: its history (older pages load when scrolling up), live messages,
 // the read marker sent while it is visible, who is typing, and the composer. Texts are
-// React text nodes, never HTML: what someone typed shows exactly as typed.
+// shown through a Markdown subset turned into React elements (Markdown.tsx), never HTML.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import {
   chatApi,
@@ -19,6 +19,7 @@ import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Form';
 import { useI18n, useT } from '../../i18n/i18n';
 import { Link } from '../../router';
+import { Markdown } from './Markdown';
 
 /** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
 const TYPING_SHOWN_MS = 5000;
@@ -261,9 +262,7 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
           data-testid="chat-edit-input"
         />
       ) : (
-        <p className="chat-text" data-testid="chat-text">
-          {m.text}
-        </p>
+        <Markdown text={m.text} me={me} />
       )}
       {!m.deleted && (
         <div className="chat-actions">
