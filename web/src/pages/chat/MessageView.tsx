@@ -22,6 +22,7 @@ import { useI18n, useT } from '../../i18n/i18n';
 import { Link } from '../../router';
 import { EmojiPicker } from './EmojiPicker';
 import { Markdown } from './Markdown';
+import { PresenceDot, type PresenceMap } from './presence';
 import { completeMention, mentionAt, mentionCandidates } from './mentions';
 
 /** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
@@ -36,9 +37,10 @@ interface Props {
   summary: ConversationSummary | null;
   me: string;
   client: RealtimeClient;
+  presence: PresenceMap;
 }
 
-export function MessageView({ id, summary, me, client }: Props) {
+export function MessageView({ id, summary, me, client, presence }: Props) {
   const { t, lang } = useI18n();
   const [messages, setMessages] = useState<Message[]>([]);
   const [more, setMore] = useState(false);
@@ -151,6 +153,7 @@ export function MessageView({ id, summary, me, client }: Props) {
         <Link to="/chat" className="btn btn-small chat-back" data-testid="chat-back" aria-label={t('chat.back')}>
           ←
         </Link>
+        {summary?.kind === 'direct' && summary.with && <PresenceDot login={summary.with} map={presence} />}
         <h2 data-testid="chat-title">{summary ? titleOf(summary) : ''}</h2>
       </div>
       <div className="chat-messages" ref={scroller} onScroll={onScroll} data-testid="chat-messages" aria-busy={loading}>
