@@ -19,7 +19,8 @@ import { useRealtimeEvents, type RealtimeClient } from '../../api/realtime';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Form';
 import { useI18n, useT } from '../../i18n/i18n';
-import { Link } from '../../router';
+import { Link, navigate } from '../../router';
+import { ConversationSettings } from './ConversationSettings';
 import { EmojiPicker } from './EmojiPicker';
 import { Markdown } from './Markdown';
 import { PresenceDot, type PresenceMap } from './presence';
@@ -80,6 +81,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
     chatApi.conversation(id).then(setConversation, (e: unknown) => setError(toApiError(e)));
   }, [id]);
   useEffect(loadConversation, [loadConversation]);
+  const [settings, setSettings] = useState(false);
 
   useRealtimeEvents(client, (e) => {
     if (e.type === 'chat.conversation.updated' && e.data?.id === id) {
@@ -155,7 +157,21 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
         </Link>
         {summary?.kind === 'direct' && summary.with && <PresenceDot login={summary.with} map={presence} />}
         <h2 data-testid="chat-title">{summary ? titleOf(summary) : ''}</h2>
+        {conversation?.kind === 'group' && (
+          <button type="button" className="btn btn-small chat-settings-open" onClick={() => setSettings(true)} data-testid="chat-settings-open">
+            {t('chat.settings.open')}
+          </button>
+        )}
       </div>
+      {settings && conversation && (
+        <ConversationSettings
+          conversation={conversation}
+          me={me}
+          onClose={() => setSettings(false)}
+          onChanged={setConversation}
+          onGone={() => navigate('/chat', { replace: true })}
+        />
+      )}
       <div className="chat-messages" ref={scroller} onScroll={onScroll} data-testid="chat-messages" aria-busy={loading}>
         {more && (
           <button type="button" className="btn btn-small btn-link chat-older" disabled={loading} onClick={() => loadOlder(messages[0]?.id)} data-testid="chat-older">
