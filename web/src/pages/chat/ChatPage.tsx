@@ -11,6 +11,7 @@ import { Link, navigate } from '../../router';
 import { useUser } from '../../session';
 import { MessageView } from './MessageView';
 import { NewConversationDialog } from './NewConversationDialog';
+import { useNotifyPermission } from './chatWatch';
 import { PresenceDot, StatusMenu, usePresence } from './presence';
 import './Chat.css';
 
@@ -84,6 +85,7 @@ export function ChatPage({ path }: { path: string }) {
   });
   const state = useRealtimeState(client);
   const presence = usePresence(client);
+  const notify = useNotifyPermission();
   const summary = list?.find((c) => c.id === selected) ?? null;
 
   return (
@@ -92,6 +94,11 @@ export function ChatPage({ path }: { path: string }) {
         <div className="chat-list-head">
           <h1>{t('chat.title')}</h1>
           <StatusMenu client={client} map={presence} me={me} />
+          {notify.askable && (
+            <button type="button" className="btn btn-small" title={t('chat.notify.enableHint')} onClick={notify.ask} data-testid="chat-notify-enable">
+              {t('chat.notify.enable')}
+            </button>
+          )}
           <button type="button" className="btn btn-small btn-primary" onClick={() => setCreating(true)} data-testid="chat-new">
             {t('chat.new')}
           </button>
