@@ -84,7 +84,10 @@ async function main() {
     await a.locator(tid('chat-input')).fill('Bonjour Bob, le bilan est prêt.');
     await a.locator(tid('chat-input')).press('Enter');
     await a.locator(`${tid('chat-message')}[data-own="true"] ${tid('chat-text')}:text-is("Bonjour Bob, le bilan est prêt.")`).waitFor();
-    if ((await a.locator(tid('chat-input')).inputValue()) !== '') throw new Error('the composer was not emptied after sending');
+    // The live event may show the message before the answer to the POST empties the composer.
+    await a.waitForFunction((sel) => document.querySelector(sel)?.value === '', tid('chat-input'), { timeout: 5000 }).catch(() => {
+      throw new Error('the composer was not emptied after sending');
+    });
   });
 
   await run("bob's list shows one unread message live, without a reload", async () => {
@@ -171,11 +174,14 @@ async function main() {
   await run('alice mentions bob through the @ completion in a Markdown message; bob sees it formatted and safe', async () => {
     const input = a.locator(tid('chat-input'));
     await input.fill('');
-    await input.pressSequentially('@b');
+    await input.pressSequentially('@');
     await a.locator(`${tid('chat-mention-option')}[data-login="bob"][aria-selected="true"]`).waitFor();
     await input.press('ArrowDown');
     await a.locator(`${tid('chat-mention-option')}[data-login="all"][aria-selected="true"]`).waitFor();
     await input.press('ArrowUp');
+    await input.pressSequentially('b');
+    await a.locator(`${tid('chat-mention-option')}[data-login="all"]`).waitFor({ state: 'detached' });
+    await a.locator(`${tid('chat-mention-option')}[data-login="bob"][aria-selected="true"]`).waitFor();
     await input.press('Enter');
     if ((await input.inputValue()) !== '@bob ') throw new Error(`the completion gave ${JSON.stringify(await input.inputValue())}`);
     await a.locator(tid('chat-mention-suggestions')).waitFor({ state: 'detached' });
@@ -222,8 +228,10 @@ async function main() {
     await a.locator(`${member('bob')}[data-role="member"]`).waitFor();
     await a.locator(tid('chat-settings-name')).fill('Projet X');
     await a.locator(tid('chat-settings-rename')).click();
-    await a.locator(tid('chat-settings-lock')).check();
     await a.locator(`${tid('chat-title')}:text-is("Projet X")`).waitFor();
+    // Checked once the server has said yes (the box follows the conversation's state).
+    await a.locator(tid('chat-settings-lock')).click();
+    await a.locator(`${tid('chat-settings-lock')}:checked`).waitFor();
     await b.locator(group('Projet X')).click();
     await b.locator(tid('chat-locked')).waitFor();
     if ((await b.locator(tid('chat-settings-open')).count()) !== 1) throw new Error('bob has no settings button');

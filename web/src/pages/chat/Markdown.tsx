@@ -5,9 +5,18 @@ import type { ReactNode } from 'react';
 import { parseMarkdown, type Inline } from './markdown';
 
 export function Markdown({ text, me }: { text: string; me: string }) {
+  const blocks = parseMarkdown(text);
+  // Most messages are one paragraph: the paragraph itself, no wrapper around it.
+  if (blocks.length === 1 && blocks[0].t === 'p') {
+    return (
+      <p className="chat-text" data-testid="chat-text">
+        {inlines(blocks[0].c, me)}
+      </p>
+    );
+  }
   return (
     <div className="chat-text" data-testid="chat-text">
-      {parseMarkdown(text).map((b, i) => {
+      {blocks.map((b, i) => {
         switch (b.t) {
           case 'p':
             return <p key={i}>{inlines(b.c, me)}</p>;
