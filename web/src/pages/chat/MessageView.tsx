@@ -504,6 +504,7 @@ function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: C
             }
           }}
           onKeyDown={onKeyDown}
+          onBlur={() => setMention(null)}
           data-testid="chat-input"
         />
         <EmojiPicker

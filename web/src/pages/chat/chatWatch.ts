@@ -51,16 +51,25 @@ export function useChatWatch(me: string): number {
       const c = kinds.current.get(m.conversation);
       if (document.visibilityState === 'hidden' && notifies(m, me, c?.kind) && notificationsAllowed()) {
         const title = c?.kind === 'group' ? t('chat.notify.group', { name: m.author, conversation: c.name }) : m.author;
-        const n = new Notification(title, { body: m.text.slice(0, 200), tag: `chat-${m.id}` });
-        n.onclick = () => {
-          window.focus();
-          navigate(`/chat/${m.conversation}`);
-          n.close();
-        };
+        show(title, m);
       }
     } else if (e.type === 'chat.read' || e.type.startsWith('chat.conversation.') || e.type === 'chat.member.removed') later();
   });
   return total;
+}
+
+function show(title: string, m: Message): void {
+  let n: Notification;
+  try {
+    n = new Notification(title, { body: m.text.slice(0, 200), tag: `chat-${m.id}` });
+  } catch {
+    return; // Chrome on Android only notifies through a service worker: the badge still tells
+  }
+  n.onclick = () => {
+    window.focus();
+    navigate(`/chat/${m.conversation}`);
+    n.close();
+  };
 }
 
 function notificationsAllowed(): boolean {

@@ -32,7 +32,6 @@ const WORD = /[\p{L}\p{N}_]/u;
 export function safeHref(raw: string): string | null {
   const href = raw.trim();
   // Control characters and spaces are how "java\tscript:" tricks start; refuse them all.
-  // eslint-disable-next-line no-control-regex
   if (!href || /[\u0000-\u0020\u007f]/.test(href)) return null;
   let url: URL;
   try {
