@@ -6,7 +6,12 @@
 //   he opens it (the list gives way to the conversation), the badge clears, he answers
 //   → alice sees the answer live → a two-line message keeps its line break → a message
 //   holding HTML shows as text, with no element made and no dialog opened in either browser
-//   → bob reacts 👍, alice edits one message and deletes another, each seen live by the other.
+//   → bob reacts 👍, alice edits one message and deletes another, each seen live by the other
+//   → alice mentions bob through the @ completion in a Markdown message (bold, code, a safe
+//   link, a javascript: one left as text) → bob reacts 🎉 found by its French name → bob goes
+//   "do not disturb" and alice sees his dot change → alice makes a group with bob, renames
+//   and locks it (bob cannot write), makes bob moderator (he can), then deletes it (gone for bob).
+//   Bob's navigation shows the unread total on Chat.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ALICE_PASSWORD=... ATRIUM_BOB_PASSWORD=... node e2e/chat-flow.mjs
 //
@@ -19,8 +24,9 @@ const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
 const BOB = { login: 'bob', password: process.env.ATRIUM_BOB_PASSWORD ?? '' };
 const ACTION_TIMEOUT = 10_000;
-const WHOLE_RUN = 120_000;
+const WHOLE_RUN = 180_000;
 const HOSTILE = '<img src=x onerror=alert(1)>';
+const MARKDOWN = '**gras** et `code` [lien](https://example.org) [x](javascript:alert(1))';
 
 if (!BASE || !ALICE.password || !BOB.password) {
   console.error('Set ATRIUM_URL, ATRIUM_ALICE_PASSWORD and ATRIUM_BOB_PASSWORD.');
@@ -78,13 +84,18 @@ async function main() {
     await a.locator(tid('chat-input')).fill('Bonjour Bob, le bilan est prêt.');
     await a.locator(tid('chat-input')).press('Enter');
     await a.locator(`${tid('chat-message')}[data-own="true"] ${tid('chat-text')}:text-is("Bonjour Bob, le bilan est prêt.")`).waitFor();
-    if ((await a.locator(tid('chat-input')).inputValue()) !== '') throw new Error('the composer was not emptied after sending');
+    // The live event may show the message before the answer to the POST empties the composer.
+    await a.waitForFunction((sel) => document.querySelector(sel)?.value === '', tid('chat-input'), { timeout: 5000 }).catch(() => {
+      throw new Error('the composer was not emptied after sending');
+    });
   });
 
   await run("bob's list shows one unread message live, without a reload", async () => {
     await b.locator(`${bobsRow} ${tid('chat-unread')}`).waitFor();
     const count = (await b.locator(`${bobsRow} ${tid('chat-unread')}`).textContent())?.trim();
     if (count !== '1') throw new Error(`bob's badge says ${count}, expected 1`);
+    // The navigation (folded away on a phone) carries the total too.
+    await b.locator(`${tid('nav-chat-unread')}:text-is("1")`).waitFor({ state: 'attached' });
     if (await b.locator(tid('chat-conversation-view')).isVisible()) throw new Error('a conversation shows beside the list on a phone');
   });
 
@@ -95,6 +106,7 @@ async function main() {
     await b.locator(tid('chat-back')).click();
     await b.locator(bobsRow).waitFor();
     await b.locator(`${bobsRow} ${tid('chat-unread')}`).waitFor({ state: 'detached' });
+    await b.locator(tid('nav-chat-unread')).waitFor({ state: 'detached' });
     await b.locator(bobsRow).click();
   });
 
@@ -102,6 +114,7 @@ async function main() {
     await b.locator(tid('chat-input')).fill('Merci Alice !');
     await b.locator(tid('chat-send')).click();
     await a.locator(message('bob', 'Merci Alice !')).waitFor();
+    await a.locator(`${tid('chat-conversation')}[data-title="bob"] ${tid('presence')}[data-status="online"]`).waitFor();
     // alice is reading this conversation: the answer is not unread for her.
     await a.waitForTimeout(300);
     if ((await a.locator(`${tid('chat-conversation')} ${tid('chat-unread')}`).count()) > 0) {
@@ -155,6 +168,85 @@ async function main() {
     await b.locator(`${tid('chat-message')}[data-author="alice"] ${tid('chat-deleted')}`).waitFor();
     if ((await b.locator(tid('chat-message')).filter({ hasText: 'ligne 2' }).count()) !== 0) throw new Error('bob still sees the deleted text');
     if (!(await b.evaluate(() => window.__chatFlowNoReload === true))) throw new Error("bob's page was reloaded during the flow");
+  });
+
+  const markdown = (page) => page.locator(tid('chat-message')).filter({ hasText: 'gras et code' });
+  await run('alice mentions bob through the @ completion in a Markdown message; bob sees it formatted and safe', async () => {
+    const input = a.locator(tid('chat-input'));
+    await input.fill('');
+    await input.pressSequentially('@');
+    await a.locator(`${tid('chat-mention-option')}[data-login="bob"][aria-selected="true"]`).waitFor();
+    await input.press('ArrowDown');
+    await a.locator(`${tid('chat-mention-option')}[data-login="all"][aria-selected="true"]`).waitFor();
+    await input.press('ArrowUp');
+    await input.pressSequentially('b');
+    await a.locator(`${tid('chat-mention-option')}[data-login="all"]`).waitFor({ state: 'detached' });
+    await a.locator(`${tid('chat-mention-option')}[data-login="bob"][aria-selected="true"]`).waitFor();
+    await input.press('Enter');
+    if ((await input.inputValue()) !== '@bob ') throw new Error(`the completion gave ${JSON.stringify(await input.inputValue())}`);
+    await a.locator(tid('chat-mention-suggestions')).waitFor({ state: 'detached' });
+    await input.pressSequentially(MARKDOWN);
+    await input.press('Enter');
+    const m = markdown(b);
+    await m.locator(`${tid('chat-mention')}[data-own="true"]:text-is("@bob")`).waitFor();
+    await m.locator('strong:text-is("gras")').waitFor();
+    await m.locator('code:text-is("code")').waitFor();
+    await m.locator('a[href="https://example.org/"][target="_blank"][rel="noopener noreferrer"]:text-is("lien")').waitFor();
+    if ((await m.locator('a').count()) !== 1) throw new Error('the javascript: link was made a link');
+    if (!(await m.textContent()).includes('[x](javascript:alert(1))')) throw new Error('the refused link is not shown as typed');
+    await markdown(a).locator(`${tid('chat-mention')}[data-own="false"]`).waitFor();
+  });
+
+  await run('bob reacts 🎉, found in the picker by its French name; alice sees it live', async () => {
+    await markdown(b).locator(tid('chat-react-more')).click();
+    await b.locator(tid('emoji-search')).fill('fête');
+    await b.locator(`${tid('emoji-choice')}[data-emoji="🎉"]`).click();
+    await b.locator(tid('emoji-picker')).waitFor({ state: 'detached' });
+    await markdown(a).locator(`${tid('chat-reaction')}[data-emoji="🎉"][data-count="1"]`).waitFor();
+  });
+
+  await run('bob goes "do not disturb"; alice sees his dot change in the list and the header', async () => {
+    await b.locator(tid('chat-back')).click();
+    await b.locator(tid('chat-status')).selectOption('dnd');
+    await a.locator(`${tid('chat-conversation')}[data-title="bob"] ${tid('presence')}[data-status="dnd"]`).waitFor();
+    await a.locator(`${tid('chat-conversation-view')} ${tid('presence')}[data-login="bob"][data-status="dnd"]`).waitFor();
+    await b.locator(tid('chat-status')).selectOption('online');
+    await a.locator(`${tid('chat-conversation')}[data-title="bob"] ${tid('presence')}[data-status="online"]`).waitFor();
+  });
+
+  const group = (name) => `${tid('chat-conversation')}[data-title=${q(name)}]`;
+  const member = (login) => `${tid('chat-settings-member')}[data-login=${q(login)}]`;
+  await run('alice makes a group with bob, renames and locks it: bob sees the new name and cannot write', async () => {
+    await a.locator(tid('chat-new')).click();
+    await a.locator(tid('chat-new-group')).click();
+    await a.locator(tid('chat-new-name')).fill('Projet');
+    await a.locator(tid('chat-new-search')).fill('bob');
+    await a.locator(`${tid('chat-new-hit')}[data-login="bob"]`).click();
+    await a.locator(tid('chat-new-create')).click();
+    await a.locator(`${tid('chat-title')}:text-is("Projet")`).waitFor();
+    await a.locator(tid('chat-settings-open')).click();
+    await a.locator(`${member('bob')}[data-role="member"]`).waitFor();
+    await a.locator(tid('chat-settings-name')).fill('Projet X');
+    await a.locator(tid('chat-settings-rename')).click();
+    await a.locator(`${tid('chat-title')}:text-is("Projet X")`).waitFor();
+    // Checked once the server has said yes (the box follows the conversation's state).
+    await a.locator(tid('chat-settings-lock')).click();
+    await a.locator(`${tid('chat-settings-lock')}:checked`).waitFor();
+    await b.locator(group('Projet X')).click();
+    await b.locator(tid('chat-locked')).waitFor();
+    if ((await b.locator(tid('chat-settings-open')).count()) !== 1) throw new Error('bob has no settings button');
+  });
+
+  await run('alice makes bob moderator: he may write in the locked group; then she deletes it, and it leaves his list', async () => {
+    await a.locator(`${member('bob')} ${tid('chat-settings-role')}`).selectOption('moderator');
+    await a.locator(`${member('bob')}[data-role="moderator"]`).waitFor();
+    await b.locator(tid('chat-input')).waitFor();
+    await a.locator(tid('chat-settings-delete')).click();
+    await a.locator(tid('confirm-ok')).click();
+    await a.waitForURL(/\/chat$/);
+    await a.locator(group('Projet X')).waitFor({ state: 'detached' });
+    await b.waitForURL(/\/chat$/);
+    await b.locator(group('Projet X')).waitFor({ state: 'detached' });
   });
 }
 

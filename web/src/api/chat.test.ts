@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareIds, mentions, mergeMessages, onMessageCreated, onRead, type ConversationSummary, type Message } from './chat';
+import { compareIds, may, mentions, mergeMessages, onMessageCreated, onRead, type ConversationSummary, type Message } from './chat';
 
 const msg = (id: string, over: Partial<Message> = {}): Message => ({
   id,
@@ -96,5 +96,19 @@ describe('unread counting', () => {
     expect(onRead(list, { conversation: '10', login: 'bob', messageId: '105' }, 'ana')![0].unread).toBe(3);
     // Short of the last message the count is unknown here: reload.
     expect(onRead(list, { conversation: '10', login: 'ana', messageId: '103' }, 'ana')).toBeNull();
+  });
+});
+
+describe('what a role may do in a group', () => {
+  it('follows the server: moderators manage, owners change roles and delete, only owners remove owners', () => {
+    expect(may.manage('owner') && may.manage('moderator') && !may.manage('member')).toBe(true);
+    expect([may.changeRoles('owner'), may.changeRoles('moderator'), may.changeRoles('member')]).toEqual([true, false, false]);
+    expect([may.deleteConversation('owner'), may.deleteConversation('moderator')]).toEqual([true, false]);
+    expect([may.remove('owner', 'owner'), may.remove('moderator', 'owner'), may.remove('moderator', 'member'), may.remove('member', 'member')]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 });

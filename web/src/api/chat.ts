@@ -74,6 +74,12 @@ export const chatApi = {
   conversations: () => api.get<{ items: ConversationSummary[] }>('/chat/conversations'),
   create: (body: NewConversation) => api.post<Conversation>('/chat/conversations', body),
   conversation: (id: string) => api.get<Conversation>(conv(id)),
+  update: (id: string, change: { name?: string; readOnly?: boolean }) => api.patch<Conversation>(conv(id), change),
+  deleteConversation: (id: string) => api.del<void>(conv(id)),
+  addMember: (id: string, login: string) => api.post<Conversation>(`${conv(id)}/members`, { login }),
+  setRole: (id: string, login: string, role: Role) => api.patch<Conversation>(`${conv(id)}/members/${encode(login)}`, { role }),
+  /** Removes someone, or leaves when `login` is the caller. */
+  removeMember: (id: string, login: string) => api.del<void>(`${conv(id)}/members/${encode(login)}`),
   messages: (id: string, before?: string) =>
     api.get<MessagePage>(withQuery(`${conv(id)}/messages`, { before, limit: PAGE_SIZE })),
   send: (id: string, text: string, replyTo?: string | null) =>
@@ -174,3 +180,15 @@ export function dayOf(iso: string): string {
   const d = new Date(iso);
   return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
 }
+
+/**
+ * What the caller with `role` may do in a group, as the server decides it (docs/api/chat.md):
+ * owners and moderators rename, lock and add; only owners change roles and delete; anyone
+ * leaves; removing someone else takes a moderator, and an owner to remove an owner.
+ */
+export const may = {
+  manage: (role: Role) => role === 'owner' || role === 'moderator',
+  changeRoles: (role: Role) => role === 'owner',
+  deleteConversation: (role: Role) => role === 'owner',
+  remove: (role: Role, target: Role) => (target === 'owner' ? role === 'owner' : role === 'owner' || role === 'moderator'),
+};

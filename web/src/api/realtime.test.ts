@@ -176,4 +176,26 @@ describe('RealtimeClient', () => {
     expect(sockets[0].sent).toEqual([{ type: 'subscribe' }]);
     expect(PING_MS).toBe(30_000);
   });
+
+  it('sends a chosen presence at once and again after a reconnect, but not a plain online', () => {
+    const { client, sockets, timers } = setup();
+    client.start();
+    sockets[0].open();
+    sockets[0].server({ type: 'caught-up', complete: true });
+    client.setPresence('dnd');
+    expect(sockets[0].sent).toEqual([{ type: 'subscribe' }, { type: 'presence', status: 'dnd' }]);
+    sockets[0].drop();
+    timers.fire();
+    sockets[1].open();
+    expect(sockets[1].sent).toEqual([{ type: 'subscribe' }]);
+    sockets[1].server({ type: 'caught-up', complete: true });
+    expect(sockets[1].sent).toEqual([{ type: 'subscribe' }, { type: 'presence', status: 'dnd' }]);
+    expect(client.presence).toBe('dnd');
+    client.setPresence('online');
+    sockets[1].drop();
+    timers.fire();
+    sockets[2].open();
+    sockets[2].server({ type: 'caught-up', complete: true });
+    expect(sockets[2].sent).toEqual([{ type: 'subscribe' }]);
+  });
 });

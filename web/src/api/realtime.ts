@@ -29,6 +29,9 @@ export interface Timers {
  * idle: not started; connecting: socket opening or catching up; live: caught up, events
  * flow; waiting: between a broken connection and the next try; stopped: signed out.
  */
+/** What a person can say about themselves; `offline` is only ever reported about others. */
+export type PresenceStatus = 'online' | 'away' | 'dnd';
+
 export type RealtimeState = 'idle' | 'connecting' | 'live' | 'waiting' | 'stopped';
 
 /** A server event (`chat.message.created`…), or `caught-up` which the client passes on with `reconnect`. */
@@ -78,6 +81,8 @@ export class RealtimeClient {
   private attempt = 0;
   private connectedBefore = false;
   private current: RealtimeState = 'idle';
+  /** The status chosen in this tab; a new connection starts online, so it is said again. */
+  private status: PresenceStatus = 'online';
   /** The newest chat message received: the `since` of the next subscribe. */
   lastChatId: string | null = null;
 
@@ -126,6 +131,16 @@ export class RealtimeClient {
     this.send({ type: 'typing', conversation });
   }
 
+  get presence(): PresenceStatus {
+    return this.status;
+  }
+
+  /** Sets the caller's status (all their tabs on this node follow), kept across reconnects. */
+  setPresence(status: PresenceStatus): void {
+    this.status = status;
+    this.send({ type: 'presence', status });
+  }
+
   private send(frame: object): void {
     if (this.current === 'live' && this.socket) this.socket.send(JSON.stringify(frame));
   }
@@ -159,6 +174,7 @@ export class RealtimeClient {
       const reconnect = this.connectedBefore;
       this.connectedBefore = true;
       this.setState('live');
+      if (this.status !== 'online') this.send({ type: 'presence', status: this.status });
       this.ping = this.timers.setInterval(() => this.send({ type: 'ping' }), PING_MS);
       this.emit({ type: 'caught-up', complete: frame.complete !== false, reconnect });
       return;

@@ -6,6 +6,7 @@ import type { Lang, User } from '../api/types';
 import { useCloseOnOutsidePointer } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { NAV_ITEMS } from '../nav';
+import { useChatWatch } from '../pages/chat/chatWatch';
 import { Link, usePath } from '../router';
 import { useSession, useUser } from '../session';
 import { Icon } from './Icon';
@@ -18,6 +19,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const path = usePath();
   const [navOpen, setNavOpen] = useState(false);
   const navId = useId();
+  const chatUnread = useChatWatch(user.login);
 
   // A new page closes the collapsed navigation.
   useEffect(() => setNavOpen(false), [path]);
@@ -63,6 +65,11 @@ export function Shell({ children }: { children: ReactNode }) {
                 <Link to={item.path} matchPrefix data-testid={`nav-${item.id}`}>
                   <Icon name={item.icon} />
                   <span>{t(item.label)}</span>
+                  {item.id === 'chat' && chatUnread > 0 && (
+                    <span className="badge nav-badge" data-testid="nav-chat-unread" aria-label={t('chat.unreadLabel', { n: chatUnread })}>
+                      {chatUnread}
+                    </span>
+                  )}
                 </Link>
               </li>
             ))}

@@ -11,6 +11,8 @@ import { Link, navigate } from '../../router';
 import { useUser } from '../../session';
 import { MessageView } from './MessageView';
 import { NewConversationDialog } from './NewConversationDialog';
+import { useNotifyPermission } from './chatWatch';
+import { PresenceDot, StatusMenu, usePresence } from './presence';
 import './Chat.css';
 
 export const CHAT_URL = '/chat';
@@ -82,6 +84,8 @@ export function ChatPage({ path }: { path: string }) {
     }
   });
   const state = useRealtimeState(client);
+  const presence = usePresence(client);
+  const notify = useNotifyPermission();
   const summary = list?.find((c) => c.id === selected) ?? null;
 
   return (
@@ -89,6 +93,12 @@ export function ChatPage({ path }: { path: string }) {
       <aside className="chat-list-pane" aria-label={t('chat.conversations')}>
         <div className="chat-list-head">
           <h1>{t('chat.title')}</h1>
+          <StatusMenu client={client} map={presence} me={me} />
+          {notify.askable && (
+            <button type="button" className="btn btn-small" title={t('chat.notify.enableHint')} onClick={notify.ask} data-testid="chat-notify-enable">
+              {t('chat.notify.enable')}
+            </button>
+          )}
           <button type="button" className="btn btn-small btn-primary" onClick={() => setCreating(true)} data-testid="chat-new">
             {t('chat.new')}
           </button>
@@ -115,6 +125,7 @@ export function ChatPage({ path }: { path: string }) {
                 data-id={c.id}
                 data-title={titleOf(c)}
               >
+                {c.kind === 'direct' && c.with && <PresenceDot login={c.with} map={presence} />}
                 <span className="chat-list-title">{titleOf(c)}</span>
                 {c.kind === 'group' && <span className="muted chat-list-members">{t('chat.members', { n: c.memberCount })}</span>}
                 {c.mentions > 0 && (
@@ -134,7 +145,7 @@ export function ChatPage({ path }: { path: string }) {
       </aside>
       <section className="chat-conversation-pane">
         {selected ? (
-          <MessageView key={selected} id={selected} summary={summary} me={me} client={client} />
+          <MessageView key={selected} id={selected} summary={summary} me={me} client={client} presence={presence} />
         ) : (
           <p className="muted chat-none">{t('chat.pick')}</p>
         )}

@@ -1,6 +1,6 @@
 // One conversation: its history (older pages load when scrolling up), live messages,
 // the read marker sent while it is visible, who is typing, and the composer. Texts are
-// React text nodes, never HTML: what someone typed shows exactly as typed.
+// shown through a Markdown subset turned into React elements (Markdown.tsx), never HTML.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import {
   chatApi,
@@ -10,6 +10,7 @@ import {
   mergeMessages,
   QUICK_REACTIONS,
   titleOf,
+  type Conversation,
   type ConversationSummary,
   type Message,
 } from '../../api/chat';
@@ -18,7 +19,12 @@ import { useRealtimeEvents, type RealtimeClient } from '../../api/realtime';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Form';
 import { useI18n, useT } from '../../i18n/i18n';
-import { Link } from '../../router';
+import { Link, navigate } from '../../router';
+import { ConversationSettings } from './ConversationSettings';
+import { EmojiPicker } from './EmojiPicker';
+import { Markdown } from './Markdown';
+import { PresenceDot, type PresenceMap } from './presence';
+import { completeMention, mentionAt, mentionCandidates } from './mentions';
 
 /** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
 const TYPING_SHOWN_MS = 5000;
@@ -32,9 +38,10 @@ interface Props {
   summary: ConversationSummary | null;
   me: string;
   client: RealtimeClient;
+  presence: PresenceMap;
 }
 
-export function MessageView({ id, summary, me, client }: Props) {
+export function MessageView({ id, summary, me, client, presence }: Props) {
   const { t, lang } = useI18n();
   const [messages, setMessages] = useState<Message[]>([]);
   const [more, setMore] = useState(false);
@@ -68,8 +75,18 @@ export function MessageView({ id, summary, me, client }: Props) {
   );
   useEffect(() => loadOlder(), [loadOlder]);
 
+  // The conversation itself: its members, for mention completion and the settings.
+  const [conversation, setConversation] = useState<Conversation | null>(null);
+  const loadConversation = useCallback(() => {
+    chatApi.conversation(id).then(setConversation, (e: unknown) => setError(toApiError(e)));
+  }, [id]);
+  useEffect(loadConversation, [loadConversation]);
+  const [settings, setSettings] = useState(false);
+
   useRealtimeEvents(client, (e) => {
-    if (e.type.startsWith('chat.message.') && e.data?.conversation === id) {
+    if (e.type === 'chat.conversation.updated' && e.data?.id === id) {
+      setConversation(e.data as Conversation);
+    } else if (e.type.startsWith('chat.message.') && e.data?.conversation === id) {
       stickToBottom.current = isNearBottom(scroller.current);
       setMessages((m) => mergeMessages(m, [e.data as Message]));
     } else if (e.type === 'chat.typing' && e.data?.conversation === id && e.data.login !== me) {
@@ -138,8 +155,23 @@ export function MessageView({ id, summary, me, client }: Props) {
         <Link to="/chat" className="btn btn-small chat-back" data-testid="chat-back" aria-label={t('chat.back')}>
           ←
         </Link>
+        {summary?.kind === 'direct' && summary.with && <PresenceDot login={summary.with} map={presence} />}
         <h2 data-testid="chat-title">{summary ? titleOf(summary) : ''}</h2>
+        {conversation?.kind === 'group' && (
+          <button type="button" className="btn btn-small chat-settings-open" onClick={() => setSettings(true)} data-testid="chat-settings-open">
+            {t('chat.settings.open')}
+          </button>
+        )}
       </div>
+      {settings && conversation && (
+        <ConversationSettings
+          conversation={conversation}
+          me={me}
+          onClose={() => setSettings(false)}
+          onChanged={setConversation}
+          onGone={() => navigate('/chat', { replace: true })}
+        />
+      )}
       <div className="chat-messages" ref={scroller} onScroll={onScroll} data-testid="chat-messages" aria-busy={loading}>
         {more && (
           <button type="button" className="btn btn-small btn-link chat-older" disabled={loading} onClick={() => loadOlder(messages[0]?.id)} data-testid="chat-older">
@@ -182,6 +214,8 @@ export function MessageView({ id, summary, me, client }: Props) {
       ) : (
         <Composer
           id={id}
+          me={me}
+          members={conversation?.members.map((x) => x.login) ?? []}
           client={client}
           replyTo={replyTo}
           onCancelReply={() => setReplyTo(null)}
@@ -261,9 +295,7 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
           data-testid="chat-edit-input"
         />
       ) : (
-        <p className="chat-text" data-testid="chat-text">
-          {m.text}
-        </p>
+        <Markdown text={m.text} me={me} />
       )}
       {!m.deleted && (
         <div className="chat-actions">
@@ -287,6 +319,11 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
               </button>
             );
           })}
+          <EmojiPicker
+            label={t('chat.react')}
+            testId="chat-react-more"
+            onPick={(emoji) => void run(chatApi.react(m.conversation, m.id, emoji, !mine(emoji)))}
+          />
           {canWrite && (
             <button type="button" className="btn btn-small btn-link" onClick={onReply} data-testid="chat-reply">
               {t('chat.reply')}
@@ -328,18 +365,23 @@ function isNearBottom(el: HTMLElement | null): boolean {
 
 interface ComposerProps {
   id: string;
+  me: string;
+  members: string[];
   client: RealtimeClient;
   replyTo: Message | null;
   onCancelReply: () => void;
   onSent: (m: Message) => void;
 }
 
-function Composer({ id, client, replyTo, onCancelReply, onSent }: ComposerProps) {
+function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: ComposerProps) {
   const { t, lang } = useI18n();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const lastTyping = useRef(0);
+  const input = useRef<HTMLTextAreaElement>(null);
+  // The mention being typed and the highlighted suggestion; null when none is offered.
+  const [mention, setMention] = useState<{ start: number; caret: number; options: string[]; active: number } | null>(null);
   const tooLong = text.length > MAX_MESSAGE_CHARS;
   const number = new Intl.NumberFormat(lang);
 
@@ -358,7 +400,44 @@ function Composer({ id, client, replyTo, onCancelReply, onSent }: ComposerProps)
     }
   };
 
+  const edited = (value: string, caret: number) => {
+    setText(value);
+    const at = mentionAt(value, caret);
+    const options = at ? mentionCandidates(members, at.query, me) : [];
+    setMention(at && options.length ? { start: at.start, caret, options, active: 0 } : null);
+  };
+  const insert = (value: string, caret: number) => {
+    edited(value, caret);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(caret, caret);
+    });
+  };
+  const pick = (login: string) => {
+    if (!mention) return;
+    const done = completeMention(text, mention.start, mention.caret, login);
+    insert(done.text, done.caret);
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mention) {
+      const n = mention.options.length;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setMention({ ...mention, active: (mention.active + (e.key === 'ArrowDown' ? 1 : n - 1)) % n });
+        return;
+      }
+      if ((e.key === 'Enter' || e.key === 'Tab') && !e.nativeEvent.isComposing) {
+        e.preventDefault();
+        pick(mention.options[mention.active]);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setMention(null);
+        return;
+      }
+    }
     // Enter sends, Shift+Enter is a new line; not while an input method composes a character.
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
@@ -383,14 +462,41 @@ function Composer({ id, client, replyTo, onCancelReply, onSent }: ComposerProps)
         </div>
       )}
       <div className="chat-composer-row">
+        {mention && (
+          <ul className="chat-suggest" role="listbox" id={`chat-suggest-${id}`} aria-label={t('chat.mentionSuggestions')} data-testid="chat-mention-suggestions">
+            {mention.options.map((login, i) => (
+              <li
+                key={login}
+                id={`chat-suggest-${id}-${i}`}
+                role="option"
+                aria-selected={i === mention.active}
+                onMouseDown={(e) => {
+                  e.preventDefault(); // keep the focus in the composer
+                  pick(login);
+                }}
+                data-testid="chat-mention-option"
+                data-login={login}
+              >
+                @{login}
+                {login === 'all' && <span className="muted"> — {t('chat.mentionAll')}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
         <textarea
+          ref={input}
           value={text}
           rows={2}
+          role="combobox"
+          aria-expanded={!!mention}
+          aria-autocomplete="list"
+          aria-controls={mention ? `chat-suggest-${id}` : undefined}
+          aria-activedescendant={mention ? `chat-suggest-${id}-${mention.active}` : undefined}
           aria-label={t('chat.message')}
           placeholder={t('chat.placeholder')}
           aria-invalid={tooLong || undefined}
           onChange={(e) => {
-            setText(e.target.value);
+            edited(e.target.value, e.target.selectionStart);
             const now = Date.now();
             if (now - lastTyping.current > TYPING_SENT_MS) {
               lastTyping.current = now;
@@ -398,7 +504,18 @@ function Composer({ id, client, replyTo, onCancelReply, onSent }: ComposerProps)
             }
           }}
           onKeyDown={onKeyDown}
+          onBlur={() => setMention(null)}
           data-testid="chat-input"
+        />
+        <EmojiPicker
+          label={t('chat.emojiInsert')}
+          testId="chat-emoji"
+          onPick={(emoji) => {
+            const el = input.current;
+            const start = el?.selectionStart ?? text.length;
+            const end = el?.selectionEnd ?? text.length;
+            insert(text.slice(0, start) + emoji + text.slice(end), start + emoji.length);
+          }}
         />
         <button type="submit" className="btn btn-primary" disabled={busy || tooLong || !text.trim()} data-testid="chat-send">
           {t('chat.send')}

@@ -190,8 +190,11 @@ class BrowserTest {
      * alice starts a conversation with bob and writes; bob's list shows the unread badge live,
      * opening the conversation clears it, his answer reaches alice live, and a message holding
      * HTML shows as text with no dialog; bob's reaction, alice's edit and deletion reach the
-     * other live. The server then has the four messages in one conversation, read by both,
-     * with the edit, the deletion and the reaction.
+     * other live; a Markdown message with a mention picked from the completion shows formatted
+     * (its javascript: link as text), bob reacts from the emoji picker, his "do not disturb"
+     * reaches alice's dots, and a group is renamed, locked, given a moderator and deleted
+     * through its settings. The server then has the five messages in one conversation, read by
+     * both, with the edit, the deletion and the reaction.
      */
     @Test
     void twoPeopleChatLiveAndAMessageHoldingHtmlShowsAsText() throws Exception {
@@ -213,7 +216,8 @@ class BrowserTest {
                 assertThat(messages).extracting(m -> m.get("author").asText() + ": " + m.get("text").asText()
                         + (m.get("editedAt").isNull() ? "" : " (edited)") + (m.get("deleted").asBoolean() ? "(deleted)" : ""))
                         .containsExactly("alice: Bonjour Bob, le bilan est prêt (v2). (edited)", "bob: Merci Alice !",
-                                "alice: (deleted)", "alice: <img src=x onerror=alert(1)>");
+                                "alice: (deleted)", "alice: <img src=x onerror=alert(1)>",
+                                "alice: @bob **gras** et `code` [lien](https://example.org) [x](javascript:alert(1))");
                 assertThat(messages.get(0).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[\"bob\"]}]");
             }
         }
