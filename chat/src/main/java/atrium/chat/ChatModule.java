@@ -10,6 +10,9 @@ import atrium.core.Msg;
 import atrium.core.bus.EventBus;
 import atrium.core.bus.RealtimeSource;
 import atrium.core.db.Database;
+import atrium.identity.AccountId;
+import atrium.identity.GroupId;
+import atrium.identity.GroupMembershipListener;
 import atrium.identity.IdentityModule;
 import java.time.Clock;
 
@@ -27,6 +30,17 @@ public final class ChatModule {
         RateLimit rateLimit = new RateLimit(config.integer("chat.rate-limit", 1, 100_000), clock);
         this.chat = new ChatService(new ConversationStore(jdbi), new MessageStore(jdbi), identity.accounts, views, bus, ids,
                 clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000));
+        identity.accounts.addGroupMembershipListener(new GroupMembershipListener() {
+            @Override
+            public void joined(GroupId group, AccountId account) {
+                chat.groupJoined(group, account);
+            }
+
+            @Override
+            public void left(GroupId group, AccountId account) {
+                chat.groupLeft(group, account);
+            }
+        });
         this.routes = new ChatRoutes(identity.authentication, chat, views,
                 config.longValue("http.max-body-bytes", 1024, 1L << 30));
         this.realtime = new ChatRealtime(chat, views);

@@ -10,7 +10,9 @@ import atrium.core.bus.Event;
 import atrium.core.bus.EventBus;
 import atrium.identity.Account;
 import atrium.identity.AccountService;
+import atrium.identity.AccountId;
 import atrium.identity.Caller;
+import atrium.identity.GroupId;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,8 +40,8 @@ public final class ChatService {
     private static final int MAX_EMOJI_CODE_POINTS = 16;
     static final long TYPING_EVERY_MS = 2_000;
 
-    /** A conversation as one member sees it. */
-    public record Details(Conversation conversation, List<Member> members, Member me) {
+    /** A conversation as one member sees it, with the identity groups it follows. */
+    public record Details(Conversation conversation, List<Member> members, Member me, List<Long> groups) {
     }
 
     public record Opened(Details details, boolean created) {
@@ -133,7 +135,7 @@ public final class ChatService {
         List<Member> members = conversations.members(id);
         Member me = members.stream().filter(m -> m.account() == caller.id().value()).findFirst()
                 .orElseThrow(ChatService::notMember);
-        return new Details(c, members, me);
+        return new Details(c, members, me, conversations.linkedGroups(id));
     }
 
     public Details rename(Caller caller, ConversationId id, String rawName) {
@@ -168,19 +170,82 @@ public final class ChatService {
     }
 
     /**
-     * Everyone now in an identity group becomes a member (a snapshot: people who join the group
-     * later are not added).
+     * Everyone now in an identity group becomes a member, and the conversation follows the group
+     * from then on: people who join it later are added, people who leave it are removed
+     * ({@link #groupJoined}, {@link #groupLeft}).
      */
     public Details addGroup(Caller caller, ConversationId id, String groupName) {
         moderated(caller, id);
+        GroupId group = accounts.groupInfo(groupName).group().id();
+        boolean changed = conversations.linkGroup(id, group.value());
         long now = clock.millis();
-        boolean added = false;
-        for (var account : accounts.memberIds(accounts.groupInfo(groupName).group().id())) {
-            if (accounts.byId(account).map(Account::enabled).orElse(false)) {
-                added |= conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0));
+        for (var account : accounts.memberIds(group)) {
+            if (enabled(account)) {
+                changed |= conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0));
             }
         }
-        return added ? changed(caller, id) : details(caller, id);
+        return changed ? changed(caller, id) : details(caller, id);
+    }
+
+    /** The conversation stops following the group; its members stay. */
+    public Details unlinkGroup(Caller caller, ConversationId id, String groupName) {
+        moderated(caller, id);
+        GroupId group = accounts.groupInfo(groupName).group().id();
+        if (!conversations.unlinkGroup(id, group.value())) {
+            throw new AtriumException.NotFound(Msg.of("chat.group.not-linked", groupName));
+        }
+        return changed(caller, id);
+    }
+
+    /** Identity says a person joined a group: every conversation following it takes them in. */
+    void groupJoined(GroupId group, AccountId account) {
+        if (!enabled(account)) {
+            return;
+        }
+        long now = clock.millis();
+        for (ConversationId id : conversations.linkedTo(group.value())) {
+            if (conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0))) {
+                List<Member> members = conversations.members(id);
+                Details after = new Details(conversation(id), members, members.getFirst(), conversations.linkedGroups(id));
+                publish("chat.conversation.updated", members, views.conversation(after));
+            }
+        }
+    }
+
+    /**
+     * Identity says a person left a group: they leave every conversation following it, unless
+     * another group that conversation follows still holds them. Owners and moderators stay: they
+     * run the conversation and leave it themselves.
+     */
+    void groupLeft(GroupId group, AccountId account) {
+        Set<Long> stillIn = new java.util.HashSet<>();
+        accounts.groupsOf(account).forEach(g -> stillIn.add(g.id().value()));
+        for (ConversationId id : conversations.linkedTo(group.value())) {
+            if (conversations.linkedGroups(id).stream().anyMatch(stillIn::contains)) {
+                continue;
+            }
+            List<Member> members = conversations.members(id);
+            members.stream().filter(m -> m.account() == account.value() && m.role() == Role.MEMBER).findFirst()
+                    .ifPresent(target -> remove(id, members, target));
+        }
+    }
+
+    private boolean enabled(AccountId account) {
+        return accounts.byId(account).map(Account::enabled).orElse(false);
+    }
+
+    /** The caller's own settings: muted, favourite, archived. */
+    public ConversationStore.Personal personal(Caller caller, ConversationId id) {
+        details(caller, id);
+        return conversations.personal(id, caller.id().value()).orElseThrow(ChatService::notMember);
+    }
+
+    /** Only the caller's other tabs hear of it ({@code chat.conversation.personal}). */
+    public ConversationStore.Personal setPersonal(Caller caller, ConversationId id, ConversationStore.Personal p) {
+        Details d = details(caller, id);
+        conversations.setPersonal(id, caller.id().value(), p);
+        publish("chat.conversation.personal", List.of(d.me()), views.personal(id, p));
+        return p;
     }
 
     /**
@@ -197,20 +262,27 @@ public final class ChatService {
         if (!self && (!d.me().role().moderates() || target.role() == Role.OWNER && d.me().role() != Role.OWNER)) {
             throw new AtriumException.Forbidden(Msg.of("chat.moderators-only"));
         }
+        remove(id, d.members(), target);
+    }
+
+    /** Takes a member out, hands ownership on if they were the last owner, deletes an emptied group. */
+    private void remove(ConversationId id, List<Member> members, Member target) {
+        long account = target.account();
         conversations.removeMember(id, account);
-        List<Member> left = d.members().stream().filter(m -> m.account() != account).toList();
+        List<Member> left = members.stream().filter(m -> m.account() != account).toList();
         if (left.isEmpty()) {
             conversations.delete(id);
-            publish("chat.conversation.deleted", d.members(), views.idOnly(id));
+            publish("chat.conversation.deleted", members, views.idOnly(id));
             return;
         }
         if (target.role() == Role.OWNER && left.stream().noneMatch(m -> m.role() == Role.OWNER)) {
             conversations.setRole(id, left.getFirst().account(), Role.OWNER);
         }
         ObjectNode removed = views.idOnly(id).put("login", login(account));
-        publish("chat.member.removed", d.members(), removed);
-        Details after = new Details(conversation(id), conversations.members(id), left.getFirst());
-        publish("chat.conversation.updated", after.members(), views.conversation(after));
+        publish("chat.member.removed", members, removed);
+        List<Member> now = conversations.members(id);
+        Details after = new Details(conversation(id), now, now.getFirst(), conversations.linkedGroups(id));
+        publish("chat.conversation.updated", now, views.conversation(after));
     }
 
     /** An owner names moderators (and other owners). */

@@ -4,6 +4,7 @@ import atrium.chat.db.ConversationStore;
 import atrium.core.http.Json;
 import atrium.identity.AccountId;
 import atrium.identity.AccountService;
+import atrium.identity.GroupId;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -39,7 +40,15 @@ public final class ChatViews {
             members.addObject().put("login", login(m.account())).put("role", m.role().tag())
                     .put("lastReadId", cursor(m.lastReadId()));
         }
+        ArrayNode groups = n.putArray("groups");
+        for (long g : d.groups()) {
+            accounts.groupById(new GroupId(g)).ifPresent(x -> groups.add(x.name()));
+        }
         return n;
+    }
+
+    ObjectNode personal(ConversationId id, ConversationStore.Personal p) {
+        return idOnly(id).put("muted", p.muted()).put("favourite", p.favourite()).put("archived", p.archived());
     }
 
     private ObjectNode head(Conversation c) {
@@ -66,6 +75,9 @@ public final class ChatViews {
         n.put("lastReadId", cursor(s.lastReadId()));
         n.put("unread", s.unread());
         n.put("mentions", s.mentions());
+        n.put("muted", s.personal().muted());
+        n.put("favourite", s.personal().favourite());
+        n.put("archived", s.personal().archived());
         return n;
     }
 

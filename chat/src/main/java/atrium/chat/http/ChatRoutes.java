@@ -7,6 +7,7 @@ import atrium.chat.ConversationId;
 import atrium.chat.Message;
 import atrium.chat.MessageId;
 import atrium.chat.Role;
+import atrium.chat.db.ConversationStore;
 import atrium.core.AtriumException;
 import atrium.core.Msg;
 import atrium.core.http.Json;
@@ -66,6 +67,9 @@ public final class ChatRoutes implements HttpService {
                     chat.removeMember(auth.require(req), id(req), req.path().pathParameters().get("login"));
                     Json.noContent(res);
                 })
+                .delete("/conversations/{id}/groups/{group}", (req, res) -> Json.ok(res, views.conversation(
+                        chat.unlinkGroup(auth.require(req), id(req), req.path().pathParameters().get("group")))))
+                .patch("/conversations/{id}/me", this::personal)
                 .get("/conversations/{id}/messages", this::history)
                 .post("/conversations/{id}/messages", this::post)
                 .patch("/conversations/{id}/messages/{mid}", (req, res) -> {
@@ -127,12 +131,31 @@ public final class ChatRoutes implements HttpService {
             d = chat.rename(c, id, text(b, "name"));
         }
         if (b.has("readOnly")) {
-            if (!b.get("readOnly").isBoolean()) {
-                throw AtriumException.Invalid.field("readOnly", Msg.of("chat.boolean", "readOnly"));
-            }
-            d = chat.setReadOnly(c, id, b.get("readOnly").asBoolean());
+            d = chat.setReadOnly(c, id, flag(b, "readOnly", false));
         }
         Json.ok(res, views.conversation(d));
+    }
+
+    /** The caller's own mute, favourite and archive flags; fields left out keep their value. */
+    private void personal(ServerRequest req, ServerResponse res) {
+        Caller c = auth.require(req);
+        ConversationId id = id(req);
+        JsonNode b = body(req, Set.of("muted", "favourite", "archived"));
+        ConversationStore.Personal now = chat.personal(c, id);
+        ConversationStore.Personal p = chat.setPersonal(c, id, new ConversationStore.Personal(
+                flag(b, "muted", now.muted()), flag(b, "favourite", now.favourite()), flag(b, "archived", now.archived())));
+        Json.ok(res, Map.of("conversation", id.toString(), "muted", p.muted(), "favourite", p.favourite(),
+                "archived", p.archived()));
+    }
+
+    private static boolean flag(JsonNode b, String field, boolean current) {
+        if (!b.has(field)) {
+            return current;
+        }
+        if (!b.get(field).isBoolean()) {
+            throw AtriumException.Invalid.field(field, Msg.of("chat.boolean", field));
+        }
+        return b.get(field).asBoolean();
     }
 
     private void history(ServerRequest req, ServerResponse res) {
