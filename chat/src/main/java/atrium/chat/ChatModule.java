@@ -1,6 +1,7 @@
 package atrium.chat;
 
 import atrium.chat.db.ConversationStore;
+import atrium.chat.db.GuestStore;
 import atrium.chat.db.MessageStore;
 import atrium.chat.http.ChatRoutes;
 import atrium.core.AtriumException;
@@ -14,11 +15,13 @@ import atrium.identity.AccountId;
 import atrium.identity.GroupId;
 import atrium.identity.GroupMembershipListener;
 import atrium.identity.IdentityModule;
+import atrium.identity.PasswordHasher;
 import java.time.Clock;
 
 /** The chat module's parts, built in order by hand. */
 public final class ChatModule {
     public final ChatService chat;
+    public final GuestService guests;
     public final ChatRoutes routes;
     /** What /ws needs of chat: catch-up and the typing frame. */
     public final RealtimeSource realtime;
@@ -26,7 +29,8 @@ public final class ChatModule {
     public ChatModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, EventBus bus) {
         db.migrate("chat");
         var jdbi = db.jdbi();
-        ChatViews views = new ChatViews(identity.accounts);
+        GuestStore guestStore = new GuestStore(jdbi);
+        ChatViews views = new ChatViews(identity.accounts, guestStore, clock);
         RateLimit rateLimit = new RateLimit(config.integer("chat.rate-limit", 1, 100_000), clock);
         this.chat = new ChatService(new ConversationStore(jdbi), new MessageStore(jdbi), identity.accounts, views, bus, ids,
                 clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000));
@@ -41,7 +45,8 @@ public final class ChatModule {
                 chat.groupLeft(group, account);
             }
         });
-        this.routes = new ChatRoutes(identity.authentication, chat, views,
+        this.guests = new GuestService(guestStore, chat, views, new PasswordHasher(), identity.throttle, ids, clock);
+        this.routes = new ChatRoutes(identity.authentication, chat, guests, views,
                 config.longValue("http.max-body-bytes", 1024, 1L << 30));
         this.realtime = new ChatRealtime(chat, views);
     }

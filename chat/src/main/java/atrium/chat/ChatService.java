@@ -197,6 +197,16 @@ public final class ChatService {
         return changed(caller, id);
     }
 
+    List<Member> membersOf(ConversationId id) {
+        return conversations.members(id);
+    }
+
+    /** The conversation as everyone sees it (the first member standing for "me", which the view does not show). */
+    Details everyone(ConversationId id) {
+        List<Member> members = conversations.members(id);
+        return new Details(conversation(id), members, members.getFirst(), conversations.linkedGroups(id));
+    }
+
     /** Identity says a person joined a group: every conversation following it takes them in. */
     void groupJoined(GroupId group, AccountId account) {
         if (!enabled(account)) {
@@ -205,9 +215,8 @@ public final class ChatService {
         long now = clock.millis();
         for (ConversationId id : conversations.linkedTo(group.value())) {
             if (conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0))) {
-                List<Member> members = conversations.members(id);
-                Details after = new Details(conversation(id), members, members.getFirst(), conversations.linkedGroups(id));
-                publish("chat.conversation.updated", members, views.conversation(after));
+                Details after = everyone(id);
+                publish("chat.conversation.updated", after.members(), views.conversation(after));
             }
         }
     }
@@ -280,9 +289,8 @@ public final class ChatService {
         }
         ObjectNode removed = views.idOnly(id).put("login", login(account));
         publish("chat.member.removed", members, removed);
-        List<Member> now = conversations.members(id);
-        Details after = new Details(conversation(id), now, now.getFirst(), conversations.linkedGroups(id));
-        publish("chat.conversation.updated", now, views.conversation(after));
+        Details after = everyone(id);
+        publish("chat.conversation.updated", after.members(), views.conversation(after));
     }
 
     /** An owner names moderators (and other owners). */
@@ -304,21 +312,35 @@ public final class ChatService {
 
     public Message post(Caller caller, ConversationId id, String text, Optional<MessageId> replyTo) {
         Details d = details(caller, id);
-        if (d.conversation().readOnly() && !d.me().role().moderates()) {
-            throw new AtriumException.Forbidden("read-only", Msg.of("chat.read-only"));
-        }
-        String body = text(text);
-        rateLimit.check(caller.id().value());
-        if (replyTo.isPresent() && messages.byId(id, replyTo.get()).isEmpty()) {
-            throw AtriumException.Invalid.field("replyTo", Msg.of("chat.reply-to.none"));
-        }
-        long now = clock.millis();
-        Message m = new Message(new MessageId(ids.next()), id, caller.id().value(), body, replyTo, now, Optional.empty(),
-                Optional.empty(), now, List.of());
-        messages.insert(m, mentioned(body, d.members(), caller.id().value()));
+        Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo);
         // The author has read what they wrote.
         conversations.markRead(id, caller.id().value(), m.id().value());
         publish("chat.message.created", d.members(), views.message(m), Optional.of(messageKey(m.id())));
+        return m;
+    }
+
+    /** A guest's message: like a member's, never past a lock. */
+    Message postAsGuest(Guest g, String text, Optional<MessageId> replyTo) {
+        List<Member> members = conversations.members(g.conversation());
+        Message m = write(g.id(), conversation(g.conversation()), members, false, text, replyTo);
+        publish("chat.message.created", members, views.message(m), Optional.of(messageKey(m.id())));
+        return m;
+    }
+
+    private Message write(long author, Conversation c, List<Member> members, boolean moderates, String text,
+                          Optional<MessageId> replyTo) {
+        if (c.readOnly() && !moderates) {
+            throw new AtriumException.Forbidden("read-only", Msg.of("chat.read-only"));
+        }
+        String body = text(text);
+        rateLimit.check(author);
+        if (replyTo.isPresent() && messages.byId(c.id(), replyTo.get()).isEmpty()) {
+            throw AtriumException.Invalid.field("replyTo", Msg.of("chat.reply-to.none"));
+        }
+        long now = clock.millis();
+        Message m = new Message(new MessageId(ids.next()), c.id(), author, body, replyTo, now, Optional.empty(),
+                Optional.empty(), now, List.of());
+        messages.insert(m, mentioned(body, members, author));
         return m;
     }
 
@@ -356,18 +378,22 @@ public final class ChatService {
     }
 
     public Message react(Caller caller, ConversationId id, MessageId mid, String rawEmoji, boolean add) {
-        Details d = details(caller, id);
+        return reactAs(caller.id().value(), id, details(caller, id).members(), mid, rawEmoji, add);
+    }
+
+    /** A member's or a guest's reaction, checked by the caller. */
+    Message reactAs(long account, ConversationId id, List<Member> members, MessageId mid, String rawEmoji, boolean add) {
         String emoji = emoji(rawEmoji);
         Message m = message(id, mid);
         if (m.deleted()) {
             throw new AtriumException.Conflict(Msg.of("chat.message.deleted"));
         }
         long now = clock.millis();
-        boolean changed = add ? messages.addReaction(mid, caller.id().value(), emoji, now)
-                : messages.removeReaction(mid, caller.id().value(), emoji, now);
+        boolean changed = add ? messages.addReaction(mid, account, emoji, now)
+                : messages.removeReaction(mid, account, emoji, now);
         Message after = message(id, mid);
         if (changed) {
-            publish("chat.message.reactions", d.members(), views.message(after));
+            publish("chat.message.reactions", members, views.message(after));
         }
         return after;
     }
@@ -378,6 +404,11 @@ public final class ChatService {
 
     public Page history(Caller caller, ConversationId id, long before, int limit) {
         details(caller, id);
+        return page(id, before, limit);
+    }
+
+    /** A page of history, for a caller already checked. */
+    Page page(ConversationId id, long before, int limit) {
         if (limit < 1 || limit > 200) {
             throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, 200));
         }
@@ -445,7 +476,7 @@ public final class ChatService {
         return d;
     }
 
-    private Details moderated(Caller caller, ConversationId id) {
+    Details moderated(Caller caller, ConversationId id) {
         Details d = group(caller, id);
         if (!d.me().role().moderates()) {
             throw new AtriumException.Forbidden(Msg.of("chat.moderators-only"));
@@ -453,7 +484,7 @@ public final class ChatService {
         return d;
     }
 
-    private Conversation conversation(ConversationId id) {
+    Conversation conversation(ConversationId id) {
         return conversations.byId(id).orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.conversation.none")));
     }
 
@@ -474,7 +505,7 @@ public final class ChatService {
         return views.login(account);
     }
 
-    private void publish(String type, Collection<Member> to, ObjectNode data) {
+    void publish(String type, Collection<Member> to, ObjectNode data) {
         publish(type, to, data, Optional.empty());
     }
 
@@ -483,13 +514,18 @@ public final class ChatService {
     }
 
     private static String name(String raw) {
+        return name(raw, MAX_NAME);
+    }
+
+    /** A conversation's or a guest's name: not blank, not too long, no control characters. */
+    static String name(String raw, int max) {
         String name = raw.strip();
         int length = name.codePointCount(0, name.length());
         if (length == 0) {
             throw AtriumException.Invalid.field("name", Msg.of("chat.name.required"));
         }
-        if (length > MAX_NAME) {
-            throw AtriumException.Invalid.field("name", Msg.of("chat.name.too-long", length, MAX_NAME));
+        if (length > max) {
+            throw AtriumException.Invalid.field("name", Msg.of("chat.name.too-long", length, max));
         }
         if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
             throw AtriumException.Invalid.field("name", Msg.of("chat.name.control"));
