@@ -32,7 +32,7 @@ public final class ChatModule {
         GuestStore guestStore = new GuestStore(jdbi);
         ChatViews views = new ChatViews(identity.accounts, guestStore, clock);
         RateLimit rateLimit = new RateLimit(config.integer("chat.rate-limit", 1, 100_000), clock);
-        this.chat = new ChatService(new ConversationStore(jdbi), new MessageStore(jdbi), identity.accounts, views, bus, ids,
+        this.chat = new ChatService(new ConversationStore(jdbi), guestStore, new MessageStore(jdbi), identity.accounts, views, bus, ids,
                 clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000));
         identity.accounts.addGroupMembershipListener(new GroupMembershipListener() {
             @Override
@@ -45,10 +45,10 @@ public final class ChatModule {
                 chat.groupLeft(group, account);
             }
         });
-        this.guests = new GuestService(guestStore, chat, views, new PasswordHasher(), identity.throttle, ids, clock);
+        this.guests = new GuestService(guestStore, chat, views, bus, new PasswordHasher(), identity.throttle, ids, clock);
         this.routes = new ChatRoutes(identity.authentication, chat, guests, views,
                 config.longValue("http.max-body-bytes", 1024, 1L << 30));
-        this.realtime = new ChatRealtime(chat, views);
+        this.realtime = new ChatRealtime(chat, guests, views);
     }
 
     /** A message id given by a client (a cursor, a reply, a read marker): a whole number, 0 for "from the start". */

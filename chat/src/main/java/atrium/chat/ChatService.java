@@ -1,6 +1,7 @@
 package atrium.chat;
 
 import atrium.chat.db.ConversationStore;
+import atrium.chat.db.GuestStore;
 import atrium.chat.db.MessageStore;
 import atrium.core.AtriumException;
 import atrium.core.Ids;
@@ -48,6 +49,7 @@ public final class ChatService {
     }
 
     private final ConversationStore conversations;
+    private final GuestStore guests;
     private final MessageStore messages;
     private final AccountService accounts;
     private final ChatViews views;
@@ -59,9 +61,10 @@ public final class ChatService {
     /** "account:conversation" → when its last typing event went out; a bounded map, cleared when large. */
     private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
-    ChatService(ConversationStore conversations, MessageStore messages, AccountService accounts, ChatViews views,
+    ChatService(ConversationStore conversations, GuestStore guests, MessageStore messages, AccountService accounts, ChatViews views,
                 EventBus bus, Ids ids, Clock clock, RateLimit rateLimit, int maxChars) {
         this.conversations = conversations;
+        this.guests = guests;
         this.messages = messages;
         this.accounts = accounts;
         this.views = views;
@@ -315,7 +318,7 @@ public final class ChatService {
         Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo);
         // The author has read what they wrote.
         conversations.markRead(id, caller.id().value(), m.id().value());
-        publish("chat.message.created", d.members(), views.message(m), Optional.of(messageKey(m.id())));
+        publishWithGuests("chat.message.created", id, d.members(), views.message(m), Optional.of(messageKey(m.id())));
         return m;
     }
 
@@ -323,7 +326,7 @@ public final class ChatService {
     Message postAsGuest(Guest g, String text, Optional<MessageId> replyTo) {
         List<Member> members = conversations.members(g.conversation());
         Message m = write(g.id(), conversation(g.conversation()), members, false, text, replyTo);
-        publish("chat.message.created", members, views.message(m), Optional.of(messageKey(m.id())));
+        publishWithGuests("chat.message.created", g.conversation(), members, views.message(m), Optional.of(messageKey(m.id())));
         return m;
     }
 
@@ -358,7 +361,7 @@ public final class ChatService {
         rateLimit.check(caller.id().value());
         messages.edit(mid, body, mentioned(body, d.members(), caller.id().value()), id, clock.millis());
         Message after = message(id, mid);
-        publish("chat.message.edited", d.members(), views.message(after));
+        publishWithGuests("chat.message.edited", id, d.members(), views.message(after));
         return after;
     }
 
@@ -373,7 +376,7 @@ public final class ChatService {
             messages.delete(mid, clock.millis());
         }
         Message after = message(id, mid);
-        publish("chat.message.deleted", d.members(), views.message(after));
+        publishWithGuests("chat.message.deleted", id, d.members(), views.message(after));
         return after;
     }
 
@@ -393,7 +396,7 @@ public final class ChatService {
                 : messages.removeReaction(mid, account, emoji, now);
         Message after = message(id, mid);
         if (changed) {
-            publish("chat.message.reactions", members, views.message(after));
+            publishWithGuests("chat.message.reactions", id, members, views.message(after));
         }
         return after;
     }
@@ -455,7 +458,7 @@ public final class ChatService {
             lastTyping.clear();
         }
         lastTyping.put(key, now);
-        publish("chat.typing", members, views.idOnly(id).put("login", login(account)));
+        publishWithGuests("chat.typing", id, members, views.idOnly(id).put("login", login(account)));
     }
 
     static String messageKey(MessageId id) {
@@ -503,6 +506,20 @@ public final class ChatService {
 
     private String login(long account) {
         return views.login(account);
+    }
+
+    /**
+     * Message, reaction and typing events reach the conversation's guests too (by their ids,
+     * which never equal an account's); conversation changes and read markers stay among members.
+     */
+    private void publishWithGuests(String type, ConversationId id, List<Member> to, ObjectNode data) {
+        publishWithGuests(type, id, to, data, Optional.empty());
+    }
+
+    private void publishWithGuests(String type, ConversationId id, List<Member> to, ObjectNode data, Optional<String> key) {
+        List<Long> audience = new ArrayList<>(to.stream().map(Member::account).toList());
+        guests.of(id, clock.millis()).forEach(g -> audience.add(g.id()));
+        bus.publish(new Event(type, Audience.of(audience), data, key));
     }
 
     void publish(String type, Collection<Member> to, ObjectNode data) {

@@ -4,6 +4,10 @@ import atrium.chat.db.GuestStore;
 import atrium.core.AtriumException;
 import atrium.core.Ids;
 import atrium.core.Msg;
+import atrium.core.bus.Audience;
+import atrium.core.bus.Event;
+import atrium.core.bus.EventBus;
+import atrium.core.bus.Visitor;
 import atrium.identity.Caller;
 import atrium.identity.LoginThrottle;
 import atrium.identity.PasswordHasher;
@@ -31,13 +35,15 @@ public final class GuestService {
     private final GuestStore store;
     private final ChatService chat;
     private final ChatViews views;
+    private final EventBus bus;
     private final PasswordHasher hasher;
     private final LoginThrottle throttle;
     private final Ids ids;
     private final Clock clock;
 
-    GuestService(GuestStore store, ChatService chat, ChatViews views, PasswordHasher hasher, LoginThrottle throttle,
-                 Ids ids, Clock clock) {
+    GuestService(GuestStore store, ChatService chat, ChatViews views, EventBus bus, PasswordHasher hasher,
+                 LoginThrottle throttle, Ids ids, Clock clock) {
+        this.bus = bus;
         this.store = store;
         this.chat = chat;
         this.views = views;
@@ -55,7 +61,9 @@ public final class GuestService {
         ChatService.Details d = chat.moderated(caller, id);
         String token = Secrets.token(TOKEN_BYTES);
         Optional<String> hash = password.isEmpty() ? Optional.empty() : Optional.of(hasher.hash(password));
+        List<Guest> before = store.of(id, clock.millis());
         store.setLink(id, token, hash);
+        ended(id, before);
         chat.publish("chat.conversation.updated", d.members(), views.conversation(chat.details(caller, id)));
         return new GuestStore.Link(id, token, hash);
     }
@@ -68,17 +76,21 @@ public final class GuestService {
     /** The link stops working and every guest's session ends. */
     public void revoke(Caller caller, ConversationId id) {
         ChatService.Details d = chat.moderated(caller, id);
+        List<Guest> before = store.of(id, clock.millis());
         if (!store.clearLink(id)) {
             throw new AtriumException.NotFound(Msg.of("chat.link.none"));
         }
+        ended(id, before);
         chat.publish("chat.conversation.updated", d.members(), views.conversation(chat.details(caller, id)));
     }
 
     public void remove(Caller caller, ConversationId id, long guest) {
         ChatService.Details d = chat.moderated(caller, id);
-        if (!store.delete(id, guest)) {
+        Optional<Guest> g = store.byId(guest).filter(x -> x.conversation().equals(id));
+        if (g.isEmpty() || !store.delete(id, guest)) {
             throw new AtriumException.NotFound(Msg.of("chat.guest.none"));
         }
+        ended(id, List.of(g.get()));
         chat.publish("chat.conversation.updated", d.members(), views.conversation(chat.details(caller, id)));
     }
 
@@ -119,9 +131,20 @@ public final class GuestService {
 
     /** The guest of a session cookie; 401 once it expired, was removed or its link revoked. */
     public Guest guest(Optional<String> session) {
-        return session.filter(s -> s.length() <= 100)
-                .flatMap(s -> store.bySession(TokenHash.of(s), clock.millis()))
+        return running(session)
                 .orElseThrow(() -> new AtriumException.Unauthorized("guest_session", Msg.of("chat.guest.session")));
+    }
+
+    Optional<Guest> running(Optional<String> session) {
+        return session.filter(s -> s.length() <= 100).flatMap(s -> store.bySession(TokenHash.of(s), clock.millis()));
+    }
+
+    /** Their open /ws sockets close (on every node). */
+    private void ended(ConversationId id, List<Guest> gone) {
+        if (!gone.isEmpty()) {
+            bus.publish(new Event(Visitor.ENDED, Audience.of(gone.stream().map(Guest::id).toList()),
+                    views.idOnly(id)));
+        }
     }
 
     public Conversation conversation(Guest g) {

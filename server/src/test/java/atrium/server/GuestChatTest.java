@@ -37,6 +37,18 @@ class GuestChatTest {
         return r.json().get("token").asText();
     }
 
+    /** A guest's /ws connection, subscribed, by the guest cookie. */
+    static WsClient guestSocket(TestClient guest) {
+        WsClient c = WsClient.raw(server, Map.of("Cookie",
+                "atrium_chat_guest=" + guest.cookie("atrium_chat_guest").orElseThrow().getValue()));
+        JsonNode hello = c.next();
+        assertThat(hello.get("type").asText()).isEqualTo("hello");
+        assertThat(hello.get("login").isNull()).isTrue();
+        c.send("{\"type\":\"subscribe\"}");
+        c.nextOfType("caught-up");
+        return c;
+    }
+
     @Test
     void aGuestJoinsByLinkReadsPostsAndReactsAndMembersSeeAGuest() {
         TestClient ana = person(server, "ana");
@@ -58,9 +70,17 @@ class GuestChatTest {
             assertThat(seen.get("guests")).extracting(g -> g.get("name").asText()).containsExactly("M. Dupont <b>");
             assertThat(seen.get("public").asBoolean()).isTrue();
 
+            // Live, over /ws: what members write reaches the guest.
+            try (WsClient guestTab = guestSocket(guest)) {
+                post(bob, conv, "Live for the guest");
+                assertThat(guestTab.nextOfType("chat.message.created").get("data").get("text").asText())
+                        .isEqualTo("Live for the guest");
+                anaTab.nextOfType("chat.message.created");
+            }
+
             var history = guest.get(API + "/guest/messages");
             assertThat(history.status()).isEqualTo(200);
-            assertThat(history.json().get("items")).extracting(m -> m.get("text").asText()).containsExactly("Welcome");
+            assertThat(history.json().get("items")).extracting(m -> m.get("text").asText()).containsExactly("Welcome", "Live for the guest");
 
             var sent = guest.post(API + "/guest/messages", Map.of("text", "Bonjour @" + login(bob)));
             assertThat(sent.status()).as(sent.body()).isEqualTo(201);
@@ -78,7 +98,7 @@ class GuestChatTest {
                     .get("guests").get(0).asText()).isEqualTo("M. Dupont <b>");
         }
         // Members' history shows the guest's message as a guest's.
-        JsonNode last = ana.get(API + "/conversations/" + conv + "/messages").json().get("items").get(1);
+        JsonNode last = ana.get(API + "/conversations/" + conv + "/messages").json().get("items").get(2);
         assertThat(last.get("guest").asText()).isEqualTo("M. Dupont <b>");
     }
 
@@ -99,9 +119,18 @@ class GuestChatTest {
         }
         assertThat(guest.post(API + "/conversations/" + other + "/messages", Map.of("text", "hi")).status()).isEqualTo(401);
         assertThat(guest.get("/remote.php/dav/files/" + login(ana) + "/").status()).isEqualTo(401);
-        String session = guest.cookie("atrium_chat_guest").orElseThrow().getValue();
-        try (WsClient ws = WsClient.raw(server, Map.of("Origin", server.baseUrl(), "Cookie", "atrium_chat_guest=" + session))) {
-            assertThat(ws.awaitClose()).isEqualTo(4401);
+        try (WsClient ws = guestSocket(guest)) {
+            // Nothing of other conversations, nobody's presence.
+            post(ana, other, "private");
+            try (WsClient anaTab = WsClient.subscribed(server, ana)) {
+                anaTab.send("{\"type\":\"presence\",\"status\":\"away\"}");
+                post(ana, conv, "public");
+                assertThat(ws.nextOfType("chat.message.created").get("data").get("text").asText()).isEqualTo("public");
+            }
+            assertThat(ws.drain()).extracting(f -> f.get("type").asText()).doesNotContain("presence.changed")
+                    .doesNotContain("chat.message.created");
+            ws.send("{\"type\":\"presence\",\"status\":\"away\"}");
+            assertThat(ws.nextOfType("error").get("code").asText()).isEqualTo("forbidden");
         }
         // A message to a locked conversation is refused to a guest as to a member.
         assertThat(ana.patch(API + "/conversations/" + conv, Map.of("readOnly", true)).status()).isEqualTo(200);
@@ -143,7 +172,10 @@ class GuestChatTest {
         assertThat(ana.get(API + "/conversations/" + conv).json().get("guests")).extracting(g -> g.get("name").asText())
                 .containsExactly("Two");
 
-        assertThat(ana.delete(API + "/conversations/" + conv + "/link").status()).isEqualTo(204);
+        try (WsClient secondTab = guestSocket(second)) {
+            assertThat(ana.delete(API + "/conversations/" + conv + "/link").status()).isEqualTo(204);
+            assertThat(secondTab.awaitClose()).isEqualTo(4401);
+        }
         assertThat(second.get(API + "/guest/messages").status()).isEqualTo(401);
         assertThat(second.post(API + "/join/" + token, Map.of("name", "Two")).status()).isEqualTo(404);
         assertThat(ana.get(API + "/conversations/" + conv + "/link").status()).isEqualTo(404);
