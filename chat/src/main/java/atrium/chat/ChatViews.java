@@ -132,12 +132,12 @@ public final class ChatViews {
             ObjectNode o = byEmoji.computeIfAbsent(r.emoji(), e -> {
                 ObjectNode x = reactions.addObject().put("emoji", e);
                 x.putArray("logins");
-                x.putArray("guests");
                 return x;
             });
             String login = login(r.account());
             if (login.isEmpty() && !guestName(r.account()).isEmpty()) {
-                ((ArrayNode) o.get("guests")).add(guestName(r.account()));
+                // Only where a guest reacted: most conversations have none.
+                (o.has("guests") ? (ArrayNode) o.get("guests") : o.putArray("guests")).add(guestName(r.account()));
             } else {
                 ((ArrayNode) o.get("logins")).add(login);
             }
