@@ -17,6 +17,8 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PublicLinkPage } from './pages/public/PublicLinkPage';
 import { publicLinkToken } from './api/publicLink';
+import { GuestPage } from './pages/guest/GuestPage';
+import { guestJoinToken } from './pages/guest/guest';
 import { stopRealtime } from './api/realtime';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { navigate, usePath } from './router';
@@ -37,9 +39,15 @@ function routeFor(path: string, user: User) {
   return <NotFoundPage />;
 }
 
-/** A public link's page needs no session and shows nothing of the console; everything else is the console. */
+/**
+ * A public link's page and a chat guest's page need no session and show nothing of the console;
+ * everything else is the console.
+ */
 export function App() {
-  const token = publicLinkToken(usePath());
+  const path = usePath();
+  const token = publicLinkToken(path);
+  const guestToken = guestJoinToken(path);
+  if (guestToken) return <GuestPage token={guestToken} />;
   return token ? <PublicLinkPage token={token} /> : <Console />;
 }
 

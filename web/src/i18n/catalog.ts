@@ -750,6 +750,21 @@ export const en = {
   'public.nicknameHint': 'So that {owner} knows who sent the files.',
   'public.dropHere': 'Drop files here, or',
   'public.choose': 'Choose files',
+  'guest.title': 'Join the conversation',
+  'guest.intro': 'You are invited to a conversation. Give your name to join it: the others will see you as a guest.',
+  'guest.name': 'Your name',
+  'guest.password': 'Password',
+  'guest.passwordHint': 'Only if the person who sent you the link gave you one.',
+  'guest.join': 'Join',
+  'guest.you': 'You are {name}, a guest',
+  'guest.mark': 'guest',
+  'guest.empty': 'No messages yet.',
+  'guest.deleted': 'Message deleted',
+  'guest.placeholder': 'Write a message',
+  'guest.send': 'Send',
+  'guest.readOnly': 'Only the moderators can write in this conversation now.',
+  'guest.ended': 'Your guest access to this conversation has ended.',
+  'guest.joinAgain': 'Join again',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -1507,6 +1522,21 @@ export const fr: Record<MessageKey, string> = {
   'public.nicknameHint': 'Pour que {owner} sache qui a envoyé les fichiers.',
   'public.dropHere': 'Déposez des fichiers ici, ou',
   'public.choose': 'Choisir des fichiers',
+  'guest.title': 'Rejoindre la conversation',
+  'guest.intro': 'Vous êtes invité à une conversation. Donnez votre nom pour la rejoindre : les autres vous verront comme invité.',
+  'guest.name': 'Votre nom',
+  'guest.password': 'Mot de passe',
+  'guest.passwordHint': 'Seulement si la personne qui vous a envoyé le lien vous en a donné un.',
+  'guest.join': 'Rejoindre',
+  'guest.you': 'Vous êtes {name}, invité',
+  'guest.mark': 'invité',
+  'guest.empty': 'Aucun message pour l’instant.',
+  'guest.deleted': 'Message supprimé',
+  'guest.placeholder': 'Écrire un message',
+  'guest.send': 'Envoyer',
+  'guest.readOnly': 'Seuls les modérateurs peuvent écrire dans cette conversation pour le moment.',
+  'guest.ended': 'Votre accès d’invité à cette conversation a pris fin.',
+  'guest.joinAgain': 'Rejoindre à nouveau',
 };
 
 export const catalogs: Record<'en' | 'fr', Record<MessageKey, string>> = { en, fr };

@@ -1,6 +1,7 @@
 package atrium.chat;
 
 import atrium.chat.db.ConversationStore;
+import atrium.chat.db.GuestStore;
 import atrium.chat.db.MessageStore;
 import atrium.chat.http.ChatRoutes;
 import atrium.core.AtriumException;
@@ -10,12 +11,17 @@ import atrium.core.Msg;
 import atrium.core.bus.EventBus;
 import atrium.core.bus.RealtimeSource;
 import atrium.core.db.Database;
+import atrium.identity.AccountId;
+import atrium.identity.GroupId;
+import atrium.identity.GroupMembershipListener;
 import atrium.identity.IdentityModule;
+import atrium.identity.PasswordHasher;
 import java.time.Clock;
 
 /** The chat module's parts, built in order by hand. */
 public final class ChatModule {
     public final ChatService chat;
+    public final GuestService guests;
     public final ChatRoutes routes;
     /** What /ws needs of chat: catch-up and the typing frame. */
     public final RealtimeSource realtime;
@@ -23,13 +29,26 @@ public final class ChatModule {
     public ChatModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, EventBus bus) {
         db.migrate("chat");
         var jdbi = db.jdbi();
-        ChatViews views = new ChatViews(identity.accounts);
+        GuestStore guestStore = new GuestStore(jdbi);
+        ChatViews views = new ChatViews(identity.accounts, guestStore, clock);
         RateLimit rateLimit = new RateLimit(config.integer("chat.rate-limit", 1, 100_000), clock);
-        this.chat = new ChatService(new ConversationStore(jdbi), new MessageStore(jdbi), identity.accounts, views, bus, ids,
+        this.chat = new ChatService(new ConversationStore(jdbi), guestStore, new MessageStore(jdbi), identity.accounts, views, bus, ids,
                 clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000));
-        this.routes = new ChatRoutes(identity.authentication, chat, views,
+        identity.accounts.addGroupMembershipListener(new GroupMembershipListener() {
+            @Override
+            public void joined(GroupId group, AccountId account) {
+                chat.groupJoined(group, account);
+            }
+
+            @Override
+            public void left(GroupId group, AccountId account) {
+                chat.groupLeft(group, account);
+            }
+        });
+        this.guests = new GuestService(guestStore, chat, views, bus, new PasswordHasher(), identity.throttle, ids, clock);
+        this.routes = new ChatRoutes(identity.authentication, chat, guests, views,
                 config.longValue("http.max-body-bytes", 1024, 1L << 30));
-        this.realtime = new ChatRealtime(chat, views);
+        this.realtime = new ChatRealtime(chat, guests, views);
     }
 
     /** A message id given by a client (a cursor, a reply, a read marker): a whole number, 0 for "from the start". */

@@ -4,9 +4,12 @@ import atrium.core.AtriumException;
 import atrium.core.Msg;
 import atrium.core.bus.Audience;
 import atrium.core.bus.Event;
+import atrium.chat.http.ChatRoutes;
 import atrium.core.bus.RealtimeSource;
+import atrium.core.bus.Visitor;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,10 +20,12 @@ import java.util.Set;
  */
 final class ChatRealtime implements RealtimeSource {
     private final ChatService chat;
+    private final GuestService guests;
     private final ChatViews views;
 
-    ChatRealtime(ChatService chat, ChatViews views) {
+    ChatRealtime(ChatService chat, GuestService guests, ChatViews views) {
         this.chat = chat;
+        this.guests = guests;
         this.views = views;
     }
 
@@ -38,6 +43,13 @@ final class ChatRealtime implements RealtimeSource {
         return new CatchUp(missed.stream().limit(limit).map(m -> m.id().value() > since
                 ? new Event("chat.message.created", me, views.message(m), Optional.of(ChatService.messageKey(m.id())))
                 : new Event("chat.message.updated", me, views.message(m))).toList(), complete);
+    }
+
+    /** A chat guest, by the guest cookie: it hears its conversation's messages, reactions and typing. */
+    @Override
+    public Optional<Visitor> visitor(Map<String, String> cookies) {
+        return guests.running(Optional.ofNullable(cookies.get(ChatRoutes.GUEST_COOKIE)))
+                .map(g -> new Visitor(g.id(), g.name()));
     }
 
     @Override

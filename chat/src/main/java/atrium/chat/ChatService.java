@@ -1,6 +1,7 @@
 package atrium.chat;
 
 import atrium.chat.db.ConversationStore;
+import atrium.chat.db.GuestStore;
 import atrium.chat.db.MessageStore;
 import atrium.core.AtriumException;
 import atrium.core.Ids;
@@ -10,7 +11,9 @@ import atrium.core.bus.Event;
 import atrium.core.bus.EventBus;
 import atrium.identity.Account;
 import atrium.identity.AccountService;
+import atrium.identity.AccountId;
 import atrium.identity.Caller;
+import atrium.identity.GroupId;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,14 +41,15 @@ public final class ChatService {
     private static final int MAX_EMOJI_CODE_POINTS = 16;
     static final long TYPING_EVERY_MS = 2_000;
 
-    /** A conversation as one member sees it. */
-    public record Details(Conversation conversation, List<Member> members, Member me) {
+    /** A conversation as one member sees it, with the identity groups it follows. */
+    public record Details(Conversation conversation, List<Member> members, Member me, List<Long> groups) {
     }
 
     public record Opened(Details details, boolean created) {
     }
 
     private final ConversationStore conversations;
+    private final GuestStore guests;
     private final MessageStore messages;
     private final AccountService accounts;
     private final ChatViews views;
@@ -57,9 +61,10 @@ public final class ChatService {
     /** "account:conversation" → when its last typing event went out; a bounded map, cleared when large. */
     private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
-    ChatService(ConversationStore conversations, MessageStore messages, AccountService accounts, ChatViews views,
+    ChatService(ConversationStore conversations, GuestStore guests, MessageStore messages, AccountService accounts, ChatViews views,
                 EventBus bus, Ids ids, Clock clock, RateLimit rateLimit, int maxChars) {
         this.conversations = conversations;
+        this.guests = guests;
         this.messages = messages;
         this.accounts = accounts;
         this.views = views;
@@ -133,7 +138,7 @@ public final class ChatService {
         List<Member> members = conversations.members(id);
         Member me = members.stream().filter(m -> m.account() == caller.id().value()).findFirst()
                 .orElseThrow(ChatService::notMember);
-        return new Details(c, members, me);
+        return new Details(c, members, me, conversations.linkedGroups(id));
     }
 
     public Details rename(Caller caller, ConversationId id, String rawName) {
@@ -168,19 +173,91 @@ public final class ChatService {
     }
 
     /**
-     * Everyone now in an identity group becomes a member (a snapshot: people who join the group
-     * later are not added).
+     * Everyone now in an identity group becomes a member, and the conversation follows the group
+     * from then on: people who join it later are added, people who leave it are removed
+     * ({@link #groupJoined}, {@link #groupLeft}).
      */
     public Details addGroup(Caller caller, ConversationId id, String groupName) {
         moderated(caller, id);
+        GroupId group = accounts.groupInfo(groupName).group().id();
+        boolean changed = conversations.linkGroup(id, group.value());
         long now = clock.millis();
-        boolean added = false;
-        for (var account : accounts.memberIds(accounts.groupInfo(groupName).group().id())) {
-            if (accounts.byId(account).map(Account::enabled).orElse(false)) {
-                added |= conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0));
+        for (var account : accounts.memberIds(group)) {
+            if (enabled(account)) {
+                changed |= conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0));
             }
         }
-        return added ? changed(caller, id) : details(caller, id);
+        return changed ? changed(caller, id) : details(caller, id);
+    }
+
+    /** The conversation stops following the group; its members stay. */
+    public Details unlinkGroup(Caller caller, ConversationId id, String groupName) {
+        moderated(caller, id);
+        GroupId group = accounts.groupInfo(groupName).group().id();
+        if (!conversations.unlinkGroup(id, group.value())) {
+            throw new AtriumException.NotFound(Msg.of("chat.group.not-linked", groupName));
+        }
+        return changed(caller, id);
+    }
+
+    List<Member> membersOf(ConversationId id) {
+        return conversations.members(id);
+    }
+
+    /** The conversation as everyone sees it (the first member standing for "me", which the view does not show). */
+    Details everyone(ConversationId id) {
+        List<Member> members = conversations.members(id);
+        return new Details(conversation(id), members, members.getFirst(), conversations.linkedGroups(id));
+    }
+
+    /** Identity says a person joined a group: every conversation following it takes them in. */
+    void groupJoined(GroupId group, AccountId account) {
+        if (!enabled(account)) {
+            return;
+        }
+        long now = clock.millis();
+        for (ConversationId id : conversations.linkedTo(group.value())) {
+            if (conversations.addMember(new Member(id, account.value(), Role.MEMBER, now, 0))) {
+                Details after = everyone(id);
+                publish("chat.conversation.updated", after.members(), views.conversation(after));
+            }
+        }
+    }
+
+    /**
+     * Identity says a person left a group: they leave every conversation following it, unless
+     * another group that conversation follows still holds them. Owners and moderators stay: they
+     * run the conversation and leave it themselves.
+     */
+    void groupLeft(GroupId group, AccountId account) {
+        Set<Long> stillIn = new java.util.HashSet<>();
+        accounts.groupsOf(account).forEach(g -> stillIn.add(g.id().value()));
+        for (ConversationId id : conversations.linkedTo(group.value())) {
+            if (conversations.linkedGroups(id).stream().anyMatch(stillIn::contains)) {
+                continue;
+            }
+            List<Member> members = conversations.members(id);
+            members.stream().filter(m -> m.account() == account.value() && m.role() == Role.MEMBER).findFirst()
+                    .ifPresent(target -> remove(id, members, target));
+        }
+    }
+
+    private boolean enabled(AccountId account) {
+        return accounts.byId(account).map(Account::enabled).orElse(false);
+    }
+
+    /** The caller's own settings: muted, favourite, archived. */
+    public ConversationStore.Personal personal(Caller caller, ConversationId id) {
+        details(caller, id);
+        return conversations.personal(id, caller.id().value()).orElseThrow(ChatService::notMember);
+    }
+
+    /** Only the caller's other tabs hear of it ({@code chat.conversation.personal}). */
+    public ConversationStore.Personal setPersonal(Caller caller, ConversationId id, ConversationStore.Personal p) {
+        Details d = details(caller, id);
+        conversations.setPersonal(id, caller.id().value(), p);
+        publish("chat.conversation.personal", List.of(d.me()), views.personal(id, p));
+        return p;
     }
 
     /**
@@ -197,19 +274,25 @@ public final class ChatService {
         if (!self && (!d.me().role().moderates() || target.role() == Role.OWNER && d.me().role() != Role.OWNER)) {
             throw new AtriumException.Forbidden(Msg.of("chat.moderators-only"));
         }
+        remove(id, d.members(), target);
+    }
+
+    /** Takes a member out, hands ownership on if they were the last owner, deletes an emptied group. */
+    private void remove(ConversationId id, List<Member> members, Member target) {
+        long account = target.account();
         conversations.removeMember(id, account);
-        List<Member> left = d.members().stream().filter(m -> m.account() != account).toList();
+        List<Member> left = members.stream().filter(m -> m.account() != account).toList();
         if (left.isEmpty()) {
             conversations.delete(id);
-            publish("chat.conversation.deleted", d.members(), views.idOnly(id));
+            publish("chat.conversation.deleted", members, views.idOnly(id));
             return;
         }
         if (target.role() == Role.OWNER && left.stream().noneMatch(m -> m.role() == Role.OWNER)) {
             conversations.setRole(id, left.getFirst().account(), Role.OWNER);
         }
         ObjectNode removed = views.idOnly(id).put("login", login(account));
-        publish("chat.member.removed", d.members(), removed);
-        Details after = new Details(conversation(id), conversations.members(id), left.getFirst());
+        publish("chat.member.removed", members, removed);
+        Details after = everyone(id);
         publish("chat.conversation.updated", after.members(), views.conversation(after));
     }
 
@@ -232,21 +315,35 @@ public final class ChatService {
 
     public Message post(Caller caller, ConversationId id, String text, Optional<MessageId> replyTo) {
         Details d = details(caller, id);
-        if (d.conversation().readOnly() && !d.me().role().moderates()) {
+        Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo);
+        // The author has read what they wrote.
+        conversations.markRead(id, caller.id().value(), m.id().value());
+        publishWithGuests("chat.message.created", id, d.members(), views.message(m), Optional.of(messageKey(m.id())));
+        return m;
+    }
+
+    /** A guest's message: like a member's, never past a lock. */
+    Message postAsGuest(Guest g, String text, Optional<MessageId> replyTo) {
+        List<Member> members = conversations.members(g.conversation());
+        Message m = write(g.id(), conversation(g.conversation()), members, false, text, replyTo);
+        publishWithGuests("chat.message.created", g.conversation(), members, views.message(m), Optional.of(messageKey(m.id())));
+        return m;
+    }
+
+    private Message write(long author, Conversation c, List<Member> members, boolean moderates, String text,
+                          Optional<MessageId> replyTo) {
+        if (c.readOnly() && !moderates) {
             throw new AtriumException.Forbidden("read-only", Msg.of("chat.read-only"));
         }
         String body = text(text);
-        rateLimit.check(caller.id().value());
-        if (replyTo.isPresent() && messages.byId(id, replyTo.get()).isEmpty()) {
+        rateLimit.check(author);
+        if (replyTo.isPresent() && messages.byId(c.id(), replyTo.get()).isEmpty()) {
             throw AtriumException.Invalid.field("replyTo", Msg.of("chat.reply-to.none"));
         }
         long now = clock.millis();
-        Message m = new Message(new MessageId(ids.next()), id, caller.id().value(), body, replyTo, now, Optional.empty(),
+        Message m = new Message(new MessageId(ids.next()), c.id(), author, body, replyTo, now, Optional.empty(),
                 Optional.empty(), now, List.of());
-        messages.insert(m, mentioned(body, d.members(), caller.id().value()));
-        // The author has read what they wrote.
-        conversations.markRead(id, caller.id().value(), m.id().value());
-        publish("chat.message.created", d.members(), views.message(m), Optional.of(messageKey(m.id())));
+        messages.insert(m, mentioned(body, members, author));
         return m;
     }
 
@@ -264,7 +361,7 @@ public final class ChatService {
         rateLimit.check(caller.id().value());
         messages.edit(mid, body, mentioned(body, d.members(), caller.id().value()), id, clock.millis());
         Message after = message(id, mid);
-        publish("chat.message.edited", d.members(), views.message(after));
+        publishWithGuests("chat.message.edited", id, d.members(), views.message(after));
         return after;
     }
 
@@ -279,23 +376,27 @@ public final class ChatService {
             messages.delete(mid, clock.millis());
         }
         Message after = message(id, mid);
-        publish("chat.message.deleted", d.members(), views.message(after));
+        publishWithGuests("chat.message.deleted", id, d.members(), views.message(after));
         return after;
     }
 
     public Message react(Caller caller, ConversationId id, MessageId mid, String rawEmoji, boolean add) {
-        Details d = details(caller, id);
+        return reactAs(caller.id().value(), id, details(caller, id).members(), mid, rawEmoji, add);
+    }
+
+    /** A member's or a guest's reaction, checked by the caller. */
+    Message reactAs(long account, ConversationId id, List<Member> members, MessageId mid, String rawEmoji, boolean add) {
         String emoji = emoji(rawEmoji);
         Message m = message(id, mid);
         if (m.deleted()) {
             throw new AtriumException.Conflict(Msg.of("chat.message.deleted"));
         }
         long now = clock.millis();
-        boolean changed = add ? messages.addReaction(mid, caller.id().value(), emoji, now)
-                : messages.removeReaction(mid, caller.id().value(), emoji, now);
+        boolean changed = add ? messages.addReaction(mid, account, emoji, now)
+                : messages.removeReaction(mid, account, emoji, now);
         Message after = message(id, mid);
         if (changed) {
-            publish("chat.message.reactions", d.members(), views.message(after));
+            publishWithGuests("chat.message.reactions", id, members, views.message(after));
         }
         return after;
     }
@@ -306,6 +407,11 @@ public final class ChatService {
 
     public Page history(Caller caller, ConversationId id, long before, int limit) {
         details(caller, id);
+        return page(id, before, limit);
+    }
+
+    /** A page of history, for a caller already checked. */
+    Page page(ConversationId id, long before, int limit) {
         if (limit < 1 || limit > 200) {
             throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, 200));
         }
@@ -352,7 +458,7 @@ public final class ChatService {
             lastTyping.clear();
         }
         lastTyping.put(key, now);
-        publish("chat.typing", members, views.idOnly(id).put("login", login(account)));
+        publishWithGuests("chat.typing", id, members, views.idOnly(id).put("login", login(account)));
     }
 
     static String messageKey(MessageId id) {
@@ -373,7 +479,7 @@ public final class ChatService {
         return d;
     }
 
-    private Details moderated(Caller caller, ConversationId id) {
+    Details moderated(Caller caller, ConversationId id) {
         Details d = group(caller, id);
         if (!d.me().role().moderates()) {
             throw new AtriumException.Forbidden(Msg.of("chat.moderators-only"));
@@ -381,7 +487,7 @@ public final class ChatService {
         return d;
     }
 
-    private Conversation conversation(ConversationId id) {
+    Conversation conversation(ConversationId id) {
         return conversations.byId(id).orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.conversation.none")));
     }
 
@@ -402,7 +508,21 @@ public final class ChatService {
         return views.login(account);
     }
 
-    private void publish(String type, Collection<Member> to, ObjectNode data) {
+    /**
+     * Message, reaction and typing events reach the conversation's guests too (by their ids,
+     * which never equal an account's); conversation changes and read markers stay among members.
+     */
+    private void publishWithGuests(String type, ConversationId id, List<Member> to, ObjectNode data) {
+        publishWithGuests(type, id, to, data, Optional.empty());
+    }
+
+    private void publishWithGuests(String type, ConversationId id, List<Member> to, ObjectNode data, Optional<String> key) {
+        List<Long> audience = new ArrayList<>(to.stream().map(Member::account).toList());
+        guests.of(id, clock.millis()).forEach(g -> audience.add(g.id()));
+        bus.publish(new Event(type, Audience.of(audience), data, key));
+    }
+
+    void publish(String type, Collection<Member> to, ObjectNode data) {
         publish(type, to, data, Optional.empty());
     }
 
@@ -411,13 +531,18 @@ public final class ChatService {
     }
 
     private static String name(String raw) {
+        return name(raw, MAX_NAME);
+    }
+
+    /** A conversation's or a guest's name: not blank, not too long, no control characters. */
+    static String name(String raw, int max) {
         String name = raw.strip();
         int length = name.codePointCount(0, name.length());
         if (length == 0) {
             throw AtriumException.Invalid.field("name", Msg.of("chat.name.required"));
         }
-        if (length > MAX_NAME) {
-            throw AtriumException.Invalid.field("name", Msg.of("chat.name.too-long", length, MAX_NAME));
+        if (length > max) {
+            throw AtriumException.Invalid.field("name", Msg.of("chat.name.too-long", length, max));
         }
         if (name.codePoints().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
             throw AtriumException.Invalid.field("name", Msg.of("chat.name.control"));

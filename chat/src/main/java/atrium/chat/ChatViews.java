@@ -1,11 +1,14 @@
 package atrium.chat;
 
 import atrium.chat.db.ConversationStore;
+import atrium.chat.db.GuestStore;
 import atrium.core.http.Json;
 import atrium.identity.AccountId;
 import atrium.identity.AccountService;
+import atrium.identity.GroupId;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,11 +20,39 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ChatViews {
     private final AccountService accounts;
+    private final GuestStore guests;
+    private final Clock clock;
     /** Logins never change, so an account's is looked up once. */
     private final Map<Long, String> logins = new ConcurrentHashMap<>();
+    /** Nor do guests' names. */
+    private final Map<Long, String> guestNames = new ConcurrentHashMap<>();
 
-    ChatViews(AccountService accounts) {
+    ChatViews(AccountService accounts, GuestStore guests, Clock clock) {
         this.accounts = accounts;
+        this.guests = guests;
+        this.clock = clock;
+    }
+
+    /** A guest's name, empty for an account (or a guest removed since). */
+    private String guestName(long id) {
+        String known = guestNames.get(id);
+        if (known != null) {
+            return known;
+        }
+        return guests.byId(id).map(g -> {
+            guestNames.put(id, g.name());
+            return g.name();
+        }).orElse("");
+    }
+
+    /** An author or reactor: an account's login, or a guest's name marked as such. */
+    private void person(ObjectNode n, long id) {
+        String login = login(id);
+        if (login.isEmpty() && !guestName(id).isEmpty()) {
+            n.putNull("author").put("guest", guestName(id));
+        } else {
+            n.put("author", login);
+        }
     }
 
     String login(long account) {
@@ -39,7 +70,20 @@ public final class ChatViews {
             members.addObject().put("login", login(m.account())).put("role", m.role().tag())
                     .put("lastReadId", cursor(m.lastReadId()));
         }
+        n.put("public", guests.linkOf(d.conversation().id()).isPresent());
+        ArrayNode guestList = n.putArray("guests");
+        for (Guest g : guests.of(d.conversation().id(), clock.millis())) {
+            guestList.addObject().put("id", Long.toString(g.id())).put("name", g.name());
+        }
+        ArrayNode groups = n.putArray("groups");
+        for (long g : d.groups()) {
+            accounts.groupById(new GroupId(g)).ifPresent(x -> groups.add(x.name()));
+        }
         return n;
+    }
+
+    ObjectNode personal(ConversationId id, ConversationStore.Personal p) {
+        return idOnly(id).put("muted", p.muted()).put("favourite", p.favourite()).put("archived", p.archived());
     }
 
     private ObjectNode head(Conversation c) {
@@ -66,6 +110,9 @@ public final class ChatViews {
         n.put("lastReadId", cursor(s.lastReadId()));
         n.put("unread", s.unread());
         n.put("mentions", s.mentions());
+        n.put("muted", s.personal().muted());
+        n.put("favourite", s.personal().favourite());
+        n.put("archived", s.personal().archived());
         return n;
     }
 
@@ -73,19 +120,27 @@ public final class ChatViews {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("id", m.id().toString());
         n.put("conversation", m.conversation().toString());
-        n.put("author", login(m.author()));
+        person(n, m.author());
         n.put("text", m.body());
         n.put("replyTo", m.replyTo().map(MessageId::toString).orElse(null));
         n.put("createdAt", Instant.ofEpochMilli(m.createdAt()).toString());
         n.put("editedAt", m.editedAt().map(t -> Instant.ofEpochMilli(t).toString()).orElse(null));
         n.put("deleted", m.deleted());
-        Map<String, ArrayNode> byEmoji = new LinkedHashMap<>();
+        Map<String, ObjectNode> byEmoji = new LinkedHashMap<>();
         ArrayNode reactions = n.putArray("reactions");
         for (Message.Reaction r : m.reactions()) {
-            byEmoji.computeIfAbsent(r.emoji(), e -> {
-                ObjectNode o = reactions.addObject().put("emoji", e);
-                return o.putArray("logins");
-            }).add(login(r.account()));
+            ObjectNode o = byEmoji.computeIfAbsent(r.emoji(), e -> {
+                ObjectNode x = reactions.addObject().put("emoji", e);
+                x.putArray("logins");
+                return x;
+            });
+            String login = login(r.account());
+            if (login.isEmpty() && !guestName(r.account()).isEmpty()) {
+                // Only where a guest reacted: most conversations have none.
+                (o.has("guests") ? (ArrayNode) o.get("guests") : o.putArray("guests")).add(guestName(r.account()));
+            } else {
+                ((ArrayNode) o.get("logins")).add(login);
+            }
         }
         return n;
     }

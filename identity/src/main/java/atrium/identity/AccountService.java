@@ -33,6 +33,8 @@ public final class AccountService {
     private final Ids ids;
     private final Clock clock;
     private final AppPasswordCache verified;
+    private static final System.Logger LOG = System.getLogger(AccountService.class.getName());
+    private final List<GroupMembershipListener> membershipListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AccountService(AccountStore accounts, GroupStore groups, CredentialStore credentials, PasswordHasher hasher,
                           PasswordPolicy policy, AuditLog audit, Ids ids, Clock clock, AppPasswordCache verified) {
@@ -160,7 +162,7 @@ public final class AccountService {
         }
         accounts.insert(a, Optional.of(hash));
         for (Group g : target) {
-            groups.addMember(g.id(), a.id());
+            join(g.id(), a.id());
         }
         audit.record(caller, "user-created", login, target.isEmpty() ? ""
                 : "groups: " + String.join(", ", target.stream().map(Group::name).toList()));
@@ -242,7 +244,7 @@ public final class AccountService {
         List<Group> current = groups.groupsOf(target.id());
         for (Group g : current) {
             if (!wantedIds.contains(g.id()) && (allowed == null || allowed.contains(g.id()))) {
-                groups.removeMember(g.id(), target.id());
+                leave(g.id(), target.id());
                 audit.record(caller, "group-member-removed", g.name(), target.login());
             }
         }
@@ -253,7 +255,7 @@ public final class AccountService {
                 if (allowed != null && !allowed.contains(g.id())) {
                     throw new AtriumException.Forbidden(Msg.of("identity.group.not-administered", g.name()));
                 }
-                groups.addMember(g.id(), target.id());
+                join(g.id(), target.id());
                 audit.record(caller, "group-member-added", g.name(), target.login());
             }
         }
@@ -391,7 +393,7 @@ public final class AccountService {
         if (a.admin() && !caller.isAdmin()) {
             throw new AtriumException.Forbidden(Msg.of("identity.admin.only-manage-admins"));
         }
-        groups.addMember(g.id(), a.id());
+        join(g.id(), a.id());
         audit.record(caller, "group-member-added", g.name(), a.login());
     }
 
@@ -399,8 +401,37 @@ public final class AccountService {
         Group g = findGroup(name);
         checkGroupManage(caller, g);
         Account a = find(login);
-        groups.removeMember(g.id(), a.id());
+        leave(g.id(), a.id());
         audit.record(caller, "group-member-removed", g.name(), a.login());
+    }
+
+    /** Registered once at start, before requests arrive. */
+    public void addGroupMembershipListener(GroupMembershipListener listener) {
+        membershipListeners.add(listener);
+    }
+
+    private void join(GroupId group, AccountId account) {
+        groups.addMember(group, account);
+        tell(l -> l.joined(group, account));
+    }
+
+    private void leave(GroupId group, AccountId account) {
+        groups.removeMember(group, account);
+        tell(l -> l.left(group, account));
+    }
+
+    /**
+     * The group change is made and stays made: a listener that fails is logged, not turned into
+     * an error for the administrator who changed the group.
+     */
+    private void tell(java.util.function.Consumer<GroupMembershipListener> call) {
+        for (GroupMembershipListener l : membershipListeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "group membership listener failed", e);
+            }
+        }
     }
 
     public void setGroupAdmin(Caller caller, String name, String login, boolean isAdmin) {

@@ -224,6 +224,52 @@ class BrowserTest {
     }
 
     /**
+     * A guest joins a public conversation through its link in the browser, gets a member's
+     * message live and answers; names and text holding HTML are shown as text (guest-flow.mjs).
+     */
+    @Test
+    void aGuestJoinsByLinkReadsLiveAndAnswers() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Guest-Flow-Password-42";
+            assertThat(server.admin().post("/api/v1/users", Map.of("login", "alice", "password", password, "language", "en"))
+                    .status()).isEqualTo(201);
+            TestClient alice = server.client();
+            assertThat(alice.signIn("alice", password).status()).isEqualTo(200);
+            var conv = alice.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Clients", "members", List.of()));
+            String id = conv.json().get("id").asText();
+            assertThat(alice.post("/api/v1/chat/conversations/" + id + "/messages", Map.of("text", "Welcome to our clients"))
+                    .status()).isEqualTo(201);
+            var link = alice.send("PUT", "/api/v1/chat/conversations/" + id + "/link", Map.of(), Map.of());
+            assertThat(link.status()).as(link.body()).isEqualTo(200);
+            // Once the guest is in, Alice writes: the guest's page must show it without a reload.
+            Thread poster = Thread.ofVirtual().start(() -> {
+                long until = System.currentTimeMillis() + 60_000;
+                while (System.currentTimeMillis() < until
+                        && alice.get("/api/v1/chat/conversations/" + id).json().get("guests").isEmpty()) {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(1000); // the page subscribes right after joining
+                } catch (InterruptedException e) {
+                    return;
+                }
+                alice.post("/api/v1/chat/conversations/" + id + "/messages", Map.of("text", "Live from Alice"));
+            });
+            runScript("guest-flow.mjs", server, Map.of("ATRIUM_GUEST_PATH", link.json().get("path").asText()));
+            poster.join();
+            var messages = alice.get("/api/v1/chat/conversations/" + id + "/messages").json().get("items");
+            assertThat(messages).extracting(m -> (m.get("author").isNull() ? m.get("guest").asText() + " (guest)"
+                    : m.get("author").asText()) + ": " + m.get("text").asText())
+                    .containsExactly("alice: Welcome to our clients", "alice: Live from Alice",
+                            "Client <b>Dupont</b> (guest): <img src=x onerror=alert(1)> merci");
+        }
+    }
+
+    /**
      * public-link-flow.mjs: a guest with no account opens alice's password-protected file-drop
      * link, types a wrong then the right password and a name, and uploads a 300 MiB file in
      * chunks; alice then has it byte for byte and the link's activity names the guest. The

@@ -389,4 +389,115 @@ class ChatTest {
             }
         }
     }
+
+    @Test
+    void aConversationFollowingAGroupTakesInWhoJoinsItAndLetsGoWhoLeavesIt() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        TestClient cy = person(server, "cy");
+        TestClient dan = person(server, "dan");
+        TestClient admin = server.admin();
+        String sales = "Sales " + login(ana);
+        String sfax = "Sfax " + login(ana);
+        for (String g : List.of(sales, sfax)) {
+            assertThat(admin.post("/api/v1/groups", Map.of("name", g)).status()).isEqualTo(201);
+        }
+        String salesPath = "/api/v1/groups/" + sales.replace(" ", "%20") + "/members/";
+        String sfaxPath = "/api/v1/groups/" + sfax.replace(" ", "%20") + "/members/";
+        assertThat(admin.put(salesPath + login(bob)).status()).isEqualTo(204);
+        String conv = group(ana, "Sales team");
+        String path = API + "/conversations/" + conv;
+        var linked = ana.post(path + "/members", Map.of("group", sales));
+        assertThat(linked.status()).as(linked.body()).isEqualTo(200);
+        assertThat(linked.json().get("groups")).extracting(JsonNode::asText).containsExactly(sales);
+        assertThat(linked.json().get("members")).extracting(m -> m.get("login").asText())
+                .containsExactlyInAnyOrder(login(ana), login(bob));
+
+        try (WsClient cyTab = WsClient.subscribed(server, cy); WsClient bobTab = WsClient.subscribed(server, bob)) {
+            // Joining the group is joining the conversation, live.
+            assertThat(admin.put(salesPath + login(cy)).status()).isEqualTo(204);
+            JsonNode joined = cyTab.nextOfType("chat.conversation.updated").get("data");
+            assertThat(joined.get("id").asText()).isEqualTo(conv);
+            assertThat(joined.get("members")).extracting(m -> m.get("login").asText()).contains(login(cy));
+            assertThat(cy.get(path).status()).isEqualTo(200);
+
+            // Leaving the group is leaving the conversation.
+            assertThat(admin.delete(salesPath + login(bob)).status()).isEqualTo(204);
+            assertThat(bobTab.nextOfType("chat.member.removed").get("data").get("login").asText()).isEqualTo(login(bob));
+            assertThat(bob.get(path).status()).isEqualTo(403);
+
+            // Groups set on the account (the users API) count too.
+            var back = admin.patch("/api/v1/users/" + login(bob), Map.of("groups", List.of(sales)));
+            assertThat(back.status()).as(back.body()).isEqualTo(200);
+            assertThat(bob.get(path).status()).isEqualTo(200);
+        }
+
+        // Someone still in another followed group stays; the owner stays whatever her groups.
+        assertThat(ana.post(path + "/members", Map.of("group", sfax)).status()).isEqualTo(200);
+        assertThat(admin.put(sfaxPath + login(cy)).status()).isEqualTo(204);
+        assertThat(admin.delete(salesPath + login(cy)).status()).isEqualTo(204);
+        assertThat(cy.get(path).status()).isEqualTo(200);
+        assertThat(admin.put(salesPath + login(ana)).status()).isEqualTo(204);
+        assertThat(admin.delete(salesPath + login(ana)).status()).isEqualTo(204);
+        assertThat(ana.get(path).status()).isEqualTo(200);
+
+        // Unlinked, the group no longer brings people in; its members stay.
+        assertThat(bob.delete(path + "/groups/" + sales.replace(" ", "%20")).status()).isEqualTo(403);
+        var unlinked = ana.delete(path + "/groups/" + sales.replace(" ", "%20"));
+        assertThat(unlinked.status()).as(unlinked.body()).isEqualTo(200);
+        assertThat(unlinked.json().get("groups")).extracting(JsonNode::asText).containsExactly(sfax);
+        assertThat(ana.delete(path + "/groups/" + sales.replace(" ", "%20")).status()).isEqualTo(404);
+        assertThat(admin.put(salesPath + login(dan)).status()).isEqualTo(204);
+        assertThat(dan.get(path).status()).isEqualTo(403);
+        assertThat(bob.get(path).status()).isEqualTo(200);
+    }
+
+    @Test
+    void eachPersonMutesFavouritesAndArchivesTheirOwnConversations() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        TestClient cy = person(server, "cy");
+        String older = group(ana, "Older", bob);
+        String newer = group(ana, "Newer", bob);
+        post(ana, newer, "latest");
+        assertThat(bob.get(API + "/conversations").json().get("items").get(0).get("id").asText()).isEqualTo(newer);
+
+        try (WsClient bobTab = WsClient.subscribed(server, bob); WsClient anaTab = WsClient.subscribed(server, ana)) {
+            var fav = bob.patch(API + "/conversations/" + older + "/me", Map.of("favourite", true));
+            assertThat(fav.status()).as(fav.body()).isEqualTo(200);
+            assertThat(fav.json().get("favourite").asBoolean()).isTrue();
+            assertThat(fav.json().get("muted").asBoolean()).isFalse();
+            JsonNode told = bobTab.nextOfType("chat.conversation.personal").get("data");
+            assertThat(told.get("conversation").asText()).isEqualTo(older);
+            assertThat(told.get("favourite").asBoolean()).isTrue();
+            assertThat(anaTab.drain("chat.conversation.personal")).isEmpty();
+        }
+        // Favourites first; Ana's own list is untouched.
+        assertThat(bob.get(API + "/conversations").json().get("items").get(0).get("id").asText()).isEqualTo(older);
+        assertThat(summary(bob, older).get("favourite").asBoolean()).isTrue();
+        assertThat(summary(ana, older).get("favourite").asBoolean()).isFalse();
+
+        // Muted: mentions give no badge, unread still counts; unmuted, the mention shows again.
+        assertThat(bob.patch(API + "/conversations/" + newer + "/me", Map.of("muted", true)).status()).isEqualTo(200);
+        post(ana, newer, "@" + login(bob) + " look");
+        JsonNode muted = summary(bob, newer);
+        assertThat(muted.get("muted").asBoolean()).isTrue();
+        assertThat(muted.get("mentions").asLong()).isZero();
+        assertThat(muted.get("unread").asLong()).isEqualTo(2);
+        assertThat(bob.patch(API + "/conversations/" + newer + "/me", Map.of("muted", false)).status()).isEqualTo(200);
+        assertThat(summary(bob, newer).get("mentions").asLong()).isEqualTo(1);
+
+        // Archived until the next message.
+        assertThat(bob.patch(API + "/conversations/" + older + "/me", Map.of("archived", true)).status()).isEqualTo(200);
+        JsonNode archived = summary(bob, older);
+        assertThat(archived.get("archived").asBoolean()).isTrue();
+        assertThat(archived.get("favourite").asBoolean()).isTrue();
+        post(ana, older, "back again");
+        assertThat(summary(bob, older).get("archived").asBoolean()).isFalse();
+
+        assertThat(bob.patch(API + "/conversations/" + older + "/me", Map.of("muted", "yes")).status()).isEqualTo(400);
+        assertThat(bob.patch(API + "/conversations/" + older + "/me", Map.of("pinned", true)).status()).isEqualTo(400);
+        assertThat(cy.patch(API + "/conversations/" + older + "/me", Map.of("muted", true)).status()).isEqualTo(403);
+        assertThat(cy.patch(API + "/conversations/999/me", Map.of("muted", true)).status()).isEqualTo(404);
+    }
 }

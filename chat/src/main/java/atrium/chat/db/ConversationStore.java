@@ -20,7 +20,11 @@ public final class ConversationStore {
      * counts, the number of members, and for a one-to-one the other person's account.
      */
     public record Summary(Conversation conversation, Role role, long lastReadId, long unread, long mentions,
-                          long memberCount, long other) {
+                          long memberCount, long other, Personal personal) {
+    }
+
+    /** One member's own settings for a conversation. */
+    public record Personal(boolean muted, boolean favourite, boolean archived) {
     }
 
     private final Jdbi jdbi;
@@ -124,6 +128,55 @@ public final class ConversationStore {
                 .bind("c", c.value()).map(ConversationStore::memberRow).list());
     }
 
+    private static Personal personalRow(ResultSet rs) throws SQLException {
+        return new Personal(rs.getBoolean("muted"), rs.getBoolean("favourite"), rs.getBoolean("archived"));
+    }
+
+    public Optional<Personal> personal(ConversationId c, long account) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT muted, favourite, archived FROM chat_members WHERE conversation_id = :c AND account_id = :a")
+                .bind("c", c.value()).bind("a", account).map((rs, ctx) -> personalRow(rs)).findOne());
+    }
+
+    public void setPersonal(ConversationId c, long account, Personal p) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE chat_members SET muted = :mu, favourite = :f, archived = :ar
+                        WHERE conversation_id = :c AND account_id = :a""")
+                .bind("mu", p.muted()).bind("f", p.favourite()).bind("ar", p.archived())
+                .bind("c", c.value()).bind("a", account).execute());
+    }
+
+    /** Links the conversation to an identity group; false when it was linked already. */
+    public boolean linkGroup(ConversationId c, long group) {
+        return jdbi.inTransaction(h -> {
+            boolean present = h.createQuery("SELECT COUNT(*) FROM chat_group_links WHERE conversation_id = :c AND group_id = :g")
+                    .bind("c", c.value()).bind("g", group).mapTo(Long.class).one() > 0;
+            if (!present) {
+                h.createUpdate("INSERT INTO chat_group_links (conversation_id, group_id) VALUES (:c, :g)")
+                        .bind("c", c.value()).bind("g", group).execute();
+            }
+            return !present;
+        });
+    }
+
+    public boolean unlinkGroup(ConversationId c, long group) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM chat_group_links WHERE conversation_id = :c AND group_id = :g")
+                .bind("c", c.value()).bind("g", group).execute()) > 0;
+    }
+
+    /** The identity groups the conversation follows. */
+    public List<Long> linkedGroups(ConversationId c) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT group_id FROM chat_group_links WHERE conversation_id = :c ORDER BY group_id")
+                .bind("c", c.value()).mapTo(Long.class).list());
+    }
+
+    /** The conversations that follow an identity group. */
+    public List<ConversationId> linkedTo(long group) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT conversation_id FROM chat_group_links WHERE group_id = :g")
+                .bind("g", group).map((rs, ctx) -> new ConversationId(rs.getLong(1))).list());
+    }
+
     /** Moves the read marker forward only: an old tab cannot mark read messages unread again. */
     public void markRead(ConversationId c, long account, long messageId) {
         jdbi.useHandle(h -> h.createUpdate("""
@@ -133,27 +186,29 @@ public final class ConversationStore {
     }
 
     /**
-     * The account's conversations, most recent activity first, each with the messages after its
+     * The account's conversations, favourites first, then most recent activity first, each with the messages after its
      * read marker written by others (not deleted) and those of them that mention it. One query.
      */
     public List<Summary> summaries(long account) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT c.*, m.role, m.last_read_id,
+                        SELECT c.*, m.role, m.last_read_id, m.muted, m.favourite, m.archived,
                             (SELECT COUNT(*) FROM chat_messages x WHERE x.conversation_id = c.id
                                 AND x.id > m.last_read_id AND x.author_id <> :a AND x.deleted_at IS NULL) AS unread,
+                            CASE WHEN m.muted THEN 0 ELSE
                             (SELECT COUNT(*) FROM chat_mentions n JOIN chat_messages x ON x.id = n.message_id
                                 WHERE n.account_id = :a AND n.conversation_id = c.id AND n.message_id > m.last_read_id
-                                AND x.deleted_at IS NULL) AS mentions,
+                                AND x.deleted_at IS NULL) END AS mentions,
                             (SELECT COUNT(*) FROM chat_members o WHERE o.conversation_id = c.id) AS member_count,
                             (SELECT MIN(o.account_id) FROM chat_members o WHERE o.conversation_id = c.id
                                 AND o.account_id <> :a) AS other
                         FROM chat_members m JOIN chat_conversations c ON c.id = m.conversation_id
                         WHERE m.account_id = :a
-                        ORDER BY CASE WHEN c.last_message_id > c.id THEN c.last_message_id ELSE c.id END DESC""")
+                        ORDER BY CASE WHEN m.favourite THEN 0 ELSE 1 END,
+                            CASE WHEN c.last_message_id > c.id THEN c.last_message_id ELSE c.id END DESC""")
                 .bind("a", account)
                 .map((rs, ctx) -> new Summary(conversation(rs, ctx), Role.valueOf(rs.getString("role").toUpperCase(Locale.ROOT)),
                         rs.getLong("last_read_id"), rs.getLong("unread"), rs.getLong("mentions"),
-                        rs.getLong("member_count"), rs.getLong("other")))
+                        rs.getLong("member_count"), rs.getLong("other"), personalRow(rs)))
                 .list());
     }
 }

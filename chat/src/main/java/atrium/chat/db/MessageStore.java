@@ -51,6 +51,9 @@ public final class MessageStore {
             }
             h.createUpdate("UPDATE chat_conversations SET last_message_id = :m WHERE id = :c AND last_message_id < :m")
                     .bind("m", m.id().value()).bind("c", m.conversation().value()).execute();
+            // An archived conversation comes back into its members' lists with the next message.
+            h.createUpdate("UPDATE chat_members SET archived = FALSE WHERE conversation_id = :c AND archived = TRUE")
+                    .bind("c", m.conversation().value()).execute();
         });
     }
 

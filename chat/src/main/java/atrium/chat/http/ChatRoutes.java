@@ -6,10 +6,16 @@ import atrium.chat.ChatViews;
 import atrium.chat.ConversationId;
 import atrium.chat.Message;
 import atrium.chat.MessageId;
+import atrium.chat.Guest;
+import atrium.chat.GuestService;
 import atrium.chat.Role;
+import atrium.chat.db.GuestStore;
+import atrium.chat.db.ConversationStore;
 import atrium.core.AtriumException;
 import atrium.core.Msg;
+import atrium.core.http.HttpPlumbing;
 import atrium.core.http.Json;
+import io.helidon.http.SetCookie;
 import atrium.identity.Caller;
 import atrium.identity.http.Authentication;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,13 +34,18 @@ import java.util.Set;
 /** The chat REST API under /api/v1/chat (docs/api/chat.md): a browser session or an app password. */
 public final class ChatRoutes implements HttpService {
     private final Authentication auth;
+    /** The guest session: a cookie of its own, which no other API knows. */
+    public static final String GUEST_COOKIE = "atrium_chat_guest";
+
     private final ChatService chat;
+    private final GuestService guests;
     private final ChatViews views;
     private final long maxBody;
 
-    public ChatRoutes(Authentication auth, ChatService chat, ChatViews views, long maxBody) {
+    public ChatRoutes(Authentication auth, ChatService chat, GuestService guests, ChatViews views, long maxBody) {
         this.auth = auth;
         this.chat = chat;
+        this.guests = guests;
         this.views = views;
         this.maxBody = maxBody;
     }
@@ -66,6 +77,9 @@ public final class ChatRoutes implements HttpService {
                     chat.removeMember(auth.require(req), id(req), req.path().pathParameters().get("login"));
                     Json.noContent(res);
                 })
+                .delete("/conversations/{id}/groups/{group}", (req, res) -> Json.ok(res, views.conversation(
+                        chat.unlinkGroup(auth.require(req), id(req), req.path().pathParameters().get("group")))))
+                .patch("/conversations/{id}/me", this::personal)
                 .get("/conversations/{id}/messages", this::history)
                 .post("/conversations/{id}/messages", this::post)
                 .patch("/conversations/{id}/messages/{mid}", (req, res) -> {
@@ -87,6 +101,38 @@ public final class ChatRoutes implements HttpService {
                     chat.markRead(c, id(req), new MessageId(ChatModule.cursor(text(b, "messageId"), "messageId")));
                     Json.noContent(res);
                 })
+                .put("/conversations/{id}/link", (req, res) -> {
+                    Caller c = auth.require(req);
+                    JsonNode b = body(req, Set.of("password"));
+                    String password = b.has("password") ? text(b, "password") : "";
+                    Json.ok(res, link(guests.share(c, id(req), password)));
+                })
+                .get("/conversations/{id}/link", (req, res) -> Json.ok(res, link(guests.link(auth.require(req), id(req))
+                        .orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.link.none"))))))
+                .delete("/conversations/{id}/link", (req, res) -> {
+                    guests.revoke(auth.require(req), id(req));
+                    Json.noContent(res);
+                })
+                .delete("/conversations/{id}/guests/{guest}", (req, res) -> {
+                    Caller c = auth.require(req);
+                    guests.remove(c, id(req), pathId(req, "guest", Msg.of("chat.guest.none")));
+                    Json.noContent(res);
+                })
+                .post("/join/{token}", this::join)
+                .get("/guest", (req, res) -> Json.ok(res, guestView(guest(req, false))))
+                .get("/guest/messages", (req, res) -> {
+                    Guest g = guest(req, false);
+                    page(res, guests.history(g, before(req), limit(req, 50, 200)));
+                })
+                .post("/guest/messages", (req, res) -> {
+                    Guest g = guest(req, true);
+                    JsonNode b = body(req, Set.of("text", "replyTo"));
+                    Json.send(res, 201, views.message(guests.post(g, text(b, "text"), replyTo(b))));
+                })
+                .put("/guest/messages/{mid}/reactions/{emoji}", (req, res) -> Json.ok(res, views.message(
+                        guests.react(guest(req, true), mid(req), req.path().pathParameters().get("emoji"), true))))
+                .delete("/guest/messages/{mid}/reactions/{emoji}", (req, res) -> Json.ok(res, views.message(
+                        guests.react(guest(req, true), mid(req), req.path().pathParameters().get("emoji"), false))))
                 .get("/missed", (req, res) -> {
                     Caller c = auth.require(req);
                     long since = ChatModule.cursor(req.query().first("since").orElse("0"), "since");
@@ -127,28 +173,88 @@ public final class ChatRoutes implements HttpService {
             d = chat.rename(c, id, text(b, "name"));
         }
         if (b.has("readOnly")) {
-            if (!b.get("readOnly").isBoolean()) {
-                throw AtriumException.Invalid.field("readOnly", Msg.of("chat.boolean", "readOnly"));
-            }
-            d = chat.setReadOnly(c, id, b.get("readOnly").asBoolean());
+            d = chat.setReadOnly(c, id, flag(b, "readOnly", false));
         }
         Json.ok(res, views.conversation(d));
     }
 
+    /** The caller's own mute, favourite and archive flags; fields left out keep their value. */
+    private void personal(ServerRequest req, ServerResponse res) {
+        Caller c = auth.require(req);
+        ConversationId id = id(req);
+        JsonNode b = body(req, Set.of("muted", "favourite", "archived"));
+        ConversationStore.Personal now = chat.personal(c, id);
+        ConversationStore.Personal p = chat.setPersonal(c, id, new ConversationStore.Personal(
+                flag(b, "muted", now.muted()), flag(b, "favourite", now.favourite()), flag(b, "archived", now.archived())));
+        Json.ok(res, Map.of("conversation", id.toString(), "muted", p.muted(), "favourite", p.favourite(),
+                "archived", p.archived()));
+    }
+
+    private static boolean flag(JsonNode b, String field, boolean current) {
+        if (!b.has(field)) {
+            return current;
+        }
+        if (!b.get(field).isBoolean()) {
+            throw AtriumException.Invalid.field(field, Msg.of("chat.boolean", field));
+        }
+        return b.get(field).asBoolean();
+    }
+
     private void history(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
-        long before = req.query().first("before").asOptional().map(v -> ChatModule.cursor(v, "before"))
-                .orElse(Long.MAX_VALUE);
-        ChatService.Page page = chat.history(c, id(req), before, limit(req, 50, 200));
+        page(res, chat.history(c, id(req), before(req), limit(req, 50, 200)));
+    }
+
+    private static long before(ServerRequest req) {
+        return req.query().first("before").asOptional().map(v -> ChatModule.cursor(v, "before")).orElse(Long.MAX_VALUE);
+    }
+
+    private void page(ServerResponse res, ChatService.Page page) {
         Json.ok(res, Map.of("items", page.items().stream().map(views::message).toList(), "more", page.more()));
     }
 
     private void post(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
         JsonNode b = body(req, Set.of("text", "replyTo"));
-        Optional<MessageId> replyTo = b.hasNonNull("replyTo")
+        Json.send(res, 201, views.message(chat.post(c, id(req), text(b, "text"), replyTo(b))));
+    }
+
+    private static Optional<MessageId> replyTo(JsonNode b) {
+        return b.hasNonNull("replyTo")
                 ? Optional.of(new MessageId(ChatModule.cursor(b.get("replyTo").asText(), "replyTo"))) : Optional.empty();
-        Json.send(res, 201, views.message(chat.post(c, id(req), text(b, "text"), replyTo)));
+    }
+
+    private static Map<String, Object> link(GuestStore.Link l) {
+        return Map.of("conversation", l.conversation().toString(), "token", l.token(),
+                "path", "/chat/join/" + l.token(), "password", l.passwordHash().isPresent());
+    }
+
+    /** A guest joins; the session cookie lasts as long as the guest session and is sent to this site only. */
+    private void join(ServerRequest req, ServerResponse res) {
+        JsonNode b = body(req, Set.of("name", "password"));
+        String password = b.has("password") ? text(b, "password") : "";
+        GuestService.Joined j = guests.join(req.path().pathParameters().get("token"), text(b, "name"), password,
+                HttpPlumbing.info(req).clientAddress());
+        res.headers().addCookie(SetCookie.builder(GUEST_COOKIE, j.session()).path("/").httpOnly(true)
+                .secure(HttpPlumbing.info(req).secure()).sameSite(SetCookie.SameSite.STRICT)
+                .maxAge(GuestService.SESSION).build());
+        // The guest page's posts carry the CSRF double submit, as the console's.
+        Authentication.ensureCsrfCookie(req, res);
+        Json.send(res, 201, guestView(j.guest()));
+    }
+
+    private Guest guest(ServerRequest req, boolean writes) {
+        Guest g = guests.guest(Authentication.cookie(req, GUEST_COOKIE));
+        if (writes) {
+            Authentication.checkCsrf(req);
+        }
+        return g;
+    }
+
+    private Map<String, Object> guestView(Guest g) {
+        var c = guests.conversation(g);
+        return Map.of("guest", Map.of("id", Long.toString(g.id()), "name", g.name()),
+                "conversation", Map.of("id", c.id().toString(), "name", c.name(), "readOnly", c.readOnly()));
     }
 
     private static int limit(ServerRequest req, int dflt, int max) {
@@ -173,7 +279,7 @@ public final class ChatRoutes implements HttpService {
     }
 
     /** An id in the path that is not a number names nothing: 404, like an unknown one. */
-    private static long pathId(ServerRequest req, String name, Msg missing) {
+    static long pathId(ServerRequest req, String name, Msg missing) {
         try {
             return Long.parseLong(req.path().pathParameters().get(name));
         } catch (NumberFormatException e) {

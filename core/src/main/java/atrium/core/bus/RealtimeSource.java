@@ -2,6 +2,8 @@ package atrium.core.bus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +27,14 @@ public interface RealtimeSource {
 
     /** Answers one client frame; refusals are {@link atrium.core.AtriumException}s, sent back as error frames. */
     void onFrame(long account, JsonNode frame);
+
+    /**
+     * A connection without a signed-in session may still be a visitor this module knows by one
+     * of its cookies (chat: a guest); the default knows none.
+     */
+    default Optional<Visitor> visitor(Map<String, String> cookies) {
+        return Optional.empty();
+    }
 
     /** {@code complete} is false when more than {@code limit} events were missed: the client reloads instead. */
     record CatchUp(List<Event> events, boolean complete) {

@@ -2,9 +2,11 @@ package atrium.server.realtime;
 
 import atrium.core.AtriumException;
 import atrium.identity.Notifications;
+import atrium.core.Language;
 import atrium.core.Msg;
 import atrium.core.bus.Event;
 import atrium.core.bus.RealtimeSource;
+import atrium.core.bus.Visitor;
 import atrium.core.http.Json;
 import atrium.identity.Caller;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -42,6 +44,7 @@ final class Connection implements WsListener {
     private static final String STOP = "\u0000stop";
     /** RFC 6455's "internal error": the server failed opening the connection; the client retries later. */
     private static final int CLOSE_INTERNAL = 1011;
+    private static final String CLOSE_ENDED = "\u0000ended";
 
     private enum State { NEW, CATCHING_UP, LIVE, CLOSED }
 
@@ -51,8 +54,11 @@ final class Connection implements WsListener {
     private State state = State.NEW;
     private List<Event> pending = List.of();
     private Headers upgradeHeaders;
+    private Language language = Language.EN;
     private WsSession session;
+    /** Who is connected: a signed-in person, or (for chat guests) a visitor; null until admitted. */
     private Caller caller;
+    private Visitor visitor;
     private Thread writer;
     private final StringBuilder partial = new StringBuilder();
     private long partialBytes;
@@ -63,16 +69,27 @@ final class Connection implements WsListener {
     }
 
     long account() {
-        return caller.id().value();
+        return caller != null ? caller.id().value() : visitor.id();
     }
 
-    Caller caller() {
-        return caller;
+    Optional<Caller> caller() {
+        return Optional.ofNullable(caller);
+    }
+
+    private boolean admitted() {
+        return caller != null || visitor != null;
+    }
+
+    /** For logs and the hello frame. */
+    private String who() {
+        return caller != null ? caller.login() : "guest " + visitor.id();
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
         this.upgradeHeaders = headers;
+        // A visitor has no account to hold a language: the browser's is used for error frames.
+        this.language = Language.fromAcceptLanguage(headers.first(io.helidon.http.HeaderNames.ACCEPT_LANGUAGE).orElse(""));
         return Optional.empty();
     }
 
@@ -93,15 +110,20 @@ final class Connection implements WsListener {
 
     private void open() {
         Realtime.Admission admission = hub.admit(upgradeHeaders, session.socketContext().remotePeer().address());
-        if (admission.caller().isEmpty()) {
+        if (!admission.admitted()) {
             LOG.fine(() -> "WebSocket refused: " + admission.closeReason());
             session.close(admission.closeCode(), admission.closeReason());
             return;
         }
-        this.caller = admission.caller().get();
-        writer = Thread.ofVirtual().name("ws-writer-" + caller.login()).start(this::write);
-        ObjectNode hello = Json.MAPPER.createObjectNode().put("type", "hello").put("login", caller.login())
-                .put("node", hub.nodeId());
+        this.caller = admission.caller().orElse(null);
+        this.visitor = admission.visitor().orElse(null);
+        writer = Thread.ofVirtual().name("ws-writer-" + who()).start(this::write);
+        ObjectNode hello = Json.MAPPER.createObjectNode().put("type", "hello").put("node", hub.nodeId());
+        if (caller != null) {
+            hello.put("login", caller.login());
+        } else {
+            hello.putNull("login").put("guest", visitor.name());
+        }
         offer(hello.toString());
         hub.register(this);
     }
@@ -111,6 +133,11 @@ final class Connection implements WsListener {
             while (true) {
                 String frame = queue.take();
                 if (frame == STOP) {
+                    return;
+                }
+                if (frame == CLOSE_ENDED) {
+                    session.close(Realtime.CLOSE_UNAUTHORIZED, "guest session ended");
+                    closed();
                     return;
                 }
                 if (frame == CLOSE_TOO_SLOW) {
@@ -129,7 +156,7 @@ final class Connection implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        if (caller == null) {
+        if (!admitted()) {
             return;
         }
         partialBytes += text.length() <= hub.maxFrameBytes() ? text.getBytes(StandardCharsets.UTF_8).length : text.length();
@@ -164,7 +191,7 @@ final class Connection implements WsListener {
             error(re, e.code(), e.msg());
         } catch (RuntimeException e) {
             // As for a 500: the cause is logged under a reference, the client gets only the reference.
-            String ref = logged("WebSocket frame " + frame.get("type").asText() + " of " + caller.login() + " failed", e);
+            String ref = logged("WebSocket frame " + frame.get("type").asText() + " of " + who() + " failed", e);
             error(re, "internal", Msg.of("core.internal", ref));
         }
     }
@@ -178,7 +205,7 @@ final class Connection implements WsListener {
 
     @Override
     public void onMessage(WsSession session, io.helidon.common.buffers.BufferData buffer, boolean last) {
-        if (caller != null && last) {
+        if (admitted() && last) {
             error(null, "invalid-json", Msg.of("server.ws.invalid-json"));
         }
     }
@@ -193,7 +220,12 @@ final class Connection implements WsListener {
                 offer(pong.toString());
             }
             case "subscribe" -> subscribe(frame.path("since"));
-            case "presence" -> hub.presence().set(caller, frame.path("status").asText(""));
+            case "presence" -> {
+                if (caller == null) {
+                    throw new AtriumException.Forbidden(Msg.of("server.ws.guest-presence"));
+                }
+                hub.presence().set(caller, frame.path("status").asText(""));
+            }
             default -> hub.sourceFor(type)
                     .orElseThrow(() -> new AtriumException.Invalid("unknown-type", null, Msg.of("server.ws.unknown-type", type)))
                     .onFrame(account(), frame);
@@ -272,6 +304,13 @@ final class Connection implements WsListener {
     void deliver(Event event, String frame) {
         lock.lock();
         try {
+            if (visitor != null && event.type().equals(Visitor.ENDED) && state != State.CLOSED) {
+                state = State.CLOSED;
+                pending = List.of();
+                queue.clear();
+                queue.offer(CLOSE_ENDED);
+                return;
+            }
             switch (state) {
                 case LIVE -> offer(frame);
                 case CATCHING_UP -> {
@@ -309,7 +348,7 @@ final class Connection implements WsListener {
         pending = List.of();
         queue.clear();
         queue.offer(CLOSE_TOO_SLOW);
-        LOG.info(() -> "WebSocket of " + caller.login() + " dropped: it read too slowly");
+        LOG.info(() -> "WebSocket of " + who() + " dropped: it read too slowly");
         // Outside this connection's lock: unregistering publishes presence, which takes other connections' locks.
         Thread.ofVirtual().start(() -> {
             hub.unregister(this);
@@ -327,7 +366,7 @@ final class Connection implements WsListener {
 
     private void error(JsonNode re, String code, Msg msg) {
         ObjectNode f = Json.MAPPER.createObjectNode().put("type", "error").put("code", code)
-                .put("message", msg.text(Notifications.language(caller.account())));
+                .put("message", msg.text(caller != null ? Notifications.language(caller.account()) : language));
         if (re != null) {
             f.set("re", re);
         }
@@ -346,7 +385,7 @@ final class Connection implements WsListener {
     }
 
     private void closed() {
-        if (caller == null) {
+        if (!admitted()) {
             return;
         }
         lock.lock();

@@ -4,6 +4,7 @@ import atrium.core.Config;
 import atrium.core.bus.Event;
 import atrium.core.bus.EventBus;
 import atrium.core.bus.RealtimeSource;
+import atrium.core.bus.Visitor;
 import atrium.core.http.AddressRanges;
 import atrium.core.http.Json;
 import atrium.identity.Caller;
@@ -36,8 +37,12 @@ public final class Realtime implements AutoCloseable {
     static final int CLOSE_TOO_SLOW = 4429;
 
     /** Who a new connection is, or why it is refused (a close code and its reason). */
-    record Admission(Optional<Caller> caller, int closeCode, String closeReason) {
+    record Admission(Optional<Caller> caller, Optional<Visitor> visitor, int closeCode, String closeReason) {
+        boolean admitted() {
+            return caller.isPresent() || visitor.isPresent();
+        }
     }
+
 
     private final EventBus bus;
     private final SignInService signIn;
@@ -111,25 +116,39 @@ public final class Realtime implements AutoCloseable {
                 .map(v -> v.substring(v.lastIndexOf(',') + 1).strip()).orElse(peerAddress) : peerAddress;
         Optional<Caller> caller = sessionToken(headers).flatMap(t -> signIn.fromSessionToken(t, address))
                 .filter(c -> c.session().map(s -> s.state() == SessionState.SIGNED_IN).orElse(false));
-        return caller.map(c -> new Admission(Optional.of(c), 0, ""))
-                .orElseGet(() -> new Admission(Optional.empty(), CLOSE_UNAUTHORIZED, "sign in first"));
+        if (caller.isPresent()) {
+            return new Admission(caller, Optional.empty(), 0, "");
+        }
+        Map<String, String> cookies = cookies(headers);
+        for (RealtimeSource s : sources.values()) {
+            Optional<Visitor> v = s.visitor(cookies);
+            if (v.isPresent()) {
+                return new Admission(Optional.empty(), v, 0, "");
+            }
+        }
+        return new Admission(Optional.empty(), Optional.empty(), CLOSE_UNAUTHORIZED, "sign in first");
     }
 
-    private static Optional<String> sessionToken(Headers headers) {
+    private static Map<String, String> cookies(Headers headers) {
+        Map<String, String> out = new HashMap<>();
         for (String header : headers.all(HeaderNames.COOKIE, List::of)) {
             for (String part : header.split(";")) {
-                String p = part.strip();
-                if (p.startsWith(Authentication.SESSION_COOKIE + "=")) {
-                    return Optional.of(p.substring(Authentication.SESSION_COOKIE.length() + 1));
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    out.putIfAbsent(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
                 }
             }
         }
-        return Optional.empty();
+        return out;
+    }
+
+    private static Optional<String> sessionToken(Headers headers) {
+        return Optional.ofNullable(cookies(headers).get(Authentication.SESSION_COOKIE));
     }
 
     void register(Connection c) {
         byAccount.computeIfAbsent(c.account(), k -> ConcurrentHashMap.newKeySet()).add(c);
-        presence.connected(c.caller());
+        c.caller().ifPresent(presence::connected);
     }
 
     /** Idempotent: a connection may be dropped and then report its close. */
@@ -137,7 +156,7 @@ public final class Realtime implements AutoCloseable {
         Set<Connection> set = byAccount.get(c.account());
         if (set != null && set.remove(c)) {
             byAccount.computeIfPresent(c.account(), (k, v) -> v.isEmpty() ? null : v);
-            presence.disconnected(c.caller());
+            c.caller().ifPresent(presence::disconnected);
         }
     }
 
@@ -153,7 +172,7 @@ public final class Realtime implements AutoCloseable {
         }
         String frame = frame(e);
         if (e.audience().everyone()) {
-            byAccount.values().forEach(set -> set.forEach(c -> c.deliver(e, frame)));
+            deliverToPeople(e, frame);
         } else {
             for (Long account : e.audience().accounts()) {
                 Set<Connection> set = byAccount.get(account);
@@ -166,8 +185,16 @@ public final class Realtime implements AutoCloseable {
 
     /** To this node's connections only: each node computes presence for its own clients. */
     private void deliverToAll(Event e) {
-        String frame = frame(e);
-        byAccount.values().forEach(set -> set.forEach(c -> c.deliver(e, frame)));
+        deliverToPeople(e, frame(e));
+    }
+
+    /** "Everyone" is every signed-in person: visitors never hear of the firm's people. */
+    private void deliverToPeople(Event e, String frame) {
+        byAccount.values().forEach(set -> set.forEach(c -> {
+            if (c.caller().isPresent()) {
+                c.deliver(e, frame);
+            }
+        }));
     }
 
     /** {@code GET /api/v1/presence}: who is connected, on any node, with their status. */
