@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareIds, may, mentions, mergeMessages, onMessageCreated, onRead, type ConversationSummary, type Message } from './chat';
+import { authorName, compareIds, may, mentions, mergeMessages, onMessageCreated, onRead, type ConversationSummary, type Message } from './chat';
 
 const msg = (id: string, over: Partial<Message> = {}): Message => ({
   id,
@@ -110,5 +110,18 @@ describe('what a role may do in a group', () => {
       true,
       false,
     ]);
+  });
+});
+
+describe('authorName', () => {
+  it('shows a member by login and a guest by the name they gave, marked', () => {
+    expect(authorName(msg('1'), 'guest')).toBe('bob');
+    expect(authorName(msg('2', { author: null, guest: 'Maître Dupont' }), 'invité')).toBe('Maître Dupont (invité)');
+  });
+
+  it('counts a guest message as unread for a member', () => {
+    const before = [summary('10', { unread: 0 })];
+    const after = onMessageCreated(before, msg('103', { author: null, guest: 'Client' }), 'ana', null);
+    expect(after?.[0].unread).toBe(1);
   });
 });

@@ -47,18 +47,27 @@ export interface ConversationSummary {
 export interface Reaction {
   emoji: string;
   logins: string[];
+  /** Guests who reacted; only there when one did. */
+  guests?: string[];
 }
 
 export interface Message {
   id: string;
   conversation: string;
-  author: string;
+  /** The author's login; null for a guest's message, which has `guest` instead. */
+  author: string | null;
+  guest?: string;
   text: string;
   replyTo: string | null;
   createdAt: string;
   editedAt: string | null;
   deleted: boolean;
   reactions: Reaction[];
+}
+
+/** Who wrote a message, as shown: the login, or a guest's name with the "guest" mark. */
+export function authorName(m: { author: string | null; guest?: string }, guestMark: string): string {
+  return m.author ?? `${m.guest ?? ''} (${guestMark})`;
 }
 
 export interface MessagePage {

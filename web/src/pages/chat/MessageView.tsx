@@ -3,6 +3,7 @@
 // shown through a Markdown subset turned into React elements (Markdown.tsx), never HTML.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import {
+  authorName,
   chatApi,
   compareIds,
   dayOf,
@@ -259,9 +260,9 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
   const offered = [...m.reactions.map((r) => r.emoji), ...QUICK_REACTIONS.filter((e) => !m.reactions.some((r) => r.emoji === e))];
 
   return (
-    <article className={`chat-message ${own ? 'chat-own' : ''}`} data-testid="chat-message" data-id={m.id} data-author={m.author} data-own={own}>
+    <article className={`chat-message ${own ? 'chat-own' : ''}`} data-testid="chat-message" data-id={m.id} data-author={m.author ?? ''} data-own={own}>
       <header className="chat-message-head">
-        {!own && <strong className="chat-author">{m.author}</strong>}
+        {!own && <strong className="chat-author">{authorName(m, t('guest.mark'))}</strong>}
         <time dateTime={m.createdAt}>{time}</time>
         {m.editedAt && !m.deleted && (
           <span className="muted" data-testid="chat-edited">
@@ -271,7 +272,7 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
       </header>
       {m.replyTo && (
         <blockquote className="chat-quote" data-testid="chat-quote">
-          {quoted ? `${quoted.author}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200)}` : t('chat.quoteOlder')}
+          {quoted ? `${authorName(quoted, t('guest.mark'))}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200)}` : t('chat.quoteOlder')}
         </blockquote>
       )}
       {m.deleted ? (
@@ -455,7 +456,7 @@ function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: C
     >
       {replyTo && (
         <div className="chat-replying" data-testid="chat-replying">
-          <span>{t('chat.replyingTo', { name: replyTo.author })}</span>
+          <span>{t('chat.replyingTo', { name: authorName(replyTo, t('guest.mark')) })}</span>
           <button type="button" className="btn btn-small btn-link" onClick={onCancelReply} data-testid="chat-reply-cancel">
             {t('common.cancel')}
           </button>

@@ -3,7 +3,7 @@
 // one-to-one while the tab is hidden (the Notification permission is asked on a click,
 // see NotifyButton). Runs from the shell, over the tab's one WebSocket.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { chatApi, mentions, type ConversationSummary, type Message } from '../../api/chat';
+import { authorName, chatApi, mentions, type ConversationSummary, type Message } from '../../api/chat';
 import { useRealtime } from '../../api/realtime';
 import { useT } from '../../i18n/i18n';
 import { navigate } from '../../router';
@@ -50,7 +50,7 @@ export function useChatWatch(me: string): number {
       const m = e.data as Message;
       const c = kinds.current.get(m.conversation);
       if (document.visibilityState === 'hidden' && notifies(m, me, c?.kind) && notificationsAllowed()) {
-        const title = c?.kind === 'group' ? t('chat.notify.group', { name: m.author, conversation: c.name }) : m.author;
+        const title = c?.kind === 'group' ? t('chat.notify.group', { name: authorName(m, t('guest.mark')), conversation: c.name }) : authorName(m, t('guest.mark'));
         show(title, m);
       }
     } else if (e.type === 'chat.read' || e.type.startsWith('chat.conversation.') || e.type === 'chat.member.removed') later();

@@ -2,6 +2,7 @@
 // password, when the link has one), then that one conversation, live over /ws with the guest
 // cookie. Names and messages are shown as text, never as HTML.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { authorName } from '../../api/chat';
 import { toApiError, type ApiError } from '../../api/client';
 import { TextField } from '../../components/Form';
 import { errorText, useI18n } from '../../i18n/i18n';
@@ -151,7 +152,7 @@ function GuestConversation({ state, onEnded }: { state: GuestState; onEnded: () 
         {messages.map((m) => (
           <li key={m.id} className="guest-message" data-testid="guest-message">
             <span className="guest-author">
-              {m.author ?? `${m.guest ?? ''} (${t('guest.mark')})`}
+              {authorName(m, t('guest.mark'))}
             </span>
             <span className="guest-text">{m.deleted ? t('guest.deleted') : m.text}</span>
           </li>
