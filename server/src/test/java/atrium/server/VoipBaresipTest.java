@@ -52,7 +52,7 @@ class VoipBaresipTest {
         // Over TLS baresip (libre) does not verify the server's certificate by default (sip-pbx-notes §7).
         Files.writeString(conf.resolve("accounts"), "<sip:" + dev[0] + "@127.0.0.1:" + port + ";transport=" + transport
                 + ">;auth_pass=" + dev[1] + ";regint=60\n");
-        Files.writeString(conf.resolve("config"), String.join("\n", "sip_listen 127.0.0.1:" + Sipp.freePort(),
+        Files.writeString(conf.resolve("config"), String.join("\n", "sip_listen 127.0.0.1:" + Sipp.freePortForBaresip(),
                 "module_path /usr/lib/baresip/modules", "module g711.so", "module account.so", "module menu.so", ""));
         Process baresip = new ProcessBuilder(BARESIP.toString(), "-f", conf.toString(), "-t", "14")
                 .redirectErrorStream(true).redirectOutput(conf.resolve("baresip.log").toFile()).start();

@@ -104,6 +104,31 @@ public final class Sipp {
         }
     }
 
+    /**
+     * A port free a moment ago for baresip's {@code sip_listen}: baresip binds UDP and TCP on it
+     * and TLS on the next one, so all three must be free or it refuses to start.
+     */
+    public static int freePortForBaresip() throws IOException {
+        var loopback = java.net.InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (java.net.DatagramSocket udp = new java.net.DatagramSocket(0, loopback)) {
+                int port = udp.getLocalPort();
+                if (port < 65535 && tcpFree(loopback, port) && tcpFree(loopback, port + 1)) {
+                    return port;
+                }
+            }
+        }
+        throw new IOException("no loopback port with the next one free after 50 tries");
+    }
+
+    private static boolean tcpFree(java.net.InetAddress address, int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, address)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String read(Path f) throws IOException {
         return Files.exists(f) ? Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
     }

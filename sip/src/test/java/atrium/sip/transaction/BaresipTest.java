@@ -52,7 +52,7 @@ class BaresipTest {
     void baresipRegistersWithDigestAndCallsOurUas(String transport, @org.junit.jupiter.api.io.TempDir Path conf)
             throws Exception {
         int port = ua.port(Protocol.UDP);
-        int own = Sipp.freePort();
+        int own = Sipp.freePortForBaresip();
         Files.writeString(conf.resolve("accounts"), "<sip:1002@127.0.0.1:" + port + ";transport=" + transport
                 + ">;auth_pass=Lantern-7731;regint=60\n");
         Files.writeString(conf.resolve("config"), String.join("\n", "sip_listen 127.0.0.1:" + own,
