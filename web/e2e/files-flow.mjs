@@ -23,7 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
+import { expectFolder, finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -123,14 +123,6 @@ let page;
 let userDataDir;
 const browserProblems = [];
 
-/** The folder the Files page shows, once it has loaded it. */
-async function expectFolder(path) {
-  await page.locator(`${tid('files-page')}[data-path=${q(path)}]`).waitFor();
-  const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
-  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
-  return outcome;
-}
-
 /** Opens the "More" menu of a row and clicks one of its actions. */
 async function rowAction(name, action) {
   const r = page.locator(row(name));
@@ -207,7 +199,7 @@ async function main() {
     const first = await page.locator(`${tid('nav')} a`).first().getAttribute('data-testid');
     if (first !== 'nav-files') throw new Error(`the first navigation entry is ${first}, not nav-files`);
     await page.locator(tid('nav-files')).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     if (!new URL(page.url()).pathname.startsWith('/files')) throw new Error(`the URL is ${page.url()}`);
     const c = await crumbs();
     if (c.length !== 1 || c[0].path !== '/' || c[0].current !== 'page') throw new Error(`unexpected breadcrumbs at the root: ${JSON.stringify(c)}`);
@@ -230,7 +222,7 @@ async function main() {
 
   await run('admin opens it: the URL, the title and the breadcrumbs follow', async () => {
     await page.locator(row(FOLDER)).locator(tid('file-open')).click();
-    const outcome = await expectFolder(`/${FOLDER}`);
+    const outcome = await expectFolder(page, `/${FOLDER}`);
     if (outcome !== 'empty') throw new Error('the new folder is not shown as empty');
     const path = new URL(page.url()).pathname;
     if (path !== '/files/Rapports%202026') throw new Error(`the URL path is ${path}, expected /files/Rapports%202026`);
@@ -299,9 +291,9 @@ async function main() {
 
   await run('the folder survives a reload; the breadcrumbs lead back to the root', async () => {
     await page.reload({ waitUntil: 'domcontentloaded' });
-    await expectFolder(`/${FOLDER}`);
+    await expectFolder(page, `/${FOLDER}`);
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     await page.locator(`${row(FOLDER)}[data-type="folder"]`).waitFor();
     const moved = page.locator(`${row(COMPTE_RENDU.name)}[data-type="file"]`);
     await moved.waitFor();
@@ -310,9 +302,9 @@ async function main() {
 
   await run('back and forward move between the folders', async () => {
     await page.goBack();
-    await expectFolder(`/${FOLDER}`);
+    await expectFolder(page, `/${FOLDER}`);
     await page.goForward();
-    await expectFolder('/');
+    await expectFolder(page, '/');
   });
 
   await run('the moved file downloads with its content', async () => {
@@ -358,7 +350,7 @@ async function main() {
 
   await run(`admin uploads "${PHOTO.name}" into "${FOLDER}" and sees its thumbnail`, async () => {
     await page.locator(row(FOLDER)).locator(tid('file-open')).click();
-    await expectFolder(`/${FOLDER}`);
+    await expectFolder(page, `/${FOLDER}`);
     await page.locator(tid('files-upload-input')).setInputFiles([PHOTO]);
     await firstOf(page, { done: `${uploadRow(PHOTO.name)}[data-status="done"]` }, 30_000);
     const thumb = page.locator(row(PHOTO.name)).locator(tid('file-thumb'));
@@ -372,7 +364,7 @@ async function main() {
 
   await run('search from the root finds the picture in its folder, case and accents aside', async () => {
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     await page.locator(tid('files-search')).fill('PHOTO-ETE');
     const hit = page.locator(`${tid('search-hit')}[data-path=${q(`/${FOLDER}/${PHOTO.name}`)}]`);
     await hit.waitFor();
@@ -384,10 +376,10 @@ async function main() {
     // Following the folder link ends the search and opens the folder.
     await page.locator(tid('files-search')).fill('photo');
     await page.locator(`${tid('search-hit')} ${tid('search-folder')}`).first().click();
-    await expectFolder(`/${FOLDER}`);
+    await expectFolder(page, `/${FOLDER}`);
     if (await page.locator(tid('search-results')).count()) throw new Error('the search results stayed after opening a folder');
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
   });
 
   await run(`"${FOLDER}" downloads as a zip that holds the picture`, async () => {
@@ -424,7 +416,7 @@ async function main() {
     await page.locator(tid('new-folder-submit')).click();
     await waitDialogClosed('new-folder-dialog');
     await page.locator(row(SORTING)).locator(tid('file-open')).click();
-    await expectFolder(`/${SORTING}`);
+    await expectFolder(page, `/${SORTING}`);
     await page.locator(tid('files-new-folder')).click();
     await page.locator(tid('new-folder-name')).fill(SUB);
     await page.locator(tid('new-folder-submit')).click();
@@ -502,7 +494,7 @@ async function main() {
     await page.locator(row(NOTES[2].name)).waitFor({ state: 'detached' });
     await expectSelection([], 'nothing left selected');
     await page.locator(row(SUB)).locator(tid('file-open')).click();
-    await expectFolder(`/${SORTING}/${SUB}`);
+    await expectFolder(page, `/${SORTING}/${SUB}`);
     for (const n of NOTES.slice(0, 2)) await page.locator(row(n.name)).waitFor();
   });
 

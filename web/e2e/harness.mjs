@@ -135,6 +135,14 @@ export async function signIn(page, base, who) {
   if (outcome !== 'shell') throw new Error(`${who.login} could not sign in (${outcome}): ${outcome === 'error' ? await textOf(page, tid('login-error')) : ''}`);
 }
 
+/** The folder the Files page shows, once it has loaded it: 'table' or 'empty'; its error thrown. */
+export async function expectFolder(page, path) {
+  await page.locator(`${tid('files-page')}[data-path=${q(path)}]`).waitFor();
+  const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
+  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
+  return outcome;
+}
+
 /** The trimmed text of the first element the selector finds. */
 export async function textOf(page, selector) {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();

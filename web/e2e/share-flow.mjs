@@ -20,7 +20,7 @@
 // those passwords, without 2FA. Exit 0 on success; on failure prints what failed, saves a
 // screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { request } from 'playwright-core';
-import { finish, firstOf, openBrowser, q, row, signIn, steps, textOf, tid, uploadRow } from './harness.mjs';
+import { expectFolder, finish, firstOf, openBrowser, q, row, signIn, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
@@ -48,13 +48,6 @@ let context;
 let page;
 let userDataDir;
 const browserProblems = [];
-
-async function expectFolder(path) {
-  await page.locator(`${tid('files-page')}[data-path=${q(path)}]`).waitFor();
-  const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
-  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
-  return outcome;
-}
 
 async function signOut() {
   await page.locator(tid('user-menu-button')).click();
@@ -141,15 +134,15 @@ async function main() {
   await run('alice signs in and makes two folders, one with a file', async () => {
     await signIn(page, BASE, ALICE);
     await page.locator(tid('nav-files')).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     await newFolder(READ_ONLY);
     await newFolder(TEAM);
     await page.locator(row(READ_ONLY)).locator(tid('file-open')).click();
-    await expectFolder(`/${READ_ONLY}`);
+    await expectFolder(page, `/${READ_ONLY}`);
     await upload(INSIDE, INSIDE_TEXT);
     await newFolder(ARCHIVES);
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
   });
 
   await run(`alice shares "${READ_ONLY}" with bob read-only`, async () => {
@@ -268,7 +261,7 @@ async function main() {
   await run('bob signs in and finds both folders at his root, marked as alice’s', async () => {
     await signIn(page, BASE, BOB);
     await page.locator(tid('nav-files')).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     await page.locator(`${row(READ_ONLY)}[data-owner="alice"][data-read-only="true"]`).waitFor();
     await page.locator(`${row(TEAM)}[data-owner="alice"]`).waitFor();
     if ((await page.locator(`${row(TEAM)}[data-read-only]`).count()) !== 0) throw new Error(`"${TEAM}" is marked read-only`);
@@ -282,7 +275,7 @@ async function main() {
     const perms = await textOf(page, `${tid('share-row')}[data-name=${q(READ_ONLY)}] ${tid('share-permissions')}`);
     if (perms !== 'Read only') throw new Error(`the read-only share says "${perms}"`);
     await page.locator(tid('shares-back')).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
   });
 
   await run(`bob cannot rename or delete "${READ_ONLY}", only leave it`, async () => {
@@ -296,7 +289,7 @@ async function main() {
 
   await run(`bob cannot upload into "${READ_ONLY}": buttons off, a dropped file refused with a message`, async () => {
     await page.locator(row(READ_ONLY)).locator(tid('file-open')).click();
-    await expectFolder(`/${READ_ONLY}`);
+    await expectFolder(page, `/${READ_ONLY}`);
     await page.locator(tid('files-read-only-share')).waitFor();
     if (!(await page.locator(tid('files-upload')).isDisabled())) throw new Error('the upload button is enabled in a read-only share');
     if (!(await page.locator(tid('files-new-folder')).isDisabled())) throw new Error('"New folder" is enabled in a read-only share');
@@ -318,17 +311,17 @@ async function main() {
 
   await run(`bob uploads into "${TEAM}"`, async () => {
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     await page.locator(row(TEAM)).locator(tid('file-open')).click();
-    await expectFolder(`/${TEAM}`);
+    await expectFolder(page, `/${TEAM}`);
     await upload(BOB_FILE, 'Déposé par Bob.\n');
   });
 
   await run(`bob copies "${INSIDE}" out of "${READ_ONLY}" into his own files with the picker`, async () => {
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     await page.locator(row(READ_ONLY)).locator(tid('file-open')).click();
-    await expectFolder(`/${READ_ONLY}`);
+    await expectFolder(page, `/${READ_ONLY}`);
     // Selected, the read-only items offer download and copy; move and delete stay, unavailable, saying why.
     await page.locator(tid('files-select-all')).click();
     const bar = page.locator(tid('selection-bar'));
@@ -359,7 +352,7 @@ async function main() {
     await picker.locator(tid('picker-submit')).click();
     await picker.waitFor({ state: 'detached' });
     await page.locator(`${tid('files-crumb')}[data-path="/"]`).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     await page.locator(row(INSIDE)).waitFor();
   });
 
@@ -381,7 +374,7 @@ async function main() {
     await picker.waitFor({ state: 'detached' });
     await page.locator(row(INSIDE)).waitFor({ state: 'detached' });
     await page.locator(row(TEAM)).locator(tid('file-open')).click();
-    await expectFolder(`/${TEAM}`);
+    await expectFolder(page, `/${TEAM}`);
     await page.locator(row(INSIDE)).waitFor();
   });
 }

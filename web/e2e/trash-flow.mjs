@@ -12,7 +12,7 @@
 // Needs /usr/bin/chromium and a fresh server: admin without 2FA and no
 // "Archives 2026" in admin's files. Exit 0 on success; on failure prints what
 // failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
+import { expectFolder, finish, firstOf, openBrowser, q, row, steps, textOf, tid, uploadRow } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.ATRIUM_ADMIN_PASSWORD ?? '';
@@ -35,14 +35,6 @@ let context;
 let page;
 let userDataDir;
 const browserProblems = [];
-
-/** The folder the Files page shows, once it has loaded it. */
-async function expectFolder(path) {
-  await page.locator(`${tid('files-page')}[data-path=${q(path)}]`).waitFor();
-  const outcome = await firstOf(page, { table: tid('files-table'), empty: tid('files-empty'), error: tid('files-error') });
-  if (outcome === 'error') throw new Error(`the listing of ${path} failed: ${await textOf(page, tid('files-error'))}`);
-  return outcome;
-}
 
 /** Opens the "More" menu of a row and clicks one of its actions. */
 async function rowAction(name, action) {
@@ -87,14 +79,14 @@ async function main() {
 
   await run(`admin creates "${FOLDER}" and opens it`, async () => {
     await page.locator(tid('nav-files')).click();
-    await expectFolder('/');
+    await expectFolder(page, '/');
     if (await page.locator(row(FOLDER)).count()) throw new Error(`"${FOLDER}" already exists: run against a fresh data directory`);
     await page.locator(tid('files-new-folder')).click();
     await page.locator(tid('new-folder-name')).fill(FOLDER);
     await page.locator(tid('new-folder-submit')).click();
     await waitDialogClosed('new-folder-dialog');
     await page.locator(row(FOLDER)).locator(tid('file-open')).click();
-    await expectFolder(`/${FOLDER}`);
+    await expectFolder(page, `/${FOLDER}`);
   });
 
   await run(`admin uploads "${NAME}", then replaces it with other content`, async () => {
@@ -177,7 +169,7 @@ async function main() {
     if (path !== `/${FOLDER}/${NAME}`) throw new Error(`restored to ${path}`);
     await page.locator(trashRow).waitFor({ state: 'detached' });
     await page.locator(tid('trash-restored-open')).click();
-    await expectFolder(`/${FOLDER}`);
+    await expectFolder(page, `/${FOLDER}`);
     await page.locator(`${row(NAME)}[data-size="${OLD.length}"]`).waitFor();
   });
 }
