@@ -3,9 +3,11 @@ package atrium.voip;
 import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.blob.MasterKey;
+import atrium.core.bus.EventBus;
 import atrium.core.db.Database;
 import atrium.identity.IdentityModule;
 import atrium.sip.DigestServer;
+import atrium.voip.db.CallStore;
 import atrium.voip.db.PhoneStore;
 import atrium.voip.http.PhoneRoutes;
 import java.net.InetAddress;
@@ -22,6 +24,8 @@ public final class VoipModule implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VoipModule.class.getName());
 
     public final PhoneService phones;
+    /** Where the B2BUA writes every call attempt. */
+    public final CallLog callLog;
     public final PhoneRoutes routes;
     /** The SIP listeners and registrar, when enabled. */
     public final Optional<SipServer> sip;
@@ -30,7 +34,8 @@ public final class VoipModule implements AutoCloseable {
     private final Clock clock;
 
     /** {@code tls}: the server certificate for SIP over TLS, asked for only when SIP is enabled. */
-    public VoipModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, Supplier<SSLContext> tls) {
+    public VoipModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, EventBus bus,
+                      Supplier<SSLContext> tls) {
         db.migrate("voip");
         this.clock = clock;
         String realm = config.string("sip.realm").strip();
@@ -63,6 +68,10 @@ public final class VoipModule implements AutoCloseable {
         this.store = new PhoneStore(db.jdbi());
         this.phones = new PhoneService(store, identity.accounts, identity.audit, key, ids, clock, realm, minLength,
                 maxLength);
+        CallStore calls = new CallStore(db.jdbi());
+        LiveEvents live = new LiveEvents(bus, identity.accounts, calls, new VoipViews(identity.accounts, store));
+        this.callLog = new CallLog(calls, ids, clock, config.integer("cluster.node-id", 0, 1023), identity.accounts, live);
+        callLog.closeInterrupted();
         this.throttle = new SipThrottle(identity.audit, clock, freeFailures, blockAfter, blockMillis, delayMillis);
         if (config.bool("voip.enabled")) {
             // Nonces are checked statelessly; a key derived from the master key lets every node (and the next
