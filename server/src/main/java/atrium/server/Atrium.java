@@ -272,6 +272,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", files.quarantineRoutes)
                 .register("/api/v1", files.settingsRoutes)
                 .register("/api/v1", voip.routes)
+                .register("/api/v1", voip.callRoutes)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
                 .register(identity.nextcloudNotifications)

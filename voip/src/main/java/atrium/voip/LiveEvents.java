@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The phone system's events on the bus (docs/api/realtime.md, docs/api/voip.md "Live events"): for administrators
- * ({@code voip.registration.*}, {@code voip.call.*}, the live view), and for each party of a call its own history
- * changing ({@code voip.history.changed}, with the missed-call count for the badge). Administrators are looked up at
+ * ({@code voip.registration.*}, {@code voip.call.*}, the live view), and for each party of a call that ended its own
+ * history changing ({@code voip.history.changed}, with the missed-call count for the badge). Administrators are looked up at
  * each event, so one made or unmade an administrator gets or stops getting the live view at once.
  */
 public final class LiveEvents {
@@ -32,6 +32,10 @@ public final class LiveEvents {
 
     void call(String type, CallRecord c) {
         bus.publish(new Event(type, admins(), views.call(c)));
+        if (c.endedAt().isEmpty()) {
+            // A person's history shows calls once they end; the B2BUA's steps before cost no more queries.
+            return;
+        }
         Set<AccountId> parties = new LinkedHashSet<>();
         c.from().account().ifPresent(parties::add);
         c.callee().ifPresent(parties::add);

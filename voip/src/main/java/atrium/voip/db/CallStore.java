@@ -32,6 +32,10 @@ public final class CallStore {
         public Filter withBefore(CallRecordId id) {
             return new Filter(person, number, side, outcome, from, to, Optional.of(id), limit);
         }
+
+        public Filter withLimit(int n) {
+            return new Filter(person, number, side, outcome, from, to, before, n);
+        }
     }
 
     private final Jdbi jdbi;
