@@ -128,6 +128,7 @@ public final class Atrium implements AutoCloseable {
             ChatModule chat = new ChatModule(config, db, ids, clock, identity, bus);
             // SIP over TLS shows the HTTPS certificate (also in proxy mode, where HTTPS is the proxy's).
             voip = new VoipModule(config, db, ids, clock, identity, bus, () -> TlsFiles.sslContext(tlsMaterial(config)));
+            identity.imports.addColumn(voip.extensionColumn);
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);

@@ -321,6 +321,22 @@ class VoipCallLogTest {
     }
 
     @Test
+    void aPersonMakesANewPasswordForTheirOwnPhoneAndNoOneElses() {
+        String[] bobPhone = VoipRegistrarTest.userWithDevice(admin, "bob", "202");
+        VoipRegistrarTest.userWithDevice(admin, "alice", "201");
+        TestClient bob = signedIn("bob");
+        var made = bob.post("/api/v1/me/phone/devices/202-1/password", Map.of());
+        assertThat(made.status()).isEqualTo(200);
+        assertThat(made.json().get("password").asText()).hasSizeGreaterThan(16).isNotEqualTo(bobPhone[1]);
+        assertThat(made.json().get("settings").get("username").asText()).isEqualTo("202-1");
+        // Someone else's phone, or one that does not exist: the same 404.
+        assertThat(bob.post("/api/v1/me/phone/devices/201-1/password", Map.of()).status()).isEqualTo(404);
+        assertThat(bob.post("/api/v1/me/phone/devices/999-1/password", Map.of()).status()).isEqualTo(404);
+        assertThat(admin.get("/api/v1/audit?action=voip-device-password-reset").json().get("items").get(0)
+                .get("actor").asText()).isEqualTo("bob");
+    }
+
+    @Test
     void housekeepingDeletesCallsOlderThanTheRetentionAndKeepsTheRest() throws Exception {
         aliceAndBob();
         CallRecordId old = call("alice", "201", "202", Optional.of("bob"), CallLog.Outcome.ANSWERED, 200);

@@ -25,6 +25,8 @@ public final class VoipModule implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VoipModule.class.getName());
 
     public final PhoneService phones;
+    /** The bulk import's extension column, registered with identity's import by server's Main. */
+    public final ExtensionColumn extensionColumn;
     /** Where the B2BUA writes every call attempt. */
     public final CallLog callLog;
     public final PhoneRoutes routes;
@@ -77,6 +79,7 @@ public final class VoipModule implements AutoCloseable {
         LiveEvents live = new LiveEvents(bus, identity.accounts, calls, views);
         this.phones = new PhoneService(store, identity.accounts, identity.audit, key, ids, clock, live, realm, minLength,
                 maxLength);
+        this.extensionColumn = new ExtensionColumn(phones, identity.accounts);
         this.callLog = new CallLog(calls, ids, clock, config.integer("cluster.node-id", 0, 1023), identity.accounts, live);
         callLog.closeInterrupted();
         this.throttle = new SipThrottle(identity.audit, clock, freeFailures, blockAfter, blockMillis, delayMillis);
