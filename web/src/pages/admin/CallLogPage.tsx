@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { API_BASE, toApiError, type ApiError } from '../../api/client';
 import { callLogPath, formatDuration, NO_FILTERS, OUTCOMES, phoneApi, type CallFilters, type LoggedCall } from '../../api/phone';
 import { DataTable } from '../../components/DataTable';
-import { ErrorMessage, SelectField, TextField } from '../../components/Form';
+import { ErrorMessage, FilterButtons, SelectField, TextField } from '../../components/Form';
 import { formatDateTime } from '../../format';
 import { useI18n } from '../../i18n/i18n';
 
@@ -83,22 +83,13 @@ export function CallLogPage() {
         />
         <TextField label={t('calls.fromDate')} type="date" value={draft.from} onChange={set('from')} testId="calls-from" />
         <TextField label={t('calls.toDate')} type="date" value={draft.to} onChange={set('to')} testId="calls-to" />
-        <div className="filters-buttons">
-          <button type="submit" className="btn btn-primary" data-testid="calls-apply">
-            {t('audit.apply')}
-          </button>
-          <button
-            type="button"
-            className="btn"
-            onClick={() => {
-              setDraft(NO_FILTERS);
-              setFilters({ ...NO_FILTERS });
-            }}
-            data-testid="calls-reset"
-          >
-            {t('audit.reset')}
-          </button>
-        </div>
+        <FilterButtons
+          testId="calls"
+          onReset={() => {
+            setDraft(NO_FILTERS);
+            setFilters({ ...NO_FILTERS });
+          }}
+        />
       </form>
 
       <ErrorMessage error={error} testId="calls-error" />
