@@ -27,10 +27,17 @@ class VoipCallLogTest {
 
     private TestServer server;
     private TestClient admin;
+    private Map<String, String> settings;
+
+    /** The server's settings: SIP on, SQLite; {@link PostgresVoipCallLogTest} adds a PostgreSQL schema. */
+    Map<String, String> settings() {
+        return VoipRegistrarTest.VOIP;
+    }
 
     @BeforeEach
     void start() {
-        server = TestServer.start(VoipRegistrarTest.VOIP);
+        settings = settings();
+        server = TestServer.start(settings);
         admin = server.admin();
     }
 
@@ -309,7 +316,7 @@ class VoipCallLogTest {
         assertThat(active.get(0).get("ringingAt").isNull()).isFalse();
 
         server.close();
-        server = TestServer.startIn(server.dataDir, VoipRegistrarTest.VOIP);
+        server = TestServer.startIn(server.dataDir, settings);
         admin = server.admin();
         assertThat(admin.get("/api/v1/admin/voip/calls/active").json().get("items")).isEmpty();
         JsonNode closed = admin.get("/api/v1/admin/voip/calls?outcome=failed").json().get("items");
@@ -345,7 +352,10 @@ class VoipCallLogTest {
         aliceAndBob();
         CallRecordId old = call("alice", "201", "202", Optional.of("bob"), CallLog.Outcome.ANSWERED, 200);
         CallRecordId recent = call("bob", "202", "201", Optional.of("alice"), CallLog.Outcome.ANSWERED, 200);
-        try (var db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("atrium.db"));
+        var config = server.atrium.config();
+        try (var db = config.optional("db.url").isPresent()
+                ? DriverManager.getConnection(config.string("db.url"), config.string("db.user"), "")
+                : DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("atrium.db"));
              var aged = db.prepareStatement("UPDATE voip_calls SET started_at = started_at - ? WHERE id = ?")) {
             aged.setLong(1, 366L * 86_400_000L); // voip.call-log-days is 365 by default
             aged.setLong(2, old.value());
