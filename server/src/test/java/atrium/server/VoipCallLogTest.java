@@ -152,6 +152,9 @@ class VoipCallLogTest {
         assertThat(bob.get("/api/v1/me/phone/calls").json().get("missed").asInt()).isEqualTo(1);
 
         assertThat(bob.get("/api/v1/me/phone/calls?before=soon").status()).isEqualTo(400);
+        JsonNode paths = server.client().get("/api/v1/openapi.json").json().get("paths");
+        assertThat(List.of("/me/phone/calls", "/me/phone/calls/seen", "/me/phone/devices/{username}/password",
+                "/admin/voip/calls", "/admin/voip/calls.csv", "/admin/voip/calls/active")).allMatch(paths::has);
         assertThat(server.client().get("/api/v1/me/phone/calls").status()).isEqualTo(401);
     }
 
