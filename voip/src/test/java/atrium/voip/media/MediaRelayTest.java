@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 /** The relay over real UDP sockets on the loopback: two "phones" behind a NAT-like address change, and intruders. */
 class MediaRelayTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    /** Each test takes its own stretch of ports, away from other tests and from other programs' usual ports. */
-    private final int base = 40000 + 2 * ThreadLocalRandom.current().nextInt(9000);
+    /** Each test takes its own stretch of ports, below Linux's ephemeral range (32768–60999) where any socket may sit. */
+    private final int base = 10000 + 2 * ThreadLocalRandom.current().nextInt(5000);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
