@@ -14,6 +14,7 @@ final class Endpoint {
     final DatagramChannel channel;
     final int port;
     final boolean rtcp;
+    private final boolean ipv6;
     /** The other leg's socket of the same kind: where packets received here leave from. */
     Endpoint peer;
     RelaySession session;
@@ -24,13 +25,20 @@ final class Endpoint {
     volatile InetAddress onlyFrom;
     private int ssrc;
 
-    Endpoint(DatagramChannel channel, int port, boolean rtcp) {
+    Endpoint(DatagramChannel channel, int port, boolean rtcp, boolean ipv6) {
         this.channel = channel;
         this.port = port;
         this.rtcp = rtcp;
+        this.ipv6 = ipv6;
     }
 
     void expect(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("media address " + address + " is not resolved");
+        }
+        if (address.getAddress() instanceof java.net.Inet6Address != ipv6) {
+            throw new IllegalArgumentException("media address " + address + " is not of the relay's address family");
+        }
         expected = address;
         latched = null;
     }
@@ -49,8 +57,11 @@ final class Endpoint {
     void relay(InetSocketAddress from, ByteBuffer packet, long nowMillis) {
         int length = packet.remaining();
         InetAddress only = onlyFrom;
-        if (length < 8 || (packet.get(0) & 0xC0) != 0x80 || only != null && !only.equals(from.getAddress())) {
-            counters.dropped++; // not RTP/RTCP version 2 (RFC 3550 §5.1), or not from the allowed address
+        if (length < 8 || (packet.get(0) & 0xC0) != 0x80 || only != null && !only.equals(from.getAddress())
+                || session.relay.isOwn(from)) {
+            // not RTP/RTCP version 2 (RFC 3550 §5.1), not from the allowed address, or from one of our own sockets:
+            // an SDP naming a relay port would otherwise make packets circle between two legs for ever
+            counters.dropped++;
             return;
         }
         int secondByte = packet.get(1) & 0xFF;
@@ -80,10 +91,13 @@ final class Endpoint {
         InetSocketAddress to = peer.target();
         if (to != null) {
             try {
-                peer.channel.send(packet, to);
-                counters.add(isRtcp, length);
+                if (peer.channel.send(packet, to) > 0) {
+                    counters.add(isRtcp, length);
+                } else {
+                    counters.dropped++; // the socket's send buffer is full: UDP is lossy, so is this
+                }
             } catch (IOException e) {
-                counters.dropped++; // e.g. no route to the phone: UDP is lossy, the next packet may pass
+                counters.dropped++; // e.g. no route to the phone: the next packet may pass
             }
         } else {
             counters.dropped++; // the other phone's address is not known yet (no SDP answer)

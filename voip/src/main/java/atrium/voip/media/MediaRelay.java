@@ -49,6 +49,8 @@ public final class MediaRelay implements AutoCloseable {
     private final ProtocolFamily family;
     private final int firstPort;
     private final int pairs;
+    /** The addresses our sockets send from: the bound one, or every local one when bound to the wildcard. */
+    private final Set<InetAddress> ownAddresses;
     private final long idleMillis;
     private final long sweepNanos;
     private final Clock clock;
@@ -81,6 +83,7 @@ public final class MediaRelay implements AutoCloseable {
         this.family = bind instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         this.firstPort = first;
         this.pairs = (portMax - first + 1) / 2;
+        this.ownAddresses = ownAddresses(bind);
         this.idleMillis = idleTimeout.toMillis();
         // check idleness a few times per timeout, at most once a second and at least every 50 ms
         this.sweepNanos = TimeUnit.MILLISECONDS.toNanos(Math.clamp(idleMillis / 4, 50, 1000));
@@ -154,6 +157,26 @@ public final class MediaRelay implements AutoCloseable {
 
     long now() {
         return clock.millis();
+    }
+
+    /** True if a packet comes from one of the relay's own ports (no allocation: a range check and a set lookup). */
+    boolean isOwn(InetSocketAddress from) {
+        int port = from.getPort();
+        return port >= firstPort && port < firstPort + 2 * pairs && ownAddresses.contains(from.getAddress());
+    }
+
+    private static Set<InetAddress> ownAddresses(InetAddress bind) {
+        if (!bind.isAnyLocalAddress()) {
+            return Set.of(bind);
+        }
+        try {
+            Set<InetAddress> all = new java.util.HashSet<>();
+            java.net.NetworkInterface.networkInterfaces().forEach(i -> i.inetAddresses().forEach(all::add));
+            all.add(bind);
+            return Set.copyOf(all);
+        } catch (java.net.SocketException e) {
+            throw new UncheckedIOException("cannot list this machine's addresses", e);
+        }
     }
 
     /**
@@ -235,7 +258,12 @@ public final class MediaRelay implements AutoCloseable {
                 return;
             }
             buffer.flip();
-            in.relay((InetSocketAddress) from, buffer, clock.millis());
+            try {
+                in.relay((InetSocketAddress) from, buffer, clock.millis());
+            } catch (RuntimeException e) {
+                // a fault on one packet must not stop the media of every call: log it and go on
+                LOG.log(Level.WARNING, "relaying a packet from " + from, e);
+            }
         }
     }
 
@@ -276,8 +304,9 @@ public final class MediaRelay implements AutoCloseable {
                 }
                 usedPairs.set(k);
                 cursor = k + 1;
-                into.add(new Endpoint(rtp, port, false));
-                into.add(new Endpoint(rtcp, port + 1, true));
+                boolean ipv6 = family == StandardProtocolFamily.INET6;
+                into.add(new Endpoint(rtp, port, false, ipv6));
+                into.add(new Endpoint(rtcp, port + 1, true, ipv6));
                 return;
             }
         } finally {

@@ -7,7 +7,7 @@ import java.util.List;
  * to leg b's phone and back. Close it when the call ends: its four ports go back to the range.
  */
 public final class RelaySession implements AutoCloseable {
-    private final MediaRelay relay;
+    final MediaRelay relay;
     private final RelayLeg a;
     private final RelayLeg b;
     private final Endpoint.Counters aToB = new Endpoint.Counters();

@@ -174,6 +174,29 @@ class MediaRelayTest {
     }
 
     @Test
+    void anSdpNamingARelayPortCannotMakePacketsCircle() throws Exception {
+        RelaySession s = openSession();
+        Phone bob = phone();
+        s.b().expect(bob.address());
+        s.a().expect(new InetSocketAddress(LOOPBACK, s.b().rtpPort())); // a (malicious or confused) phone's SDP
+        bob.send(rtp(0, 1, 0x2222, 160), s.b().rtpPort());
+        // relayed once from a's port to b's port, where it is recognised as ours and dropped
+        await(() -> s.stats().dropped() == 1);
+        assertThat(s.stats().bToA().rtpPackets()).isEqualTo(1);
+        assertThat(s.stats().aToB().rtpPackets()).isZero();
+        assertThat(s.b().rtpSource()).contains(bob.address());
+    }
+
+    @Test
+    void anAddressTheRelayCannotSendToIsRefusedAtOnce() throws Exception {
+        RelaySession s = openSession();
+        assertThatThrownBy(() -> s.a().expect(InetSocketAddress.createUnresolved("phone.example", 4000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not resolved");
+        assertThatThrownBy(() -> s.a().expect(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 4000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("address family");
+    }
+
+    @Test
     void aSilentCallIsReportedOnceAndNeverWhileHeld() throws Exception {
         ManualClock clock = new ManualClock();
         MediaRelay relay = relay(base, base + 99, Duration.ofMillis(200), clock);
