@@ -96,5 +96,6 @@ public final class VoipModule implements AutoCloseable {
     @Override
     public void close() {
         sip.ifPresent(SipServer::close);
+        store.close();
     }
 }
