@@ -105,5 +105,6 @@ public final class VoipModule implements AutoCloseable {
     public void close() {
         sip.ifPresent(SipServer::close);
         media.ifPresent(MediaRelay::close);
+        store.close();
     }
 }
