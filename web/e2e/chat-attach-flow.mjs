@@ -14,21 +14,14 @@
 // failure prints what failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { finish, openBrowser, q, signIn, steps, tid } from './harness.mjs';
+import { aliceAndBob, finishTwo, forbidDialogs, openBrowser, q, signIn, steps, tid } from './harness.mjs';
 
-const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
-const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
-const BOB = { login: 'bob', password: process.env.ATRIUM_BOB_PASSWORD ?? '' };
+const { base: BASE, alice: ALICE, bob: BOB } = aliceAndBob();
 const ACTION_TIMEOUT = 15_000;
 const WHOLE_RUN = 180_000;
 const IMAGE = 'chantier.png';
 const PDF = 'devis <b>2026.pdf';
 const PDF_BYTES = 24 << 20;
-
-if (!BASE || !ALICE.password || !BOB.password) {
-  console.error('Set ATRIUM_URL, ATRIUM_ALICE_PASSWORD and ATRIUM_BOB_PASSWORD.');
-  process.exit(2);
-}
 
 const { log, run, current } = steps();
 const problems = [];
@@ -57,12 +50,8 @@ async function main() {
   browsers.bob = await openBrowser(problems, ACTION_TIMEOUT);
   const a = browsers.alice.page;
   const b = browsers.bob.page;
-  for (const [page, who] of [[a, 'alice'], [b, 'bob']]) {
-    page.on('dialog', (d) => {
-      problems.push(`${who} got a ${d.type()} dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-  }
+  forbidDialogs(a, 'alice', problems);
+  forbidDialogs(b, 'bob', problems);
 
   await run('alice and bob sign in and open the conversation "Chantier"', async () => {
     await signIn(a, BASE, ALICE);
@@ -144,16 +133,4 @@ async function main() {
   });
 }
 
-finish(main, {
-  name: 'chat-attach',
-  wholeRun: WHOLE_RUN,
-  log,
-  state: () => ({
-    step: current(),
-    page: browsers.bob?.page ?? browsers.alice?.page,
-    context: browsers.alice?.context,
-    userDataDir: browsers.alice?.userDataDir,
-    others: browsers.bob ? [browsers.bob] : [],
-    problems,
-  }),
-});
+finishTwo(main, { name: 'chat-attach', wholeRun: WHOLE_RUN, log, current, browsers, problems });
