@@ -437,7 +437,10 @@ function Composer({ id, me, members, client, replyTo, filesIn, onCancelReply, on
     const textSent = await sendFiles(chatApi, id, files, words, replyTo?.id ?? null, setSending, onSent, () => ++sendingKeys.current);
     if (textSent && words) setText((now) => (now === words ? '' : now));
   };
-  filesIn.current = (files) => void attach(files);
+  // After each render, so a drop uses the text and reply of that moment.
+  useEffect(() => {
+    filesIn.current = (files) => void attach(files);
+  });
 
   /** A file of the person's Files, attached where it is. */
   const attachFromFiles = (entry: DavEntry) => {
