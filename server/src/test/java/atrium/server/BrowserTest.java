@@ -200,10 +200,7 @@ class BrowserTest {
     void twoPeopleChatLiveAndAMessageHoldingHtmlShowsAsText() throws Exception {
         try (TestServer server = TestServer.start()) {
             String password = "Chat-Flow-Password-42";
-            for (String login : List.of("alice", "bob")) {
-                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-            }
+            aliceAndBob(server, password);
             runScript("chat-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
             for (String login : List.of("alice", "bob")) {
                 TestClient client = server.client();
@@ -233,10 +230,7 @@ class BrowserTest {
     void filesDroppedInAConversationReachTheOtherMemberWithAPreviewAndDownloadWhole() throws Exception {
         try (TestServer server = TestServer.start()) {
             String password = "Attach-Flow-Password-42";
-            for (String login : List.of("alice", "bob")) {
-                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-            }
+            aliceAndBob(server, password);
             TestClient alice = server.client();
             assertThat(alice.signIn("alice", password).status()).isEqualTo(200);
             var conv = alice.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Chantier", "members", List.of("bob")));
@@ -469,6 +463,14 @@ class BrowserTest {
     private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
         return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));
+    }
+
+    /** The two people of a two-browser flow (chat-flow, chat-attach-flow): no 2FA, English. */
+    private static void aliceAndBob(TestServer server, String password) {
+        for (String login : List.of("alice", "bob")) {
+            var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+        }
     }
 
     private static void runScript(String name, TestServer server) throws Exception {
