@@ -314,8 +314,15 @@ public final class ChatService {
     }
 
     public Message post(Caller caller, ConversationId id, String text, Optional<MessageId> replyTo) {
+        return post(caller, id, text, replyTo, Optional.empty());
+    }
+
+    /** A message, with a file of the caller's Files when {@code attachment} is given; the text may then be empty. */
+    public Message post(Caller caller, ConversationId id, String text, Optional<MessageId> replyTo,
+                        Optional<Attachment> attachment) {
         Details d = details(caller, id);
-        Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo);
+        Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo,
+                attachment);
         // The author has read what they wrote.
         conversations.markRead(id, caller.id().value(), m.id().value());
         publishWithGuests("chat.message.created", id, d.members(), views.message(m), Optional.of(messageKey(m.id())));
@@ -325,26 +332,48 @@ public final class ChatService {
     /** A guest's message: like a member's, never past a lock. */
     Message postAsGuest(Guest g, String text, Optional<MessageId> replyTo) {
         List<Member> members = conversations.members(g.conversation());
-        Message m = write(g.id(), conversation(g.conversation()), members, false, text, replyTo);
+        Message m = write(g.id(), conversation(g.conversation()), members, false, text, replyTo, Optional.empty());
         publishWithGuests("chat.message.created", g.conversation(), members, views.message(m), Optional.of(messageKey(m.id())));
         return m;
     }
 
     private Message write(long author, Conversation c, List<Member> members, boolean moderates, String text,
-                          Optional<MessageId> replyTo) {
-        if (c.readOnly() && !moderates) {
-            throw new AtriumException.Forbidden("read-only", Msg.of("chat.read-only"));
-        }
-        String body = text(text);
+                          Optional<MessageId> replyTo, Optional<Attachment> attachment) {
+        checkWritable(c, moderates);
+        String body = attachment.isPresent() && text.isBlank() ? "" : text(text);
         rateLimit.check(author);
         if (replyTo.isPresent() && messages.byId(c.id(), replyTo.get()).isEmpty()) {
             throw AtriumException.Invalid.field("replyTo", Msg.of("chat.reply-to.none"));
         }
         long now = clock.millis();
         Message m = new Message(new MessageId(ids.next()), c.id(), author, body, replyTo, now, Optional.empty(),
-                Optional.empty(), now, List.of());
+                Optional.empty(), now, List.of(), attachment);
         messages.insert(m, mentioned(body, members, author));
         return m;
+    }
+
+    private static void checkWritable(Conversation c, boolean moderates) {
+        if (c.readOnly() && !moderates) {
+            throw new AtriumException.Forbidden("read-only", Msg.of("chat.read-only"));
+        }
+    }
+
+    /** Checks that the caller may post in the conversation now (a member, not held back by a lock). */
+    public void checkMayPost(Caller caller, ConversationId id) {
+        Details d = details(caller, id);
+        checkWritable(d.conversation(), d.me().role().moderates());
+    }
+
+    /** The attachment of a message, for a member: checked on every read, so leaving ends access. */
+    public Attachment attachment(Caller caller, ConversationId id, MessageId mid) {
+        details(caller, id);
+        return attachmentIn(id, mid);
+    }
+
+    /** The attachment of a message of a conversation whose reader the caller has checked. */
+    Attachment attachmentIn(ConversationId id, MessageId mid) {
+        return message(id, mid).attachment()
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.attachment.none")));
     }
 
     /** Only the author edits, and not a deleted message. */
@@ -357,7 +386,8 @@ public final class ChatService {
         if (m.deleted()) {
             throw new AtriumException.Conflict(Msg.of("chat.message.deleted"));
         }
-        String body = text(text);
+        // A file's message may lose its words and keep the file.
+        String body = m.attachment().isPresent() && text.isBlank() ? "" : text(text);
         rateLimit.check(caller.id().value());
         messages.edit(mid, body, mentioned(body, d.members(), caller.id().value()), id, clock.millis());
         Message after = message(id, mid);

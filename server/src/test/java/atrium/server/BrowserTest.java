@@ -202,10 +202,7 @@ class BrowserTest {
     void twoPeopleChatLiveAndAMessageHoldingHtmlShowsAsText() throws Exception {
         try (TestServer server = TestServer.start()) {
             String password = "Chat-Flow-Password-42";
-            for (String login : List.of("alice", "bob")) {
-                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-            }
+            aliceAndBob(server, password);
             runScript("chat-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
             for (String login : List.of("alice", "bob")) {
                 TestClient client = server.client();
@@ -221,6 +218,35 @@ class BrowserTest {
                                 "alice: (deleted)", "alice: <img src=x onerror=alert(1)>",
                                 "alice: @bob **gras** et `code` [lien](https://example.org) [x](javascript:alert(1))");
                 assertThat(messages.get(0).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[\"bob\"]}]");
+            }
+        }
+    }
+
+    /**
+     * chat-attach-flow.mjs: alice drops an image and a 24 MiB PDF onto a group conversation and
+     * sees each sent with a progress bar; bob sees the image's thumbnail and the PDF's card live
+     * and downloads the PDF byte for byte. The server then has both files in alice's Talk
+     * folder and two messages carrying them.
+     */
+    @Test
+    void filesDroppedInAConversationReachTheOtherMemberWithAPreviewAndDownloadWhole() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Attach-Flow-Password-42";
+            aliceAndBob(server, password);
+            TestClient alice = server.client();
+            assertThat(alice.signIn("alice", password).status()).isEqualTo(200);
+            var conv = alice.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Chantier", "members", List.of("bob")));
+            assertThat(conv.status()).as(conv.body()).isEqualTo(201);
+            runScript("chat-attach-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
+            var messages = alice.get("/api/v1/chat/conversations/" + conv.json().get("id").asText() + "/messages").json().get("items");
+            assertThat(messages).extracting(m -> m.get("attachment").get("name").asText() + " " + m.get("attachment").get("contentType").asText()
+                    + " preview=" + m.get("attachment").get("preview").asBoolean())
+                    .containsExactlyInAnyOrder("chantier.png image/png preview=true", "devis <b>2026.pdf application/pdf preview=true");
+            assertThat(messages.findValues("attachment")).filteredOn(a -> a.get("name").asText().endsWith(".pdf"))
+                    .extracting(a -> a.get("size").asLong()).containsExactly(24L << 20);
+            var owner = server.atrium.identity().accounts.byLogin("alice").orElseThrow().id();
+            for (String name : List.of("chantier.png", "devis <b>2026.pdf")) {
+                assertThat(server.atrium.files().files.resolve(owner, List.of("Talk", name))).as(name).isPresent();
             }
         }
     }
@@ -480,6 +506,14 @@ class BrowserTest {
             assertThat(audit(server, Optional.of("admin"), "voip-calls-exported")).singleElement()
                     .satisfies(e -> assertThat(e.detail()).hasValue("login=bob direction=in outcome=no-answer"));
             assertThat(audit(server, Optional.of("bob"), "voip-device-password-reset")).hasSize(1);
+        }
+    }
+
+    /** The two people of a two-browser flow (chat-flow, chat-attach-flow): no 2FA, English. */
+    private static void aliceAndBob(TestServer server, String password) {
+        for (String login : List.of("alice", "bob")) {
+            var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
         }
     }
 
