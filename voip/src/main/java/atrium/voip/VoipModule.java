@@ -82,7 +82,7 @@ public final class VoipModule implements AutoCloseable {
         this.calls = new CallStore(db.jdbi());
         this.callLogMillis = config.integer("voip.call-log-days", 0, 36500) * 86_400_000L;
         VoipViews views = new VoipViews(identity.accounts, store);
-        LiveEvents live = new LiveEvents(bus, identity.accounts, calls, views);
+        LiveEvents live = new LiveEvents(bus, identity.accounts, calls, views, clock);
         this.phones = new PhoneService(store, identity.accounts, identity.audit, key, ids, clock, live, realm, minLength,
                 maxLength);
         this.extensionColumn = new ExtensionColumn(phones, identity.accounts);
