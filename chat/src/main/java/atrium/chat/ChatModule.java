@@ -32,7 +32,12 @@ public final class ChatModule {
         GuestStore guestStore = new GuestStore(jdbi);
         ChatViews views = new ChatViews(identity.accounts, guestStore, clock);
         RateLimit rateLimit = new RateLimit(config.integer("chat.rate-limit", 1, 100_000), clock);
-        this.chat = new ChatService(new ConversationStore(jdbi), guestStore, new MessageStore(jdbi), identity.accounts, views, bus, ids,
+        MessageStore messageStore = new MessageStore(jdbi);
+        // Messages written before search existed get their search text now (once; fast when none is left).
+        while (messageStore.backfillSearch(1000) > 0) {
+            Thread.onSpinWait();
+        }
+        this.chat = new ChatService(new ConversationStore(jdbi), guestStore, messageStore, identity.accounts, views, bus, ids,
                 clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000));
         identity.accounts.addGroupMembershipListener(new GroupMembershipListener() {
             @Override

@@ -4,6 +4,7 @@ import atrium.chat.db.ConversationStore;
 import atrium.chat.db.GuestStore;
 import atrium.chat.db.MessageStore;
 import atrium.core.AtriumException;
+import atrium.core.Fold;
 import atrium.core.Ids;
 import atrium.core.Msg;
 import atrium.core.bus.Audience;
@@ -40,6 +41,9 @@ public final class ChatService {
     private static final int MAX_NAME = 200;
     private static final int MAX_EMOJI_CODE_POINTS = 16;
     static final long TYPING_EVERY_MS = 2_000;
+    static final int MAX_SEARCH_CHARS = 200;
+    static final int MAX_SEARCH_WORDS = 10;
+    public static final int MAX_SEARCH_PAGE = 50;
 
     /** A conversation as one member sees it, with the identity groups it follows. */
     public record Details(Conversation conversation, List<Member> members, Member me, List<Long> groups) {
@@ -412,12 +416,84 @@ public final class ChatService {
 
     /** A page of history, for a caller already checked. */
     Page page(ConversationId id, long before, int limit) {
-        if (limit < 1 || limit > 200) {
-            throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, 200));
-        }
+        checkLimit(limit);
         List<Message> page = messages.page(id, before, limit + 1);
         boolean more = page.size() > limit;
         return new Page(more ? page.subList(1, page.size()) : page, more);
+    }
+
+    /** Messages around one, oldest first; {@code more} when older ones remain, {@code newer} when newer ones do. */
+    public record Window(List<Message> items, boolean more, boolean newer) {
+    }
+
+    /**
+     * The message {@code mid} with up to {@code limit} messages in all around it (half before),
+     * to open a conversation at a message (a search hit). 404 when the conversation has no such message.
+     */
+    public Window around(Caller caller, ConversationId id, MessageId mid, int limit) {
+        details(caller, id);
+        checkLimit(limit);
+        message(id, mid);
+        int older = limit / 2;
+        // Up to and including the message, one more to know whether older ones remain.
+        List<Message> upTo = messages.page(id, mid.value() + 1, older + 2);
+        boolean more = upTo.size() > older + 1;
+        List<Message> before = more ? upTo.subList(1, upTo.size()) : upTo;
+        Window next = forward(id, mid.value(), limit - before.size());
+        List<Message> items = new ArrayList<>(before);
+        items.addAll(next.items());
+        return new Window(items, more, next.newer());
+    }
+
+    /** The messages after {@code after}, oldest first: paging forward from a window. */
+    public Window after(Caller caller, ConversationId id, long after, int limit) {
+        details(caller, id);
+        checkLimit(limit);
+        return forward(id, after, limit);
+    }
+
+    private Window forward(ConversationId id, long after, int limit) {
+        List<Message> next = limit < 1 ? List.of() : messages.after(id, after, limit + 1);
+        boolean newer = limit < 1 ? !messages.after(id, after, 1).isEmpty() : next.size() > limit;
+        return new Window(newer ? next.subList(0, limit) : next, true, newer);
+    }
+
+    /** A search hit: the message, the caller's conversation it is in, the part to show. */
+    public record Hit(Message message, ConversationStore.Summary conversation, Snippet snippet) {
+    }
+
+    public record Hits(List<Hit> items, boolean more) {
+    }
+
+    /**
+     * Messages of the caller's conversations holding every word of {@code query}, accents and case
+     * aside, newest first, older than {@code before}. Deleted messages are never found; edited
+     * ones by their present text.
+     */
+    public Hits search(Caller caller, String query, long before, int limit) {
+        if (limit < 1 || limit > MAX_SEARCH_PAGE) {
+            throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, MAX_SEARCH_PAGE));
+        }
+        List<String> words = searchWords(query);
+        List<Message> found = messages.search(caller.id().value(), words, before, limit + 1);
+        Map<ConversationId, ConversationStore.Summary> mine = new java.util.HashMap<>();
+        list(caller).forEach(s -> mine.put(s.conversation().id(), s));
+        List<Hit> hits = found.stream().limit(limit).filter(m -> mine.containsKey(m.conversation()))
+                .map(m -> new Hit(m, mine.get(m.conversation()), Snippet.of(m.body(), words))).toList();
+        return new Hits(hits, found.size() > limit);
+    }
+
+    /** The folded words of a query: at least one, at most {@link #MAX_SEARCH_WORDS} (the rest are dropped). */
+    static List<String> searchWords(String query) {
+        String q = query.strip();
+        if (q.isEmpty()) {
+            throw AtriumException.Invalid.field("q", Msg.of("chat.search.empty"));
+        }
+        if (q.length() > MAX_SEARCH_CHARS) {
+            throw AtriumException.Invalid.field("q", Msg.of("chat.search.too-long", MAX_SEARCH_CHARS));
+        }
+        return java.util.Arrays.stream(Fold.fold(q).split("\\s+")).filter(w -> !w.isEmpty()).distinct()
+                .limit(MAX_SEARCH_WORDS).toList();
     }
 
     /** Moves the caller's read marker to this message (never back); the members' tabs hear of it. */
@@ -459,6 +535,12 @@ public final class ChatService {
         }
         lastTyping.put(key, now);
         publishWithGuests("chat.typing", id, members, views.idOnly(id).put("login", login(account)));
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > 200) {
+            throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, 200));
+        }
     }
 
     static String messageKey(MessageId id) {
