@@ -486,6 +486,8 @@ export const en = {
   'notifySettings.kind.share-received': 'Something shared with you',
   'notifySettings.kind.file-drop-upload': 'Files uploaded through your file-drop links',
   'notifySettings.kind.infected-upload': 'Infected uploads stopped (administrators)',
+  'notifySettings.kind.chat-mention': 'Mentions of you in a chat group (e-mail when still unread after a while)',
+  'notifySettings.kind.chat-message': 'Messages to you in a one-to-one chat (e-mail when still unread after a while)',
 
   'sessions.title': 'Sessions',
   'sessions.intro': 'Browsers signed in to your account.',
@@ -1261,6 +1263,8 @@ export const fr: Record<MessageKey, string> = {
   'notifySettings.kind.share-received': 'Un partage reçu',
   'notifySettings.kind.file-drop-upload': 'Des fichiers déposés par vos liens de dépôt',
   'notifySettings.kind.infected-upload': 'Des envois infectés arrêtés (administrateurs)',
+  'notifySettings.kind.chat-mention': 'Vos mentions dans un groupe de discussion (e-mail si toujours non lues après un moment)',
+  'notifySettings.kind.chat-message': 'Les messages qui vous sont adressés en tête-à-tête (e-mail si toujours non lus après un moment)',
 
   'sessions.title': 'Sessions',
   'sessions.intro': 'Navigateurs connectés à votre compte.',

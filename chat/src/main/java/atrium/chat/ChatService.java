@@ -15,8 +15,11 @@ import atrium.identity.AccountService;
 import atrium.identity.AccountId;
 import atrium.identity.Caller;
 import atrium.identity.GroupId;
+import atrium.identity.NotificationKind;
+import atrium.identity.Notifications;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -44,6 +47,7 @@ public final class ChatService {
     static final int MAX_SEARCH_CHARS = 200;
     static final int MAX_SEARCH_WORDS = 10;
     public static final int MAX_SEARCH_PAGE = 50;
+    private static final int EXCERPT = 200;
 
     /** A conversation as one member sees it, with the identity groups it follows. */
     public record Details(Conversation conversation, List<Member> members, Member me, List<Long> groups) {
@@ -62,11 +66,14 @@ public final class ChatService {
     private final Clock clock;
     private final RateLimit rateLimit;
     private final int maxChars;
+    private final Notifications notifications;
+    private final Duration mentionMailDelay;
     /** "account:conversation" → when its last typing event went out; a bounded map, cleared when large. */
     private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
     ChatService(ConversationStore conversations, GuestStore guests, MessageStore messages, AccountService accounts, ChatViews views,
-                EventBus bus, Ids ids, Clock clock, RateLimit rateLimit, int maxChars) {
+                EventBus bus, Ids ids, Clock clock, RateLimit rateLimit, int maxChars, Notifications notifications,
+                Duration mentionMailDelay) {
         this.conversations = conversations;
         this.guests = guests;
         this.messages = messages;
@@ -77,6 +84,8 @@ public final class ChatService {
         this.clock = clock;
         this.rateLimit = rateLimit;
         this.maxChars = maxChars;
+        this.notifications = notifications;
+        this.mentionMailDelay = mentionMailDelay;
     }
 
     public List<ConversationStore.Summary> list(Caller caller) {
@@ -320,18 +329,64 @@ public final class ChatService {
     public Message post(Caller caller, ConversationId id, String text, Optional<MessageId> replyTo) {
         Details d = details(caller, id);
         Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo);
-        // The author has read what they wrote.
+        // The author has read what they wrote, and so what the conversation told them before.
         conversations.markRead(id, caller.id().value(), m.id().value());
+        notifications.dismiss(caller.id(), notificationKey(id));
         publishWithGuests("chat.message.created", id, d.members(), views.message(m), Optional.of(messageKey(m.id())));
+        notifyAbout(m, d.conversation(), d.members(), caller.account().displayName());
         return m;
     }
 
     /** A guest's message: like a member's, never past a lock. */
     Message postAsGuest(Guest g, String text, Optional<MessageId> replyTo) {
         List<Member> members = conversations.members(g.conversation());
-        Message m = write(g.id(), conversation(g.conversation()), members, false, text, replyTo);
+        Conversation c = conversation(g.conversation());
+        Message m = write(g.id(), c, members, false, text, replyTo);
         publishWithGuests("chat.message.created", g.conversation(), members, views.message(m), Optional.of(messageKey(m.id())));
+        notifyAbout(m, c, members, g.name());
         return m;
+    }
+
+    /**
+     * A new message notifies, as Talk does, the other person of a one-to-one conversation and
+     * the members a group message mentions ({@code @login}, {@code @all}), unless they muted the
+     * conversation. One notification per person and conversation until they read it; its e-mail
+     * goes {@code chat.mention-mail-delay-seconds} after the first message left unread.
+     */
+    private void notifyAbout(Message m, Conversation c, List<Member> members, String authorName) {
+        Set<Long> to = new LinkedHashSet<>();
+        if (c.direct()) {
+            members.stream().map(Member::account).filter(a -> a != m.author()).forEach(to::add);
+        } else {
+            to.addAll(mentioned(m.body(), members, m.author()));
+        }
+        if (to.isEmpty()) {
+            return;
+        }
+        to.removeAll(conversations.muted(c.id()));
+        String excerpt = excerpt(m.body());
+        String link = "/chat/" + c.id() + "?m=" + m.id();
+        for (long account : to) {
+            if (c.direct()) {
+                notifications.notifyUntilSeen(new AccountId(account), NotificationKind.CHAT_MESSAGE, notificationKey(c.id()),
+                        List.of(authorName, excerpt), link, mentionMailDelay);
+            } else {
+                notifications.notifyUntilSeen(new AccountId(account), NotificationKind.CHAT_MENTION, notificationKey(c.id()),
+                        List.of(authorName, c.name(), excerpt), link, mentionMailDelay);
+            }
+        }
+    }
+
+    /** One person's chat notification of one conversation: dismissed when they read it to the end. */
+    private static String notificationKey(ConversationId id) {
+        return "chat:" + id.value();
+    }
+
+    /** A message as a notification quotes it: the first 200 characters, on one line. */
+    private static String excerpt(String body) {
+        String line = body.strip().replaceAll("\\s+", " ");
+        return line.codePointCount(0, line.length()) <= EXCERPT ? line
+                : line.substring(0, line.offsetByCodePoints(0, EXCERPT)) + "…";
     }
 
     private Message write(long author, Conversation c, List<Member> members, boolean moderates, String text,
@@ -502,6 +557,9 @@ public final class ChatService {
         message(id, mid);
         conversations.markRead(id, caller.id().value(), mid.value());
         long marker = conversations.member(id, caller.id().value()).map(Member::lastReadId).orElse(mid.value());
+        if (marker >= conversation(id).lastMessageId()) {
+            notifications.dismiss(caller.id(), notificationKey(id));
+        }
         publish("chat.read", d.members(), views.idOnly(id).put("login", caller.login())
                 .put("messageId", Long.toString(marker)));
     }

@@ -136,7 +136,7 @@ final class Connection implements WsListener {
                     return;
                 }
                 if (frame == CLOSE_ENDED) {
-                    session.close(Realtime.CLOSE_UNAUTHORIZED, "guest session ended");
+                    session.close(Realtime.CLOSE_UNAUTHORIZED, caller != null ? "signed out" : "guest session ended");
                     closed();
                     return;
                 }
@@ -305,10 +305,15 @@ final class Connection implements WsListener {
         lock.lock();
         try {
             if (visitor != null && event.type().equals(Visitor.ENDED) && state != State.CLOSED) {
-                state = State.CLOSED;
-                pending = List.of();
-                queue.clear();
-                queue.offer(CLOSE_ENDED);
+                end();
+                return;
+            }
+            if (event.type().equals(Realtime.SESSION_ENDED)) {
+                // Never a frame: it closes the sockets of the sessions it names, the others ignore it.
+                if (caller != null && caller.session().map(s -> Realtime.endedSession(event, s.id())).orElse(false)
+                        && state != State.CLOSED) {
+                    end();
+                }
                 return;
             }
             switch (state) {
@@ -325,6 +330,14 @@ final class Connection implements WsListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The session or guest access ended: nothing more goes out, the socket closes with 4401. */
+    private void end() {
+        state = State.CLOSED;
+        pending = List.of();
+        queue.clear();
+        queue.offer(CLOSE_ENDED);
     }
 
     private void offer(String frame) {
