@@ -4,8 +4,9 @@
 // "Réunion d'été lundi" (the server test writes them):
 //   alice searches "reunion ete" → one hit, in "Plans", the word marked in its snippet → a click
 //   opens the conversation at that message, highlighted and on screen, not at the newest →
-//   "newer messages" pages forward until the newest one is there → a message she writes then
-//   shows at the bottom.
+//   "newer messages" pages forward until the newest one is there → she sets a status text and
+//   sees it come back on her own presence dot, then clears it → a message she writes then shows
+//   at the bottom.
 //
 //   ATRIUM_URL=https://127.0.0.1:18443 ATRIUM_ALICE_PASSWORD=... node e2e/chat-search-flow.mjs
 //
@@ -65,6 +66,14 @@ runFlow({ name: 'chat-search-flow', wholeRun: 120_000, actionTimeout: 10_000 }, 
     }
     await page.locator(`${tid('chat-message')}:has-text("message 120")`).waitFor();
     if ((await page.locator(tid('chat-newer')).count()) !== 0) throw new Error('still "newer messages" after the newest');
+  });
+
+  await run('alice sets a status text; it comes back from the server on her own dot, then clears', async () => {
+    await page.locator(tid('chat-status-text')).fill('En réunion <b>15 h</b> 📅');
+    await page.locator(tid('chat-status-text')).press('Enter');
+    await page.locator(`${tid('presence')}[data-login="alice"][aria-label*="En réunion <b>15 h</b> 📅"]`).waitFor();
+    await page.locator(tid('chat-status-text')).press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="presence"][data-login="alice"]')?.getAttribute('aria-label')?.includes('—'));
   });
 
   await run('a message written from there shows at the bottom', async () => {

@@ -25,7 +25,7 @@ import { Link, navigate } from '../../router';
 import { ConversationSettings } from './ConversationSettings';
 import { EmojiPicker } from './EmojiPicker';
 import { Markdown } from './Markdown';
-import { PresenceDot, type PresenceMap } from './presence';
+import { PresenceDot, PresenceText, type PresenceMap } from './presence';
 import { completeMention, mentionAt, mentionCandidates } from './mentions';
 
 /** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
@@ -198,6 +198,7 @@ export function MessageView({ id, focus, summary, me, client, presence }: Props)
         </Link>
         {summary?.kind === 'direct' && summary.with && <PresenceDot login={summary.with} map={presence} />}
         <h2 data-testid="chat-title">{summary ? titleOf(summary) : ''}</h2>
+        {summary?.kind === 'direct' && summary.with && <PresenceText login={summary.with} map={presence} />}
         {conversation?.kind === 'group' && (
           <button type="button" className="btn btn-small chat-settings-open" onClick={() => setSettings(true)} data-testid="chat-settings-open">
             {t('chat.settings.open')}

@@ -284,4 +284,53 @@ class RealtimeTest {
             assertThat(mine.nextOfType("pong").get("re").asText()).isEqualTo("mine");
         }
     }
+
+    static JsonNode nextPresenceChange(WsClient w, String login) {
+        return w.nextMatching(f -> f.path("type").asText().equals("presence.changed")
+                && f.path("data").path("login").asText().equals(login)).get("data");
+    }
+
+    static String presenceTextOf(TestClient asker, String login) {
+        for (JsonNode u : asker.get("/api/v1/presence").json().get("users")) {
+            if (u.get("login").asText().equals(login)) {
+                return u.get("text").asText();
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void aStatusTextIsShownToOthersWithThePresenceUntilClearedAndBadOnesAreRefused() {
+        TestClient watcher = person(server, "watcher");
+        TestClient jo = person(server, "jo");
+        String joLogin = login(jo);
+        try (WsClient w = WsClient.subscribed(server, watcher); WsClient tab = WsClient.subscribed(server, jo)) {
+            assertThat(w.nextPresenceOf(joLogin)).isEqualTo("online");
+            tab.send("{\"type\":\"presence\",\"status\":\"dnd\",\"text\":\"  En réunion jusqu’à 15 h 📅 \"}");
+            JsonNode changed = nextPresenceChange(w, joLogin);
+            assertThat(changed.get("status").asText()).isEqualTo("dnd");
+            assertThat(changed.get("text").asText()).isEqualTo("En réunion jusqu’à 15 h 📅");
+            assertThat(presenceTextOf(watcher, joLogin)).isEqualTo("En réunion jusqu’à 15 h 📅");
+
+            // The text alone: the status stays.
+            tab.send("{\"type\":\"presence\",\"text\":\"Back at 3\"}");
+            changed = nextPresenceChange(w, joLogin);
+            assertThat(changed.get("status").asText() + " / " + changed.get("text").asText()).isEqualTo("dnd / Back at 3");
+
+            tab.send("{\"type\":\"presence\",\"text\":\"" + "🙂".repeat(101) + "\",\"id\":1}");
+            JsonNode tooLong = tab.nextOfType("error");
+            assertThat(tooLong.get("code").asText()).isEqualTo("invalid");
+            assertThat(tooLong.get("message").asText()).contains("100");
+            tab.send("{\"type\":\"presence\",\"text\":\"two\\nlines\"}");
+            assertThat(tab.nextOfType("error").get("code").asText()).isEqualTo("invalid");
+            tab.send("{\"type\":\"presence\"}");
+            assertThat(tab.nextOfType("error").get("code").asText()).isEqualTo("invalid");
+            assertThat(presenceTextOf(watcher, joLogin)).isEqualTo("Back at 3");
+
+            tab.send("{\"type\":\"presence\",\"status\":\"online\",\"text\":\"\"}");
+            changed = nextPresenceChange(w, joLogin);
+            assertThat(changed.get("status").asText() + " / " + changed.get("text").asText()).isEqualTo("online / ");
+            assertThat(presenceTextOf(watcher, joLogin)).isEmpty();
+        }
+    }
 }

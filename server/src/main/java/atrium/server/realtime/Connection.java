@@ -224,7 +224,7 @@ final class Connection implements WsListener {
                 if (caller == null) {
                     throw new AtriumException.Forbidden(Msg.of("server.ws.guest-presence"));
                 }
-                hub.presence().set(caller, frame.path("status").asText(""));
+                hub.presence().set(caller, textField(frame, "status"), textField(frame, "text"));
             }
             default -> hub.sourceFor(type)
                     .orElseThrow(() -> new AtriumException.Invalid("unknown-type", null, Msg.of("server.ws.unknown-type", type)))
@@ -330,6 +330,18 @@ final class Connection implements WsListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A frame's text field, absent when left out or null; another type is refused. */
+    private static Optional<String> textField(JsonNode frame, String field) {
+        JsonNode v = frame.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw AtriumException.Invalid.field(field, Msg.of("server.ws.text-field", field));
+        }
+        return Optional.of(v.asText());
     }
 
     /** The session or guest access ended: nothing more goes out, the socket closes with 4401. */

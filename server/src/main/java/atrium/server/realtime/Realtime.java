@@ -223,7 +223,7 @@ public final class Realtime implements AutoCloseable {
         return rules -> rules.get("/presence", (req, res) -> {
             auth.require(req);
             Json.ok(res, Map.of("users", presence.online().stream()
-                    .map(e -> Map.of("login", e.login(), "status", e.status().tag())).toList()));
+                    .map(e -> Map.of("login", e.login(), "status", e.status().tag(), "text", e.text())).toList()));
         });
     }
 
