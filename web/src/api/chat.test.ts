@@ -11,6 +11,7 @@ const msg = (id: string, over: Partial<Message> = {}): Message => ({
   editedAt: null,
   deleted: false,
   reactions: [],
+  attachment: null,
   ...over,
 });
 

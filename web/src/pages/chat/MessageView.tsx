@@ -1,8 +1,9 @@
 // One conversation: its history (older pages load when scrolling up), live messages,
 // the read marker sent while it is visible, who is typing, and the composer. Texts are
 // shown through a Markdown subset turned into React elements (Markdown.tsx), never HTML.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent as ReactDragEvent, type KeyboardEvent, type MutableRefObject } from 'react';
 import {
+  attachmentUrls,
   authorName,
   chatApi,
   compareIds,
@@ -17,12 +18,18 @@ import {
   type MessageWindow,
 } from '../../api/chat';
 import { toApiError, useAction, type ApiError } from '../../api/client';
+import type { DavEntry } from '../../api/dav';
 import { useRealtimeEvents, type RealtimeClient } from '../../api/realtime';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Form';
+import { Icon } from '../../components/Icon';
+import { ProgressBar } from '../../components/ProgressBar';
 import { useI18n, useT } from '../../i18n/i18n';
 import { Link, navigate } from '../../router';
+import { AttachmentView } from './AttachmentView';
+import { percent, sendFiles, type Sending } from './attachments';
 import { ConversationSettings } from './ConversationSettings';
+import { FilePickerDialog } from './FilePickerDialog';
 import { EmojiPicker } from './EmojiPicker';
 import { Markdown } from './Markdown';
 import { PresenceDot, PresenceText, type PresenceMap } from './presence';
@@ -189,9 +196,37 @@ export function MessageView({ id, focus, summary, me, client, presence }: Props)
   const timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
   const typers = Object.keys(typing);
   const locked = !!summary?.readOnly && summary.role === 'member';
+  // Files dropped anywhere on the conversation go to the composer, which sends them.
+  const filesIn = useRef<((files: File[]) => void) | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (e: ReactDragEvent) => !locked && Array.from(e.dataTransfer.types).includes('Files');
 
   return (
-    <div className="chat-conversation" data-testid="chat-conversation-view" data-id={id}>
+    <div
+      className={`chat-conversation ${dragging ? 'chat-dropping' : ''}`}
+      data-testid="chat-conversation-view"
+      data-id={id}
+      onDragOver={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        filesIn.current?.(Array.from(e.dataTransfer.files));
+      }}
+    >
+      {dragging && (
+        <div className="chat-drop-hint" data-testid="chat-drop-hint">
+          {t('chat.file.drop')}
+        </div>
+      )}
       <div className="chat-conversation-head">
         <Link to="/chat" className="btn btn-small chat-back" data-testid="chat-back" aria-label={t('chat.back')}>
           ←
@@ -265,6 +300,7 @@ export function MessageView({ id, focus, summary, me, client, presence }: Props)
           members={conversation?.members.map((x) => x.login) ?? []}
           client={client}
           replyTo={replyTo}
+          filesIn={filesIn}
           onCancelReply={() => setReplyTo(null)}
           onSent={(m) => {
             stickToBottom.current = true;
@@ -307,7 +343,7 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
     return r.ok;
   };
   const save = async () => {
-    if (editing !== null && editing.trim() && (await run(chatApi.edit(m.conversation, m.id, editing)))) setEditing(null);
+    if (editing !== null && (editing.trim() || m.attachment) && (await run(chatApi.edit(m.conversation, m.id, editing)))) setEditing(null);
   };
   const mine = (emoji: string) => m.reactions.some((r) => r.emoji === emoji && r.logins.includes(me));
   const offered = [...m.reactions.map((r) => r.emoji), ...QUICK_REACTIONS.filter((e) => !m.reactions.some((r) => r.emoji === e))];
@@ -325,7 +361,7 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
       </header>
       {m.replyTo && (
         <blockquote className="chat-quote" data-testid="chat-quote">
-          {quoted ? `${authorName(quoted, t('guest.mark'))}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200)}` : t('chat.quoteOlder')}
+          {quoted ? `${authorName(quoted, t('guest.mark'))}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200) || (quoted.attachment?.name ?? '')}` : t('chat.quoteOlder')}
         </blockquote>
       )}
       {m.deleted ? (
@@ -349,8 +385,9 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
           data-testid="chat-edit-input"
         />
       ) : (
-        <Markdown text={m.text} me={me} />
+        m.text && <Markdown text={m.text} me={me} />
       )}
+      {!m.deleted && m.attachment && <AttachmentView a={m.attachment} urls={attachmentUrls(m.conversation, m.id)} />}
       {!m.deleted && (
         <div className="chat-actions">
           {offered.map((emoji) => {
@@ -423,11 +460,13 @@ interface ComposerProps {
   members: string[];
   client: RealtimeClient;
   replyTo: Message | null;
+  /** Set here to what sends dropped files, for the conversation's drop zone. */
+  filesIn: MutableRefObject<((files: File[]) => void) | null>;
   onCancelReply: () => void;
   onSent: (m: Message) => void;
 }
 
-function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: ComposerProps) {
+function Composer({ id, me, members, client, replyTo, filesIn, onCancelReply, onSent }: ComposerProps) {
   const { t, lang } = useI18n();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -438,12 +477,36 @@ function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: C
   const [mention, setMention] = useState<{ start: number; caret: number; options: string[]; active: number } | null>(null);
   const tooLong = text.length > MAX_MESSAGE_CHARS;
   const number = new Intl.NumberFormat(lang);
+  // Files on their way (stored, then posted), with their progress; refused ones stay with the reason.
+  const [sending, setSending] = useState<Sending[]>([]);
+  const sendingKeys = useRef(0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [picking, setPicking] = useState(false);
 
-  const send = async () => {
-    if (busy || tooLong || !text.trim()) return;
+  /** Sends files from the computer, the text typed going with the first. */
+  const attach = async (files: File[]) => {
+    if (files.length === 0 || tooLong) return;
+    const words = text;
+    const textSent = await sendFiles(chatApi, id, files, words, replyTo?.id ?? null, setSending, onSent, () => ++sendingKeys.current);
+    if (textSent && words) setText((now) => (now === words ? '' : now));
+  };
+  // After each render, so a drop uses the text and reply of that moment.
+  useEffect(() => {
+    filesIn.current = (files) => void attach(files);
+  });
+
+  /** A file of the person's Files, attached where it is. */
+  const attachFromFiles = (entry: DavEntry) => {
+    setPicking(false);
+    if (entry.fileId) void send(entry.fileId);
+  };
+
+  /** The text, with a file of the person's Files when `fileId` is given (the text may then be empty). */
+  const send = async (fileId?: string) => {
+    if (busy || tooLong || (!text.trim() && !fileId)) return;
     setBusy(true);
     try {
-      const m = await chatApi.send(id, text, replyTo?.id);
+      const m = await chatApi.send(id, text, replyTo?.id, fileId);
       setText('');
       setError(null);
       onSent(m);
@@ -515,7 +578,49 @@ function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: C
           </button>
         </div>
       )}
+      {sending.length > 0 && (
+        <ul className="chat-sending" aria-label={t('chat.file.sending')}>
+          {sending.map((s) => (
+            <li key={s.key} data-testid="chat-upload" data-name={s.name} data-status={s.status}>
+              <span className="chat-sending-name">{s.name}</span>
+              {s.status === 'uploading' ? (
+                <ProgressBar value={s.loaded} max={s.size} label={t('chat.file.progress', { name: s.name })}
+                  text={`${percent(s.loaded, s.size)} %`} testId="chat-upload-progress" />
+              ) : (
+                <>
+                  <ErrorMessage error={s.error} testId="chat-upload-error" />
+                  <button type="button" className="btn btn-small btn-link" onClick={() => setSending((l) => l.filter((x) => x.key !== s.key))} data-testid="chat-upload-dismiss">
+                    {t('common.close')}
+                  </button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="chat-composer-row">
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            void attach(files);
+          }}
+          data-testid="chat-file-input"
+        />
+        {(
+          [
+            ['upload', 'chat.file.attach', 'chat-attach', () => fileInput.current?.click()],
+            ['folder', 'chat.file.fromFiles', 'chat-attach-files', () => setPicking(true)],
+          ] as const
+        ).map(([icon, label, testId, onClick]) => (
+          <button key={testId} type="button" className="btn btn-small chat-attach" onClick={onClick} title={t(label)} aria-label={t(label)} data-testid={testId}>
+            <Icon name={icon} size={16} />
+          </button>
+        ))}
         {mention && (
           <ul className="chat-suggest" role="listbox" id={`chat-suggest-${id}`} aria-label={t('chat.mentionSuggestions')} data-testid="chat-mention-suggestions">
             {mention.options.map((login, i) => (
@@ -579,6 +684,7 @@ function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: C
         {t('chat.count', { n: number.format(text.length), max: number.format(MAX_MESSAGE_CHARS) })}
       </p>
       <ErrorMessage error={error} testId="chat-send-error" />
+      {picking && <FilePickerDialog login={me} onClose={() => setPicking(false)} onPick={attachFromFiles} />}
     </form>
   );
 }

@@ -11,6 +11,7 @@ import atrium.core.Msg;
 import atrium.core.bus.EventBus;
 import atrium.core.bus.RealtimeSource;
 import atrium.core.db.Database;
+import atrium.files.FilesModule;
 import atrium.identity.AccountId;
 import atrium.identity.GroupId;
 import atrium.identity.GroupMembershipListener;
@@ -24,10 +25,12 @@ public final class ChatModule {
     public final ChatService chat;
     public final GuestService guests;
     public final ChatRoutes routes;
+    public final ChatFiles files;
     /** What /ws needs of chat: catch-up and the typing frame. */
     public final RealtimeSource realtime;
 
-    public ChatModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, EventBus bus) {
+    public ChatModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, FilesModule files,
+                      EventBus bus) {
         db.migrate("chat");
         var jdbi = db.jdbi();
         GuestStore guestStore = new GuestStore(jdbi);
@@ -55,8 +58,9 @@ public final class ChatModule {
             }
         });
         this.guests = new GuestService(guestStore, chat, views, bus, new PasswordHasher(), identity.throttle, ids, clock);
+        this.files = new ChatFiles(files.files);
         this.routes = new ChatRoutes(identity.authentication, chat, guests, views,
-                config.longValue("http.max-body-bytes", 1024, 1L << 30));
+                config.longValue("http.max-body-bytes", 1024, 1L << 30), this.files, files.files, files.previewRoutes);
         this.realtime = new ChatRealtime(chat, guests, views);
     }
 

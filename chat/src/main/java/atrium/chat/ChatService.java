@@ -327,8 +327,15 @@ public final class ChatService {
     }
 
     public Message post(Caller caller, ConversationId id, String text, Optional<MessageId> replyTo) {
+        return post(caller, id, text, replyTo, Optional.empty());
+    }
+
+    /** A message, with a file of the caller's Files when {@code attachment} is given; the text may then be empty. */
+    public Message post(Caller caller, ConversationId id, String text, Optional<MessageId> replyTo,
+                        Optional<Attachment> attachment) {
         Details d = details(caller, id);
-        Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo);
+        Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo,
+                attachment);
         // The author has read what they wrote. (Their chat notification of the conversation is read
         // when their client sends its read marker, not here: posting stays one write lighter.)
         conversations.markRead(id, caller.id().value(), m.id().value());
@@ -341,7 +348,7 @@ public final class ChatService {
     Message postAsGuest(Guest g, String text, Optional<MessageId> replyTo) {
         List<Member> members = conversations.members(g.conversation());
         Conversation c = conversation(g.conversation());
-        Message m = write(g.id(), c, members, false, text, replyTo);
+        Message m = write(g.id(), c, members, false, text, replyTo, Optional.empty());
         publishWithGuests("chat.message.created", g.conversation(), members, views.message(m), Optional.of(messageKey(m.id())));
         notifyAbout(m, c, members, g.name());
         return m;
@@ -364,7 +371,8 @@ public final class ChatService {
             return;
         }
         to.removeAll(conversations.muted(c.id()));
-        String excerpt = excerpt(m.body());
+        // A file sent alone is quoted by its name.
+        String excerpt = excerpt(m.body().isBlank() ? m.attachment().map(Attachment::name).orElse("") : m.body());
         String link = "/chat/" + c.id() + "?m=" + m.id();
         for (long account : to) {
             if (c.direct()) {
@@ -390,20 +398,42 @@ public final class ChatService {
     }
 
     private Message write(long author, Conversation c, List<Member> members, boolean moderates, String text,
-                          Optional<MessageId> replyTo) {
-        if (c.readOnly() && !moderates) {
-            throw new AtriumException.Forbidden("read-only", Msg.of("chat.read-only"));
-        }
-        String body = text(text);
+                          Optional<MessageId> replyTo, Optional<Attachment> attachment) {
+        checkWritable(c, moderates);
+        String body = attachment.isPresent() && text.isBlank() ? "" : text(text);
         rateLimit.check(author);
         if (replyTo.isPresent() && messages.byId(c.id(), replyTo.get()).isEmpty()) {
             throw AtriumException.Invalid.field("replyTo", Msg.of("chat.reply-to.none"));
         }
         long now = clock.millis();
         Message m = new Message(new MessageId(ids.next()), c.id(), author, body, replyTo, now, Optional.empty(),
-                Optional.empty(), now, List.of());
+                Optional.empty(), now, List.of(), attachment);
         messages.insert(m, mentioned(body, members, author));
         return m;
+    }
+
+    private static void checkWritable(Conversation c, boolean moderates) {
+        if (c.readOnly() && !moderates) {
+            throw new AtriumException.Forbidden("read-only", Msg.of("chat.read-only"));
+        }
+    }
+
+    /** Checks that the caller may post in the conversation now (a member, not held back by a lock). */
+    public void checkMayPost(Caller caller, ConversationId id) {
+        Details d = details(caller, id);
+        checkWritable(d.conversation(), d.me().role().moderates());
+    }
+
+    /** The attachment of a message, for a member: checked on every read, so leaving ends access. */
+    public Attachment attachment(Caller caller, ConversationId id, MessageId mid) {
+        details(caller, id);
+        return attachmentIn(id, mid);
+    }
+
+    /** The attachment of a message of a conversation whose reader the caller has checked. */
+    Attachment attachmentIn(ConversationId id, MessageId mid) {
+        return message(id, mid).attachment()
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("chat.attachment.none")));
     }
 
     /** Only the author edits, and not a deleted message. */
@@ -416,7 +446,8 @@ public final class ChatService {
         if (m.deleted()) {
             throw new AtriumException.Conflict(Msg.of("chat.message.deleted"));
         }
-        String body = text(text);
+        // A file's message may lose its words and keep the file.
+        String body = m.attachment().isPresent() && text.isBlank() ? "" : text(text);
         rateLimit.check(caller.id().value());
         messages.edit(mid, body, mentioned(body, d.members(), caller.id().value()), id, clock.millis());
         Message after = message(id, mid);

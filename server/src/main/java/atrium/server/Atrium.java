@@ -125,7 +125,7 @@ public final class Atrium implements AutoCloseable {
             IdentityModule identity = new IdentityModule(config, db, ids, clock, mailer);
             long tIdentity = System.nanoTime();
             FilesModule files = new FilesModule(config, db, ids, clock, identity);
-            ChatModule chat = new ChatModule(config, db, ids, clock, identity, bus);
+            ChatModule chat = new ChatModule(config, db, ids, clock, identity, files, bus);
             // SIP over TLS shows the HTTPS certificate (also in proxy mode, where HTTPS is the proxy's).
             voip = new VoipModule(config, db, ids, clock, identity, () -> TlsFiles.sslContext(tlsMaterial(config)));
             createFirstAdmin(config, identity);

@@ -200,10 +200,7 @@ class BrowserTest {
     void twoPeopleChatLiveAndAMessageHoldingHtmlShowsAsText() throws Exception {
         try (TestServer server = TestServer.start()) {
             String password = "Chat-Flow-Password-42";
-            for (String login : List.of("alice", "bob")) {
-                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-            }
+            aliceAndBob(server, password);
             runScript("chat-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
             for (String login : List.of("alice", "bob")) {
                 TestClient client = server.client();
@@ -224,18 +221,45 @@ class BrowserTest {
     }
 
     /**
+     * chat-attach-flow.mjs: alice drops an image and a 24 MiB PDF onto a group conversation and
+     * sees each sent with a progress bar; bob sees the image's thumbnail and the PDF's card live
+     * and downloads the PDF byte for byte. The server then has both files in alice's Talk
+     * folder and two messages carrying them.
+     */
+    @Test
+    void filesDroppedInAConversationReachTheOtherMemberWithAPreviewAndDownloadWhole() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Attach-Flow-Password-42";
+            aliceAndBob(server, password);
+            TestClient alice = server.client();
+            assertThat(alice.signIn("alice", password).status()).isEqualTo(200);
+            var conv = alice.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Chantier", "members", List.of("bob")));
+            assertThat(conv.status()).as(conv.body()).isEqualTo(201);
+            runScript("chat-attach-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
+            var messages = alice.get("/api/v1/chat/conversations/" + conv.json().get("id").asText() + "/messages").json().get("items");
+            assertThat(messages).extracting(m -> m.get("attachment").get("name").asText() + " " + m.get("attachment").get("contentType").asText()
+                    + " preview=" + m.get("attachment").get("preview").asBoolean())
+                    .containsExactlyInAnyOrder("chantier.png image/png preview=true", "devis <b>2026.pdf application/pdf preview=true");
+            assertThat(messages.findValues("attachment")).filteredOn(a -> a.get("name").asText().endsWith(".pdf"))
+                    .extracting(a -> a.get("size").asLong()).containsExactly(24L << 20);
+            var owner = server.atrium.identity().accounts.byLogin("alice").orElseThrow().id();
+            for (String name : List.of("chantier.png", "devis <b>2026.pdf")) {
+                assertThat(server.atrium.files().files.resolve(owner, List.of("Talk", name))).as(name).isPresent();
+            }
+        }
+    }
+
+    /**
      * chat-search-flow.mjs: alice finds a message of a long conversation by searching without
-     * accents, opens the conversation at it (highlighted, on screen), pages forward to the newest
-     * and writes from there; the server then has her answer after the 120 messages.
+     * accents, opens the conversation at it (highlighted, on screen), pages forward to the newest,
+     * sets and clears a status text, and writes from there; the server then has her answer after
+     * the 120 messages.
      */
     @Test
     void aSearchHitOpensTheConversationAtThatMessage() throws Exception {
         try (TestServer server = TestServer.start(Map.of("chat.rate-limit", "1000"))) {
             String password = "Chat-Search-Password-42";
-            for (String login : List.of("alice", "bob")) {
-                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-            }
+            aliceAndBob(server, password);
             TestClient bob = server.client();
             assertThat(bob.signIn("bob", password).status()).isEqualTo(200);
             String id = bob.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Plans", "members", List.of("alice")))
@@ -466,6 +490,14 @@ class BrowserTest {
     private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
         return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));
+    }
+
+    /** The two people of a two-browser flow (chat-flow, chat-attach-flow, chat-search-flow): no 2FA, English. */
+    private static void aliceAndBob(TestServer server, String password) {
+        for (String login : List.of("alice", "bob")) {
+            var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+        }
     }
 
     private static void runScript(String name, TestServer server) throws Exception {

@@ -101,7 +101,7 @@ class ServerTest {
                     }
                     return method.getReturnType().isInstance(proxy) ? proxy : null;
                 });
-        new ChatRoutes(null, null, null, null, 0).routing(recorder);
+        new ChatRoutes(null, null, null, null, 0, null, null, null).routing(recorder);
         routes.add("get /presence");
         assertThat(routes).hasSizeGreaterThan(25).contains("get /chat/search", "post /chat/conversations/{id}/messages");
         for (String route : routes) {

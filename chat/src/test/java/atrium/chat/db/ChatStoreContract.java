@@ -3,6 +3,7 @@ package atrium.chat.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import atrium.chat.Attachment;
 import atrium.chat.Conversation;
 import atrium.chat.ConversationId;
 import atrium.chat.Member;
@@ -57,7 +58,7 @@ interface ChatStoreContract {
 
     default Message message(ConversationId c, long id, long author, String body) {
         Message m = new Message(new MessageId(id), c, author, body, Optional.empty(), NOW + id, Optional.empty(),
-                Optional.empty(), NOW + id, List.of());
+                Optional.empty(), NOW + id, List.of(), Optional.empty());
         messages().insert(m, Set.of());
         return m;
     }
@@ -99,7 +100,7 @@ interface ChatStoreContract {
         ConversationId c = group(30, ANA, BOB, CY);
         message(c, 101, ANA, "one");
         messages().insert(new Message(new MessageId(102), c, ANA, "@user2 @all", Optional.empty(), NOW, Optional.empty(),
-                Optional.empty(), NOW, List.of()), Set.of(BOB, CY));
+                Optional.empty(), NOW, List.of(), Optional.empty()), Set.of(BOB, CY));
         message(c, 103, BOB, "mine");
         message(c, 104, ANA, "deleted");
         messages().delete(new MessageId(104), NOW + 5);
@@ -112,6 +113,21 @@ interface ChatStoreContract {
         assertThat(conversations().summaries(BOB).getFirst().unread()).isZero();
         assertThat(conversations().summaries(BOB).getFirst().mentions()).isZero();
         assertThat(conversations().summaries(CY).getFirst().unread()).isEqualTo(3);
+    }
+
+    @Test
+    default void anAttachmentComesWithItsMessageEverywhereAndGoesWhenTheMessageIsDeleted() {
+        ConversationId c = group(45, ANA, BOB);
+        Attachment a = new Attachment(9001, ANA, "plan <b>.png", 1234, "image/png", true);
+        messages().insert(new Message(new MessageId(4501), c, ANA, "", Optional.empty(), NOW, Optional.empty(),
+                Optional.empty(), NOW, List.of(), Optional.of(a)), Set.of());
+        message(c, 4502, BOB, "plain");
+        assertThat(messages().byId(c, new MessageId(4501)).orElseThrow().attachment()).contains(a);
+        assertThat(messages().page(c, Long.MAX_VALUE, 10)).extracting(Message::attachment)
+                .containsExactly(Optional.of(a), Optional.empty());
+        assertThat(messages().since(BOB, 4500, NOW, 10).getFirst().attachment()).contains(a);
+        messages().delete(new MessageId(4501), NOW + 1);
+        assertThat(messages().byId(c, new MessageId(4501)).orElseThrow().attachment()).isEmpty();
     }
 
     @Test
