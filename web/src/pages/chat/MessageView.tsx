@@ -15,6 +15,7 @@ import {
   type Conversation,
   type ConversationSummary,
   type Message,
+  type MessageWindow,
 } from '../../api/chat';
 import { toApiError, useAction, type ApiError } from '../../api/client';
 import type { DavEntry } from '../../api/dav';
@@ -31,7 +32,7 @@ import { ConversationSettings } from './ConversationSettings';
 import { FilePickerDialog } from './FilePickerDialog';
 import { EmojiPicker } from './EmojiPicker';
 import { Markdown } from './Markdown';
-import { PresenceDot, type PresenceMap } from './presence';
+import { PresenceDot, PresenceText, type PresenceMap } from './presence';
 import { completeMention, mentionAt, mentionCandidates } from './mentions';
 
 /** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
@@ -43,13 +44,15 @@ const NEAR_TOP = 80;
 
 interface Props {
   id: string;
+  /** A message to open the conversation at (a search hit), highlighted; else the newest. */
+  focus?: string | null;
   summary: ConversationSummary | null;
   me: string;
   client: RealtimeClient;
   presence: PresenceMap;
 }
 
-export function MessageView({ id, summary, me, client, presence }: Props) {
+export function MessageView({ id, focus, summary, me, client, presence }: Props) {
   const { t, lang } = useI18n();
   const [messages, setMessages] = useState<Message[]>([]);
   const [more, setMore] = useState(false);
@@ -81,7 +84,40 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
     },
     [id],
   );
-  useEffect(() => loadOlder(), [loadOlder]);
+  // Opened at a message: a window around it; while later messages remain unloaded (`newer`),
+  // live ones are left for paging forward, so the list never has a hole.
+  const [newer, setNewer] = useState(false);
+  const newerRef = useRef(false);
+  newerRef.current = newer;
+  const scrollToFocus = useRef(false);
+  const loadWindow = useCallback(
+    (call: Promise<MessageWindow>, first: boolean) => {
+      setLoading(true);
+      call.then(
+        (w) => {
+          if (first) {
+            stickToBottom.current = false;
+            scrollToFocus.current = true;
+            setMore(!!w.more);
+          }
+          setMessages((m) => mergeMessages(m, w.items));
+          setNewer(w.newer);
+          setError(null);
+          setLoading(false);
+        },
+        (e: unknown) => {
+          setError(toApiError(e));
+          setLoading(false);
+        },
+      );
+    },
+    [],
+  );
+  const loadNewer = () => {
+    const last = messages.at(-1);
+    if (last && !loading) loadWindow(chatApi.after(id, last.id), false);
+  };
+  useEffect(() => (focus ? loadWindow(chatApi.around(id, focus), true) : loadOlder()), [loadOlder, loadWindow, id, focus]);
 
   // The conversation itself: its members, for mention completion and the settings.
   const [conversation, setConversation] = useState<Conversation | null>(null);
@@ -94,12 +130,12 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   useRealtimeEvents(client, (e) => {
     if (e.type === 'chat.conversation.updated' && e.data?.id === id) {
       setConversation(e.data as Conversation);
-    } else if (e.type.startsWith('chat.message.') && e.data?.conversation === id) {
+    } else if (e.type.startsWith('chat.message.') && e.data?.conversation === id && !(newerRef.current && e.type === 'chat.message.created')) {
       stickToBottom.current = isNearBottom(scroller.current);
       setMessages((m) => mergeMessages(m, [e.data as Message]));
     } else if (e.type === 'chat.typing' && e.data?.conversation === id && e.data.login !== me) {
       setTyping((all) => ({ ...all, [e.data.login]: Date.now() }));
-    } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect)) {
+    } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect) && !newerRef.current) {
       // Too much was missed for the catch-up, or this is the first subscription (nothing
       // before it was replayed): read the newest page again; merging drops repeats.
       loadOlder();
@@ -120,7 +156,10 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (prepended.current !== null) {
+    if (scrollToFocus.current) {
+      scrollToFocus.current = false;
+      el.querySelector(`[data-focus="true"]`)?.scrollIntoView({ block: 'center' });
+    } else if (prepended.current !== null) {
       el.scrollTop += el.scrollHeight - prepended.current;
       prepended.current = null;
     } else if (stickToBottom.current) {
@@ -148,6 +187,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   const onScroll = () => {
     const el = scroller.current;
     if (el && el.scrollTop < NEAR_TOP && more && !loading && messages.length > 0) loadOlder(messages[0].id);
+    else if (el && newer && isNearBottom(el)) loadNewer();
   };
 
   const byId = new Map(messages.map((m) => [m.id, m]));
@@ -193,6 +233,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
         </Link>
         {summary?.kind === 'direct' && summary.with && <PresenceDot login={summary.with} map={presence} />}
         <h2 data-testid="chat-title">{summary ? titleOf(summary) : ''}</h2>
+        {summary?.kind === 'direct' && summary.with && <PresenceText login={summary.with} map={presence} />}
         {conversation?.kind === 'group' && (
           <button type="button" className="btn btn-small chat-settings-open" onClick={() => setSettings(true)} data-testid="chat-settings-open">
             {t('chat.settings.open')}
@@ -220,7 +261,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
           {messages.map((m, i) => {
             const newDay = i === 0 || dayOf(messages[i - 1].createdAt) !== dayOf(m.createdAt);
             return (
-              <li key={m.id} className="chat-message-row">
+              <li key={m.id} className={`chat-message-row${m.id === focus ? ' chat-focus' : ''}`} data-focus={m.id === focus}>
                 {newDay && (
                   <div className="chat-day" role="separator" data-testid="chat-day">
                     {dayFormat.format(new Date(m.createdAt))}
@@ -239,6 +280,11 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
             );
           })}
         </ol>
+        {newer && (
+          <button type="button" className="btn btn-small btn-link chat-newer" disabled={loading} onClick={loadNewer} data-testid="chat-newer">
+            {t('chat.newer')}
+          </button>
+        )}
       </div>
       <p className="chat-typing muted" aria-live="polite" data-testid="chat-typing">
         {typers.length === 1 ? t('chat.typingOne', { name: typers[0] }) : typers.length > 1 ? t('chat.typingMany', { names: typers.join(', ') }) : ''}
@@ -259,6 +305,13 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
           onSent={(m) => {
             stickToBottom.current = true;
             setReplyTo(null);
+            if (newerRef.current) {
+              // Writing from the middle of the history: back to the newest messages, in one piece.
+              setNewer(false);
+              setMessages([]);
+              loadOlder();
+              return;
+            }
             setMessages((all) => mergeMessages(all, [m]));
           }}
         />
