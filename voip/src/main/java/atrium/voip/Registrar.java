@@ -55,9 +55,11 @@ public final class Registrar implements TransactionUser {
     private final Ids ids;
     private final Clock clock;
     private final Expiry expiry;
+    private final SipDomain domain;
 
     public Registrar(PhoneService phones, PhoneStore store, DigestServer digest, SipThrottle throttle, AuditLog audit,
-                     Ids ids, Clock clock, Expiry expiry) {
+                     Ids ids, Clock clock, Expiry expiry, SipDomain domain) {
+        this.domain = domain;
         this.phones = phones;
         this.store = store;
         this.digest = digest;
@@ -110,6 +112,17 @@ public final class Registrar implements TransactionUser {
         if (userAgent.isPresent() && SCANNER.matcher(userAgent.get()).find()) {
             throttle.failed(address, r.to().sipUri().user().orElse(""), "scanner User-Agent: " + userAgent.get());
             tx.respond(response(r, 403, "Forbidden"));
+            return;
+        }
+        // Before any challenge, like Kamailio: a REGISTER for another domain is nobody's password to guess here.
+        // Request-URI: we are no proxy to forward it (RFC 3261 §10.3 step 1) → 403; To: an AOR not of our domain
+        // (step 3) → 404.
+        if (!domain.ours(r.sipUri().host())) {
+            tx.respond(response(r, 403, "Domain Not Served Here"));
+            return;
+        }
+        if (!domain.ours(r.to().sipUri().host())) {
+            tx.respond(response(r, 404, "Not Found"));
             return;
         }
         Optional<String> authorization = r.header("Authorization");
