@@ -196,6 +196,8 @@ public final class Registrar implements TransactionUser {
         String transport = source.protocol().name().toLowerCase(Locale.ROOT);
         String sourceText = hostPort(source);
         long cseq = r.cseq().number();
+        // RFC 3327 §5.3: the Path values as received, first = the proxy nearest to us, where requests to it go first.
+        String path = String.join(", ", r.headers().all("Path"));
         for (NameAddr c : contacts) {
             int asked = c.params().get("expires").map(Registrar::seconds).or(() -> expiresHeader).orElse(expiry.dflt());
             if (asked > 0 && asked < expiry.min()) {
@@ -214,20 +216,32 @@ public final class Registrar implements TransactionUser {
             int granted = Math.min(asked, expiry.max());
             NameAddr stored = new NameAddr(c.displayName(), c.uri(), c.params().without("expires"));
             upserts.add(new Registration(old != null ? old.id() : ids.next(), d.id(), stored.toString(), c.uri(),
-                    transport, sourceText, truncate(userAgent), r.callId(), cseq, now + granted * 1000L));
+                    transport, sourceText, truncate(userAgent), r.callId(), cseq, now + granted * 1000L, path));
         }
         store.apply(d.id(), removed, upserts, now);
         tx.respond(ok(r, d, now));
     }
 
-    /** 200 with every current binding and its remaining seconds (RFC 3261 §10.3 step 8). */
+    /**
+     * 200 with every current binding and its remaining seconds (RFC 3261 §10.3 step 8), and the request's Path copied
+     * when the phone said it supports path (RFC 3327 §5.3).
+     */
     private SipResponse ok(SipRequest r, Device d, long now) {
-        SipResponse ok = response(r, 200, "OK");
+        SipResponse ok = response(r, 200, "OK").with("Supported", "path");
+        if (supportsPath(r)) {
+            for (String p : r.headers().all("Path")) {
+                ok = ok.with("Path", p);
+            }
+        }
         for (Registration b : store.bindings(d.id(), now)) {
             long left = Math.max(1, (b.expiresAt() - now + 999) / 1000);
             ok = ok.with("Contact", NameAddr.parse(b.contact()).withParam("expires", Long.toString(left)).toString());
         }
         return ok;
+    }
+
+    private static boolean supportsPath(SipRequest r) {
+        return r.headers().all("Supported").stream().anyMatch(t -> t.strip().equalsIgnoreCase("path"));
     }
 
     private SipResponse challenge(SipRequest r, boolean stale) {

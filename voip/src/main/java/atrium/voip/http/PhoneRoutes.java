@@ -122,6 +122,7 @@ public final class PhoneRoutes implements HttpService {
                 m.put("contact", r.contact());
                 m.put("reachAt", b.reachAt());
                 m.put("source", r.source());
+                m.put("path", r.path().isEmpty() ? null : r.path());
                 m.put("transport", r.transport());
                 m.put("connected", b.connected());
                 m.put("userAgent", r.userAgent());
