@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Debian's Kamailio 5.6 as the edge proxy in front of the registrar, adding a Path (RFC 3327) to each REGISTER: the
  * binding keeps it (listed by the registrations API) and the 200 copies it back to a phone that said
- * {@code Supported: path}, never to one that did not. Skipped without Kamailio unless ATRIUM_TEST_KAMAILIO=required.
+ * {@code Supported: path}, never to one that did not (a phone written with the sip library, and sipp). Skipped without Kamailio unless ATRIUM_TEST_KAMAILIO=required.
  */
 class VoipKamailioTest {
     private static final Path KAMAILIO = Path.of("/usr/sbin/kamailio");
@@ -69,6 +69,24 @@ class VoipKamailioTest {
                 assertThat(plain.header("Path")).isEmpty();
                 assertThat(admin.get("/api/v1/admin/voip/registrations").json().get("items").get(0).get("path").asText())
                         .contains(";lr");
+
+                // sipp, a real UA without path support, registers with digest through Kamailio: its binding has the
+                // Path naming sipp's own address.
+                Sipp.require();
+                String[] bob = VoipRegistrarTest.userWithDevice(admin, "bob", "1002");
+                int sippPort = Sipp.freePort();
+                Sipp.Run run = Sipp.run(dir, "-sf", Sipp.scenario(dir, "/sipp/register-digest.xml").toString(), "-s", bob[0],
+                        "-au", bob[0], "-ap", bob[1], "-i", "127.0.0.1", "-p", Integer.toString(sippPort), "-m", "1",
+                        "127.0.0.1:" + proxyPort);
+                assertThat(run.exitCode()).as(run + "\n" + Files.readString(dir.resolve(log))).isZero();
+                JsonNode sipp = null;
+                for (JsonNode item : admin.get("/api/v1/admin/voip/registrations").json().get("items")) {
+                    sipp = item.get("device").asText().equals(bob[0]) ? item : sipp;
+                }
+                assertThat(sipp).isNotNull();
+                assertThat(sipp.get("userAgent").asText()).isEqualTo("sipp");
+                assertThat(sipp.get("path").asText()).startsWith("<sip:127.0.0.1:" + proxyPort)
+                        .contains("received=sip:127.0.0.1:" + sippPort);
             } finally {
                 kamailio.destroy();
                 if (!kamailio.waitFor(5, TimeUnit.SECONDS)) {
