@@ -61,8 +61,13 @@ final class SipPhone implements TransactionUser, AutoCloseable {
 
     /** A REGISTER from {@code user} for the AOR {@code aorUser}, with these Contact values and Expires (if any). */
     SipRequest register(String aorUser, List<String> contacts, Optional<Integer> expires) {
-        NameAddr aor = NameAddr.parse("<sip:" + aorUser + "@127.0.0.1>");
-        SipRequest r = SipRequest.create("REGISTER", "sip:127.0.0.1", aor.withTag("t" + callId.hashCode()), aor, callId,
+        return register("127.0.0.1", aorUser + "@127.0.0.1", contacts, expires);
+    }
+
+    /** A REGISTER to the registrar {@code sip:registrar} for the AOR {@code sip:aor} (user@host). */
+    SipRequest register(String registrar, String aor, List<String> contacts, Optional<Integer> expires) {
+        NameAddr to = NameAddr.parse("<sip:" + aor + ">");
+        SipRequest r = SipRequest.create("REGISTER", "sip:" + registrar, to.withTag("t" + callId.hashCode()), to, callId,
                 cseq++).with("User-Agent", "Atrium test phone");
         for (String c : contacts) {
             r = r.with("Contact", c);

@@ -1,6 +1,7 @@
 package atrium.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import atrium.sip.SipRequest;
 import atrium.sip.SipResponse;
@@ -65,6 +66,44 @@ class VoipRegistrarTest {
 
     int port(Protocol p) {
         return server.atrium.voip().sip.orElseThrow().port(p);
+    }
+
+    @Test
+    void withASipDomainOnlyThatDomainAndTheServersAddressesMayBeRegistered() throws Exception {
+        server.close();
+        server = TestServer.start(with(Map.of("sip.domain", "atrium.test")));
+        admin = server.admin();
+        String[] dev = userWithDevice(admin, "alice", "1001");
+        try (SipPhone phone = new SipPhone(Protocol.UDP, port(Protocol.UDP))) {
+            List<String> contact = List.of(phone.contact(dev[0]));
+            // Another domain in the Request-URI: not ours to serve and we relay nothing → 403, before any challenge.
+            SipResponse foreign = phone.send(phone.register("other.example", dev[0] + "@other.example", contact,
+                    Optional.empty()));
+            assertThat(foreign.status()).isEqualTo(403);
+            assertThat(foreign.header("WWW-Authenticate")).isEmpty();
+            // Our domain asked, but the AOR (To) in another one → 404 (RFC 3261 §10.3 step 3).
+            assertThat(phone.send(phone.register("atrium.test", dev[0] + "@other.example", contact, Optional.empty()))
+                    .status()).isEqualTo(404);
+            // A name that merely looks like ours, or an address not of this machine, is no better.
+            assertThat(phone.send(phone.register("atrium.test.example", dev[0] + "@atrium.test", contact,
+                    Optional.empty())).status()).isEqualTo(403);
+            assertThat(phone.send(phone.register("192.0.2.1", dev[0] + "@atrium.test", contact, Optional.empty()))
+                    .status()).isEqualTo(403);
+            // The domain (any case) and the server's own address register.
+            assertThat(phone.withDigest(phone.register("ATRIUM.test", dev[0] + "@atrium.test", contact, Optional.empty()),
+                    dev[0], dev[1]).status()).isEqualTo(200);
+            assertThat(phone.withDigest(phone.register(dev[0], contact, Optional.empty()), dev[0], dev[1]).status())
+                    .isEqualTo(200);
+        }
+        // Without sip.domain (the other tests) any host is accepted, as phones configured with an IP or a name do.
+        try (TestServer open = TestServer.start(VOIP); SipPhone phone = new SipPhone(Protocol.UDP,
+                open.atrium.voip().sip.orElseThrow().port(Protocol.UDP))) {
+            String[] other = userWithDevice(open.admin(), "bob", "1002");
+            assertThat(phone.withDigest(phone.register("pbx.example", other[0] + "@pbx.example",
+                    List.of(phone.contact(other[0])), Optional.empty()), other[0], other[1]).status()).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> TestServer.start(with(Map.of("sip.domain", "sip:atrium.test"))))
+                .hasMessageContaining("sip.domain");
     }
 
     @Test

@@ -110,7 +110,7 @@ public final class SipParser {
         }
         for (Headers.Header h : headers) {
             if (h.name().equals("Content-Length")) {
-                int n = parseLength(h.value());
+                int n = parseLength(h.value(), headers);
                 if (contentLength >= 0 && n != contentLength) {
                     throw SipParseException.of(400, "Conflicting Content-Length").withHeaders(new Headers(headers));
                 }
@@ -120,9 +120,10 @@ public final class SipParser {
         return new Head(startLine, new Headers(headers), contentLength);
     }
 
-    private static int parseLength(String v) {
+    private static int parseLength(String v, List<Headers.Header> headers) {
         if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw SipParseException.of(400, "Malformed Content-Length");
+            // with the headers read, so the transport can answer the 400 (RFC 3261 §8.2) instead of dropping it
+            throw SipParseException.of(400, "Malformed Content-Length").withHeaders(new Headers(headers));
         }
         return Integer.parseInt(v);
     }

@@ -6,8 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /** The messages captured from real peers (sipp, baresip, Kamailio, linphone), see src/test/captures-tools/README.md. */
-final class Captures {
-    static final List<String> NAMES = List.of(
+public final class Captures {
+    public static final List<String> NAMES = List.of(
             "sipp/register.sip", "sipp/register-authorization.sip", "sipp/invite-sdp.sip", "sipp/ack.sip", "sipp/bye.sip",
             "sipp/response-180-three-vias.sip", "sipp/response-200-three-vias-sdp.sip",
             "baresip/register.sip", "baresip/register-authorization.sip", "baresip/invite-sdp.sip", "baresip/ack.sip",
@@ -18,7 +18,7 @@ final class Captures {
     private Captures() {
     }
 
-    static byte[] bytes(String name) {
+    public static byte[] bytes(String name) {
         try (InputStream in = Captures.class.getResourceAsStream("/captures/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no capture " + name);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Assertions;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class SipParserFuzzTest {
     private static final int MUTATIONS = 30_000;
-    private static final byte[] INTERESTING = ",;:<>\"\\ \t\r\n=@?[]%\0\u00ff0123456789zZ".getBytes(StandardCharsets.ISO_8859_1);
-
     private final SipParser parser = new SipParser(SipParser.Limits.DEFAULT);
 
     @Test
@@ -30,7 +27,7 @@ class SipParserFuzzTest {
         int[] accepted = {0};
         Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (int i = 0; i < MUTATIONS; i++) {
-                byte[] input = mutate(seeds.get(random.nextInt(seeds.size())), random);
+                byte[] input = Mutations.mutate(seeds.get(random.nextInt(seeds.size())), random);
                 try {
                     accepted[0] += check(input) ? 1 : 0;
                 } catch (RuntimeException | StackOverflowError e) {
@@ -87,51 +84,5 @@ class SipParserFuzzTest {
         if (m instanceof SipRequest r && r.uri().regionMatches(true, 0, "sip", 0, 3)) {
             r.sipUri();
         }
-    }
-
-    private static byte[] mutate(byte[] seed, Random r) {
-        byte[] b = seed.clone();
-        int rounds = 1 + r.nextInt(4);
-        for (int k = 0; k < rounds && b.length > 0; k++) {
-            int at = r.nextInt(b.length);
-            switch (r.nextInt(7)) {
-                case 0 -> b[at] = (byte) r.nextInt(256);
-                case 1 -> b[at] = INTERESTING[r.nextInt(INTERESTING.length)];
-                case 2 -> { // delete a range
-                    int len = Math.min(b.length - at, 1 + r.nextInt(20));
-                    byte[] out = new byte[b.length - len];
-                    System.arraycopy(b, 0, out, 0, at);
-                    System.arraycopy(b, at + len, out, at, b.length - at - len);
-                    b = out;
-                }
-                case 3 -> { // duplicate a range
-                    int len = Math.min(b.length - at, 1 + r.nextInt(200));
-                    byte[] out = new byte[b.length + len];
-                    System.arraycopy(b, 0, out, 0, at + len);
-                    System.arraycopy(b, at, out, at + len, b.length - at);
-                    b = out;
-                }
-                case 4 -> b = Arrays.copyOf(b, at); // truncate
-                case 5 -> { // insert interesting bytes
-                    int len = 1 + r.nextInt(8);
-                    byte[] out = new byte[b.length + len];
-                    System.arraycopy(b, 0, out, 0, at);
-                    for (int i = 0; i < len; i++) {
-                        out[at + i] = INTERESTING[r.nextInt(INTERESTING.length)];
-                    }
-                    System.arraycopy(b, at, out, at + len, b.length - at);
-                    b = out;
-                }
-                default -> { // a huge run of one byte, for limits and loops
-                    int len = 1000 + r.nextInt(30_000);
-                    byte[] out = new byte[b.length + len];
-                    System.arraycopy(b, 0, out, 0, at);
-                    Arrays.fill(out, at, at + len, INTERESTING[r.nextInt(INTERESTING.length)]);
-                    System.arraycopy(b, at, out, at + len, b.length - at);
-                    b = out;
-                }
-            }
-        }
-        return b;
     }
 }

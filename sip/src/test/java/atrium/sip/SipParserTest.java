@@ -207,6 +207,12 @@ class SipParserTest {
             assertThat(e).as(bad).isNotNull();
             assertThat(e.status()).as(bad).isEqualTo(400);
             assertThat(e.reason()).as(bad).isEqualTo(c[2]);
+            if (!c[2].startsWith("Control character")) {
+                // the headers read so far travel with the error, so the transport can address the 400 (the server's
+                // SipFuzzTest found a malformed Content-Length dropped instead); an injected control character
+                // leaves no header to trust
+                assertThat(e.headers().has("Via") || c[2].startsWith("Continuation")).as(bad).isTrue();
+            }
         }
     }
 

@@ -57,10 +57,12 @@ public final class Registrar implements TransactionUser {
     private final Clock clock;
     private final Expiry expiry;
     private final LiveEvents live;
+    private final SipDomain domain;
 
     public Registrar(PhoneService phones, PhoneStore store, DigestServer digest, SipThrottle throttle, AuditLog audit,
-                     Ids ids, Clock clock, Expiry expiry, LiveEvents live) {
+                     Ids ids, Clock clock, Expiry expiry, LiveEvents live, SipDomain domain) {
         this.live = live;
+        this.domain = domain;
         this.phones = phones;
         this.store = store;
         this.digest = digest;
@@ -113,6 +115,17 @@ public final class Registrar implements TransactionUser {
         if (userAgent.isPresent() && SCANNER.matcher(userAgent.get()).find()) {
             throttle.failed(address, r.to().sipUri().user().orElse(""), "scanner User-Agent: " + userAgent.get());
             tx.respond(response(r, 403, "Forbidden"));
+            return;
+        }
+        // Before any challenge, like Kamailio: a REGISTER for another domain is nobody's password to guess here.
+        // Request-URI: we are no proxy to forward it (RFC 3261 §10.3 step 1) → 403; To: an AOR not of our domain
+        // (step 3) → 404.
+        if (!domain.ours(r.sipUri().host())) {
+            tx.respond(response(r, 403, "Domain Not Served Here"));
+            return;
+        }
+        if (!domain.ours(r.to().sipUri().host())) {
+            tx.respond(response(r, 404, "Not Found"));
             return;
         }
         Optional<String> authorization = r.header("Authorization");
@@ -189,6 +202,8 @@ public final class Registrar implements TransactionUser {
         String transport = source.protocol().name().toLowerCase(Locale.ROOT);
         String sourceText = hostPort(source);
         long cseq = r.cseq().number();
+        // RFC 3327 §5.3: the Path values as received, first = the proxy nearest to us, where requests to it go first.
+        String path = String.join(", ", r.headers().all("Path"));
         for (NameAddr c : contacts) {
             int asked = c.params().get("expires").map(Registrar::seconds).or(() -> expiresHeader).orElse(expiry.dflt());
             if (asked > 0 && asked < expiry.min()) {
@@ -207,7 +222,7 @@ public final class Registrar implements TransactionUser {
             int granted = Math.min(asked, expiry.max());
             NameAddr stored = new NameAddr(c.displayName(), c.uri(), c.params().without("expires"));
             upserts.add(new Registration(old != null ? old.id() : ids.next(), d.id(), stored.toString(), c.uri(),
-                    transport, sourceText, truncate(userAgent), r.callId(), cseq, now + granted * 1000L));
+                    transport, sourceText, truncate(userAgent), r.callId(), cseq, now + granted * 1000L, path));
         }
         store.apply(d.id(), removed, upserts, now);
         tx.respond(ok(r, d, now));
@@ -220,14 +235,26 @@ public final class Registrar implements TransactionUser {
         }
     }
 
-    /** 200 with every current binding and its remaining seconds (RFC 3261 §10.3 step 8). */
+    /**
+     * 200 with every current binding and its remaining seconds (RFC 3261 §10.3 step 8), and the request's Path copied
+     * when the phone said it supports path (RFC 3327 §5.3).
+     */
     private SipResponse ok(SipRequest r, Device d, long now) {
-        SipResponse ok = response(r, 200, "OK");
+        SipResponse ok = response(r, 200, "OK").with("Supported", "path");
+        if (supportsPath(r)) {
+            for (String p : r.headers().all("Path")) {
+                ok = ok.with("Path", p);
+            }
+        }
         for (Registration b : store.bindings(d.id(), now)) {
             long left = Math.max(1, (b.expiresAt() - now + 999) / 1000);
             ok = ok.with("Contact", NameAddr.parse(b.contact()).withParam("expires", Long.toString(left)).toString());
         }
         return ok;
+    }
+
+    private static boolean supportsPath(SipRequest r) {
+        return r.headers().all("Supported").stream().anyMatch(t -> t.strip().equalsIgnoreCase("path"));
     }
 
     private SipResponse challenge(SipRequest r, boolean stale) {

@@ -83,6 +83,11 @@ public final class SipServer implements AutoCloseable {
         return ports.get(protocol.name().toLowerCase(Locale.ROOT));
     }
 
+    /** Live SIP transactions, client and server: goes back to 0 when no request is in progress (tests, monitoring). */
+    public int transactions() {
+        return layer.size();
+    }
+
     /** The host name phones are told to use, when configured (else the one the console was reached at). */
     public Optional<String> publicHost() {
         return publicHost;

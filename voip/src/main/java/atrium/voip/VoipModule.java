@@ -76,6 +76,10 @@ public final class VoipModule implements AutoCloseable {
         int rtpMax = config.integer("voip.rtp-port-max", rtpMin + 3, 65535);
         Duration mediaTimeout = Duration.ofSeconds(config.integer("voip.media-timeout", 5, 3600));
         Optional<String> publicHost = config.optional("sip.public-host").map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> domain = config.optional("sip.domain").map(String::strip).filter(s -> !s.isEmpty());
+        if (domain.isPresent() && !domain.get().matches("[A-Za-z0-9.-]+")) {
+            throw config.bad("sip.domain", "must be a host name such as example.com, or empty to accept any");
+        }
 
         MasterKey key = MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key"));
         this.store = new PhoneStore(db.jdbi());
@@ -95,7 +99,7 @@ public final class VoipModule implements AutoCloseable {
             // start) accept the nonces another issued.
             DigestServer digest = new DigestServer(realm, key.derive("sip-nonce"), clock, Duration.ofMinutes(5));
             Registrar registrar = new Registrar(phones, store, digest, throttle, identity.audit, ids, clock,
-                    new Registrar.Expiry(minExpires, maxExpires, defaultExpires), live);
+                    new Registrar.Expiry(minExpires, maxExpires, defaultExpires), live, new SipDomain(domain, publicHost));
             SipServer server;
             try {
                 server = new SipServer(listen, tls.get(), registrar, store, phones, clock, publicHost);

@@ -99,7 +99,8 @@ public final class VoipViews {
         return Json.MAPPER.createObjectNode().put("id", Long.toString(r.id())).put("device", b.device().username())
                 .put("login", login(Optional.of(b.device().account())).orElse("#" + b.device().account().value()))
                 .put("extension", b.extension().orElse(null)).put("contact", r.contact()).put("reachAt", b.reachAt())
-                .put("source", r.source()).put("transport", r.transport()).put("connected", b.connected())
+                .put("source", r.source()).put("path", r.path().isEmpty() ? null : r.path())
+                .put("transport", r.transport()).put("connected", b.connected())
                 .put("userAgent", r.userAgent()).put("expiresAt", r.expiresAt());
     }
 }

@@ -99,20 +99,20 @@ final class BindingWriter implements AutoCloseable {
         for (Registration r : c.upserts()) {
             int changed = h.createUpdate("""
                             UPDATE voip_registrations SET contact = :c, transport = :t, source = :s, user_agent = :ua,
-                                call_id = :ci, cseq = :cs, expires_at = :e, updated_at = :now
+                                call_id = :ci, cseq = :cs, expires_at = :e, updated_at = :now, path = :p
                             WHERE device_id = :d AND contact_uri = :u""")
                     .bind("c", r.contact()).bind("t", r.transport()).bind("s", r.source()).bind("ua", r.userAgent())
                     .bind("ci", r.callId()).bind("cs", r.cseq()).bind("e", r.expiresAt()).bind("now", c.now())
-                    .bind("d", c.device().value()).bind("u", r.contactUri()).execute();
+                    .bind("p", r.path()).bind("d", c.device().value()).bind("u", r.contactUri()).execute();
             if (changed == 0) {
                 h.createUpdate("""
                                 INSERT INTO voip_registrations (id, device_id, contact, contact_uri, transport, source,
-                                    user_agent, call_id, cseq, expires_at, updated_at)
-                                VALUES (:id, :d, :c, :u, :t, :s, :ua, :ci, :cs, :e, :now)""")
+                                    user_agent, call_id, cseq, expires_at, updated_at, path)
+                                VALUES (:id, :d, :c, :u, :t, :s, :ua, :ci, :cs, :e, :now, :p)""")
                         .bind("id", r.id()).bind("d", c.device().value()).bind("c", r.contact())
                         .bind("u", r.contactUri()).bind("t", r.transport()).bind("s", r.source())
                         .bind("ua", r.userAgent()).bind("ci", r.callId()).bind("cs", r.cseq())
-                        .bind("e", r.expiresAt()).bind("now", c.now()).execute();
+                        .bind("e", r.expiresAt()).bind("now", c.now()).bind("p", r.path()).execute();
             }
         }
     }

@@ -173,6 +173,7 @@ public final class PhoneStore implements AutoCloseable {
     private static Registration registration(ResultSet rs) throws SQLException {
         return new Registration(rs.getLong("id"), new DeviceId(rs.getLong("device_id")), rs.getString("contact"),
                 rs.getString("contact_uri"), rs.getString("transport"), rs.getString("source"),
-                rs.getString("user_agent"), rs.getString("call_id"), rs.getLong("cseq"), rs.getLong("expires_at"));
+                rs.getString("user_agent"), rs.getString("call_id"), rs.getLong("cseq"), rs.getLong("expires_at"),
+                rs.getString("path"));
     }
 }
