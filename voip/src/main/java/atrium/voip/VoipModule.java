@@ -6,6 +6,7 @@ import atrium.core.blob.MasterKey;
 import atrium.core.db.Database;
 import atrium.identity.IdentityModule;
 import atrium.sip.DigestServer;
+import atrium.voip.call.B2bua;
 import atrium.voip.db.PhoneStore;
 import atrium.voip.http.PhoneRoutes;
 import java.net.InetAddress;
@@ -49,6 +50,7 @@ public final class VoipModule implements AutoCloseable {
         int blockAfter = config.integer("sip.block-after-failures", 1, 10000);
         long blockMillis = config.integer("sip.block-minutes", 1, 100000) * 60_000L;
         long delayMillis = config.integer("sip.delay-ms", 0, 60000);
+        Duration ringTimeout = Duration.ofSeconds(config.integer("voip.ring-timeout", 1, 600));
         InetAddress bind;
         try {
             bind = InetAddress.getByName(config.string("sip.bind"));
@@ -68,11 +70,15 @@ public final class VoipModule implements AutoCloseable {
             // Nonces are checked statelessly; a key derived from the master key lets every node (and the next
             // start) accept the nonces another issued.
             DigestServer digest = new DigestServer(realm, key.derive("sip-nonce"), clock, Duration.ofMinutes(5));
-            Registrar registrar = new Registrar(phones, store, digest, throttle, identity.audit, ids, clock,
+            SipAuth auth = new SipAuth(phones, digest, throttle);
+            Registrar registrar = new Registrar(phones, store, auth, identity.audit, ids, clock,
                     new Registrar.Expiry(minExpires, maxExpires, defaultExpires));
+            SipDispatcher dispatcher = new SipDispatcher(registrar, auth);
+            SipServer.Calls calls = (layer, transports) -> new B2bua(layer, transports, phones, store, auth, ids, clock,
+                    ringTimeout);
             SipServer server;
             try {
-                server = new SipServer(listen, tls.get(), registrar, store, phones, clock, publicHost);
+                server = new SipServer(listen, tls.get(), dispatcher, calls, store, phones, clock, publicHost);
             } catch (SipServer.CannotListen e) {
                 String portKey = "sip." + e.transport + "-port";
                 throw config.bad(portKey, "cannot listen on " + bind.getHostAddress() + ":" + config.string(portKey) + " ("

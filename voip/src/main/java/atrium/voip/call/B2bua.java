@@ -1,0 +1,256 @@
+package atrium.voip.call;
+
+import atrium.core.Ids;
+import atrium.sip.NameAddr;
+import atrium.sip.SipRequest;
+import atrium.sip.SipResponse;
+import atrium.sip.Via;
+import atrium.sip.dialog.Dialog;
+import atrium.sip.transaction.ClientTransaction;
+import atrium.sip.transaction.ServerTransaction;
+import atrium.sip.transaction.TransactionLayer;
+import atrium.sip.transport.Peer;
+import atrium.sip.transport.Protocol;
+import atrium.sip.transport.SipTransports;
+import atrium.voip.Device;
+import atrium.voip.Extension;
+import atrium.voip.PhoneService;
+import atrium.voip.Registration;
+import atrium.voip.SipAuth;
+import atrium.voip.SipDispatcher;
+import atrium.voip.db.PhoneStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The back-to-back user agent for calls between extensions (ADR 0031): authenticates the caller, finds every live
+ * binding of the dialled extension and forks to them in parallel, then owns both legs — each its own dialog — until
+ * one side hangs up. Each {@link Call} runs its events one at a time on its own queue; this class keeps the tables
+ * that find a call from a message.
+ */
+public final class B2bua implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(B2bua.class.getName());
+    /** What we accept, in Allow headers (REFER: transfers come later, answered 501 inside a dialog). */
+    public static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, NOTIFY, REGISTER";
+
+    /** A call in progress, for the administrators' live view. */
+    public record LiveCall(long id, String from, String to, String state, long since, List<String> devices) {
+    }
+
+    final TransactionLayer layer;
+    private final SipTransports transports;
+    private final PhoneService phones;
+    private final PhoneStore store;
+    private final SipAuth auth;
+    private final Ids ids;
+    final Clock clock;
+    private final Duration ringTimeout;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("sip-call-timers").daemon().factory());
+    private final Map<Long, Call> calls = new ConcurrentHashMap<>();
+    /** The confirmed legs of every call by their dialog id (our tag local), where in-dialog requests land. */
+    private final Map<Dialog.Id, Call.Leg> legs = new ConcurrentHashMap<>();
+    /** Calls by the caller's INVITE transaction, for its CANCEL and a missing ACK. */
+    private final Map<ServerTransaction, Call> byInvite = new ConcurrentHashMap<>();
+    /** INVITEs CANCELled while still being authenticated or routed, before their call existed. */
+    private final Set<ServerTransaction> cancelledEarly = ConcurrentHashMap.newKeySet();
+
+    public B2bua(TransactionLayer layer, SipTransports transports, PhoneService phones, PhoneStore store, SipAuth auth,
+                 Ids ids, Clock clock, Duration ringTimeout) {
+        this.layer = layer;
+        this.transports = transports;
+        this.phones = phones;
+        this.store = store;
+        this.auth = auth;
+        this.ids = ids;
+        this.clock = clock;
+        this.ringTimeout = ringTimeout;
+    }
+
+    /**
+     * A new INVITE (no To tag), on a virtual thread: digest (407), identity, Require, the dialled number → its
+     * extension → its live bindings, then the call forks (or 404/480/403/420/415/483 here).
+     */
+    public void invite(ServerTransaction tx) {
+        try {
+            route(tx);
+        } finally {
+            cancelledEarly.remove(tx);
+        }
+    }
+
+    private void route(ServerTransaction tx) {
+        SipRequest r = tx.request();
+        Optional<String> require = r.header("Require");
+        if (require.isPresent()) {
+            // We support no option tag (no 100rel, no timer as a requirement): RFC 3261 §8.2.2.3.
+            tx.respond(SipAuth.response(r, 420, "Bad Extension").with("Unsupported", require.get()));
+            return;
+        }
+        int maxForwards = r.header("Max-Forwards").map(String::strip).filter(s -> s.matches("\\d{1,3}"))
+                .map(Integer::parseInt).orElse(70);
+        if (maxForwards == 0) {
+            tx.respond(SipAuth.response(r, 483, "Too Many Hops"));
+            return;
+        }
+        if (r.body().length > 0 && !r.header("Content-Type").map(t -> t.strip().toLowerCase(Locale.ROOT))
+                .orElse("").startsWith("application/sdp")) {
+            tx.respond(SipAuth.response(r, 415, "Unsupported Media Type").with("Accept", "application/sdp"));
+            return;
+        }
+        if (r.contacts().isEmpty()) {
+            throw new SipDispatcher.BadRequest("INVITE without Contact");
+        }
+        Optional<Device> device = auth.authenticate(tx, true);
+        if (device.isEmpty()) {
+            return;
+        }
+        Device caller = device.get();
+        Optional<Extension> own = phones.extensionOf(caller.account());
+        String fromUser = r.from().sipUri().user().orElse("");
+        if (!fromUser.equals(caller.username()) && !own.map(e -> e.number().equals(fromUser)).orElse(false)) {
+            tx.respond(SipAuth.response(r, 403, "Forbidden").with("Warning",
+                    "399 atrium \"From must be your device or your extension\""));
+            return;
+        }
+        String dialled = r.sipUri().user().orElse("");
+        Optional<Extension> callee = store.extensionByNumber(dialled);
+        if (callee.isEmpty()) {
+            tx.respond(SipAuth.response(r, 404, "Not Found"));
+            return;
+        }
+        long now = clock.millis();
+        List<Call.Target> targets = new ArrayList<>();
+        for (Device d : phones.devicesOf(callee.get().account())) {
+            for (Registration b : store.bindings(d.id(), now)) {
+                targets.add(new Call.Target(d, b));
+            }
+        }
+        targets.sort(Comparator.comparing(t -> t.binding().contactUri()));
+        if (targets.isEmpty()) {
+            tx.respond(SipAuth.response(r, 480, "Temporarily Unavailable"));
+            return;
+        }
+        Call call = new Call(this, ids.next(), tx, caller, own.map(Extension::number).orElse(caller.username()),
+                r.from().displayName(), dialled, maxForwards - 1);
+        calls.put(call.id, call);
+        byInvite.put(tx, call);
+        call.run(() -> call.fork(targets));
+        if (cancelledEarly.contains(tx)) {
+            call.run(call::callerCancelled);
+        }
+    }
+
+    /** A request with a To tag: to the call that owns the dialog, else 481 (§12.2.2). */
+    public void inDialog(ServerTransaction tx) {
+        SipRequest r = tx.request();
+        Call.Leg leg = legs.get(Dialog.Id.ofRequest(r));
+        if (leg == null) {
+            tx.respond(r.response(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        leg.call().run(() -> leg.call().inDialog(leg, tx));
+    }
+
+    /** The ACK of a 2xx we sent: nothing more to do (we answered offers in our 2xx, so ACKs carry no SDP). */
+    public void ack(SipRequest ack) {
+        Call.Leg leg = legs.get(Dialog.Id.ofRequest(ack));
+        if (leg != null) {
+            leg.call().run(() -> leg.call().acked(leg));
+        }
+    }
+
+    public void cancelled(ServerTransaction invite) {
+        Call call = byInvite.get(invite);
+        if (call == null) {
+            cancelledEarly.add(invite);
+            return;
+        }
+        call.run(call::callerCancelled);
+    }
+
+    public void noAck(ServerTransaction invite) {
+        Call call = byInvite.get(invite);
+        if (call != null) {
+            call.run(call::callerNeverAcked);
+        }
+    }
+
+    /** Calls in progress, oldest first. */
+    public List<LiveCall> calls() {
+        return calls.values().stream().map(Call::live).sorted(Comparator.comparingLong(LiveCall::since)).toList();
+    }
+
+    /** Calls and dialogs held in memory: both zero when no call is in progress (the no-leak tests read them). */
+    public int size() {
+        return calls.size() + legs.size() + byInvite.size();
+    }
+
+    // ---- for Call
+
+    /** Our Contact on a transport: where in-dialog requests reach us. */
+    String contact(Protocol protocol) {
+        Via v = transports.via(protocol, TransactionLayer.newBranch());
+        String host = v.host() + v.port().stream().mapToObj(p -> ":" + p).findFirst().orElse("");
+        return "<sip:atrium@" + host + ";transport=" + protocol.name().toLowerCase(Locale.ROOT) + ">";
+    }
+
+    /** The host part of the URIs we put in From and To of the legs we start. */
+    String host(Protocol protocol) {
+        return transports.via(protocol, TransactionLayer.newBranch()).host();
+    }
+
+    void addLeg(Call.Leg leg) {
+        legs.put(leg.dialog().id(), leg);
+    }
+
+    void ended(Call call) {
+        calls.remove(call.id);
+        byInvite.remove(call.inviteA);
+        legs.values().removeIf(l -> l.call() == call);
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return timers.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    Duration ringTimeout() {
+        return ringTimeout;
+    }
+
+    ClientTransaction send(SipRequest request, Peer to, ClientTransaction.Listener listener) {
+        return layer.send(request, to, listener);
+    }
+
+    void sendAck(SipRequest ack, Peer to) {
+        try {
+            layer.sendStateless(ack, to);
+        } catch (java.io.IOException e) {
+            // A lost ACK brings a retransmitted 2xx, which is ACKed again.
+            LOG.log(Level.FINE, "ACK to " + to + " not sent", e);
+        }
+    }
+
+    static NameAddr uri(Optional<String> display, String user, String host) {
+        return new NameAddr(display, "sip:" + user + "@" + host, atrium.sip.Parameters.NONE);
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+    }
+}
