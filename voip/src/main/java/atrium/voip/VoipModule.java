@@ -9,6 +9,7 @@ import atrium.sip.DigestServer;
 import atrium.voip.call.B2bua;
 import atrium.voip.db.PhoneStore;
 import atrium.voip.http.PhoneRoutes;
+import atrium.voip.media.MediaRelay;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -26,6 +27,8 @@ public final class VoipModule implements AutoCloseable {
     public final PhoneRoutes routes;
     /** The SIP listeners and registrar, when enabled. */
     public final Optional<SipServer> sip;
+    /** The RTP relay every call's media goes through, when enabled. */
+    public final Optional<MediaRelay> media;
     private final PhoneStore store;
     private final SipThrottle throttle;
     private final Clock clock;
@@ -59,6 +62,9 @@ public final class VoipModule implements AutoCloseable {
         }
         SipServer.Listen listen = new SipServer.Listen(bind, config.port("sip.udp-port"), config.port("sip.tcp-port"),
                 config.port("sip.tls-port"));
+        int rtpMin = config.integer("voip.rtp-port-min", 1024, 65532);
+        int rtpMax = config.integer("voip.rtp-port-max", rtpMin + 3, 65535);
+        Duration mediaTimeout = Duration.ofSeconds(config.integer("voip.media-timeout", 5, 3600));
         Optional<String> publicHost = config.optional("sip.public-host").map(String::strip).filter(s -> !s.isEmpty());
 
         MasterKey key = MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key"));
@@ -67,6 +73,7 @@ public final class VoipModule implements AutoCloseable {
                 maxLength);
         this.throttle = new SipThrottle(identity.audit, clock, freeFailures, blockAfter, blockMillis, delayMillis);
         if (config.bool("voip.enabled")) {
+            this.media = Optional.of(new MediaRelay(bind, rtpMin, rtpMax, mediaTimeout, clock));
             // Nonces are checked statelessly; a key derived from the master key lets every node (and the next
             // start) accept the nonces another issued.
             DigestServer digest = new DigestServer(realm, key.derive("sip-nonce"), clock, Duration.ofMinutes(5));
@@ -88,6 +95,7 @@ public final class VoipModule implements AutoCloseable {
             this.sip = Optional.of(server);
         } else {
             this.sip = Optional.empty();
+            this.media = Optional.empty();
         }
         this.routes = new PhoneRoutes(identity.authentication, phones, sip);
     }
@@ -102,5 +110,6 @@ public final class VoipModule implements AutoCloseable {
     @Override
     public void close() {
         sip.ifPresent(SipServer::close);
+        media.ifPresent(MediaRelay::close);
     }
 }
