@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import atrium.sip.Sipp;
 import atrium.sip.transport.Protocol;
 import atrium.voip.SipServer;
+import atrium.voip.media.MediaRelay;
+import atrium.voip.media.RelayStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,7 +185,7 @@ class VoipCallTest {
             + "  <recv request=\"ACK\"/>\n</scenario>\n";
 
     /** Registers bob's device from a port, then starts sipp on that port playing {@code scenario}. */
-    private Sipp.Running callee(Path dir, String scenario) throws Exception {
+    private Sipp.Running callee(Path dir, String scenario, String... more) throws Exception {
         Path calleeDir = Files.createDirectories(dir.resolve("callee"));
         int port = Sipp.freePort();
         Sipp.Run reg = Sipp.run(calleeDir, "-sf", Sipp.scenario(calleeDir, "/sipp/register-digest.xml").toString(),
@@ -190,8 +194,11 @@ class VoipCallTest {
         assertThat(reg.exitCode()).as(reg.toString()).isZero();
         Path file = calleeDir.resolve("callee.xml");
         Files.writeString(file, scenario);
-        Sipp.Running running = Sipp.start(calleeDir, "-sf", file.toString(), "-i", "127.0.0.1", "-p",
-                Integer.toString(port), "-mp", Integer.toString(Sipp.freePort()), "-m", "1", target());
+        List<String> args = new ArrayList<>(List.of("-sf", file.toString(), "-i", "127.0.0.1", "-p",
+                Integer.toString(port), "-mp", Integer.toString(Sipp.freePort()), "-m", "1"));
+        args.addAll(List.of(more));
+        args.add(target());
+        Sipp.Running running = Sipp.start(calleeDir, args.toArray(String[]::new));
         try {
             Sipp.awaitPort("udp", port);
         } catch (AssertionError e) {
@@ -202,10 +209,14 @@ class VoipCallTest {
 
     /** Runs alice's sipp calling {@code number} with the scenario {@link #CALLER_START} + {@code rest}. */
     private Sipp.Run caller(Path dir, String number, String rest) throws Exception {
+        return startCaller(dir, number, rest).await();
+    }
+
+    private Sipp.Running startCaller(Path dir, String number, String rest) throws Exception {
         Path callerDir = Files.createDirectories(dir.resolve("caller"));
         Path file = callerDir.resolve("caller.xml");
         Files.writeString(file, CALLER_START + rest);
-        return Sipp.run(callerDir, "-sf", file.toString(), "-s", number, "-key", "caller", alice[0], "-au", alice[0],
+        return Sipp.start(callerDir, "-sf", file.toString(), "-s", number, "-key", "caller", alice[0], "-au", alice[0],
                 "-ap", alice[1], "-i", "127.0.0.1", "-p", Integer.toString(Sipp.freePort()), "-mp",
                 Integer.toString(Sipp.freePort()), "-m", "1", target());
     }
@@ -216,6 +227,7 @@ class VoipCallTest {
             Thread.sleep(20);
         }
         assertThat(sip().calls().size()).as("calls and dialogs left in the B2BUA").isZero();
+        assertThat(server.atrium.voip().media.orElseThrow().portsInUse()).as("relay ports left open").isZero();
     }
 
     /** Bob's phone plays {@code callee}, alice calls 1002 playing {@code callerRest}: both must pass, no call left. */
@@ -231,6 +243,37 @@ class VoipCallTest {
     @Test
     void aCallAnsweredByTheCalleeEndsWithTheCallersBye(@TempDir Path dir) throws Exception {
         call(dir, CALLEE_ANSWERS, ANSWERED + BYE);
+    }
+
+    @Test
+    void audioFromTheCallerGoesThroughTheRelayAndTheEchoComesBack(@TempDir Path dir) throws Exception {
+        Sipp.Running bobPhone = callee(dir, CALLEE_ANSWERS, "-rtp_echo");
+        String play = """
+                  <nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>
+                  <pause milliseconds="4000"/>
+                """;
+        Sipp.Running alicePhone = startCaller(dir, "1002", ANSWERED + play + BYE);
+        MediaRelay relay = server.atrium.voip().media.orElseThrow();
+        RelayStats seen = null;
+        long end = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < end && alicePhone.process().isAlive()) {
+            for (var session : relay.sessions()) {
+                RelayStats st = session.stats();
+                if (st.aToB().rtpPackets() > 20 && st.bToA().rtpPackets() > 20) {
+                    seen = st;
+                }
+            }
+            if (seen != null) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(seen).as("RTP relayed from alice to bob and bob's echo back").isNotNull();
+        Sipp.Run call = alicePhone.await();
+        assertThat(call.exitCode()).as(call.toString()).isZero();
+        Sipp.Run answered = bobPhone.await();
+        assertThat(answered.exitCode()).as(answered.toString()).isZero();
+        awaitNoCall();
     }
 
     @Test

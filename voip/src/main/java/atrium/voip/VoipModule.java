@@ -73,7 +73,8 @@ public final class VoipModule implements AutoCloseable {
                 maxLength);
         this.throttle = new SipThrottle(identity.audit, clock, freeFailures, blockAfter, blockMillis, delayMillis);
         if (config.bool("voip.enabled")) {
-            this.media = Optional.of(new MediaRelay(bind, rtpMin, rtpMax, mediaTimeout, clock));
+            MediaRelay relay = new MediaRelay(bind, rtpMin, rtpMax, mediaTimeout, clock);
+            this.media = Optional.of(relay);
             // Nonces are checked statelessly; a key derived from the master key lets every node (and the next
             // start) accept the nonces another issued.
             DigestServer digest = new DigestServer(realm, key.derive("sip-nonce"), clock, Duration.ofMinutes(5));
@@ -82,7 +83,7 @@ public final class VoipModule implements AutoCloseable {
                     new Registrar.Expiry(minExpires, maxExpires, defaultExpires));
             SipDispatcher dispatcher = new SipDispatcher(registrar, auth);
             SipServer.Calls calls = (layer, transports) -> new B2bua(layer, transports, phones, store, auth, ids, clock,
-                    ringTimeout);
+                    ringTimeout, relay, publicHost);
             SipServer server;
             try {
                 server = new SipServer(listen, tls.get(), dispatcher, calls, store, phones, clock, publicHost);

@@ -4,7 +4,8 @@ import atrium.core.Ids;
 import atrium.sip.NameAddr;
 import atrium.sip.SipRequest;
 import atrium.sip.SipResponse;
-import atrium.sip.Via;
+import atrium.sip.sdp.SdpException;
+import atrium.sip.sdp.SessionDescription;
 import atrium.sip.dialog.Dialog;
 import atrium.sip.transaction.ClientTransaction;
 import atrium.sip.transaction.ServerTransaction;
@@ -19,6 +20,11 @@ import atrium.voip.Registration;
 import atrium.voip.SipAuth;
 import atrium.voip.SipDispatcher;
 import atrium.voip.db.PhoneStore;
+import atrium.voip.media.MediaRelay;
+import atrium.voip.media.PortsExhaustedException;
+import atrium.voip.media.RelaySession;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +65,8 @@ public final class B2bua implements AutoCloseable {
     private final Ids ids;
     final Clock clock;
     private final Duration ringTimeout;
+    final MediaRelay relay;
+    private final Optional<String> publicHost;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sip-call-timers").daemon().factory());
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
@@ -69,8 +77,9 @@ public final class B2bua implements AutoCloseable {
     /** INVITEs CANCELled while still being authenticated or routed, before their call existed. */
     private final Set<ServerTransaction> cancelledEarly = ConcurrentHashMap.newKeySet();
 
+    /** {@code publicHost}: the name or address phones reach us at, for our Contact and the relay's SDP address. */
     public B2bua(TransactionLayer layer, SipTransports transports, PhoneService phones, PhoneStore store, SipAuth auth,
-                 Ids ids, Clock clock, Duration ringTimeout) {
+                 Ids ids, Clock clock, Duration ringTimeout, MediaRelay relay, Optional<String> publicHost) {
         this.layer = layer;
         this.transports = transports;
         this.phones = phones;
@@ -79,6 +88,8 @@ public final class B2bua implements AutoCloseable {
         this.ids = ids;
         this.clock = clock;
         this.ringTimeout = ringTimeout;
+        this.relay = relay;
+        this.publicHost = publicHost;
     }
 
     /**
@@ -107,7 +118,13 @@ public final class B2bua implements AutoCloseable {
             tx.respond(SipAuth.response(r, 483, "Too Many Hops"));
             return;
         }
-        if (r.body().length > 0 && !r.header("Content-Type").map(t -> t.strip().toLowerCase(Locale.ROOT))
+        if (r.body().length == 0) {
+            // Offerless INVITE (3PCC): needs the offer carried from B's 200 to A's ACK; not supported yet.
+            tx.respond(SipAuth.response(r, 488, "Not Acceptable Here").with("Warning",
+                    "399 atrium \"An SDP offer is required\""));
+            return;
+        }
+        if (!r.header("Content-Type").map(t -> t.strip().toLowerCase(Locale.ROOT))
                 .orElse("").startsWith("application/sdp")) {
             tx.respond(SipAuth.response(r, 415, "Unsupported Media Type").with("Accept", "application/sdp"));
             return;
@@ -145,8 +162,29 @@ public final class B2bua implements AutoCloseable {
             tx.respond(SipAuth.response(r, 480, "Temporarily Unavailable"));
             return;
         }
+        SessionDescription offer;
+        InetAddress mediaAddress;
+        RelaySession media;
+        try {
+            offer = SessionDescription.parse(r.body());
+            mediaAddress = InetAddress.getByName(host(tx.source().protocol(), r).replace("[", "").replace("]", ""));
+        } catch (SdpException e) {
+            tx.respond(SipAuth.response(r, 488, "Not Acceptable Here").with("Warning", "399 atrium \"Bad SDP offer\""));
+            return;
+        } catch (UnknownHostException e) {
+            LOG.warning("sip.public-host " + publicHost.orElse("") + " does not resolve: calls have no media address");
+            tx.respond(SipAuth.response(r, 500, "Server Internal Error"));
+            return;
+        }
+        try {
+            media = relay.open();
+        } catch (PortsExhaustedException e) {
+            LOG.warning("RTP port range full (voip.rtp-port-min/-max): call from " + caller.username() + " refused");
+            tx.respond(SipAuth.response(r, 503, "Service Unavailable").with("Retry-After", "10"));
+            return;
+        }
         Call call = new Call(this, ids.next(), tx, caller, own.map(Extension::number).orElse(caller.username()),
-                r.from().displayName(), dialled, maxForwards - 1);
+                r.from().displayName(), dialled, maxForwards - 1, media, mediaAddress, offer);
         calls.put(call.id, call);
         byInvite.put(tx, call);
         call.run(() -> call.fork(targets));
@@ -195,23 +233,35 @@ public final class B2bua implements AutoCloseable {
         return calls.values().stream().map(Call::live).sorted(Comparator.comparingLong(LiveCall::since)).toList();
     }
 
-    /** Calls and dialogs held in memory: both zero when no call is in progress (the no-leak tests read them). */
+    /** Calls and dialogs held in memory: zero when no call is in progress (the no-leak tests read it). */
     public int size() {
         return calls.size() + legs.size() + byInvite.size();
     }
 
     // ---- for Call
 
-    /** Our Contact on a transport: where in-dialog requests reach us. */
-    String contact(Protocol protocol) {
-        Via v = transports.via(protocol, TransactionLayer.newBranch());
-        String host = v.host() + v.port().stream().mapToObj(p -> ":" + p).findFirst().orElse("");
-        return "<sip:atrium@" + host + ";transport=" + protocol.name().toLowerCase(Locale.ROOT) + ">";
+    /**
+     * Our Contact on a transport, where in-dialog requests reach us, for the call whose caller sent {@code invite}.
+     */
+    String contact(Protocol protocol, SipRequest invite) {
+        int port = transports.local(protocol).orElseThrow().getPort();
+        return "<sip:atrium@" + host(protocol, invite) + ":" + port + ";transport="
+                + protocol.name().toLowerCase(Locale.ROOT) + ">";
     }
 
-    /** The host part of the URIs we put in From and To of the legs we start. */
-    String host(Protocol protocol) {
-        return transports.via(protocol, TransactionLayer.newBranch()).host();
+    /**
+     * The host phones reach us at: sip.public-host when set, else the address we listen on, else (listening on every
+     * address) the host the caller put in its Request-URI — the name or address it reached us by.
+     */
+    String host(Protocol protocol, SipRequest invite) {
+        if (publicHost.isPresent()) {
+            return publicHost.get();
+        }
+        InetAddress bound = transports.local(protocol).orElseThrow().getAddress();
+        if (!bound.isAnyLocalAddress()) {
+            return transports.via(protocol, TransactionLayer.newBranch()).host();
+        }
+        return invite.sipUri().host();
     }
 
     void addLeg(Call.Leg leg) {

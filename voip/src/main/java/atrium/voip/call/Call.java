@@ -10,6 +10,12 @@ import atrium.sip.transport.Peer;
 import atrium.voip.Device;
 import atrium.voip.Registration;
 import atrium.voip.SipDispatcher;
+import atrium.voip.media.RelayLeg;
+import atrium.voip.media.RelaySession;
+import atrium.sip.sdp.SdpException;
+import atrium.sip.sdp.SessionDescription;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,6 +78,11 @@ final class Call {
     private final String tagA = Dialog.newTag();
     private final Dialog dialogA;
     private final List<Branch> branches = new ArrayList<>();
+    /** The relay: its leg a faces the caller, b the callee. */
+    private final RelaySession media;
+    /** The address written in the SDP we send: where phones reach the relay. */
+    private final InetAddress mediaAddress;
+    private final SessionDescription offer;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile State state = State.RINGING;
@@ -83,7 +94,10 @@ final class Call {
     private boolean offerPending;
 
     Call(B2bua b2bua, long id, ServerTransaction inviteA, Device caller, String fromNumber, Optional<String> fromName,
-         String toNumber, int maxForwards) {
+         String toNumber, int maxForwards, RelaySession media, InetAddress mediaAddress, SessionDescription offer) {
+        this.media = media;
+        this.mediaAddress = mediaAddress;
+        this.offer = offer;
         this.b2bua = b2bua;
         this.id = id;
         this.inviteA = inviteA;
@@ -142,17 +156,21 @@ final class Call {
         SipRequest a = inviteA.request();
         for (Target t : targets) {
             Branch b = new Branch(t);
-            String host = b2bua.host(b.peer.protocol());
+            String host = b2bua.host(b.peer.protocol(), inviteA.request());
             SipRequest invite = SipRequest.create("INVITE", t.binding().contactUri(),
                             B2bua.uri(fromName, fromNumber, host).withTag(Dialog.newTag()),
                             B2bua.uri(Optional.empty(), toNumber, host), Dialog.newTag() + "@atrium", 1)
-                    .with("Contact", b2bua.contact(b.peer.protocol())).with("Allow", B2bua.ALLOW);
+                    .with("Contact", contact(b.peer.protocol())).with("Allow", B2bua.ALLOW);
             invite = invite.withHeaders(invite.headers().with("Max-Forwards", Integer.toString(maxForwards)));
-            invite = withBodyOf(invite, a);
+            invite = invite.withBody("application/sdp", anchored(offer, media.b()));
             branches.add(b);
             // Responses are queued behind this task, so b.tx is set before any of them is handled.
             b.tx = b2bua.send(invite, b.peer, listener(b));
         }
+        expect(media.a(), offer);
+        // Ringing is silent: the media timer starts when the call is answered (setHeld(false) restarts it).
+        media.setHeld(true);
+        media.onIdle(() -> run(this::mediaStopped));
         ringTimer = b2bua.schedule(() -> run(this::noAnswer), b2bua.ringTimeout());
     }
 
@@ -189,7 +207,7 @@ final class Call {
             sentEarlyMedia |= media;
             SipResponse toA = responseToA(status == 183 && !media ? 180 : status,
                     status == 183 && !media ? "Ringing" : r.reason());
-            respondA(media ? withBodyOf(toA, r) : toA);
+            respondA(media ? withSdp(toA, r, this.media.b(), this.media.a()) : toA);
             return;
         }
         if (status < 300) {
@@ -229,7 +247,8 @@ final class Call {
         legB = new Leg(this, d, b.peer, false);
         b2bua.addLeg(legA);
         b2bua.addLeg(legB);
-        respondA(withBodyOf(responseToA(200, "OK").with("Allow", B2bua.ALLOW), r));
+        media.setHeld(false);
+        respondA(withSdp(responseToA(200, "OK").with("Allow", B2bua.ALLOW), r, media.b(), media.a()));
     }
 
     private void branchFinal(Branch b, int status) {
@@ -331,10 +350,21 @@ final class Call {
             tx.respond(r.response(491, "Request Pending"));
             return;
         }
+        SipRequest out;
+        try {
+            out = withSdp(to.dialog().request("INVITE").with("Contact", contact(to.peer().protocol())), r,
+                    relayLeg(from), relayLeg(to));
+        } catch (SdpException e) {
+            tx.respond(r.response(488, "Not Acceptable Here"));
+            return;
+        }
         offerPending = true;
         from.dialog().refreshTarget(r);
-        SipRequest out = withBodyOf(to.dialog().request("INVITE").with("Contact", b2bua.contact(to.peer().protocol())),
-                r);
+        if (r.body().length > 0) {
+            // Hold (RFC 3264 §8.4): an offer that stops receiving (sendonly, inactive) is silent on purpose.
+            SessionDescription sd = SessionDescription.parse(r.body());
+            media.setHeld(!sd.media().isEmpty() && !sd.direction(0).receives());
+        }
         b2bua.send(out, to.peer(), new ClientTransaction.Listener() {
             @Override
             public void response(SipResponse response) {
@@ -364,8 +394,8 @@ final class Call {
                 return; // a retransmitted 2xx: ACKed again above
             }
             to.dialog().refreshTarget(response);
-            tx.respond(withBodyOf(tx.request().response(200, "OK").with("Contact",
-                    b2bua.contact(from.peer().protocol())).with("Allow", B2bua.ALLOW), response));
+            tx.respond(withSdp(tx.request().response(200, "OK").with("Contact",
+                    contact(from.peer().protocol())).with("Allow", B2bua.ALLOW), response, relayLeg(to), relayLeg(from)));
         } else {
             tx.respond(tx.request().response(status, response.reason()));
         }
@@ -381,7 +411,7 @@ final class Call {
         if (r.method().equals("UPDATE")) {
             from.dialog().refreshTarget(r);
         }
-        SipRequest out = withBodyOf(to.dialog().request(r.method()), r);
+        SipRequest out = withSdp(to.dialog().request(r.method()), r, relayLeg(from), relayLeg(to));
         for (String h : new String[] {"Event", "Subscription-State", "Info-Package"}) {
             Optional<String> v = r.header(h);
             if (v.isPresent()) {
@@ -389,7 +419,7 @@ final class Call {
             }
         }
         if (r.method().equals("UPDATE")) {
-            out = out.with("Contact", b2bua.contact(to.peer().protocol()));
+            out = out.with("Contact", contact(to.peer().protocol()));
         }
         b2bua.send(out, to.peer(), new ClientTransaction.Listener() {
             @Override
@@ -397,9 +427,9 @@ final class Call {
                 if (response.status() >= 200) {
                     SipResponse back = tx.request().response(response.status(), response.reason());
                     if (r.method().equals("UPDATE") && response.status() < 300) {
-                        back = back.with("Contact", b2bua.contact(from.peer().protocol()));
+                        back = back.with("Contact", contact(from.peer().protocol()));
                     }
-                    tx.respond(withBodyOf(back, response));
+                    tx.respond(withSdp(back, response, relayLeg(to), relayLeg(from)));
                 }
             }
 
@@ -432,6 +462,7 @@ final class Call {
         state = State.ENDED;
         cancelTimer();
         dialogA.terminate();
+        media.close();
         b2bua.ended(this);
     }
 
@@ -441,13 +472,71 @@ final class Call {
         }
     }
 
+    /** No RTP from either phone for voip.media-timeout while not held: a phone vanished, hang up both legs. */
+    private void mediaStopped() {
+        if (state == State.ANSWERED) {
+            LOG.info("SIP call " + id + ": no media for the media timeout, hanging up");
+            hangUp(Optional.empty());
+        }
+    }
+
     // ---- messages
+
+    private String contact(atrium.sip.transport.Protocol protocol) {
+        return b2bua.contact(protocol, inviteA.request());
+    }
+
+    private RelayLeg relayLeg(Leg leg) {
+        return leg.caller() ? media.a() : media.b();
+    }
+
+    /** Tells the relay leg facing a phone where that phone's SDP says it receives (it latches on what arrives anyway). */
+    private static void expect(RelayLeg leg, SessionDescription sd) {
+        if (sd.media().isEmpty()) {
+            return;
+        }
+        Optional<InetSocketAddress> rtp = sd.mediaAddress(0);
+        if (rtp.isPresent() && !rtp.get().getAddress().isAnyLocalAddress()) {
+            try {
+                leg.expect(rtp.get(), sd.rtcpAddress(0).orElse(rtp.get()));
+            } catch (IllegalArgumentException e) {
+                LOG.fine(() -> "relay cannot send to " + rtp.get() + ": waits for the phone's first packet");
+            }
+        }
+    }
+
+    /**
+     * The SDP for the other side: the first stream on the relay leg facing the receiver, any further stream refused
+     * (port 0: the relay carries one stream per call), ICE dropped (ADR 0030).
+     */
+    private byte[] anchored(SessionDescription sd, RelayLeg towardsReceiver) {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < sd.media().size(); i++) {
+            ports.add(i == 0 ? towardsReceiver.rtpPort() : 0);
+        }
+        return sd.anchored(mediaAddress, ports).toBytes();
+    }
+
+    /**
+     * {@code target} with the body of {@code source}: an SDP is read (where the sender receives, told to
+     * {@code fromSender}) and rewritten onto the relay ({@code towardsReceiver}); any other body passes as it is.
+     */
+    private <M extends SipMessage> M withSdp(M target, SipMessage source, RelayLeg fromSender, RelayLeg towardsReceiver) {
+        boolean sdp = source.header("Content-Type").map(t -> t.strip().toLowerCase(java.util.Locale.ROOT)
+                .startsWith("application/sdp")).orElse(false);
+        if (source.body().length == 0 || !sdp) {
+            return withBodyOf(target, source);
+        }
+        SessionDescription sd = SessionDescription.parse(source.body());
+        expect(fromSender, sd);
+        return withBody(target, "application/sdp", anchored(sd, towardsReceiver));
+    }
 
     private SipResponse responseToA(int status, String reason) {
         SipRequest a = inviteA.request();
         SipResponse res = a.response(status, reason).withToTag(tagA);
         if (status > 100 && status < 300) {
-            res = res.with("Contact", b2bua.contact(peerA.protocol()));
+            res = res.with("Contact", contact(peerA.protocol()));
             for (String rr : a.headers().all("Record-Route")) {
                 res = res.with("Record-Route", rr);
             }
@@ -460,13 +549,14 @@ final class Call {
     }
 
     /** {@code target} with the body and Content-Type of {@code source}, if it has a body. */
-    @SuppressWarnings("unchecked")
     private static <M extends SipMessage> M withBodyOf(M target, SipMessage source) {
         byte[] body = source.body();
-        if (body.length == 0) {
-            return target;
-        }
-        String type = source.header("Content-Type").orElse("application/sdp");
+        return body.length == 0 ? target
+                : withBody(target, source.header("Content-Type").orElse("application/octet-stream"), body);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <M extends SipMessage> M withBody(M target, String type, byte[] body) {
         return (M) switch (target) {
             case SipRequest q -> q.withBody(type, body);
             case SipResponse s -> s.withBody(type, body);
