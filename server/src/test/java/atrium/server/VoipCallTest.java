@@ -231,18 +231,27 @@ class VoipCallTest {
     }
 
     /** Bob's phone plays {@code callee}, alice calls 1002 playing {@code callerRest}: both must pass, no call left. */
-    private void call(Path dir, String callee, String callerRest) throws Exception {
+    private void call(Path dir, String callee, String callerRest, String outcome, int sipCode) throws Exception {
         Sipp.Running bobPhone = callee(dir, callee);
         Sipp.Run call = caller(dir, "1002", callerRest);
         assertThat(call.exitCode()).as(call.toString()).isZero();
         Sipp.Run answered = bobPhone.await();
         assertThat(answered.exitCode()).as(answered.toString()).isZero();
         awaitNoCall();
+        assertLogged(outcome, sipCode);
+    }
+
+    /** The call log's newest call: from alice's device to 1002, with this outcome and final SIP status. */
+    private void assertLogged(String outcome, int sipCode) {
+        var call = admin.get("/api/v1/admin/voip/calls").json().get("items").get(0);
+        assertThat(call.get("from").get("device").asText()).isEqualTo(alice[0]);
+        assertThat(call.get("outcome").asText()).isEqualTo(outcome);
+        assertThat(call.get("sipCode").asInt()).isEqualTo(sipCode);
     }
 
     @Test
     void aCallAnsweredByTheCalleeEndsWithTheCallersBye(@TempDir Path dir) throws Exception {
-        call(dir, CALLEE_ANSWERS, ANSWERED + BYE);
+        call(dir, CALLEE_ANSWERS, ANSWERED + BYE, "answered", 200);
     }
 
     @Test
@@ -274,6 +283,7 @@ class VoipCallTest {
         Sipp.Run answered = bobPhone.await();
         assertThat(answered.exitCode()).as(answered.toString()).isZero();
         awaitNoCall();
+        assertLogged("answered", 200);
     }
 
     @Test
@@ -285,18 +295,18 @@ class VoipCallTest {
                   </recv>
                 """ + inDialog("ACK", 3, "") + inDialog("BYE", 4, "") + "  <recv response=\"200\"/>\n"
                 + "  <Reference variables=\"answer\"/>\n</scenario>\n";
-        call(dir, CALLEE_IS_HELD, ANSWERED + hold);
+        call(dir, CALLEE_IS_HELD, ANSWERED + hold, "answered", 200);
     }
 
     @Test
     void aBusyCalleeGivesTheCaller486(@TempDir Path dir) throws Exception {
-        call(dir, CALLEE_BUSY, "  <recv response=\"486\"/>\n" + ACK_FAILURE + "</scenario>\n");
+        call(dir, CALLEE_BUSY, "  <recv response=\"486\"/>\n" + ACK_FAILURE + "</scenario>\n", "busy", 486);
     }
 
     @Test
     void aCallNobodyAnswersIsCancelledAtTheRingTimeoutAndTheCallerGets480(@TempDir Path dir) throws Exception {
         call(dir, CALLEE_RINGS_UNTIL_CANCEL, "  <recv response=\"180\"/>\n  <recv response=\"480\" timeout=\"8000\"/>\n"
-                + ACK_FAILURE + "</scenario>\n");
+                + ACK_FAILURE + "</scenario>\n", "no-answer", 480);
     }
 
     @Test
@@ -316,7 +326,7 @@ class VoipCallTest {
                 ]]></send>
                   <recv response="200"/>
                   <recv response="487"/>
-                """ + ACK_FAILURE + "</scenario>\n");
+                """ + ACK_FAILURE + "</scenario>\n", "cancelled", 487);
     }
 
     @Test
@@ -324,9 +334,11 @@ class VoipCallTest {
         Sipp.Run unknown = caller(dir.resolve("a"), "1999", "  <recv response=\"404\"/>\n" + ACK_FAILURE
                 + "</scenario>\n");
         assertThat(unknown.exitCode()).as(unknown.toString()).isZero();
+        assertLogged("failed", 404);
         Sipp.Run offline = caller(dir.resolve("b"), "1002", "  <recv response=\"480\"/>\n" + ACK_FAILURE
                 + "</scenario>\n");
         assertThat(offline.exitCode()).as(offline.toString()).isZero();
         awaitNoCall();
+        assertLogged("failed", 480);
     }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -37,9 +38,11 @@ public final class Registrar {
     private final Ids ids;
     private final Clock clock;
     private final Expiry expiry;
+    private final LiveEvents live;
 
     public Registrar(PhoneService phones, PhoneStore store, SipAuth auth, AuditLog audit, Ids ids, Clock clock,
-                     Expiry expiry) {
+                     Expiry expiry, LiveEvents live) {
+        this.live = live;
         this.phones = phones;
         this.store = store;
         this.auth = auth;
@@ -68,11 +71,12 @@ public final class Registrar {
             tx.respond(SipAuth.response(r, 403, "Forbidden"));
             return;
         }
-        bindings(tx, d, address, userAgent.orElse(""));
+        bindings(tx, d, extension, address, userAgent.orElse(""));
     }
 
     /** The contact part of §10.3: steps 6 to 8, then the 200 listing every binding. */
-    private void bindings(ServerTransaction tx, Device d, String address, String userAgent) {
+    private void bindings(ServerTransaction tx, Device d, Optional<Extension> extension, String address,
+                          String userAgent) {
         SipRequest r = tx.request();
         List<NameAddr> contacts = r.contacts();
         Optional<Integer> expiresHeader = r.header("Expires").map(Registrar::seconds);
@@ -82,7 +86,9 @@ public final class Registrar {
                 tx.respond(SipAuth.response(r, 400, "Contact * needs Expires: 0 and no other Contact"));
                 return;
             }
+            List<Registration> gone = store.bindings(d.id(), now);
             store.removeAll(d.id());
+            gone.forEach(b -> live.registrationRemoved(b.id(), d));
             LOG.fine(() -> "SIP device " + d.username() + " unregistered every contact from " + address);
             tx.respond(ok(r, d, now));
             return;
@@ -117,6 +123,13 @@ public final class Registrar {
         }
         store.apply(d.id(), removed, upserts, now);
         tx.respond(ok(r, d, now));
+        removed.stream().map(current::get).filter(Objects::nonNull).forEach(b -> live.registrationRemoved(b.id(), d));
+        Optional<String> number = extension.map(Extension::number);
+        for (Registration b : upserts) {
+            // Just registered over its own connection: connected.
+            live.registration(current.containsKey(b.contactUri()) ? "voip.registration.updated"
+                    : "voip.registration.added", new SipServer.Binding(b, d, number, SipServer.reachAt(d, b), true));
+        }
     }
 
     /** 200 with every current binding and its remaining seconds (RFC 3261 §10.3 step 8). */

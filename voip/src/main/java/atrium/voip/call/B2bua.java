@@ -13,6 +13,8 @@ import atrium.sip.transaction.TransactionLayer;
 import atrium.sip.transport.Peer;
 import atrium.sip.transport.Protocol;
 import atrium.sip.transport.SipTransports;
+import atrium.voip.CallLog;
+import atrium.voip.CallRecordId;
 import atrium.voip.Device;
 import atrium.voip.Extension;
 import atrium.voip.PhoneService;
@@ -67,6 +69,7 @@ public final class B2bua implements AutoCloseable {
     private final Duration ringTimeout;
     final MediaRelay relay;
     private final Optional<String> publicHost;
+    private final CallLog log;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sip-call-timers").daemon().factory());
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
@@ -79,7 +82,8 @@ public final class B2bua implements AutoCloseable {
 
     /** {@code publicHost}: the name or address phones reach us at, for our Contact and the relay's SDP address. */
     public B2bua(TransactionLayer layer, SipTransports transports, PhoneService phones, PhoneStore store, SipAuth auth,
-                 Ids ids, Clock clock, Duration ringTimeout, MediaRelay relay, Optional<String> publicHost) {
+                 Ids ids, Clock clock, Duration ringTimeout, MediaRelay relay, Optional<String> publicHost, CallLog log) {
+        this.log = log;
         this.layer = layer;
         this.transports = transports;
         this.phones = phones;
@@ -146,8 +150,14 @@ public final class B2bua implements AutoCloseable {
         }
         String dialled = r.sipUri().user().orElse("");
         Optional<Extension> callee = store.extensionByNumber(dialled);
+        CallLog.Party from = CallLog.Party.ours(caller.account(), caller.id(),
+                own.map(Extension::number).orElse(caller.username()),
+                r.from().displayName().orElseGet(() -> phones.loginOf(caller.account())));
+        CallRecordId record = log.started(new CallLog.Start(from, dialled, callee.map(Extension::account),
+                r.callId()));
         if (callee.isEmpty()) {
             tx.respond(SipAuth.response(r, 404, "Not Found"));
+            log.ended(record, CallLog.Outcome.FAILED, 404);
             return;
         }
         long now = clock.millis();
@@ -160,6 +170,7 @@ public final class B2bua implements AutoCloseable {
         targets.sort(Comparator.comparing(t -> t.binding().contactUri()));
         if (targets.isEmpty()) {
             tx.respond(SipAuth.response(r, 480, "Temporarily Unavailable"));
+            log.ended(record, CallLog.Outcome.FAILED, 480);
             return;
         }
         SessionDescription offer;
@@ -170,10 +181,12 @@ public final class B2bua implements AutoCloseable {
             mediaAddress = InetAddress.getByName(host(tx.source().protocol(), r).replace("[", "").replace("]", ""));
         } catch (SdpException e) {
             tx.respond(SipAuth.response(r, 488, "Not Acceptable Here").with("Warning", "399 atrium \"Bad SDP offer\""));
+            log.ended(record, CallLog.Outcome.FAILED, 488);
             return;
         } catch (UnknownHostException e) {
             LOG.warning("sip.public-host " + publicHost.orElse("") + " does not resolve: calls have no media address");
             tx.respond(SipAuth.response(r, 500, "Server Internal Error"));
+            log.ended(record, CallLog.Outcome.FAILED, 500);
             return;
         }
         try {
@@ -181,10 +194,11 @@ public final class B2bua implements AutoCloseable {
         } catch (PortsExhaustedException e) {
             LOG.warning("RTP port range full (voip.rtp-port-min/-max): call from " + caller.username() + " refused");
             tx.respond(SipAuth.response(r, 503, "Service Unavailable").with("Retry-After", "10"));
+            log.ended(record, CallLog.Outcome.FAILED, 503);
             return;
         }
         Call call = new Call(this, ids.next(), tx, caller, own.map(Extension::number).orElse(caller.username()),
-                r.from().displayName(), dialled, maxForwards - 1, media, mediaAddress, offer);
+                r.from().displayName(), dialled, maxForwards - 1, media, mediaAddress, offer, record);
         calls.put(call.id, call);
         byInvite.put(tx, call);
         call.run(() -> call.fork(targets));
@@ -272,6 +286,18 @@ public final class B2bua implements AutoCloseable {
         calls.remove(call.id);
         byInvite.remove(call.inviteA);
         legs.values().removeIf(l -> l.call() == call);
+    }
+
+    /**
+     * Writes a step of the call log. A failing write (database down) is logged and the call goes on: signalling
+     * must not stop because the history could not be kept.
+     */
+    void record(long call, java.util.function.Consumer<CallLog> step) {
+        try {
+            step.accept(log);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "SIP call " + call + ": call log not written", e);
+        }
     }
 
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {

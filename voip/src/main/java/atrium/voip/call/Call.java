@@ -7,6 +7,8 @@ import atrium.sip.dialog.Dialog;
 import atrium.sip.transaction.ClientTransaction;
 import atrium.sip.transaction.ServerTransaction;
 import atrium.sip.transport.Peer;
+import atrium.voip.CallLog;
+import atrium.voip.CallRecordId;
 import atrium.voip.Device;
 import atrium.voip.Registration;
 import atrium.voip.SipDispatcher;
@@ -83,6 +85,9 @@ final class Call {
     /** The address written in the SDP we send: where phones reach the relay. */
     private final InetAddress mediaAddress;
     private final SessionDescription offer;
+    /** This call in the call log. */
+    private final CallRecordId record;
+    private boolean loggedRinging;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile State state = State.RINGING;
@@ -94,7 +99,9 @@ final class Call {
     private boolean offerPending;
 
     Call(B2bua b2bua, long id, ServerTransaction inviteA, Device caller, String fromNumber, Optional<String> fromName,
-         String toNumber, int maxForwards, RelaySession media, InetAddress mediaAddress, SessionDescription offer) {
+         String toNumber, int maxForwards, RelaySession media, InetAddress mediaAddress, SessionDescription offer,
+         CallRecordId record) {
+        this.record = record;
         this.media = media;
         this.mediaAddress = mediaAddress;
         this.offer = offer;
@@ -208,6 +215,10 @@ final class Call {
             SipResponse toA = responseToA(status == 183 && !media ? 180 : status,
                     status == 183 && !media ? "Ringing" : r.reason());
             respondA(media ? withSdp(toA, r, this.media.b(), this.media.a()) : toA);
+            if (!loggedRinging) {
+                loggedRinging = true;
+                b2bua.record(id, log -> log.ringing(record));
+            }
             return;
         }
         if (status < 300) {
@@ -249,6 +260,7 @@ final class Call {
         b2bua.addLeg(legB);
         media.setHeld(false);
         respondA(withSdp(responseToA(200, "OK").with("Allow", B2bua.ALLOW), r, media.b(), media.a()));
+        b2bua.record(id, log -> log.answered(record, b.target.device().id()));
     }
 
     private void branchFinal(Branch b, int status) {
@@ -262,28 +274,31 @@ final class Call {
         if (status >= 600) {
             // A global failure ends the search (RFC 3261 §16.7 step 5): 603 Decline from one phone stops the others.
             branches.forEach(this::cancel);
-            finish(status, status == 603 ? "Decline" : "Global Failure");
+            finish(status, status == 603 ? "Decline" : "Global Failure",
+                    status == 603 ? CallLog.Outcome.DECLINED : CallLog.Outcome.FAILED);
             return;
         }
         if (branches.stream().allMatch(x -> x.status != 0)) {
             // Like a ring group: busy only if every phone is busy; the same answer from all passes; else 480.
             int first = branches.getFirst().status;
             boolean same = branches.stream().allMatch(x -> x.status == first);
-            finish(same ? first : 480, same ? reason(first) : "Temporarily Unavailable");
+            int code = same ? first : 480;
+            finish(code, same ? reason(first) : "Temporarily Unavailable",
+                    code == 486 ? CallLog.Outcome.BUSY : CallLog.Outcome.FAILED);
         }
     }
 
     private void noAnswer() {
         if (state == State.RINGING && winner == null) {
             branches.forEach(this::cancel);
-            finish(480, "Temporarily Unavailable");
+            finish(480, "Temporarily Unavailable", CallLog.Outcome.NO_ANSWER);
         }
     }
 
     void callerCancelled() {
         if (state == State.RINGING && winner == null) {
             branches.forEach(this::cancel);
-            finish(487, "Request Terminated");
+            finish(487, "Request Terminated", CallLog.Outcome.CANCELLED);
         }
     }
 
@@ -304,8 +319,9 @@ final class Call {
     }
 
     /** Ends the ringing call with a final answer to the caller. */
-    private void finish(int status, String reason) {
+    private void finish(int status, String reason, CallLog.Outcome outcome) {
         respondA(responseToA(status, reason));
+        b2bua.record(id, log -> log.ended(record, outcome, status));
         end();
     }
 
@@ -458,6 +474,9 @@ final class Call {
     private void end() {
         if (state == State.ENDED) {
             return;
+        }
+        if (state == State.ANSWERED) {
+            b2bua.record(id, log -> log.ended(record, CallLog.Outcome.ANSWERED, 200));
         }
         state = State.ENDED;
         cancelTimer();
