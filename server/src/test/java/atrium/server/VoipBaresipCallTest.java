@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two baresip 1.0.0 phones registered to extensions 1001 and 1002: alice dials 1002, bob answers by itself, both
+ * Two baresip 1.0.0 phones registered to extensions 1001 and 1002 over UDP, TCP or TLS: alice dials 1002, bob answers by itself, both
  * send a tone from a WAV file (aufile) and the relay counts their RTP both ways; alice hangs up on exit. Skipped without baresip
  * unless ATRIUM_TEST_BARESIP=required (CI).
  */
@@ -36,11 +37,16 @@ class VoipBaresipCallTest {
         }
     }
 
-    /** Starts baresip as {@code dev} registered over UDP, sending a tone; {@code args} e.g. a dial command. */
-    private Process baresip(Path conf, String[] dev, String accountParams, String... args) throws Exception {
+    /**
+     * Starts baresip as {@code dev} registered over {@code transport}, sending a tone; {@code args} e.g. a dial
+     * command. Over TLS baresip (libre) does not verify the server's certificate by default (sip-pbx-notes §7).
+     */
+    private Process baresip(Path conf, String[] dev, String transport, String accountParams, String... args)
+            throws Exception {
         Files.createDirectories(conf);
-        int port = server.atrium.voip().sip.orElseThrow().port(Protocol.UDP);
-        Files.writeString(conf.resolve("accounts"), "<sip:" + dev[0] + "@127.0.0.1:" + port + ";transport=udp>;auth_pass="
+        int port = server.atrium.voip().sip.orElseThrow().port(Protocol.valueOf(transport.toUpperCase()));
+        Files.writeString(conf.resolve("accounts"), "<sip:" + dev[0] + "@127.0.0.1:" + port + ";transport=" + transport
+                + ">;auth_pass="
                 + dev[1] + ";regint=60" + accountParams + "\n");
         Files.writeString(conf.resolve("config"), String.join("\n", "sip_listen 127.0.0.1:" + Sipp.freePortForBaresip(),
                 "module_path /usr/lib/baresip/modules", "module g711.so", "module account.so", "module menu.so",
@@ -55,12 +61,16 @@ class VoipBaresipCallTest {
                 .start();
     }
 
-    @Test
-    void twoBaresipPhonesCallEachOtherAndTheirAudioCrossesTheRelayBothWays(@TempDir Path dir) throws Exception {
+    /** {@code legs}: the caller's transport, then the callee's — the two legs of one call need not share one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"udp>udp", "tls>tls", "tls>udp", "udp>tcp"})
+    void twoBaresipPhonesCallEachOtherAndTheirAudioCrossesTheRelayBothWays(String legs, @TempDir Path dir)
+            throws Exception {
+        String[] transports = legs.split(">");
         TestClient admin = server.admin();
         String[] alice = VoipRegistrarTest.userWithDevice(admin, "alice", "1001");
         String[] bob = VoipRegistrarTest.userWithDevice(admin, "bob", "1002");
-        Process bobPhone = baresip(dir.resolve("bob"), bob, ";answermode=auto", "-t", "25");
+        Process bobPhone = baresip(dir.resolve("bob"), bob, transports[1], ";answermode=auto", "-t", "25");
         Process alicePhone = null;
         try {
             long end = System.nanoTime() + 10_000_000_000L;
@@ -68,7 +78,7 @@ class VoipBaresipCallTest {
                 assertThat(System.nanoTime()).as("bob's baresip registers: " + log(dir, "bob")).isLessThan(end);
                 Thread.sleep(100);
             }
-            alicePhone = baresip(dir.resolve("alice"), alice, "", "-e", "/dial 1002", "-t", "8");
+            alicePhone = baresip(dir.resolve("alice"), alice, transports[0], "", "-e", "/dial 1002", "-t", "8");
             MediaRelay relay = server.atrium.voip().media.orElseThrow();
             RelayStats seen = null;
             end = System.nanoTime() + 15_000_000_000L;
@@ -83,6 +93,11 @@ class VoipBaresipCallTest {
             }
             assertThat(seen).as("RTP both ways through the relay\nalice:\n" + log(dir, "alice") + "\nbob:\n"
                     + log(dir, "bob")).isNotNull();
+            Map<String, String> registered = new java.util.HashMap<>();
+            admin.get("/api/v1/admin/voip/registrations").json().get("items")
+                    .forEach(r -> registered.put(r.get("device").asText(), r.get("transport").asText()));
+            assertThat(registered).as("each phone on its own transport")
+                    .containsEntry(alice[0], transports[0]).containsEntry(bob[0], transports[1]);
             assertThat(alicePhone.waitFor(20, TimeUnit.SECONDS)).isTrue();
             end = System.nanoTime() + 10_000_000_000L;
             while (server.atrium.voip().sip.orElseThrow().calls().size() != 0 && System.nanoTime() < end) {
