@@ -186,10 +186,15 @@ class VoipCallTest {
 
     /** Registers bob's device from a port, then starts sipp on that port playing {@code scenario}. */
     private Sipp.Running callee(Path dir, String scenario, String... more) throws Exception {
-        Path calleeDir = Files.createDirectories(dir.resolve("callee"));
+        return callee(dir, bob, scenario, more);
+    }
+
+    /** Registers {@code device} of bob's from a port, then starts sipp on that port playing {@code scenario}. */
+    private Sipp.Running callee(Path dir, String[] device, String scenario, String... more) throws Exception {
+        Path calleeDir = Files.createDirectories(dir.resolve("callee-" + device[0]));
         int port = Sipp.freePort();
         Sipp.Run reg = Sipp.run(calleeDir, "-sf", Sipp.scenario(calleeDir, "/sipp/register-digest.xml").toString(),
-                "-s", bob[0], "-au", bob[0], "-ap", bob[1], "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1",
+                "-s", device[0], "-au", device[0], "-ap", device[1], "-i", "127.0.0.1", "-p", Integer.toString(port), "-m", "1",
                 target());
         assertThat(reg.exitCode()).as(reg.toString()).isZero();
         Path file = calleeDir.resolve("callee.xml");
@@ -296,6 +301,45 @@ class VoipCallTest {
                 """ + inDialog("ACK", 3, "") + inDialog("BYE", 4, "") + "  <recv response=\"200\"/>\n"
                 + "  <Reference variables=\"answer\"/>\n</scenario>\n";
         call(dir, CALLEE_IS_HELD, ANSWERED + hold, "answered", 200);
+    }
+
+    /** A second device for bob's extension: its username and password. */
+    private String[] secondDevice() {
+        var made = admin.post("/api/v1/admin/voip/extensions/bob/devices", Map.of());
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        return new String[] {made.json().get("username").asText(), made.json().get("password").asText()};
+    }
+
+    @Test
+    void oneBusyPhoneWhileTheOtherRingsIsNotBusyTheCallRingsUntilTheTimeout(@TempDir Path dir) throws Exception {
+        Sipp.Running busy = callee(dir, secondDevice(), CALLEE_BUSY);
+        Sipp.Running ringing = callee(dir, bob, CALLEE_RINGS_UNTIL_CANCEL);
+        Sipp.Run call = caller(dir, "1002", "  <recv response=\"180\"/>\n  <recv response=\"480\" timeout=\"8000\"/>\n"
+                + ACK_FAILURE + "</scenario>\n");
+        assertThat(call.exitCode()).as(call.toString()).isZero();
+        for (Sipp.Running phone : List.of(busy, ringing)) {
+            Sipp.Run run = phone.await();
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+        }
+        awaitNoCall();
+        assertLogged("no-answer", 480);
+    }
+
+    @Test
+    void bothOfBobsPhonesRingTheFirstToAnswerWinsAndTheOtherIsCancelled(@TempDir Path dir) throws Exception {
+        String[] desk = secondDevice();
+        Sipp.Running ringing = callee(dir, desk, CALLEE_RINGS_UNTIL_CANCEL);
+        Sipp.Running answering = callee(dir, bob, CALLEE_ANSWERS);
+        Sipp.Run call = caller(dir, "1002", "  <recv response=\"180\" optional=\"true\"/>\n" + ANSWERED + BYE);
+        assertThat(call.exitCode()).as(call.toString()).isZero();
+        Sipp.Run answered = answering.await();
+        assertThat(answered.exitCode()).as(answered.toString()).isZero();
+        Sipp.Run cancelled = ringing.await();
+        assertThat(cancelled.exitCode()).as("the phone that did not answer got CANCEL: " + cancelled).isZero();
+        awaitNoCall();
+        assertLogged("answered", 200);
+        var logged = admin.get("/api/v1/admin/voip/calls").json().get("items").get(0);
+        assertThat(logged.get("answeredBy").asText()).isEqualTo(bob[0]);
     }
 
     @Test
