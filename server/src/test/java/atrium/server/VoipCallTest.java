@@ -31,7 +31,7 @@ class VoipCallTest {
     @BeforeEach
     void start() {
         Sipp.require();
-        server = TestServer.start(VoipRegistrarTest.with(Map.of("voip.ring-timeout", "2")));
+        server = TestServer.start(VoipRegistrarTest.with(Map.of("voip.ring-timeout", "2", "voip.media-timeout", "5")));
         admin = server.admin();
         alice = VoipRegistrarTest.userWithDevice(admin, "alice", "1001");
         bob = VoipRegistrarTest.userWithDevice(admin, "bob", "1002");
@@ -289,6 +289,25 @@ class VoipCallTest {
         assertThat(answered.exitCode()).as(answered.toString()).isZero();
         awaitNoCall();
         assertLogged("answered", 200);
+    }
+
+    @Test
+    void aCallWithoutMediaEndsAtTheMediaTimeoutWithByeToBothPhones(@TempDir Path dir) throws Exception {
+        String silentThenHungUp = """
+                  <recv request="BYE" timeout="15000"/>
+                  <send><![CDATA[
+                SIP/2.0 200 OK
+                [last_Via:]
+                [last_From:]
+                [last_To:]
+                [last_Call-ID:]
+                [last_CSeq:]
+                Content-Length: 0
+
+                ]]></send>
+                </scenario>
+                """;
+        call(dir, CALLEE_ANSWERS, ANSWERED + silentThenHungUp, "answered", 200);
     }
 
     @Test
