@@ -214,13 +214,22 @@ class VoipCallTest {
 
     /** Runs alice's sipp calling {@code number} with the scenario {@link #CALLER_START} + {@code rest}. */
     private Sipp.Run caller(Path dir, String number, String rest) throws Exception {
-        return startCaller(dir, number, rest).await();
+        return caller(dir, number, rest, CALLER_START);
+    }
+
+    /** As above with another beginning than {@link #CALLER_START}. */
+    private Sipp.Run caller(Path dir, String number, String rest, String start) throws Exception {
+        return startCaller(dir, number, rest, start).await();
     }
 
     private Sipp.Running startCaller(Path dir, String number, String rest) throws Exception {
+        return startCaller(dir, number, rest, CALLER_START);
+    }
+
+    private Sipp.Running startCaller(Path dir, String number, String rest, String start) throws Exception {
         Path callerDir = Files.createDirectories(dir.resolve("caller"));
         Path file = callerDir.resolve("caller.xml");
-        Files.writeString(file, CALLER_START + rest);
+        Files.writeString(file, start + rest);
         return Sipp.start(callerDir, "-sf", file.toString(), "-s", number, "-key", "caller", alice[0], "-au", alice[0],
                 "-ap", alice[1], "-i", "127.0.0.1", "-p", Integer.toString(Sipp.freePort()), "-mp",
                 Integer.toString(Sipp.freePort()), "-m", "1", target());
@@ -308,6 +317,34 @@ class VoipCallTest {
                 </scenario>
                 """;
         call(dir, CALLEE_ANSWERS, ANSWERED + silentThenHungUp, "answered", 200);
+    }
+
+    @Test
+    void aSessionIntervalBelow90sIs422AndACallerWithTimersIsToldItRefreshes(@TempDir Path dir) throws Exception {
+        String start = CALLER_START.replace("Contact: <sip:[caller]@[local_ip]:[local_port]>\n[authentication]",
+                "Contact: <sip:[caller]@[local_ip]:[local_port]>\n[authentication]\nSupported: timer\n"
+                        + "Session-Expires: [$se]");
+        assertThat(start).isNotEqualTo(CALLER_START);
+        Sipp.Run tooShort = caller(dir.resolve("short"), "1002", """
+                  <recv response="422">
+                    <action><ereg regexp="Min-SE: 90" search_in="msg" check_it="true" assign_to="minse"/></action>
+                  </recv>
+                """ + ACK_FAILURE + "  <Reference variables=\"minse\"/>\n</scenario>\n",
+                start.replace("[$se]", "30"));
+        assertThat(tooShort.exitCode()).as(tooShort.toString()).isZero();
+
+        Sipp.Running bobPhone = callee(dir, CALLEE_ANSWERS);
+        Sipp.Run timed = caller(dir.resolve("timed"), "1002", """
+                  <recv response="180" optional="true"/>
+                  <recv response="200" rrs="true">
+                    <action><ereg regexp="Session-Expires: 120;refresher=uac" search_in="msg" check_it="true"
+                        assign_to="se"/></action>
+                  </recv>
+                """ + inDialog("ACK", 2, "") + BYE.replace("</scenario>", "  <Reference variables=\"se\"/>\n</scenario>"),
+                start.replace("[$se]", "120"));
+        assertThat(timed.exitCode()).as(timed.toString()).isZero();
+        assertThat(bobPhone.await().exitCode()).isZero();
+        awaitNoCall();
     }
 
     @Test

@@ -55,6 +55,10 @@ public final class B2bua implements AutoCloseable {
     /** What we accept, in Allow headers (REFER: transfers come later, answered 501 inside a dialog). */
     public static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, NOTIFY, REGISTER";
 
+    /** The smallest session interval we accept (RFC 4028 §4: at least 90 s), and the one we pick when asked none. */
+    static final int MIN_SE = 90;
+    static final int DEFAULT_SE = 1800;
+
     /** A call in progress, for the administrators' live view. */
     public record LiveCall(long id, String from, String to, String state, long since, List<String> devices) {
     }
@@ -136,6 +140,13 @@ public final class B2bua implements AutoCloseable {
         if (r.contacts().isEmpty()) {
             throw new SipDispatcher.BadRequest("INVITE without Contact");
         }
+        Optional<Integer> sessionExpires = r.header("Session-Expires").map(v -> v.split(";", 2)[0].strip())
+                .filter(v -> v.matches("\\d{1,9}")).map(Integer::parseInt);
+        if (sessionExpires.isPresent() && sessionExpires.get() < MIN_SE) {
+            // RFC 4028 §8.1: too short a session interval is refused with the smallest we accept.
+            tx.respond(SipAuth.response(r, 422, "Session Interval Too Small").with("Min-SE", Integer.toString(MIN_SE)));
+            return;
+        }
         Optional<Device> device = auth.authenticate(tx, true);
         if (device.isEmpty()) {
             return;
@@ -198,13 +209,24 @@ public final class B2bua implements AutoCloseable {
             return;
         }
         Call call = new Call(this, ids.next(), tx, caller, own.map(Extension::number).orElse(caller.username()),
-                r.from().displayName(), dialled, maxForwards - 1, media, mediaAddress, offer, record);
+                r.from().displayName(), dialled, maxForwards - 1, media, mediaAddress, offer, record,
+                sessionTimer(r, sessionExpires));
         calls.put(call.id, call);
         byInvite.put(tx, call);
         call.run(() -> call.fork(targets));
         if (cancelledEarly.contains(tx)) {
             call.run(call::callerCancelled);
         }
+    }
+
+    /**
+     * The session interval when the caller supports RFC 4028 timers ({@code Supported: timer}): its Session-Expires
+     * (at most the default), else the default. The caller refreshes; we only watch.
+     */
+    private static Optional<Duration> sessionTimer(SipRequest r, Optional<Integer> asked) {
+        boolean supported = r.headers().all("Supported").stream().anyMatch(t -> t.strip().equalsIgnoreCase("timer"));
+        return supported ? Optional.of(Duration.ofSeconds(Math.min(asked.orElse(DEFAULT_SE), DEFAULT_SE)))
+                : Optional.empty();
     }
 
     /** A request with a To tag: to the call that owns the dialog, else 481 (§12.2.2). */

@@ -17,6 +17,7 @@ import atrium.voip.media.RelaySession;
 import atrium.sip.sdp.SdpException;
 import atrium.sip.sdp.SessionDescription;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +89,9 @@ final class Call {
     /** This call in the call log. */
     private final CallRecordId record;
     private boolean loggedRinging;
+    /** The RFC 4028 session interval agreed with the caller (the refresher), when it supports timers. */
+    private final Optional<Duration> sessionExpires;
+    private ScheduledFuture<?> sessionTimer;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile State state = State.RINGING;
@@ -100,8 +104,9 @@ final class Call {
 
     Call(B2bua b2bua, long id, ServerTransaction inviteA, Device caller, String fromNumber, Optional<String> fromName,
          String toNumber, int maxForwards, RelaySession media, InetAddress mediaAddress, SessionDescription offer,
-         CallRecordId record) {
+         CallRecordId record, Optional<Duration> sessionExpires) {
         this.record = record;
+        this.sessionExpires = sessionExpires;
         this.media = media;
         this.mediaAddress = mediaAddress;
         this.offer = offer;
@@ -259,7 +264,8 @@ final class Call {
         b2bua.addLeg(legA);
         b2bua.addLeg(legB);
         media.setHeld(false);
-        respondA(withSdp(responseToA(200, "OK").with("Allow", B2bua.ALLOW), r, media.b(), media.a()));
+        respondA(withSdp(withSessionTimer(responseToA(200, "OK").with("Allow", B2bua.ALLOW)), r, media.b(), media.a()));
+        armSessionTimer();
         b2bua.record(id, log -> log.answered(record, b.target.device().id()));
     }
 
@@ -410,8 +416,13 @@ final class Call {
                 return; // a retransmitted 2xx: ACKed again above
             }
             to.dialog().refreshTarget(response);
-            tx.respond(withSdp(tx.request().response(200, "OK").with("Contact",
-                    contact(from.peer().protocol())).with("Allow", B2bua.ALLOW), response, relayLeg(to), relayLeg(from)));
+            SipResponse ok = tx.request().response(200, "OK").with("Contact", contact(from.peer().protocol()))
+                    .with("Allow", B2bua.ALLOW);
+            if (from.caller()) {
+                ok = withSessionTimer(ok); // the caller's re-INVITE refreshes the session (RFC 4028 §9)
+                armSessionTimer();
+            }
+            tx.respond(withSdp(ok, response, relayLeg(to), relayLeg(from)));
         } else {
             tx.respond(tx.request().response(status, response.reason()));
         }
@@ -444,6 +455,10 @@ final class Call {
                     SipResponse back = tx.request().response(response.status(), response.reason());
                     if (r.method().equals("UPDATE") && response.status() < 300) {
                         back = back.with("Contact", contact(from.peer().protocol()));
+                        if (from.caller()) {
+                            back = withSessionTimer(back); // an UPDATE refreshes the session too (RFC 4028 §9)
+                            run(Call.this::armSessionTimer);
+                        }
                     }
                     tx.respond(withSdp(back, response, relayLeg(to), relayLeg(from)));
                 }
@@ -471,6 +486,33 @@ final class Call {
         d.terminate();
     }
 
+    /** Session-Expires with the caller as refresher and Require: timer, when the caller supports timers. */
+    private SipResponse withSessionTimer(SipResponse ok) {
+        return sessionExpires.map(se -> ok.with("Session-Expires", se.toSeconds() + ";refresher=uac")
+                .with("Require", "timer")).orElse(ok);
+    }
+
+    /**
+     * (Re)starts the wait for the caller's next refresh: without one, the call ends min(32 s, interval/3) before
+     * the interval runs out (RFC 4028 §10), BYE to both phones.
+     */
+    private void armSessionTimer() {
+        if (sessionExpires.isEmpty()) {
+            return;
+        }
+        if (sessionTimer != null) {
+            sessionTimer.cancel(false);
+        }
+        Duration se = sessionExpires.get();
+        Duration wait = se.minus(Duration.ofSeconds(Math.min(32, se.toSeconds() / 3)));
+        sessionTimer = b2bua.schedule(() -> run(() -> {
+            if (state == State.ANSWERED) {
+                LOG.info("SIP call " + id + ": session not refreshed in " + se.toSeconds() + " s, hanging up");
+                hangUp(Optional.empty());
+            }
+        }), wait);
+    }
+
     private void end() {
         if (state == State.ENDED) {
             return;
@@ -488,6 +530,9 @@ final class Call {
     private void cancelTimer() {
         if (ringTimer != null) {
             ringTimer.cancel(false);
+        }
+        if (sessionTimer != null) {
+            sessionTimer.cancel(false);
         }
     }
 
