@@ -88,7 +88,8 @@ public final class SipDispatcher implements TransactionUser {
 
     @Override
     public void ack(SipRequest ack, Peer from) {
-        calls.ack(ack);
+        // The ACK of a 2xx the B2BUA sent: every offer was answered in that 2xx, so the ACK carries nothing to pass
+        // on (RFC 3261 §13.3.1.4 leaves it to the UA core), and the transaction layer already stopped resending it.
     }
 
     @Override

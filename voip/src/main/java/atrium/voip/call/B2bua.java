@@ -240,14 +240,6 @@ public final class B2bua implements AutoCloseable {
         leg.call().run(() -> leg.call().inDialog(leg, tx));
     }
 
-    /** The ACK of a 2xx we sent: nothing more to do (we answered offers in our 2xx, so ACKs carry no SDP). */
-    public void ack(SipRequest ack) {
-        Call.Leg leg = legs.get(Dialog.Id.ofRequest(ack));
-        if (leg != null) {
-            leg.call().run(() -> leg.call().acked(leg));
-        }
-    }
-
     public void cancelled(ServerTransaction invite) {
         Call call = byInvite.get(invite);
         if (call == null) {

@@ -358,10 +358,6 @@ final class Call {
         }
     }
 
-    void acked(Leg leg) {
-        // The caller's ACK of our 200 (or of a re-INVITE's): the answer was in the 200, nothing to pass on.
-    }
-
     /**
      * A re-INVITE (hold, resume, a new offer) passed to the other leg as its own re-INVITE; its answer comes back in
      * our 2xx. We ACK the other leg's 2xx ourselves: the offer was in the re-INVITE, so the ACK carries nothing.
