@@ -156,6 +156,46 @@ export function expectRefusal(error, parts) {
   if (/[<>{}]/.test(error)) throw new Error(`the refusal is shown raw: ${JSON.stringify(error)}`);
 }
 
+/**
+ * The server and the two people of a two-browser flow, from ATRIUM_URL, ATRIUM_ALICE_PASSWORD
+ * and ATRIUM_BOB_PASSWORD; exits 2 when one is missing.
+ */
+export function aliceAndBob() {
+  const base = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
+  const alice = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
+  const bob = { login: 'bob', password: process.env.ATRIUM_BOB_PASSWORD ?? '' };
+  if (!base || !alice.password || !bob.password) {
+    console.error('Set ATRIUM_URL, ATRIUM_ALICE_PASSWORD and ATRIUM_BOB_PASSWORD.');
+    process.exit(2);
+  }
+  return { base, alice, bob };
+}
+
+/** Any alert/confirm/prompt on `page` is a script that should not have run: a problem. */
+export function forbidDialogs(page, who, problems) {
+  page.on('dialog', (d) => {
+    problems.push(`${who} got a ${d.type()} dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+}
+
+/** `finish` for a flow of two browsers, alice's and bob's: the screenshot is bob's page. */
+export function finishTwo(main, { name, wholeRun, log, current, browsers, problems }) {
+  finish(main, {
+    name,
+    wholeRun,
+    log,
+    state: () => ({
+      step: current(),
+      page: browsers.bob?.page ?? browsers.alice?.page,
+      context: browsers.alice?.context,
+      userDataDir: browsers.alice?.userDataDir,
+      others: browsers.bob ? [browsers.bob] : [],
+      problems,
+    }),
+  });
+}
+
 /** The selector of a test id (web/TESTIDS.md). */
 export const tid = (id) => `[data-testid="${id}"]`;
 /** A CSS attribute value in double quotes, for names with spaces, quotes, #, % … */

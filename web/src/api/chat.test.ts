@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorName, compareIds, may, mentions, mergeMessages, onMessageCreated, onRead, type ConversationSummary, type Message } from './chat';
+import { authorName, compareIds, may, mentions, mergeMessages, onMessageCreated, onRead, snippetParts, titleOf, type ConversationSummary, type Message } from './chat';
 
 const msg = (id: string, over: Partial<Message> = {}): Message => ({
   id,
@@ -11,6 +11,7 @@ const msg = (id: string, over: Partial<Message> = {}): Message => ({
   editedAt: null,
   deleted: false,
   reactions: [],
+  attachment: null,
   ...over,
 });
 
@@ -123,5 +124,19 @@ describe('authorName', () => {
     const before = [summary('10', { unread: 0 })];
     const after = onMessageCreated(before, msg('103', { author: null, guest: 'Client' }), 'ana', null);
     expect(after?.[0].unread).toBe(1);
+  });
+});
+
+describe('search results', () => {
+  it('cut the snippet around the word found, whatever the marks the server sent', () => {
+    expect(snippetParts({ text: '…la Réunion d’été', start: 4, end: 11 })).toEqual(['…la ', 'Réunion', ' d’été']);
+    expect(snippetParts({ text: 'abc', start: 0, end: 0 })).toEqual(['', '', 'abc']);
+    expect(snippetParts({ text: 'abc', start: 2, end: 99 })).toEqual(['ab', 'c', '']);
+    expect(snippetParts({ text: 'abc', start: 5, end: 1 })).toEqual(['abc', '', '']);
+  });
+
+  it('name a one-to-one by the other person and a group by its name', () => {
+    expect(titleOf({ kind: 'direct', name: '', with: 'bob' })).toBe('bob');
+    expect(titleOf({ kind: 'group', name: 'Plans', with: null })).toBe('Plans');
   });
 });

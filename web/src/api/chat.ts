@@ -1,7 +1,7 @@
 // The chat REST API (docs/api/chat.md), and the pure rules the Chat page keeps its
 // state with: merging messages that arrive twice (history, live events, catch-up),
 // ordering them by id, and counting unread messages as events come in.
-import { api, encode, withQuery } from './client';
+import { api, encode, upload, withQuery } from './client';
 
 /** The server refuses longer messages (413); `chat.max-message-chars` by default. */
 export const MAX_MESSAGE_CHARS = 32_000;
@@ -51,6 +51,22 @@ export interface Reaction {
   guests?: string[];
 }
 
+/** A file of the sender's Files carried by a message (docs/api/chat.md "Attachments"). */
+export interface Attachment {
+  fileId: string;
+  name: string;
+  size: number;
+  contentType: string;
+  /** The server makes a thumbnail of it (images, PDF). */
+  preview: boolean;
+}
+
+/** What `POST …/files` answers: the stored file, to be posted next. */
+export interface StoredFile extends Attachment {
+  /** Where it is in the sender's Files: "/Talk/name". */
+  path: string;
+}
+
 export interface Message {
   id: string;
   conversation: string;
@@ -63,6 +79,8 @@ export interface Message {
   editedAt: string | null;
   deleted: boolean;
   reactions: Reaction[];
+  /** Null without a file, and once the message is deleted. */
+  attachment: Attachment | null;
 }
 
 /** Who wrote a message, as shown: the login, or a guest's name with the "guest" mark. */
@@ -74,6 +92,27 @@ export interface MessagePage {
   items: Message[];
   more: boolean;
 }
+
+/** `GET /messages?around=` or `?after=`: a window in the middle of the history; `newer` when later messages remain. */
+export interface MessageWindow {
+  items: Message[];
+  more?: boolean;
+  newer: boolean;
+}
+
+/** One result of `GET /chat/search`: where, the message, and the part to show (`start`–`end` is the word found). */
+export interface SearchHit {
+  conversation: { id: string; kind: 'direct' | 'group'; name: string; with: string | null };
+  message: Message;
+  snippet: { text: string; start: number; end: number };
+}
+
+export interface SearchPage {
+  items: SearchHit[];
+  more: boolean;
+}
+
+export const SEARCH_PAGE_SIZE = 20;
 
 export type NewConversation = { kind: 'direct'; with: string } | { kind: 'group'; name: string; members: string[] };
 
@@ -91,14 +130,42 @@ export const chatApi = {
   removeMember: (id: string, login: string) => api.del<void>(`${conv(id)}/members/${encode(login)}`),
   messages: (id: string, before?: string) =>
     api.get<MessagePage>(withQuery(`${conv(id)}/messages`, { before, limit: PAGE_SIZE })),
-  send: (id: string, text: string, replyTo?: string | null) =>
-    api.post<Message>(`${conv(id)}/messages`, replyTo ? { text, replyTo } : { text }),
+  /** The message `mid` with some before and after: opening a conversation at a search hit. */
+  around: (id: string, mid: string) => api.get<MessageWindow>(withQuery(`${conv(id)}/messages`, { around: mid, limit: PAGE_SIZE })),
+  after: (id: string, after: string) => api.get<MessageWindow>(withQuery(`${conv(id)}/messages`, { after, limit: PAGE_SIZE })),
+  search: (q: string, before?: string) => api.get<SearchPage>(withQuery('/chat/search', { q, before, limit: SEARCH_PAGE_SIZE })),
+  send: (id: string, text: string, replyTo?: string | null, file?: string) =>
+    api.post<Message>(`${conv(id)}/messages`, {
+      ...(text || !file ? { text } : {}),
+      ...(replyTo ? { replyTo } : {}),
+      ...(file ? { file } : {}),
+    }),
+  /** Stores a file from the computer in the caller's Talk folder, with upload progress; post it next with `send`. */
+  upload: (id: string, file: Blob, name: string, onProgress?: (loaded: number, total: number) => void) =>
+    upload<StoredFile>(withQuery(`${conv(id)}/files`, { name }), file, 'application/octet-stream', onProgress),
   edit: (id: string, mid: string, text: string) => api.patch<Message>(`${conv(id)}/messages/${encode(mid)}`, { text }),
   remove: (id: string, mid: string) => api.del<Message>(`${conv(id)}/messages/${encode(mid)}`),
   react: (id: string, mid: string, emoji: string, add: boolean) =>
     (add ? api.put<Message> : api.del<Message>)(`${conv(id)}/messages/${encode(mid)}/reactions/${encode(emoji)}`),
   read: (id: string, messageId: string) => api.post<void>(`${conv(id)}/read`, { messageId }),
 };
+
+/** Where a member downloads a message's file, and its thumbnail of about `size` pixels. */
+export function attachmentUrls(conversation: string, message: string): { file: string; preview: (size: number) => string } {
+  const base = `/api/v1${conv(conversation)}/messages/${encode(message)}`;
+  return { file: `${base}/file`, preview: (size) => `${base}/preview?x=${size}&y=${size}` };
+}
+
+/** Where a guest downloads them: the guest cookie says which conversation. */
+export function guestAttachmentUrls(message: string): { file: string; preview: (size: number) => string } {
+  const base = `/api/v1/chat/guest/messages/${encode(message)}`;
+  return { file: `${base}/file`, preview: (size) => `${base}/preview?x=${size}&y=${size}` };
+}
+
+/** Shown inline as a picture (an image with a thumbnail); any other file is a card. */
+export function showsAsImage(a: Attachment): boolean {
+  return a.preview && a.contentType.startsWith('image/');
+}
 
 /** Orders two 64-bit ids held as decimal strings (no leading zeros), without losing precision. */
 export function compareIds(a: string, b: string): number {
@@ -136,8 +203,15 @@ export function mentions(text: string, login: string): boolean {
 }
 
 /** The title of a conversation: its name, or the other person of a one-to-one. */
-export function titleOf(c: ConversationSummary): string {
+export function titleOf(c: { kind: 'direct' | 'group'; name: string; with?: string | null }): string {
   return c.kind === 'direct' ? (c.with ?? '') : c.name;
+}
+
+/** A snippet cut into the text before the word found, the word, and the text after. */
+export function snippetParts(s: SearchHit['snippet']): [string, string, string] {
+  const start = Math.max(0, Math.min(s.start, s.text.length));
+  const end = Math.max(start, Math.min(s.end, s.text.length));
+  return [s.text.slice(0, start), s.text.slice(start, end), s.text.slice(end)];
 }
 
 /**

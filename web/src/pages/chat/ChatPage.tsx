@@ -7,8 +7,9 @@ import { toApiError, type ApiError } from '../../api/client';
 import { useRealtime, useRealtimeState, type RealtimeEvent } from '../../api/realtime';
 import { ErrorMessage } from '../../components/Form';
 import { useT } from '../../i18n/i18n';
-import { Link, navigate } from '../../router';
+import { Link, navigate, useSearch } from '../../router';
 import { useUser } from '../../session';
+import { MessageSearch } from './MessageSearch';
 import { MessageView } from './MessageView';
 import { NewConversationDialog } from './NewConversationDialog';
 import { useNotifyPermission } from './chatWatch';
@@ -29,6 +30,8 @@ export function ChatPage({ path }: { path: string }) {
   const t = useT();
   const me = useUser().login;
   const selected = conversationOf(path);
+  // A search hit opens the conversation at its message: /chat/<id>?m=<message>.
+  const focus = new URLSearchParams(useSearch()).get('m');
   const [list, setList] = useState<ConversationSummary[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [creating, setCreating] = useState(false);
@@ -103,6 +106,7 @@ export function ChatPage({ path }: { path: string }) {
             {t('chat.new')}
           </button>
         </div>
+        <MessageSearch />
         {state === 'waiting' && (
           <p className="chat-offline" role="status" data-testid="chat-offline">
             {t('chat.reconnecting')}
@@ -145,7 +149,7 @@ export function ChatPage({ path }: { path: string }) {
       </aside>
       <section className="chat-conversation-pane">
         {selected ? (
-          <MessageView key={selected} id={selected} summary={summary} me={me} client={client} presence={presence} />
+          <MessageView key={`${selected}:${focus ?? ''}`} id={selected} focus={focus} summary={summary} me={me} client={client} presence={presence} />
         ) : (
           <p className="muted chat-none">{t('chat.pick')}</p>
         )}

@@ -1,8 +1,9 @@
 // One conversation: its history (older pages load when scrolling up), live messages,
 // the read marker sent while it is visible, who is typing, and the composer. Texts are
 // shown through a Markdown subset turned into React elements (Markdown.tsx), never HTML.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent as ReactDragEvent, type KeyboardEvent, type MutableRefObject } from 'react';
 import {
+  attachmentUrls,
   authorName,
   chatApi,
   compareIds,
@@ -14,17 +15,24 @@ import {
   type Conversation,
   type ConversationSummary,
   type Message,
+  type MessageWindow,
 } from '../../api/chat';
 import { toApiError, useAction, type ApiError } from '../../api/client';
+import type { DavEntry } from '../../api/dav';
 import { useRealtimeEvents, type RealtimeClient } from '../../api/realtime';
 import { ConfirmDialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/Form';
+import { Icon } from '../../components/Icon';
+import { ProgressBar } from '../../components/ProgressBar';
 import { useI18n, useT } from '../../i18n/i18n';
 import { Link, navigate } from '../../router';
+import { AttachmentView } from './AttachmentView';
+import { percent, sendFiles, type Sending } from './attachments';
 import { ConversationSettings } from './ConversationSettings';
+import { FilePickerDialog } from './FilePickerDialog';
 import { EmojiPicker } from './EmojiPicker';
 import { Markdown } from './Markdown';
-import { PresenceDot, type PresenceMap } from './presence';
+import { PresenceDot, PresenceText, type PresenceMap } from './presence';
 import { completeMention, mentionAt, mentionCandidates } from './mentions';
 
 /** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
@@ -36,13 +44,15 @@ const NEAR_TOP = 80;
 
 interface Props {
   id: string;
+  /** A message to open the conversation at (a search hit), highlighted; else the newest. */
+  focus?: string | null;
   summary: ConversationSummary | null;
   me: string;
   client: RealtimeClient;
   presence: PresenceMap;
 }
 
-export function MessageView({ id, summary, me, client, presence }: Props) {
+export function MessageView({ id, focus, summary, me, client, presence }: Props) {
   const { t, lang } = useI18n();
   const [messages, setMessages] = useState<Message[]>([]);
   const [more, setMore] = useState(false);
@@ -74,7 +84,40 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
     },
     [id],
   );
-  useEffect(() => loadOlder(), [loadOlder]);
+  // Opened at a message: a window around it; while later messages remain unloaded (`newer`),
+  // live ones are left for paging forward, so the list never has a hole.
+  const [newer, setNewer] = useState(false);
+  const newerRef = useRef(false);
+  newerRef.current = newer;
+  const scrollToFocus = useRef(false);
+  const loadWindow = useCallback(
+    (call: Promise<MessageWindow>, first: boolean) => {
+      setLoading(true);
+      call.then(
+        (w) => {
+          if (first) {
+            stickToBottom.current = false;
+            scrollToFocus.current = true;
+            setMore(!!w.more);
+          }
+          setMessages((m) => mergeMessages(m, w.items));
+          setNewer(w.newer);
+          setError(null);
+          setLoading(false);
+        },
+        (e: unknown) => {
+          setError(toApiError(e));
+          setLoading(false);
+        },
+      );
+    },
+    [],
+  );
+  const loadNewer = () => {
+    const last = messages.at(-1);
+    if (last && !loading) loadWindow(chatApi.after(id, last.id), false);
+  };
+  useEffect(() => (focus ? loadWindow(chatApi.around(id, focus), true) : loadOlder()), [loadOlder, loadWindow, id, focus]);
 
   // The conversation itself: its members, for mention completion and the settings.
   const [conversation, setConversation] = useState<Conversation | null>(null);
@@ -87,12 +130,12 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   useRealtimeEvents(client, (e) => {
     if (e.type === 'chat.conversation.updated' && e.data?.id === id) {
       setConversation(e.data as Conversation);
-    } else if (e.type.startsWith('chat.message.') && e.data?.conversation === id) {
+    } else if (e.type.startsWith('chat.message.') && e.data?.conversation === id && !(newerRef.current && e.type === 'chat.message.created')) {
       stickToBottom.current = isNearBottom(scroller.current);
       setMessages((m) => mergeMessages(m, [e.data as Message]));
     } else if (e.type === 'chat.typing' && e.data?.conversation === id && e.data.login !== me) {
       setTyping((all) => ({ ...all, [e.data.login]: Date.now() }));
-    } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect)) {
+    } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect) && !newerRef.current) {
       // Too much was missed for the catch-up, or this is the first subscription (nothing
       // before it was replayed): read the newest page again; merging drops repeats.
       loadOlder();
@@ -113,7 +156,10 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    if (prepended.current !== null) {
+    if (scrollToFocus.current) {
+      scrollToFocus.current = false;
+      el.querySelector(`[data-focus="true"]`)?.scrollIntoView({ block: 'center' });
+    } else if (prepended.current !== null) {
       el.scrollTop += el.scrollHeight - prepended.current;
       prepended.current = null;
     } else if (stickToBottom.current) {
@@ -141,6 +187,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   const onScroll = () => {
     const el = scroller.current;
     if (el && el.scrollTop < NEAR_TOP && more && !loading && messages.length > 0) loadOlder(messages[0].id);
+    else if (el && newer && isNearBottom(el)) loadNewer();
   };
 
   const byId = new Map(messages.map((m) => [m.id, m]));
@@ -149,15 +196,44 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   const timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
   const typers = Object.keys(typing);
   const locked = !!summary?.readOnly && summary.role === 'member';
+  // Files dropped anywhere on the conversation go to the composer, which sends them.
+  const filesIn = useRef<((files: File[]) => void) | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (e: ReactDragEvent) => !locked && Array.from(e.dataTransfer.types).includes('Files');
 
   return (
-    <div className="chat-conversation" data-testid="chat-conversation-view" data-id={id}>
+    <div
+      className={`chat-conversation ${dragging ? 'chat-dropping' : ''}`}
+      data-testid="chat-conversation-view"
+      data-id={id}
+      onDragOver={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        filesIn.current?.(Array.from(e.dataTransfer.files));
+      }}
+    >
+      {dragging && (
+        <div className="chat-drop-hint" data-testid="chat-drop-hint">
+          {t('chat.file.drop')}
+        </div>
+      )}
       <div className="chat-conversation-head">
         <Link to="/chat" className="btn btn-small chat-back" data-testid="chat-back" aria-label={t('chat.back')}>
           ←
         </Link>
         {summary?.kind === 'direct' && summary.with && <PresenceDot login={summary.with} map={presence} />}
         <h2 data-testid="chat-title">{summary ? titleOf(summary) : ''}</h2>
+        {summary?.kind === 'direct' && summary.with && <PresenceText login={summary.with} map={presence} />}
         {conversation?.kind === 'group' && (
           <button type="button" className="btn btn-small chat-settings-open" onClick={() => setSettings(true)} data-testid="chat-settings-open">
             {t('chat.settings.open')}
@@ -185,7 +261,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
           {messages.map((m, i) => {
             const newDay = i === 0 || dayOf(messages[i - 1].createdAt) !== dayOf(m.createdAt);
             return (
-              <li key={m.id} className="chat-message-row">
+              <li key={m.id} className={`chat-message-row${m.id === focus ? ' chat-focus' : ''}`} data-focus={m.id === focus}>
                 {newDay && (
                   <div className="chat-day" role="separator" data-testid="chat-day">
                     {dayFormat.format(new Date(m.createdAt))}
@@ -204,6 +280,11 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
             );
           })}
         </ol>
+        {newer && (
+          <button type="button" className="btn btn-small btn-link chat-newer" disabled={loading} onClick={loadNewer} data-testid="chat-newer">
+            {t('chat.newer')}
+          </button>
+        )}
       </div>
       <p className="chat-typing muted" aria-live="polite" data-testid="chat-typing">
         {typers.length === 1 ? t('chat.typingOne', { name: typers[0] }) : typers.length > 1 ? t('chat.typingMany', { names: typers.join(', ') }) : ''}
@@ -219,10 +300,18 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
           members={conversation?.members.map((x) => x.login) ?? []}
           client={client}
           replyTo={replyTo}
+          filesIn={filesIn}
           onCancelReply={() => setReplyTo(null)}
           onSent={(m) => {
             stickToBottom.current = true;
             setReplyTo(null);
+            if (newerRef.current) {
+              // Writing from the middle of the history: back to the newest messages, in one piece.
+              setNewer(false);
+              setMessages([]);
+              loadOlder();
+              return;
+            }
             setMessages((all) => mergeMessages(all, [m]));
           }}
         />
@@ -254,7 +343,7 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
     return r.ok;
   };
   const save = async () => {
-    if (editing !== null && editing.trim() && (await run(chatApi.edit(m.conversation, m.id, editing)))) setEditing(null);
+    if (editing !== null && (editing.trim() || m.attachment) && (await run(chatApi.edit(m.conversation, m.id, editing)))) setEditing(null);
   };
   const mine = (emoji: string) => m.reactions.some((r) => r.emoji === emoji && r.logins.includes(me));
   const offered = [...m.reactions.map((r) => r.emoji), ...QUICK_REACTIONS.filter((e) => !m.reactions.some((r) => r.emoji === e))];
@@ -272,7 +361,7 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
       </header>
       {m.replyTo && (
         <blockquote className="chat-quote" data-testid="chat-quote">
-          {quoted ? `${authorName(quoted, t('guest.mark'))}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200)}` : t('chat.quoteOlder')}
+          {quoted ? `${authorName(quoted, t('guest.mark'))}: ${quoted.deleted ? t('chat.deleted') : quoted.text.slice(0, 200) || (quoted.attachment?.name ?? '')}` : t('chat.quoteOlder')}
         </blockquote>
       )}
       {m.deleted ? (
@@ -296,8 +385,9 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
           data-testid="chat-edit-input"
         />
       ) : (
-        <Markdown text={m.text} me={me} />
+        m.text && <Markdown text={m.text} me={me} />
       )}
+      {!m.deleted && m.attachment && <AttachmentView a={m.attachment} urls={attachmentUrls(m.conversation, m.id)} />}
       {!m.deleted && (
         <div className="chat-actions">
           {offered.map((emoji) => {
@@ -370,11 +460,13 @@ interface ComposerProps {
   members: string[];
   client: RealtimeClient;
   replyTo: Message | null;
+  /** Set here to what sends dropped files, for the conversation's drop zone. */
+  filesIn: MutableRefObject<((files: File[]) => void) | null>;
   onCancelReply: () => void;
   onSent: (m: Message) => void;
 }
 
-function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: ComposerProps) {
+function Composer({ id, me, members, client, replyTo, filesIn, onCancelReply, onSent }: ComposerProps) {
   const { t, lang } = useI18n();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -385,12 +477,36 @@ function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: C
   const [mention, setMention] = useState<{ start: number; caret: number; options: string[]; active: number } | null>(null);
   const tooLong = text.length > MAX_MESSAGE_CHARS;
   const number = new Intl.NumberFormat(lang);
+  // Files on their way (stored, then posted), with their progress; refused ones stay with the reason.
+  const [sending, setSending] = useState<Sending[]>([]);
+  const sendingKeys = useRef(0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [picking, setPicking] = useState(false);
 
-  const send = async () => {
-    if (busy || tooLong || !text.trim()) return;
+  /** Sends files from the computer, the text typed going with the first. */
+  const attach = async (files: File[]) => {
+    if (files.length === 0 || tooLong) return;
+    const words = text;
+    const textSent = await sendFiles(chatApi, id, files, words, replyTo?.id ?? null, setSending, onSent, () => ++sendingKeys.current);
+    if (textSent && words) setText((now) => (now === words ? '' : now));
+  };
+  // After each render, so a drop uses the text and reply of that moment.
+  useEffect(() => {
+    filesIn.current = (files) => void attach(files);
+  });
+
+  /** A file of the person's Files, attached where it is. */
+  const attachFromFiles = (entry: DavEntry) => {
+    setPicking(false);
+    if (entry.fileId) void send(entry.fileId);
+  };
+
+  /** The text, with a file of the person's Files when `fileId` is given (the text may then be empty). */
+  const send = async (fileId?: string) => {
+    if (busy || tooLong || (!text.trim() && !fileId)) return;
     setBusy(true);
     try {
-      const m = await chatApi.send(id, text, replyTo?.id);
+      const m = await chatApi.send(id, text, replyTo?.id, fileId);
       setText('');
       setError(null);
       onSent(m);
@@ -462,7 +578,49 @@ function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: C
           </button>
         </div>
       )}
+      {sending.length > 0 && (
+        <ul className="chat-sending" aria-label={t('chat.file.sending')}>
+          {sending.map((s) => (
+            <li key={s.key} data-testid="chat-upload" data-name={s.name} data-status={s.status}>
+              <span className="chat-sending-name">{s.name}</span>
+              {s.status === 'uploading' ? (
+                <ProgressBar value={s.loaded} max={s.size} label={t('chat.file.progress', { name: s.name })}
+                  text={`${percent(s.loaded, s.size)} %`} testId="chat-upload-progress" />
+              ) : (
+                <>
+                  <ErrorMessage error={s.error} testId="chat-upload-error" />
+                  <button type="button" className="btn btn-small btn-link" onClick={() => setSending((l) => l.filter((x) => x.key !== s.key))} data-testid="chat-upload-dismiss">
+                    {t('common.close')}
+                  </button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="chat-composer-row">
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            void attach(files);
+          }}
+          data-testid="chat-file-input"
+        />
+        {(
+          [
+            ['upload', 'chat.file.attach', 'chat-attach', () => fileInput.current?.click()],
+            ['folder', 'chat.file.fromFiles', 'chat-attach-files', () => setPicking(true)],
+          ] as const
+        ).map(([icon, label, testId, onClick]) => (
+          <button key={testId} type="button" className="btn btn-small chat-attach" onClick={onClick} title={t(label)} aria-label={t(label)} data-testid={testId}>
+            <Icon name={icon} size={16} />
+          </button>
+        ))}
         {mention && (
           <ul className="chat-suggest" role="listbox" id={`chat-suggest-${id}`} aria-label={t('chat.mentionSuggestions')} data-testid="chat-mention-suggestions">
             {mention.options.map((login, i) => (
@@ -526,6 +684,7 @@ function Composer({ id, me, members, client, replyTo, onCancelReply, onSent }: C
         {t('chat.count', { n: number.format(text.length), max: number.format(MAX_MESSAGE_CHARS) })}
       </p>
       <ErrorMessage error={error} testId="chat-send-error" />
+      {picking && <FilePickerDialog login={me} onClose={() => setPicking(false)} onPick={attachFromFiles} />}
     </form>
   );
 }

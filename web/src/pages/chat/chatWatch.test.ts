@@ -12,6 +12,7 @@ const msg = (author: string, text: string, deleted = false): Message => ({
   editedAt: null,
   deleted,
   reactions: [],
+  attachment: null,
 });
 
 describe('chat outside its page', () => {

@@ -61,7 +61,8 @@ export function useChatWatch(me: string): number {
 function show(title: string, m: Message): void {
   let n: Notification;
   try {
-    n = new Notification(title, { body: m.text.slice(0, 200), tag: `chat-${m.id}` });
+    // A file alone is announced by its name.
+    n = new Notification(title, { body: m.text.slice(0, 200) || (m.attachment?.name ?? ''), tag: `chat-${m.id}` });
   } catch {
     return; // Chrome on Android only notifies through a service worker: the badge still tells
   }

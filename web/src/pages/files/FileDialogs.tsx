@@ -7,7 +7,7 @@ import { copy, isSameOrInside, joinPath, mkcol, move, parentPath, pathSegments, 
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ErrorMessage, TextField } from '../../components/Form';
 import { Icon } from '../../components/Icon';
-import { useI18n } from '../../i18n/i18n';
+import { useI18n, useT } from '../../i18n/i18n';
 import { ProgressBar } from '../../components/ProgressBar';
 import { davErrorText, NAME_PROBLEM_TEXT, nameProblem, sortEntries, stemLength } from './model';
 import { countText, failureLines, runEach, type BulkResult } from './selection';
@@ -228,6 +228,33 @@ export function DeleteDialog({ login, entries, onClose, onDone }: DeleteProps) {
   );
 }
 
+/** The path of a picker dialog, each folder above a button that goes there (move, copy, and chat's "from Files"). */
+export function PickerCrumbs({ at, onGo }: { at: string; onGo: (path: string) => void }) {
+  const t = useT();
+  const segments = pathSegments(at);
+  const crumbs = [{ path: '/', label: t('files.home') }, ...segments.map((s, i) => ({ path: '/' + segments.slice(0, i + 1).join('/'), label: s }))];
+  return (
+    <nav className="breadcrumbs picker-crumbs" aria-label={t('files.picker.where')}>
+      <ol>
+        {crumbs.map((c, i) => (
+          <li key={c.path}>
+            <button
+              type="button"
+              className="btn-link"
+              aria-current={i === crumbs.length - 1 ? 'location' : undefined}
+              onClick={() => onGo(c.path)}
+              data-testid="picker-crumb"
+              data-path={c.path}
+            >
+              {c.label}
+            </button>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
 interface PickerProps {
   login: string;
   /** One item, or a selection (all in the same folder). */
@@ -275,8 +302,6 @@ export function FolderPickerDialog({ login, entries, mode, onClose, onDone }: Pi
           ? t('files.error.exists')
           : null;
 
-  const segments = pathSegments(at);
-  const crumbs = [{ path: '/', label: t('files.home') }, ...segments.map((s, i) => ({ path: '/' + segments.slice(0, i + 1).join('/'), label: s }))];
   const items = countText(t, lang, 'files.select.items', entries.length);
   const title = one
     ? t(mode === 'move' ? 'files.picker.moveTitle' : 'files.picker.copyTitle', { name: one.name })
@@ -284,24 +309,7 @@ export function FolderPickerDialog({ login, entries, mode, onClose, onDone }: Pi
 
   return (
     <Dialog title={title} onClose={onClose} testId="folder-picker" wide>
-      <nav className="breadcrumbs picker-crumbs" aria-label={t('files.picker.where')}>
-        <ol>
-          {crumbs.map((c, i) => (
-            <li key={c.path}>
-              <button
-                type="button"
-                className="btn-link"
-                aria-current={i === crumbs.length - 1 ? 'location' : undefined}
-                onClick={() => setAt(c.path)}
-                data-testid="picker-crumb"
-                data-path={c.path}
-              >
-                {c.label}
-              </button>
-            </li>
-          ))}
-        </ol>
-      </nav>
+      <PickerCrumbs at={at} onGo={setAt} />
 
       {listing.error && <ErrorMessage error={davErrorText(t, listing.error)} testId="picker-error" />}
       {!data && !listing.error && <p className="muted">{t('common.loading')}</p>}

@@ -2,11 +2,12 @@
 // password, when the link has one), then that one conversation, live over /ws with the guest
 // cookie. Names and messages are shown as text, never as HTML.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { authorName } from '../../api/chat';
+import { authorName, guestAttachmentUrls } from '../../api/chat';
 import { toApiError, type ApiError } from '../../api/client';
 import { TextField } from '../../components/Form';
 import { errorText, useI18n } from '../../i18n/i18n';
 import { AuthCard } from '../LoginPage';
+import { AttachmentView } from '../chat/AttachmentView';
 import { guestApi, mergeMessage, type GuestMessage, type GuestState } from './guest';
 import './GuestPage.css';
 
@@ -155,6 +156,7 @@ function GuestConversation({ state, onEnded }: { state: GuestState; onEnded: () 
               {authorName(m, t('guest.mark'))}
             </span>
             <span className="guest-text">{m.deleted ? t('guest.deleted') : m.text}</span>
+            {!m.deleted && m.attachment && <AttachmentView a={m.attachment} urls={guestAttachmentUrls(m.id)} />}
           </li>
         ))}
       </ol>

@@ -1,5 +1,6 @@
 // The guest page's data: a person without an account who joined a public conversation by its
 // link (docs/api/chat.md "Guests"). The guest cookie, not a session, authorises these calls.
+import type { Attachment } from '../../api/chat';
 import { api } from '../../api/client';
 
 export interface GuestMessage {
@@ -10,6 +11,8 @@ export interface GuestMessage {
   text: string;
   createdAt: string;
   deleted: boolean;
+  /** A file in the message, which the guest downloads with its cookie. */
+  attachment?: Attachment | null;
 }
 
 export interface GuestState {

@@ -11,29 +11,41 @@ import atrium.core.Msg;
 import atrium.core.bus.EventBus;
 import atrium.core.bus.RealtimeSource;
 import atrium.core.db.Database;
+import atrium.files.FilesModule;
 import atrium.identity.AccountId;
 import atrium.identity.GroupId;
 import atrium.identity.GroupMembershipListener;
 import atrium.identity.IdentityModule;
 import atrium.identity.PasswordHasher;
 import java.time.Clock;
+import java.time.Duration;
 
 /** The chat module's parts, built in order by hand. */
 public final class ChatModule {
     public final ChatService chat;
     public final GuestService guests;
     public final ChatRoutes routes;
+    public final ChatFiles files;
     /** What /ws needs of chat: catch-up and the typing frame. */
     public final RealtimeSource realtime;
 
-    public ChatModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, EventBus bus) {
+    public ChatModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, FilesModule files,
+                      EventBus bus) {
         db.migrate("chat");
         var jdbi = db.jdbi();
         GuestStore guestStore = new GuestStore(jdbi);
         ChatViews views = new ChatViews(identity.accounts, guestStore, clock);
         RateLimit rateLimit = new RateLimit(config.integer("chat.rate-limit", 1, 100_000), clock);
-        this.chat = new ChatService(new ConversationStore(jdbi), guestStore, new MessageStore(jdbi), identity.accounts, views, bus, ids,
-                clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000));
+        MessageStore messageStore = new MessageStore(jdbi);
+        // Messages written before search existed get their search text now (once; fast when none is left).
+        while (messageStore.backfillSearch(1000) > 0) {
+            Thread.onSpinWait();
+        }
+        Duration mentionMailDelay = Duration.ofSeconds(config.integer("chat.mention-mail-delay-seconds", 0, 604_800));
+        identity.notifications.mailWithin(mentionMailDelay);
+        this.chat = new ChatService(new ConversationStore(jdbi), guestStore, messageStore, identity.accounts, views, bus, ids,
+                clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000), identity.notifications,
+                mentionMailDelay);
         identity.accounts.addGroupMembershipListener(new GroupMembershipListener() {
             @Override
             public void joined(GroupId group, AccountId account) {
@@ -46,8 +58,9 @@ public final class ChatModule {
             }
         });
         this.guests = new GuestService(guestStore, chat, views, bus, new PasswordHasher(), identity.throttle, ids, clock);
+        this.files = new ChatFiles(files.files);
         this.routes = new ChatRoutes(identity.authentication, chat, guests, views,
-                config.longValue("http.max-body-bytes", 1024, 1L << 30));
+                config.longValue("http.max-body-bytes", 1024, 1L << 30), this.files, files.files, files.previewRoutes);
         this.realtime = new ChatRealtime(chat, guests, views);
     }
 

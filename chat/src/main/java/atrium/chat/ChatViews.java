@@ -116,6 +116,25 @@ public final class ChatViews {
         return n;
     }
 
+    /** A search hit: where it is ({@code conversation}: id, kind, name, {@code with}), the message, the snippet. */
+    public ObjectNode hit(ChatService.Hit h) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        Conversation c = h.conversation().conversation();
+        n.putObject("conversation").put("id", c.id().toString()).put("kind", c.direct() ? "direct" : "group")
+                .put("name", c.name())
+                .put("with", c.direct() && h.conversation().other() != 0 ? login(h.conversation().other()) : null);
+        n.set("message", message(h.message()));
+        n.putObject("snippet").put("text", h.snippet().text()).put("start", h.snippet().start())
+                .put("end", h.snippet().end());
+        return n;
+    }
+
+    /** An attachment: what the message shows of its file (ids as strings, like every id). */
+    public ObjectNode attachment(ObjectNode n, Attachment a) {
+        return n.put("fileId", Long.toString(a.fileId())).put("name", a.name()).put("size", a.size())
+                .put("contentType", a.contentType()).put("preview", a.preview());
+    }
+
     public ObjectNode message(Message m) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("id", m.id().toString());
@@ -126,6 +145,11 @@ public final class ChatViews {
         n.put("createdAt", Instant.ofEpochMilli(m.createdAt()).toString());
         n.put("editedAt", m.editedAt().map(t -> Instant.ofEpochMilli(t).toString()).orElse(null));
         n.put("deleted", m.deleted());
+        if (m.attachment().isPresent()) {
+            attachment(n.putObject("attachment"), m.attachment().get());
+        } else {
+            n.putNull("attachment");
+        }
         Map<String, ObjectNode> byEmoji = new LinkedHashMap<>();
         ArrayNode reactions = n.putArray("reactions");
         for (Message.Reaction r : m.reactions()) {

@@ -159,6 +159,11 @@ public final class GuestService {
         return chat.postAsGuest(g, text, replyTo);
     }
 
+    /** A guest reads the attachments of its conversation's messages, as long as its session runs. */
+    public Attachment attachment(Guest g, MessageId mid) {
+        return chat.attachmentIn(g.conversation(), mid);
+    }
+
     public Message react(Guest g, MessageId mid, String emoji, boolean add) {
         return chat.reactAs(g.id(), g.conversation(), chat.membersOf(g.conversation()), mid, emoji, add);
     }

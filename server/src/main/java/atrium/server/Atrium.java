@@ -125,9 +125,10 @@ public final class Atrium implements AutoCloseable {
             IdentityModule identity = new IdentityModule(config, db, ids, clock, mailer);
             long tIdentity = System.nanoTime();
             FilesModule files = new FilesModule(config, db, ids, clock, identity);
-            ChatModule chat = new ChatModule(config, db, ids, clock, identity, bus);
+            ChatModule chat = new ChatModule(config, db, ids, clock, identity, files, bus);
             // SIP over TLS shows the HTTPS certificate (also in proxy mode, where HTTPS is the proxy's).
             voip = new VoipModule(config, db, ids, clock, identity, bus, () -> TlsFiles.sslContext(tlsMaterial(config)));
+            identity.imports.addColumn(voip.extensionColumn);
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
@@ -136,7 +137,7 @@ public final class Atrium implements AutoCloseable {
                     mailer::failed);
             HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
             // rt for the lambdas below; realtime for closing it if the start fails after this.
-            Realtime rt = new Realtime(config, bus, identity.signIn, trusted, java.util.List.of(chat.realtime));
+            Realtime rt = new Realtime(config, bus, identity.signIn, identity.sessionEnds, trusted, java.util.List.of(chat.realtime));
             realtime = rt;
             WebConsole console = new WebConsole();
             byte[] openApi = WebConsole.resource("openapi.json");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import atrium.core.TestClamd;
 import atrium.identity.db.AuditStore;
+import atrium.voip.CallLog;
+import atrium.voip.CallRecordId;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -200,10 +202,7 @@ class BrowserTest {
     void twoPeopleChatLiveAndAMessageHoldingHtmlShowsAsText() throws Exception {
         try (TestServer server = TestServer.start()) {
             String password = "Chat-Flow-Password-42";
-            for (String login : List.of("alice", "bob")) {
-                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-            }
+            aliceAndBob(server, password);
             runScript("chat-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
             for (String login : List.of("alice", "bob")) {
                 TestClient client = server.client();
@@ -220,6 +219,62 @@ class BrowserTest {
                                 "alice: @bob **gras** et `code` [lien](https://example.org) [x](javascript:alert(1))");
                 assertThat(messages.get(0).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[\"bob\"]}]");
             }
+        }
+    }
+
+    /**
+     * chat-attach-flow.mjs: alice drops an image and a 24 MiB PDF onto a group conversation and
+     * sees each sent with a progress bar; bob sees the image's thumbnail and the PDF's card live
+     * and downloads the PDF byte for byte. The server then has both files in alice's Talk
+     * folder and two messages carrying them.
+     */
+    @Test
+    void filesDroppedInAConversationReachTheOtherMemberWithAPreviewAndDownloadWhole() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Attach-Flow-Password-42";
+            aliceAndBob(server, password);
+            TestClient alice = server.client();
+            assertThat(alice.signIn("alice", password).status()).isEqualTo(200);
+            var conv = alice.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Chantier", "members", List.of("bob")));
+            assertThat(conv.status()).as(conv.body()).isEqualTo(201);
+            runScript("chat-attach-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
+            var messages = alice.get("/api/v1/chat/conversations/" + conv.json().get("id").asText() + "/messages").json().get("items");
+            assertThat(messages).extracting(m -> m.get("attachment").get("name").asText() + " " + m.get("attachment").get("contentType").asText()
+                    + " preview=" + m.get("attachment").get("preview").asBoolean())
+                    .containsExactlyInAnyOrder("chantier.png image/png preview=true", "devis <b>2026.pdf application/pdf preview=true");
+            assertThat(messages.findValues("attachment")).filteredOn(a -> a.get("name").asText().endsWith(".pdf"))
+                    .extracting(a -> a.get("size").asLong()).containsExactly(24L << 20);
+            var owner = server.atrium.identity().accounts.byLogin("alice").orElseThrow().id();
+            for (String name : List.of("chantier.png", "devis <b>2026.pdf")) {
+                assertThat(server.atrium.files().files.resolve(owner, List.of("Talk", name))).as(name).isPresent();
+            }
+        }
+    }
+
+    /**
+     * chat-search-flow.mjs: alice finds a message of a long conversation by searching without
+     * accents, opens the conversation at it (highlighted, on screen), pages forward to the newest,
+     * sets and clears a status text, and writes from there; the server then has her answer after
+     * the 120 messages.
+     */
+    @Test
+    void aSearchHitOpensTheConversationAtThatMessage() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("chat.rate-limit", "1000"))) {
+            String password = "Chat-Search-Password-42";
+            aliceAndBob(server, password);
+            TestClient bob = server.client();
+            assertThat(bob.signIn("bob", password).status()).isEqualTo(200);
+            String id = bob.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Plans", "members", List.of("alice")))
+                    .json().get("id").asText();
+            for (int i = 1; i <= 120; i++) {
+                var r = bob.post("/api/v1/chat/conversations/" + id + "/messages",
+                        Map.of("text", i == 5 ? "Réunion d'été lundi" : "message " + i));
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+            }
+            runScript("chat-search-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password));
+            var last = bob.get("/api/v1/chat/conversations/" + id + "/messages?limit=2").json().get("items");
+            assertThat(last).extracting(m -> m.get("author").asText() + ": " + m.get("text").asText())
+                    .containsExactly("bob: message 120", "alice: Found it, thanks");
         }
     }
 
@@ -437,6 +492,56 @@ class BrowserTest {
     private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
         return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));
+    }
+
+    /**
+     * phone-flow.mjs: an administrator gives bob extension 201 and a phone (its password, settings and QR code shown
+     * once), sees a ringing call live, filters the call log and downloads it as CSV; bob on a phone screen sees his
+     * missed-call badge, his Phone page with the settings, QR code and history with call-back links, the badge going
+     * once seen, and makes a new password for his phone. The calls are written through the call log's Java API.
+     */
+    @Test
+    void anAdministratorGivesBobAPhoneAndBobSeesItWithHisMissedCalls() throws Exception {
+        try (TestServer server = TestServer.start(VoipRegistrarTest.VOIP)) {
+            String password = "Phone-Flow-Password-42";
+            TestClient admin = server.admin();
+            assertThat(admin.post("/api/v1/users", Map.of("login", "bob", "password", password, "language", "en"))
+                    .status()).isEqualTo(201);
+            VoipRegistrarTest.userWithDevice(admin, "alice", "202");
+            var accounts = server.atrium.identity().accounts;
+            var bob = accounts.byLogin("bob").orElseThrow().id();
+            var alice = accounts.byLogin("alice").orElseThrow().id();
+            var aliceDevice = server.atrium.voip().phones.devicesOf(alice).getFirst().id();
+            CallLog log = server.atrium.voip().callLog;
+            CallLog.Party fromAlice = CallLog.Party.ours(alice, aliceDevice, "202", "Alice");
+            for (CallLog.Outcome missed : List.of(CallLog.Outcome.NO_ANSWER, CallLog.Outcome.CANCELLED)) {
+                CallRecordId c = log.started(new CallLog.Start(fromAlice, "201", Optional.of(bob), "e2e-" + missed));
+                log.ringing(c);
+                log.ended(c, missed, missed == CallLog.Outcome.NO_ANSWER ? 480 : 487);
+            }
+            CallRecordId out = log.started(new CallLog.Start(new CallLog.Party(Optional.of(bob), Optional.empty(), "201",
+                    "Bob"), "202", Optional.of(alice), "e2e-out"));
+            log.answered(out, aliceDevice);
+            log.ended(out, CallLog.Outcome.ANSWERED, 200);
+            log.ringing(log.started(new CallLog.Start(fromAlice, "201", Optional.of(bob), "e2e-ringing")));
+
+            runScript("phone-flow.mjs", server, Map.of("ATRIUM_BOB_PASSWORD", password));
+
+            TestClient bobClient = server.client();
+            bobClient.signIn("bob", password);
+            assertThat(bobClient.get("/api/v1/me/phone/calls").json().get("missed").asInt()).as("missed after seen").isZero();
+            assertThat(audit(server, Optional.of("admin"), "voip-calls-exported")).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).hasValue("login=bob direction=in outcome=no-answer"));
+            assertThat(audit(server, Optional.of("bob"), "voip-device-password-reset")).hasSize(1);
+        }
+    }
+
+    /** The two people of a two-browser flow (chat-flow, chat-attach-flow, chat-search-flow): no 2FA, English. */
+    private static void aliceAndBob(TestServer server, String password) {
+        for (String login : List.of("alice", "bob")) {
+            var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+        }
     }
 
     private static void runScript(String name, TestServer server) throws Exception {

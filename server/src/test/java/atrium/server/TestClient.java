@@ -131,6 +131,19 @@ final class TestClient {
         return send("POST", path, body.toString(), all);
     }
 
+    /** A request whose body is streamed from a publisher and whose answer is read as a stream: big files. */
+    HttpResponse<java.io.InputStream> stream(String method, String path, HttpRequest.BodyPublisher body,
+                                             Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
+                .method(method, body);
+        basic.ifPresent(v -> b.header("Authorization", v));
+        if (sendCsrf && !method.equals("GET")) {
+            cookie("atrium_csrf").ifPresent(c -> b.header("X-CSRF-Token", c.getValue()));
+        }
+        headers.forEach(b::header);
+        return DavClient.exchange(http, b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
     Response send(String method, String path, Object body, Map<String, String> headers) {
         HttpRequest.BodyPublisher publisher;
         String type = "application/json";

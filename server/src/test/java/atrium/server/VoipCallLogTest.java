@@ -27,10 +27,17 @@ class VoipCallLogTest {
 
     private TestServer server;
     private TestClient admin;
+    private Map<String, String> settings;
+
+    /** The server's settings: SIP on, SQLite; {@link PostgresVoipCallLogTest} adds a PostgreSQL schema. */
+    Map<String, String> settings() {
+        return VoipRegistrarTest.VOIP;
+    }
 
     @BeforeEach
     void start() {
-        server = TestServer.start(VoipRegistrarTest.VOIP);
+        settings = settings();
+        server = TestServer.start(settings);
         admin = server.admin();
     }
 
@@ -131,8 +138,12 @@ class VoipCallLogTest {
         assertThat(ids).containsExactlyElementsOf(items.findValuesAsText("id"));
         assertThat(page3.get("next").isNull()).isTrue();
 
-        // Alice sees only her calls: not the client's call to Bob, nor Bob's own.
-        assertThat(signedIn("alice").get("/api/v1/me/phone/calls").json().get("items")).hasSize(3);
+        // Alice sees only her calls: not the client's call to Bob, nor Bob's own; a call still ringing comes once over.
+        CallRecordId ringing = log().started(new CallLog.Start(party("bob", "202"), "201", Optional.of(id("alice")), "c"));
+        TestClient alice = signedIn("alice");
+        assertThat(alice.get("/api/v1/me/phone/calls").json().get("items")).hasSize(3);
+        log().ended(ringing, CallLog.Outcome.CANCELLED, 487);
+        assertThat(alice.get("/api/v1/me/phone/calls").json().get("items")).hasSize(4);
 
         // Looked at: the count starts again; a call missed later counts.
         assertThat(bob.post("/api/v1/me/phone/calls/seen", Map.of()).status()).isEqualTo(204);
@@ -141,6 +152,9 @@ class VoipCallLogTest {
         assertThat(bob.get("/api/v1/me/phone/calls").json().get("missed").asInt()).isEqualTo(1);
 
         assertThat(bob.get("/api/v1/me/phone/calls?before=soon").status()).isEqualTo(400);
+        JsonNode paths = server.client().get("/api/v1/openapi.json").json().get("paths");
+        assertThat(List.of("/me/phone/calls", "/me/phone/calls/seen", "/me/phone/devices/{username}/password",
+                "/admin/voip/calls", "/admin/voip/calls.csv", "/admin/voip/calls/active")).allMatch(paths::has);
         assertThat(server.client().get("/api/v1/me/phone/calls").status()).isEqualTo(401);
     }
 
@@ -305,7 +319,7 @@ class VoipCallLogTest {
         assertThat(active.get(0).get("ringingAt").isNull()).isFalse();
 
         server.close();
-        server = TestServer.startIn(server.dataDir, VoipRegistrarTest.VOIP);
+        server = TestServer.startIn(server.dataDir, settings);
         admin = server.admin();
         assertThat(admin.get("/api/v1/admin/voip/calls/active").json().get("items")).isEmpty();
         JsonNode closed = admin.get("/api/v1/admin/voip/calls?outcome=failed").json().get("items");
@@ -321,11 +335,30 @@ class VoipCallLogTest {
     }
 
     @Test
+    void aPersonMakesANewPasswordForTheirOwnPhoneAndNoOneElses() {
+        String[] bobPhone = VoipRegistrarTest.userWithDevice(admin, "bob", "202");
+        VoipRegistrarTest.userWithDevice(admin, "alice", "201");
+        TestClient bob = signedIn("bob");
+        var made = bob.post("/api/v1/me/phone/devices/202-1/password", Map.of());
+        assertThat(made.status()).isEqualTo(200);
+        assertThat(made.json().get("password").asText()).hasSizeGreaterThan(16).isNotEqualTo(bobPhone[1]);
+        assertThat(made.json().get("settings").get("username").asText()).isEqualTo("202-1");
+        // Someone else's phone, or one that does not exist: the same 404.
+        assertThat(bob.post("/api/v1/me/phone/devices/201-1/password", Map.of()).status()).isEqualTo(404);
+        assertThat(bob.post("/api/v1/me/phone/devices/999-1/password", Map.of()).status()).isEqualTo(404);
+        assertThat(admin.get("/api/v1/audit?action=voip-device-password-reset").json().get("items").get(0)
+                .get("actor").asText()).isEqualTo("bob");
+    }
+
+    @Test
     void housekeepingDeletesCallsOlderThanTheRetentionAndKeepsTheRest() throws Exception {
         aliceAndBob();
         CallRecordId old = call("alice", "201", "202", Optional.of("bob"), CallLog.Outcome.ANSWERED, 200);
         CallRecordId recent = call("bob", "202", "201", Optional.of("alice"), CallLog.Outcome.ANSWERED, 200);
-        try (var db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("atrium.db"));
+        var config = server.atrium.config();
+        try (var db = config.optional("db.url").isPresent()
+                ? DriverManager.getConnection(config.string("db.url"), config.string("db.user"), "")
+                : DriverManager.getConnection("jdbc:sqlite:" + server.dataDir.resolve("atrium.db"));
              var aged = db.prepareStatement("UPDATE voip_calls SET started_at = started_at - ? WHERE id = ?")) {
             aged.setLong(1, 366L * 86_400_000L); // voip.call-log-days is 365 by default
             aged.setLong(2, old.value());

@@ -8,23 +8,33 @@ import atrium.identity.Account;
 import atrium.identity.AccountId;
 import atrium.identity.AccountService;
 import atrium.voip.db.CallStore;
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
  * The phone system's events on the bus (docs/api/realtime.md, docs/api/voip.md "Live events"): for administrators
  * ({@code voip.registration.*}, {@code voip.call.*}, the live view), and for each party of a call that ended its own
- * history changing ({@code voip.history.changed}, with the missed-call count for the badge). Administrators are looked up at
- * each event, so one made or unmade an administrator gets or stops getting the live view at once.
+ * history changing ({@code voip.history.changed}, with the missed-call count for the badge). The administrators are looked
+ * up at most every {@link #ADMINS_FOR} ms: phones re-register all the time, and a query per REGISTER would cost the
+ * registrar; one made or unmade an administrator gets or stops getting the live view within that time.
  */
 public final class LiveEvents {
+    static final long ADMINS_FOR = 2_000;
+
+    private record Admins(Audience audience, long until) {
+    }
+
     private final EventBus bus;
     private final AccountService accounts;
     private final CallStore calls;
     private final VoipViews views;
+    private final Clock clock;
+    private volatile Admins admins = new Admins(Audience.nobody(), Long.MIN_VALUE);
 
-    public LiveEvents(EventBus bus, AccountService accounts, CallStore calls, VoipViews views) {
+    public LiveEvents(EventBus bus, AccountService accounts, CallStore calls, VoipViews views, Clock clock) {
         this.bus = bus;
+        this.clock = clock;
         this.accounts = accounts;
         this.calls = calls;
         this.views = views;
@@ -60,6 +70,13 @@ public final class LiveEvents {
     }
 
     private Audience admins() {
-        return Audience.of(accounts.admins().stream().map(Account::id).map(AccountId::value).toList());
+        Admins known = admins;
+        long now = clock.millis();
+        if (now < known.until()) {
+            return known.audience();
+        }
+        Audience fresh = Audience.of(accounts.admins().stream().map(Account::id).map(AccountId::value).toList());
+        admins = new Admins(fresh, now + ADMINS_FOR);
+        return fresh;
     }
 }

@@ -166,7 +166,19 @@ public final class PhoneService {
     /** A new generated password for a device; its registrations end (the phone must be given the new one). */
     public WithPassword resetPassword(Caller caller, String username) {
         AccountService.requireAdmin(caller);
-        Device device = device(username);
+        return newPassword(caller, device(username));
+    }
+
+    /** The same for one of the caller's own devices; someone else's is not found (nothing to learn from a 403). */
+    public WithPassword resetOwnPassword(Caller caller, String username) {
+        Device device = store.deviceByUsername(username).map(PhoneStore.DeviceSecrets::device)
+                .filter(d -> d.account().equals(caller.id()))
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("voip.device.none", username)));
+        return newPassword(caller, device);
+    }
+
+    private WithPassword newPassword(Caller caller, Device device) {
+        String username = device.username();
         String password = Secrets.generatedPassword();
         droppingBindings(List.of(device), () -> {
             store.replaceSecrets(sealed(device, password));
@@ -213,6 +225,11 @@ public final class PhoneService {
 
     public Optional<Extension> extensionOf(AccountId account) {
         return store.extensionOf(account);
+    }
+
+    /** The login of the account holding {@code number}, if an existing account does. */
+    public Optional<String> holderOf(String number) {
+        return store.extensionByNumber(number).flatMap(e -> accounts.byId(e.account())).map(Account::login);
     }
 
     public String loginOf(AccountId account) {

@@ -27,6 +27,8 @@ public final class VoipModule implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VoipModule.class.getName());
 
     public final PhoneService phones;
+    /** The bulk import's extension column, registered with identity's import by server's Main. */
+    public final ExtensionColumn extensionColumn;
     /** Where the B2BUA writes every call attempt. */
     public final CallLog callLog;
     public final PhoneRoutes routes;
@@ -82,9 +84,10 @@ public final class VoipModule implements AutoCloseable {
         this.calls = new CallStore(db.jdbi());
         this.callLogMillis = config.integer("voip.call-log-days", 0, 36500) * 86_400_000L;
         VoipViews views = new VoipViews(identity.accounts, store);
-        LiveEvents live = new LiveEvents(bus, identity.accounts, calls, views);
+        LiveEvents live = new LiveEvents(bus, identity.accounts, calls, views, clock);
         this.phones = new PhoneService(store, identity.accounts, identity.audit, key, ids, clock, live, realm, minLength,
                 maxLength);
+        this.extensionColumn = new ExtensionColumn(phones, identity.accounts);
         this.callLog = new CallLog(calls, ids, clock, config.integer("cluster.node-id", 0, 1023), identity.accounts, live);
         callLog.closeInterrupted();
         this.throttle = new SipThrottle(identity.audit, clock, freeFailures, blockAfter, blockMillis, delayMillis);
@@ -136,5 +139,6 @@ public final class VoipModule implements AutoCloseable {
     public void close() {
         sip.ifPresent(SipServer::close);
         media.ifPresent(MediaRelay::close);
+        store.close();
     }
 }

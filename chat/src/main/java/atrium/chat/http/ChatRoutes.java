@@ -1,5 +1,7 @@
 package atrium.chat.http;
 
+import atrium.chat.Attachment;
+import atrium.chat.ChatFiles;
 import atrium.chat.ChatModule;
 import atrium.chat.ChatService;
 import atrium.chat.ChatViews;
@@ -15,6 +17,10 @@ import atrium.core.AtriumException;
 import atrium.core.Msg;
 import atrium.core.http.HttpPlumbing;
 import atrium.core.http.Json;
+import atrium.files.FileService;
+import atrium.files.NodeId;
+import atrium.files.http.FileResponse;
+import atrium.files.http.PreviewRoutes;
 import io.helidon.http.SetCookie;
 import atrium.identity.Caller;
 import atrium.identity.http.Authentication;
@@ -41,13 +47,20 @@ public final class ChatRoutes implements HttpService {
     private final GuestService guests;
     private final ChatViews views;
     private final long maxBody;
+    private final ChatFiles attachments;
+    private final FileService files;
+    private final PreviewRoutes previews;
 
-    public ChatRoutes(Authentication auth, ChatService chat, GuestService guests, ChatViews views, long maxBody) {
+    public ChatRoutes(Authentication auth, ChatService chat, GuestService guests, ChatViews views, long maxBody,
+                      ChatFiles attachments, FileService files, PreviewRoutes previews) {
         this.auth = auth;
         this.chat = chat;
         this.guests = guests;
         this.views = views;
         this.maxBody = maxBody;
+        this.attachments = attachments;
+        this.files = files;
+        this.previews = previews;
     }
 
     @Override
@@ -82,6 +95,11 @@ public final class ChatRoutes implements HttpService {
                 .patch("/conversations/{id}/me", this::personal)
                 .get("/conversations/{id}/messages", this::history)
                 .post("/conversations/{id}/messages", this::post)
+                .post("/conversations/{id}/files", this::upload)
+                .get("/conversations/{id}/messages/{mid}/file", (req, res) ->
+                        download(req, res, chat.attachment(auth.require(req), id(req), mid(req))))
+                .get("/conversations/{id}/messages/{mid}/preview", (req, res) ->
+                        previews.send(req, res, attachments.open(chat.attachment(auth.require(req), id(req), mid(req)))))
                 .patch("/conversations/{id}/messages/{mid}", (req, res) -> {
                     Caller c = auth.require(req);
                     JsonNode b = body(req, Set.of("text"));
@@ -129,10 +147,20 @@ public final class ChatRoutes implements HttpService {
                     JsonNode b = body(req, Set.of("text", "replyTo"));
                     Json.send(res, 201, views.message(guests.post(g, text(b, "text"), replyTo(b))));
                 })
+                .get("/guest/messages/{mid}/file", (req, res) ->
+                        download(req, res, guests.attachment(guest(req, false), mid(req))))
+                .get("/guest/messages/{mid}/preview", (req, res) ->
+                        previews.send(req, res, attachments.open(guests.attachment(guest(req, false), mid(req)))))
                 .put("/guest/messages/{mid}/reactions/{emoji}", (req, res) -> Json.ok(res, views.message(
                         guests.react(guest(req, true), mid(req), req.path().pathParameters().get("emoji"), true))))
                 .delete("/guest/messages/{mid}/reactions/{emoji}", (req, res) -> Json.ok(res, views.message(
                         guests.react(guest(req, true), mid(req), req.path().pathParameters().get("emoji"), false))))
+                .get("/search", (req, res) -> {
+                    Caller c = auth.require(req);
+                    ChatService.Hits hits = chat.search(c, req.query().first("q").orElse(""), before(req),
+                            limit(req, 20, ChatService.MAX_SEARCH_PAGE));
+                    Json.ok(res, Map.of("items", hits.items().stream().map(views::hit).toList(), "more", hits.more()));
+                })
                 .get("/missed", (req, res) -> {
                     Caller c = auth.require(req);
                     long since = ChatModule.cursor(req.query().first("since").orElse("0"), "since");
@@ -200,9 +228,25 @@ public final class ChatRoutes implements HttpService {
         return b.get(field).asBoolean();
     }
 
+    /**
+     * A page before {@code before} (the default: the newest), or the messages {@code around} one
+     * (to open a search hit), or those {@code after} one (paging forward from there).
+     */
     private void history(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
-        page(res, chat.history(c, id(req), before(req), limit(req, 50, 200)));
+        Optional<String> around = req.query().first("around").asOptional();
+        Optional<String> after = req.query().first("after").asOptional();
+        int limit = limit(req, 50, 200);
+        if (around.isPresent()) {
+            ChatService.Window w = chat.around(c, id(req), new MessageId(ChatModule.cursor(around.get(), "around")), limit);
+            Json.ok(res, Map.of("items", w.items().stream().map(views::message).toList(), "more", w.more(),
+                    "newer", w.newer()));
+        } else if (after.isPresent()) {
+            ChatService.Window w = chat.after(c, id(req), ChatModule.cursor(after.get(), "after"), limit);
+            Json.ok(res, Map.of("items", w.items().stream().map(views::message).toList(), "newer", w.newer()));
+        } else {
+            page(res, chat.history(c, id(req), before(req), limit));
+        }
     }
 
     private static long before(ServerRequest req) {
@@ -213,10 +257,36 @@ public final class ChatRoutes implements HttpService {
         Json.ok(res, Map.of("items", page.items().stream().map(views::message).toList(), "more", page.more()));
     }
 
+    /** Text, a file of the caller's Files ({@code file}: its id), or both. */
     private void post(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
-        JsonNode b = body(req, Set.of("text", "replyTo"));
-        Json.send(res, 201, views.message(chat.post(c, id(req), text(b, "text"), replyTo(b))));
+        JsonNode b = body(req, Set.of("text", "replyTo", "file"));
+        Optional<Attachment> attachment = b.hasNonNull("file")
+                ? Optional.of(attachments.pick(c, new NodeId(ChatModule.cursor(text(b, "file"), "file")))) : Optional.empty();
+        String text = attachment.isPresent() && !b.hasNonNull("text") ? "" : text(b, "text");
+        Json.send(res, 201, views.message(chat.post(c, id(req), text, replyTo(b), attachment)));
+    }
+
+    /**
+     * A file from the computer, streamed into the caller's Talk folder (quota and virus scanner
+     * as for every upload), to be posted next with its {@code fileId}. Membership and the lock
+     * are checked before a byte is stored.
+     */
+    private void upload(ServerRequest req, ServerResponse res) {
+        Caller c = auth.require(req);
+        ConversationId id = id(req);
+        chat.checkMayPost(c, id);
+        String name = req.query().first("name").asOptional()
+                .orElseThrow(() -> AtriumException.Invalid.field("name", Msg.of("chat.field.text", "name")));
+        long length = req.headers().contentLength().orElse(-1);
+        Attachment a = attachments.upload(c, name, req.content().inputStream(), length);
+        Json.send(res, 201, views.attachment(Json.MAPPER.createObjectNode(), a)
+                .put("path", "/" + ChatFiles.FOLDER + "/" + a.name()));
+    }
+
+    /** The file's bytes (one range of them when asked), as a download that never runs in the page. */
+    private void download(ServerRequest req, ServerResponse res, Attachment a) {
+        FileResponse.send(req, res, files, attachments.open(a), false);
     }
 
     private static Optional<MessageId> replyTo(JsonNode b) {

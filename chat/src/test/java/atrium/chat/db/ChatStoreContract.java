@@ -3,6 +3,7 @@ package atrium.chat.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import atrium.chat.Attachment;
 import atrium.chat.Conversation;
 import atrium.chat.ConversationId;
 import atrium.chat.Member;
@@ -57,7 +58,7 @@ interface ChatStoreContract {
 
     default Message message(ConversationId c, long id, long author, String body) {
         Message m = new Message(new MessageId(id), c, author, body, Optional.empty(), NOW + id, Optional.empty(),
-                Optional.empty(), NOW + id, List.of());
+                Optional.empty(), NOW + id, List.of(), Optional.empty());
         messages().insert(m, Set.of());
         return m;
     }
@@ -99,7 +100,7 @@ interface ChatStoreContract {
         ConversationId c = group(30, ANA, BOB, CY);
         message(c, 101, ANA, "one");
         messages().insert(new Message(new MessageId(102), c, ANA, "@user2 @all", Optional.empty(), NOW, Optional.empty(),
-                Optional.empty(), NOW, List.of()), Set.of(BOB, CY));
+                Optional.empty(), NOW, List.of(), Optional.empty()), Set.of(BOB, CY));
         message(c, 103, BOB, "mine");
         message(c, 104, ANA, "deleted");
         messages().delete(new MessageId(104), NOW + 5);
@@ -112,6 +113,21 @@ interface ChatStoreContract {
         assertThat(conversations().summaries(BOB).getFirst().unread()).isZero();
         assertThat(conversations().summaries(BOB).getFirst().mentions()).isZero();
         assertThat(conversations().summaries(CY).getFirst().unread()).isEqualTo(3);
+    }
+
+    @Test
+    default void anAttachmentComesWithItsMessageEverywhereAndGoesWhenTheMessageIsDeleted() {
+        ConversationId c = group(45, ANA, BOB);
+        Attachment a = new Attachment(9001, ANA, "plan <b>.png", 1234, "image/png", true);
+        messages().insert(new Message(new MessageId(4501), c, ANA, "", Optional.empty(), NOW, Optional.empty(),
+                Optional.empty(), NOW, List.of(), Optional.of(a)), Set.of());
+        message(c, 4502, BOB, "plain");
+        assertThat(messages().byId(c, new MessageId(4501)).orElseThrow().attachment()).contains(a);
+        assertThat(messages().page(c, Long.MAX_VALUE, 10)).extracting(Message::attachment)
+                .containsExactly(Optional.of(a), Optional.empty());
+        assertThat(messages().since(BOB, 4500, NOW, 10).getFirst().attachment()).contains(a);
+        messages().delete(new MessageId(4501), NOW + 1);
+        assertThat(messages().byId(c, new MessageId(4501)).orElseThrow().attachment()).isEmpty();
     }
 
     @Test
@@ -176,5 +192,64 @@ interface ChatStoreContract {
         assertThat(conversations().members(c)).isEmpty();
         assertThat(messages().byId(c, m.id())).isEmpty();
         assertThat(conversations().summaries(BOB)).isEmpty();
+    }
+
+    @Test
+    default void searchFindsEveryWordAccentsAndCaseAsideInTheAccountsConversationsNewestFirst() {
+        ConversationId mine = group(80, ANA, BOB);
+        ConversationId theirs = group(81, ANA, CY);
+        message(mine, 5001, ANA, "Réunion de l'ÉTÉ demain");
+        message(mine, 5002, BOB, "la reunion d'ete est annulée");
+        message(theirs, 5003, ANA, "réunion d'été, secret");
+        message(mine, 5004, ANA, "été 100% rempli_ok");
+        message(mine, 5005, ANA, "reunion");
+        List<String> words = List.of("reunion", "ete");
+        assertThat(messages().search(BOB, words, Long.MAX_VALUE, 10)).extracting(m -> m.id().value())
+                .containsExactly(5002L, 5001L);
+        assertThat(messages().search(CY, words, Long.MAX_VALUE, 10)).extracting(m -> m.id().value())
+                .containsExactly(5003L);
+        // Paged by id: the next page starts below the last hit.
+        assertThat(messages().search(BOB, words, 5002, 10)).extracting(m -> m.id().value()).containsExactly(5001L);
+        assertThat(messages().search(BOB, words, Long.MAX_VALUE, 1)).hasSize(1);
+        // LIKE's wildcards in a query are taken as they are.
+        assertThat(messages().search(BOB, List.of("100%"), Long.MAX_VALUE, 10)).extracting(m -> m.id().value())
+                .containsExactly(5004L);
+        assertThat(messages().search(BOB, List.of("0%r"), Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(messages().search(BOB, List.of("i_o"), Long.MAX_VALUE, 10)).extracting(m -> m.id().value())
+                .containsExactly(5004L);
+        assertThat(messages().search(BOB, List.of("n_d"), Long.MAX_VALUE, 10)).isEmpty();
+    }
+
+    @Test
+    default void aDeletedMessageIsNeverFoundAndAnEditedOneByItsNewTextOnly() {
+        ConversationId c = group(90, ANA, BOB);
+        message(c, 6001, ANA, "budget draft");
+        message(c, 6002, ANA, "budget final");
+        messages().delete(new MessageId(6001), NOW + 10);
+        messages().edit(new MessageId(6002), "invoice sent", Set.of(), c, NOW + 11);
+        assertThat(messages().search(BOB, List.of("budget"), Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(messages().search(BOB, List.of("invoice"), Long.MAX_VALUE, 10)).extracting(m -> m.body())
+                .containsExactly("invoice sent");
+    }
+
+    @Test
+    default void messagesWrittenBeforeSearchExistedAreFoldedByTheBackfill() {
+        ConversationId c = group(100, ANA, BOB);
+        message(c, 7001, ANA, "Crème BRÛLÉE");
+        database().jdbi().useHandle(h -> h.execute("UPDATE chat_messages SET search_text = NULL WHERE id = 7001"));
+        assertThat(messages().search(BOB, List.of("creme"), Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(messages().backfillSearch(1000)).isEqualTo(1);
+        assertThat(messages().backfillSearch(1000)).isZero();
+        assertThat(messages().search(BOB, List.of("creme", "brulee"), Long.MAX_VALUE, 10)).hasSize(1);
+    }
+
+    @Test
+    default void pagingForwardGivesTheMessagesAfterOneOldestFirst() {
+        ConversationId c = group(110, ANA);
+        for (long id = 1; id <= 5; id++) {
+            message(c, 8000 + id, ANA, "m" + id);
+        }
+        assertThat(messages().after(c, 8002, 2)).extracting(m -> m.id().value()).containsExactly(8003L, 8004L);
+        assertThat(messages().after(c, 8005, 2)).isEmpty();
     }
 }

@@ -15,13 +15,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** A file's content as the answer to a GET or HEAD, one byte range of it when asked: WebDAV and public links alike. */
-final class FileResponse {
+/** A file's content as the answer to a GET or HEAD, one byte range of it when asked: WebDAV, public links and chat attachments alike. */
+public final class FileResponse {
     private FileResponse() {
     }
 
     /** Status, headers and (unless HEAD) the bytes; the caller has checked access and preconditions. */
-    static void send(ServerRequest req, ServerResponse res, FileService files, Node node, boolean head) {
+    public static void send(ServerRequest req, ServerResponse res, FileService files, Node node, boolean head) {
         long size = node.size();
         long offset = 0;
         long length = size;

@@ -73,7 +73,8 @@ public final class PreviewRoutes implements HttpService {
         send(req, res, RequestPaths.resolve(files, shares, caller.id(), path));
     }
 
-    void send(ServerRequest req, ServerResponse res, Node node) {
+    /** The thumbnail of a node the caller has checked access to (public links and chat attachments use it too). */
+    public void send(ServerRequest req, ServerResponse res, Node node) {
         var q = req.query();
         int x = RequestPaths.intParam(q.first("x").asOptional(), 256, 1, MAX_SIDE, "x");
         int y = RequestPaths.intParam(q.first("y").asOptional(), 256, 1, MAX_SIDE, "y");

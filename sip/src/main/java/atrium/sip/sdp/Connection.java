@@ -40,13 +40,24 @@ public record Connection(String networkType, String addressType, String address)
         if (slash >= 0) {
             a = a.substring(0, slash);
         }
-        boolean literal = "IP6".equalsIgnoreCase(addressType) ? a.indexOf(':') >= 0 && a.matches("[0-9a-fA-F:.]+")
-                : a.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-        if (!literal) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(InetAddress.getByName(a)); // a literal: parsed, not resolved
+            if ("IP6".equalsIgnoreCase(addressType)) {
+                // with a ':' the JDK parses an IPv6 literal and throws if it is none, without any lookup
+                return a.indexOf(':') >= 0 && a.matches("[0-9a-fA-F:.]+") ? Optional.of(InetAddress.getByName(a))
+                        : Optional.empty();
+            }
+            String[] octets = a.split("\\.", -1);
+            if (octets.length != 4) {
+                return Optional.empty();
+            }
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                if (!octets[i].matches("\\d{1,3}") || Integer.parseInt(octets[i]) > 255) {
+                    return Optional.empty();
+                }
+                bytes[i] = (byte) Integer.parseInt(octets[i]);
+            }
+            return Optional.of(InetAddress.getByAddress(bytes)); // from bytes: never a lookup
         } catch (UnknownHostException e) {
             return Optional.empty();
         }

@@ -163,6 +163,12 @@ class SdpTest {
                 .replace("c=IN IP4 127.0.0.1", "c=IN IP4 media.example.invalid"));
         assertThat(sdp.mediaAddress(0)).isEmpty();
         assertThat(sdp.connection(0).address()).isEqualTo("media.example.invalid");
+        for (String notALiteral : List.of("999.0.0.1", "1.2.3", "1.2.3.4.5", "12.x.0.1")) {
+            assertThat(new Connection("IN", "IP4", notALiteral).inetAddress()).as(notALiteral).isEmpty();
+        }
+        assertThat(new Connection("IN", "IP4", "224.2.1.1/127").inetAddress()).map(InetAddress::getHostAddress)
+                .contains("224.2.1.1");
+        assertThat(new Connection("IN", "IP6", "fd00::zz").inetAddress()).isEmpty();
     }
 
     @Test

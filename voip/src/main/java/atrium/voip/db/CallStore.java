@@ -23,8 +23,8 @@ public final class CallStore {
     public enum Side { EITHER, CALLER, CALLEE }
 
     /**
-     * The administrators' search: a person (account) and/or a number on the chosen side, an outcome, a start time
-     * range [{@code from}, {@code to}), and {@code before} a call id for the next page. Newest first.
+     * A search: a person (account) and/or a number on the chosen side, an outcome, a start time range
+     * [{@code from}, {@code to}), and {@code before} a call id for the next page. Newest first.
      */
     public record Filter(Optional<AccountId> person, Optional<String> number, Side side,
                          Optional<CallLog.Outcome> outcome, Optional<Long> from, Optional<Long> to,
@@ -37,6 +37,9 @@ public final class CallStore {
             return new Filter(person, number, side, outcome, from, to, before, n);
         }
     }
+
+    /** Whether a search keeps the calls still in progress (administrators) or only those that ended (a history). */
+    private enum Open { KEPT, LEFT_OUT }
 
     private final Jdbi jdbi;
 
@@ -109,14 +112,18 @@ public final class CallStore {
                 .bind("id", id.value()).map((rs, ctx) -> call(rs)).list())).stream().findFirst();
     }
 
-    /** A person's calls, made or received, newest first. */
+    /** A person's calls that ended, made or received, newest first: a call shows in a history once it is over. */
     public List<CallRecord> of(AccountId account, Optional<CallRecordId> before, int limit) {
         return search(new Filter(Optional.of(account), Optional.empty(), Side.EITHER, Optional.empty(),
-                Optional.empty(), Optional.empty(), before, limit));
+                Optional.empty(), Optional.empty(), before, limit), Open.LEFT_OUT);
     }
 
     public List<CallRecord> search(Filter f) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        return search(f, Open.KEPT);
+    }
+
+    private List<CallRecord> search(Filter f, Open open) {
+        StringBuilder where = new StringBuilder(open == Open.KEPT ? " WHERE 1 = 1" : " WHERE ended_at IS NOT NULL");
         f.person().ifPresent(p -> where.append(side(f.side(), "from_account = :person", "to_account = :person")));
         f.number().ifPresent(n -> where.append(side(f.side(), "from_number = :number", "to_number = :number")));
         f.outcome().ifPresent(o -> where.append(" AND outcome = :outcome"));

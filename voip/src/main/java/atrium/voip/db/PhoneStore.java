@@ -12,15 +12,23 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /** Extensions, devices (with their sealed HA1s) and registrations: the voip module's tables. */
-public final class PhoneStore {
+public final class PhoneStore implements AutoCloseable {
     /** A device with what its digest check needs: the realm its HA1s were made for and the sealed HA1s. */
     public record DeviceSecrets(Device device, String realm, String sealedMd5, String sealedSha256) {
     }
 
     private final Jdbi jdbi;
+    private final BindingWriter writer;
 
     public PhoneStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.writer = new BindingWriter(jdbi);
+    }
+
+    /** Stops the bindings' writer once what is queued is written. */
+    @Override
+    public void close() {
+        writer.close();
     }
 
     // ---- extensions
@@ -143,32 +151,12 @@ public final class PhoneStore {
      * Applies one REGISTER's changes to a device's bindings in one transaction: removals by contact URI, then
      * additions or refreshes (by contact URI).
      */
+    /**
+     * One REGISTER's changes to a device's bindings, committed together with those of other REGISTERs arriving
+     * at the same time (group commit); returns once they are stored.
+     */
     public void apply(DeviceId device, List<String> removedUris, List<Registration> upserts, long now) {
-        jdbi.useTransaction(h -> {
-            for (String uri : removedUris) {
-                h.createUpdate("DELETE FROM voip_registrations WHERE device_id = :d AND contact_uri = :u")
-                        .bind("d", device.value()).bind("u", uri).execute();
-            }
-            for (Registration r : upserts) {
-                int changed = h.createUpdate("""
-                                UPDATE voip_registrations SET contact = :c, transport = :t, source = :s, user_agent = :ua,
-                                    call_id = :ci, cseq = :cs, expires_at = :e, updated_at = :now
-                                WHERE device_id = :d AND contact_uri = :u""")
-                        .bind("c", r.contact()).bind("t", r.transport()).bind("s", r.source()).bind("ua", r.userAgent())
-                        .bind("ci", r.callId()).bind("cs", r.cseq()).bind("e", r.expiresAt()).bind("now", now)
-                        .bind("d", device.value()).bind("u", r.contactUri()).execute();
-                if (changed == 0) {
-                    h.createUpdate("""
-                                    INSERT INTO voip_registrations (id, device_id, contact, contact_uri, transport, source,
-                                        user_agent, call_id, cseq, expires_at, updated_at)
-                                    VALUES (:id, :d, :c, :u, :t, :s, :ua, :ci, :cs, :e, :now)""")
-                            .bind("id", r.id()).bind("d", device.value()).bind("c", r.contact()).bind("u", r.contactUri())
-                            .bind("t", r.transport()).bind("s", r.source()).bind("ua", r.userAgent())
-                            .bind("ci", r.callId()).bind("cs", r.cseq()).bind("e", r.expiresAt()).bind("now", now)
-                            .execute();
-                }
-            }
-        });
+        writer.apply(device, removedUris, upserts, now);
     }
 
     /** Removes every binding of a device ({@code Contact: *}). */

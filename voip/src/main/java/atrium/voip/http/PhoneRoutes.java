@@ -59,7 +59,9 @@ public final class PhoneRoutes implements HttpService {
                 .post("/admin/voip/devices/{username}/password", this::resetPassword)
                 .delete("/admin/voip/devices/{username}", this::deleteDevice)
                 .get("/admin/voip/registrations", this::registrations)
-                .get("/me/phone", this::mine);
+                .get("/me/phone", this::mine)
+                .post("/me/phone/devices/{username}/password", (req, res) -> Json.ok(res, withPassword(req,
+                        phones.resetOwnPassword(auth.require(req), req.path().pathParameters().get("username")))));
     }
 
     private void list(ServerRequest req, ServerResponse res) {

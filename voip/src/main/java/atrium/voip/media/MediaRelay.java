@@ -185,10 +185,9 @@ public final class MediaRelay implements AutoCloseable {
      * the ports back — a caller can bind them again as soon as this returns.
      */
     void close(RelaySession s) {
-        if (s.closed) {
-            return;
+        if (!s.closed.compareAndSet(false, true)) {
+            return; // closed already (or being closed by another thread): its ports must be given back only once
         }
-        s.closed = true;
         FutureTask<Void> task = new FutureTask<>(() -> {
             for (Endpoint e : s.endpoints()) {
                 e.channel.close();

@@ -17,7 +17,7 @@ public final class RelaySession implements AutoCloseable {
     volatile boolean held;
     volatile boolean idleFired;
     volatile Runnable onIdle;
-    volatile boolean closed;
+    final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     RelaySession(MediaRelay relay, Endpoint aRtp, Endpoint aRtcp, Endpoint bRtp, Endpoint bRtcp, long now) {
         this.relay = relay;
