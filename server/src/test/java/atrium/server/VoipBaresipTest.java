@@ -22,16 +22,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * binding expires, again and again. Skipped without baresip unless ATRIUM_TEST_BARESIP=required (CI).
  */
 class VoipBaresipTest {
-    private static final Path BARESIP = Path.of("/usr/bin/baresip");
+    static final Path BARESIP = Path.of("/usr/bin/baresip");
 
     private TestServer server;
 
-    @BeforeEach
-    void start() {
+    /** Skips the test without baresip, unless ATRIUM_TEST_BARESIP=required (CI), where it fails it. */
+    static void requireBaresip() {
         if (!"required".equals(System.getenv("ATRIUM_TEST_BARESIP"))) {
             Assumptions.assumeTrue(Files.isExecutable(BARESIP), "baresip is not installed (apt-get install baresip-core)");
         }
         assertThat(BARESIP).as("Debian's baresip (baresip-core) is needed for this interop test").isExecutable();
+    }
+
+    @BeforeEach
+    void start() {
+        requireBaresip();
         server = TestServer.start(VoipRegistrarTest.with(Map.of("sip.min-expires", "2", "sip.max-expires", "4",
                 "sip.default-expires", "4")));
     }

@@ -2,16 +2,11 @@ package atrium.voip;
 
 import atrium.core.Ids;
 import atrium.identity.AuditLog;
-import atrium.sip.DigestAlgorithm;
-import atrium.sip.DigestCredentials;
-import atrium.sip.DigestServer;
 import atrium.sip.NameAddr;
-import atrium.sip.SipParseException;
 import atrium.sip.SipRequest;
 import atrium.sip.SipResponse;
 import atrium.sip.SipUri;
 import atrium.sip.transaction.ServerTransaction;
-import atrium.sip.transaction.TransactionUser;
 import atrium.sip.transport.Peer;
 import atrium.voip.db.PhoneStore;
 import java.time.Clock;
@@ -22,26 +17,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
- * The registrar (RFC 3261 §10.3) and, for now, the whole SIP user-agent core: REGISTER with digest, OPTIONS,
- * 405/501 for the rest. Each request is handled on a virtual thread of its own (database work), not on the
- * transport's reading thread.
+ * The registrar (RFC 3261 §10.3): REGISTER with digest, on the virtual thread {@link SipDispatcher} gives it
+ * (database work).
  */
-public final class Registrar implements TransactionUser {
+public final class Registrar {
     private static final Logger LOG = Logger.getLogger(Registrar.class.getName());
-    static final String ALLOW = "REGISTER, OPTIONS";
-    /** Methods we know but do not serve yet (calls come with the B2BUA): 405, not 501 (RFC 3261 §8.2.1). */
-    private static final Set<String> KNOWN = Set.of("INVITE", "ACK", "BYE", "CANCEL", "SUBSCRIBE", "NOTIFY", "REFER",
-            "MESSAGE", "INFO", "UPDATE", "PRACK", "PUBLISH");
-    /** User-Agents of known scanners, as Kamailio's default configuration lists them (sip-pbx-notes §6). */
-    private static final Pattern SCANNER = Pattern.compile("friendly|scanner|sipcli|sipvicious|VaxSIPUserAgent|pplsip",
-            Pattern.CASE_INSENSITIVE);
     private static final int MAX_USER_AGENT = 200;
 
     /** Expiry bounds in seconds: below {@code min} is 423, above {@code max} is shortened, absent is {@code dflt}. */
@@ -50,8 +33,7 @@ public final class Registrar implements TransactionUser {
 
     private final PhoneService phones;
     private final PhoneStore store;
-    private final DigestServer digest;
-    private final SipThrottle throttle;
+    private final SipAuth auth;
     private final AuditLog audit;
     private final Ids ids;
     private final Clock clock;
@@ -59,109 +41,39 @@ public final class Registrar implements TransactionUser {
     private final LiveEvents live;
     private final SipDomain domain;
 
-    public Registrar(PhoneService phones, PhoneStore store, DigestServer digest, SipThrottle throttle, AuditLog audit,
-                     Ids ids, Clock clock, Expiry expiry, LiveEvents live, SipDomain domain) {
-        this.live = live;
+    public Registrar(PhoneService phones, PhoneStore store, SipAuth auth, AuditLog audit, Ids ids, Clock clock,
+                     Expiry expiry, LiveEvents live, SipDomain domain) {
         this.domain = domain;
+        this.live = live;
         this.phones = phones;
         this.store = store;
-        this.digest = digest;
-        this.throttle = throttle;
+        this.auth = auth;
         this.audit = audit;
         this.ids = ids;
         this.clock = clock;
         this.expiry = expiry;
     }
 
-    @Override
-    public void request(ServerTransaction tx) {
-        Thread.ofVirtual().name("sip-request").start(() -> {
-            try {
-                handle(tx);
-            } catch (SipParseException e) {
-                tx.respond(response(tx.request(), e.status() == 0 ? 400 : e.status(), "Bad Request"));
-            } catch (BadRequest e) {
-                tx.respond(response(tx.request(), 400, e.getMessage()));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "SIP " + tx.request().method() + " from " + tx.source() + " failed", e);
-                tx.respond(response(tx.request(), 500, "Server Internal Error"));
-            }
-        });
-    }
-
-    @Override
-    public void ack(SipRequest ack, Peer from) {
-        // No INVITE is ever answered 2xx yet, so no ACK belongs to us: dropped (RFC 3261 §17.2.3 leaves them to the TU).
-    }
-
-    private void handle(ServerTransaction tx) {
+    /** Answers a REGISTER. */
+    void register(ServerTransaction tx) {
         SipRequest r = tx.request();
-        String address = tx.source().address().getAddress().getHostAddress();
-        if (throttle.blocked(address)) {
-            tx.respond(response(r, 403, "Forbidden"));
-            return;
-        }
-        switch (r.method()) {
-            case "REGISTER" -> register(tx, address);
-            case "OPTIONS" -> tx.respond(response(r, 200, "OK").with("Allow", ALLOW).with("Accept", "application/sdp"));
-            default -> tx.respond(response(r, KNOWN.contains(r.method()) ? 405 : 501,
-                    KNOWN.contains(r.method()) ? "Method Not Allowed" : "Not Implemented").with("Allow", ALLOW));
-        }
-    }
-
-    private void register(ServerTransaction tx, String address) {
-        SipRequest r = tx.request();
-        Optional<String> userAgent = r.header("User-Agent");
-        if (userAgent.isPresent() && SCANNER.matcher(userAgent.get()).find()) {
-            throttle.failed(address, r.to().sipUri().user().orElse(""), "scanner User-Agent: " + userAgent.get());
-            tx.respond(response(r, 403, "Forbidden"));
-            return;
-        }
+        String address = SipAuth.address(tx);
         // Before any challenge, like Kamailio: a REGISTER for another domain is nobody's password to guess here.
         // Request-URI: we are no proxy to forward it (RFC 3261 §10.3 step 1) → 403; To: an AOR not of our domain
         // (step 3) → 404.
         if (!domain.ours(r.sipUri().host())) {
-            tx.respond(response(r, 403, "Domain Not Served Here"));
+            tx.respond(SipAuth.response(r, 403, "Domain Not Served Here"));
             return;
         }
         if (!domain.ours(r.to().sipUri().host())) {
-            tx.respond(response(r, 404, "Not Found"));
+            tx.respond(SipAuth.response(r, 404, "Not Found"));
             return;
         }
-        Optional<String> authorization = r.header("Authorization");
-        if (authorization.isEmpty()) {
-            tx.respond(challenge(r, false));
+        Optional<Device> device = auth.authenticate(tx, false);
+        if (device.isEmpty()) {
             return;
         }
-        DigestCredentials credentials;
-        try {
-            credentials = DigestCredentials.parse(authorization.get());
-        } catch (RuntimeException e) {
-            tx.respond(response(r, 400, "Bad Authorization"));
-            return;
-        }
-        AtomicReference<Device> device = new AtomicReference<>();
-        DigestServer.Verdict verdict = digest.verify(r.method(), credentials, (user, algorithm) ->
-                phones.forDigest(user, algorithm).map(a -> {
-                    device.set(a.device());
-                    return a.ha1();
-                }));
-        switch (verdict) {
-            case STALE -> {
-                tx.respond(challenge(r, true));
-                return;
-            }
-            case BAD, REPLAY -> {
-                // The same 401 for an unknown user as for a wrong password: nothing to enumerate (sip-pbx-notes §6).
-                long wait = throttle.failed(address, credentials.username(), verdict == DigestServer.Verdict.REPLAY
-                        ? "replayed digest answer" : "wrong password or unknown SIP username");
-                sleep(wait);
-                tx.respond(throttle.blocked(address) ? response(r, 403, "Forbidden") : challenge(r, false));
-                return;
-            }
-            case OK -> {
-            }
-        }
+        Optional<String> userAgent = r.header("User-Agent");
         Device d = device.get();
         SipUri aor = r.to().sipUri();
         String aorUser = aor.user().orElse("");
@@ -169,7 +81,7 @@ public final class Registrar implements TransactionUser {
         if (!aorUser.equals(d.username()) && !extension.map(e -> e.number().equals(aorUser)).orElse(false)) {
             audit.record(Optional.empty(), "sip-register-forbidden", Optional.of(d.username()), address,
                     "tried to register " + aor);
-            tx.respond(response(r, 403, "Forbidden"));
+            tx.respond(SipAuth.response(r, 403, "Forbidden"));
             return;
         }
         bindings(tx, d, extension, address, userAgent.orElse(""));
@@ -184,7 +96,7 @@ public final class Registrar implements TransactionUser {
         long now = clock.millis();
         if (contacts.stream().anyMatch(c -> c.equals(NameAddr.STAR) || c.uri().equals("*"))) {
             if (contacts.size() != 1 || expiresHeader.orElse(-1) != 0) {
-                tx.respond(response(r, 400, "Contact * needs Expires: 0 and no other Contact"));
+                tx.respond(SipAuth.response(r, 400, "Contact * needs Expires: 0 and no other Contact"));
                 return;
             }
             List<Registration> gone = store.bindings(d.id(), now);
@@ -207,12 +119,12 @@ public final class Registrar implements TransactionUser {
         for (NameAddr c : contacts) {
             int asked = c.params().get("expires").map(Registrar::seconds).or(() -> expiresHeader).orElse(expiry.dflt());
             if (asked > 0 && asked < expiry.min()) {
-                tx.respond(response(r, 423, "Interval Too Brief").with("Min-Expires", Integer.toString(expiry.min())));
+                tx.respond(SipAuth.response(r, 423, "Interval Too Brief").with("Min-Expires", Integer.toString(expiry.min())));
                 return;
             }
             Registration old = current.get(c.uri());
             if (old != null && old.callId().equals(r.callId()) && cseq <= old.cseq()) {
-                tx.respond(response(r, 500, "Out of order REGISTER"));
+                tx.respond(SipAuth.response(r, 500, "Out of order REGISTER"));
                 return;
             }
             if (asked == 0) {
@@ -240,7 +152,7 @@ public final class Registrar implements TransactionUser {
      * when the phone said it supports path (RFC 3327 §5.3).
      */
     private SipResponse ok(SipRequest r, Device d, long now) {
-        SipResponse ok = response(r, 200, "OK").with("Supported", "path");
+        SipResponse ok = SipAuth.response(r, 200, "OK").with("Supported", "path");
         if (supportsPath(r)) {
             for (String p : r.headers().all("Path")) {
                 ok = ok.with("Path", p);
@@ -253,30 +165,16 @@ public final class Registrar implements TransactionUser {
         return ok;
     }
 
-    private static boolean supportsPath(SipRequest r) {
-        return r.headers().all("Supported").stream().anyMatch(t -> t.strip().equalsIgnoreCase("path"));
-    }
-
-    private SipResponse challenge(SipRequest r, boolean stale) {
-        // One MD5 challenge: sipp and baresip give up on anything else (sip-pbx-notes §0.1).
-        return response(r, 401, "Unauthorized").with("WWW-Authenticate", digest.challenge(DigestAlgorithm.MD5, stale)
-                .toString());
-    }
-
-    private static SipResponse response(SipRequest r, int status, String reason) {
-        SipResponse res = r.response(status, reason);
-        return r.to().tag().isPresent() ? res : res.withToTag(Long.toHexString(r.callId().hashCode() & 0xffffffffL));
-    }
 
     private static int seconds(String value) {
         try {
             long v = Long.parseLong(value.strip());
             if (v < 0) {
-                throw new BadRequest("Negative expiry");
+                throw new SipDispatcher.BadRequest("Negative expiry");
             }
             return (int) Math.min(v, Integer.MAX_VALUE);
         } catch (NumberFormatException e) {
-            throw new BadRequest("Bad expiry");
+            throw new SipDispatcher.BadRequest("Bad expiry");
         }
     }
 
@@ -289,20 +187,8 @@ public final class Registrar implements TransactionUser {
         return s.length() <= MAX_USER_AGENT ? s : s.substring(0, MAX_USER_AGENT);
     }
 
-    /** A request we can read but not accept: 400 with this reason. */
-    private static final class BadRequest extends RuntimeException {
-        BadRequest(String reason) {
-            super(reason, null, false, false);
-        }
-    }
 
-    private static void sleep(long millis) {
-        if (millis > 0) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    private static boolean supportsPath(SipRequest r) {
+        return r.headers().all("Supported").stream().anyMatch(t -> t.strip().equalsIgnoreCase("path"));
     }
 }

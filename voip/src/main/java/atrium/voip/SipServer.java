@@ -6,6 +6,7 @@ import atrium.sip.transaction.TransactionLayer;
 import atrium.sip.transport.Peer;
 import atrium.sip.transport.Protocol;
 import atrium.sip.transport.SipTransports;
+import atrium.voip.call.B2bua;
 import atrium.voip.db.PhoneStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,20 +37,28 @@ public final class SipServer implements AutoCloseable {
 
     private final SipTransports transports;
     private final TransactionLayer layer;
+    private final B2bua calls;
     private final PhoneStore store;
     private final PhoneService phones;
     private final Clock clock;
     private final Optional<String> publicHost;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
 
-    public SipServer(Listen listen, SSLContext tls, Registrar registrar, PhoneStore store, PhoneService phones,
-                     Clock clock, Optional<String> publicHost) {
+    /** The calls' B2BUA, made once the layer it sends through exists. */
+    public interface Calls {
+        B2bua create(TransactionLayer layer, SipTransports transports);
+    }
+
+    public SipServer(Listen listen, SSLContext tls, SipDispatcher dispatcher, Calls calls, PhoneStore store,
+                     PhoneService phones, Clock clock, Optional<String> publicHost) {
         this.store = store;
         this.phones = phones;
         this.clock = clock;
         this.publicHost = publicHost;
         this.transports = new SipTransports(new SipParser(SipParser.Limits.DEFAULT), tls);
-        this.layer = new TransactionLayer(transports, Timers.DEFAULT, registrar);
+        this.layer = new TransactionLayer(transports, Timers.DEFAULT, dispatcher);
+        this.calls = calls.create(layer, transports);
+        dispatcher.calls(this.calls);
         String transport = "udp";
         try {
             ports.put(transport, transports.listenUdp(new InetSocketAddress(listen.bind(), listen.udpPort())).getPort());
@@ -102,7 +111,7 @@ public final class SipServer implements AutoCloseable {
             Device d = devices.get(r.device());
             Optional<String> number = numbers.computeIfAbsent(d.account().value(),
                     a -> phones.extensionOf(d.account()).map(Extension::number));
-            Peer peer = peer(r);
+            Peer peer = r.peer();
             return new Binding(r, d, number, reachAt(d, r), peer.protocol() == Protocol.UDP || transports.connected(peer));
         }).toList();
     }
@@ -112,16 +121,14 @@ public final class SipServer implements AutoCloseable {
         return "sip:" + d.username() + "@" + r.source() + ";transport=" + r.transport();
     }
 
-    /** Where a binding's requests go: its source over its transport, through the NAT or on its own connection. */
-    static Peer peer(Registration r) {
-        int colon = r.source().lastIndexOf(':');
-        String host = r.source().substring(0, colon).replace("[", "").replace("]", "");
-        InetSocketAddress a = new InetSocketAddress(host, Integer.parseInt(r.source().substring(colon + 1)));
-        return new Peer(Protocol.valueOf(r.transport().toUpperCase(Locale.ROOT)), a);
+    /** The B2BUA: calls in progress. */
+    public B2bua calls() {
+        return calls;
     }
 
     @Override
     public void close() {
+        calls.close();
         layer.close();
         transports.close();
     }

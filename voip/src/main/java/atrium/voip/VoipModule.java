@@ -7,6 +7,7 @@ import atrium.core.bus.EventBus;
 import atrium.core.db.Database;
 import atrium.identity.IdentityModule;
 import atrium.sip.DigestServer;
+import atrium.voip.call.B2bua;
 import atrium.voip.db.CallStore;
 import atrium.voip.db.PhoneStore;
 import atrium.voip.http.CallRoutes;
@@ -64,6 +65,7 @@ public final class VoipModule implements AutoCloseable {
         int blockAfter = config.integer("sip.block-after-failures", 1, 10000);
         long blockMillis = config.integer("sip.block-minutes", 1, 100000) * 60_000L;
         long delayMillis = config.integer("sip.delay-ms", 0, 60000);
+        Duration ringTimeout = Duration.ofSeconds(config.integer("voip.ring-timeout", 1, 600));
         InetAddress bind;
         try {
             bind = InetAddress.getByName(config.string("sip.bind"));
@@ -94,15 +96,20 @@ public final class VoipModule implements AutoCloseable {
         callLog.closeInterrupted();
         this.throttle = new SipThrottle(identity.audit, clock, freeFailures, blockAfter, blockMillis, delayMillis);
         if (config.bool("voip.enabled")) {
-            this.media = Optional.of(new MediaRelay(bind, rtpMin, rtpMax, mediaTimeout, clock));
+            MediaRelay relay = new MediaRelay(bind, rtpMin, rtpMax, mediaTimeout, clock);
+            this.media = Optional.of(relay);
             // Nonces are checked statelessly; a key derived from the master key lets every node (and the next
             // start) accept the nonces another issued.
             DigestServer digest = new DigestServer(realm, key.derive("sip-nonce"), clock, Duration.ofMinutes(5));
-            Registrar registrar = new Registrar(phones, store, digest, throttle, identity.audit, ids, clock,
+            SipAuth auth = new SipAuth(phones, digest, throttle);
+            Registrar registrar = new Registrar(phones, store, auth, identity.audit, ids, clock,
                     new Registrar.Expiry(minExpires, maxExpires, defaultExpires), live, new SipDomain(domain, publicHost));
+            SipDispatcher dispatcher = new SipDispatcher(registrar, auth);
+            SipServer.Calls b2bua = (layer, transports) -> new B2bua(layer, transports, phones, store, auth, ids, clock,
+                    ringTimeout, relay, publicHost, callLog);
             SipServer server;
             try {
-                server = new SipServer(listen, tls.get(), registrar, store, phones, clock, publicHost);
+                server = new SipServer(listen, tls.get(), dispatcher, b2bua, store, phones, clock, publicHost);
             } catch (SipServer.CannotListen e) {
                 String portKey = "sip." + e.transport + "-port";
                 throw config.bad(portKey, "cannot listen on " + bind.getHostAddress() + ":" + config.string(portKey) + " ("
