@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorName, compareIds, favouritesFirst, may, mentions, mergeMessages, onMessageCreated, onPersonal, onRead, type Message } from './chat';
+import { authorName, compareIds, favouritesFirst, may, mentions, mergeMessages, onMessageCreated, onPersonal, onRead, reactors, type Message } from './chat';
 import { summary } from './chat.fixture';
 
 const msg = (id: string, over: Partial<Message> = {}): Message => ({
@@ -134,5 +134,12 @@ describe('personal settings in the list', () => {
     expect(onPersonal(muted, { conversation: '10', muted: false, favourite: false, archived: false })).toBeNull();
     expect(onPersonal(list, { conversation: '10', muted: false, favourite: true, archived: false })).toBeNull();
     expect(onPersonal(list, { conversation: '99', muted: true, favourite: false, archived: false })).toBeNull();
+  });
+});
+
+describe('reactors', () => {
+  it('lists the logins then the guests with the guest mark, so guests count too', () => {
+    expect(reactors({ emoji: '👍', logins: ['ana'], guests: ['M. Dupont'] }, 'guest')).toEqual(['ana', 'M. Dupont (guest)']);
+    expect(reactors({ emoji: '👍', logins: [], guests: ['M. Dupont'] }, 'invité')).toHaveLength(1);
   });
 });

@@ -101,6 +101,11 @@ export function authorName(m: { author: string | null; guest?: string }, guestMa
   return m.author ?? `${m.guest ?? ''} (${guestMark})`;
 }
 
+/** Everyone who made a reaction, as shown: logins, then guests' names with the guest mark. */
+export function reactors(r: Reaction, guestMark: string): string[] {
+  return [...r.logins, ...(r.guests ?? []).map((g) => `${g} (${guestMark})`)];
+}
+
 export interface MessagePage {
   items: Message[];
   more: boolean;

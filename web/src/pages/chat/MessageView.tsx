@@ -10,6 +10,7 @@ import {
   MAX_MESSAGE_CHARS,
   mergeMessages,
   QUICK_REACTIONS,
+  reactors,
   titleOf,
   type Conversation,
   type ConversationSummary,
@@ -273,21 +274,22 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
         <div className="chat-actions">
           {offered.map((emoji) => {
             const r = m.reactions.find((x) => x.emoji === emoji);
+            const who = r ? reactors(r, t('guest.mark')) : [];
             return (
               <button
                 key={emoji}
                 type="button"
                 className={`btn btn-small chat-reaction ${r ? '' : 'chat-reaction-offer'}`}
                 aria-pressed={mine(emoji)}
-                title={r?.logins.join(', ')}
+                title={who.join(', ')}
                 disabled={act.busy}
                 onClick={() => void run(chatApi.react(m.conversation, m.id, emoji, !mine(emoji)))}
                 data-testid="chat-reaction"
                 data-emoji={emoji}
-                data-count={r?.logins.length ?? 0}
+                data-count={who.length}
               >
                 {emoji}
-                {r ? ` ${r.logins.length}` : ''}
+                {r ? ` ${who.length}` : ''}
               </button>
             );
           })}

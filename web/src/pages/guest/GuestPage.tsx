@@ -3,7 +3,7 @@
 // cookie: older messages on scrolling up, replies, reactions, who is typing both ways. Names
 // and messages are shown as text, never as HTML.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { authorName, mergeMessages, QUICK_REACTIONS, type Message } from '../../api/chat';
+import { authorName, mergeMessages, QUICK_REACTIONS, reactors, type Message } from '../../api/chat';
 import { toApiError, type ApiError } from '../../api/client';
 import { TextField } from '../../components/Form';
 import { errorText, useI18n } from '../../i18n/i18n';
@@ -297,7 +297,7 @@ function GuestMessageItem({ m, me, quoted, canWrite, onReply, onReact }: ItemPro
         <div className="chat-actions">
           {offered.map((emoji) => {
             const r = m.reactions.find((x) => x.emoji === emoji);
-            const who = r ? [...r.logins, ...(r.guests ?? []).map((g) => `${g} (${t('guest.mark')})`)] : [];
+            const who = r ? reactors(r, t('guest.mark')) : [];
             return (
               <button
                 key={emoji}
