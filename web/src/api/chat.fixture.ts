@@ -7,6 +7,7 @@ export const summary = (id: string, over: Partial<ConversationSummary> = {}): Co
   name: '',
   with: 'bob',
   memberCount: 2,
+  members: ['ana', 'bob'],
   readOnly: false,
   createdAt: '2026-11-30T09:00:00Z',
   lastMessageId: '100',

@@ -39,6 +39,8 @@ export interface ConversationSummary {
   /** The other person of a one-to-one. */
   with?: string;
   memberCount: number;
+  /** The members' logins (to filter the list by who is in a conversation). */
+  members: string[];
   readOnly: boolean;
   createdAt: string;
   lastMessageId: string | null;

@@ -6,7 +6,7 @@ import { fold, visibleConversations } from './conversationList';
 const c = (id: string, over: Partial<ConversationSummary> = {}) => summary(id, { kind: 'group', name: `Group ${id}`, with: undefined, memberCount: 3, ...over });
 
 const list = [
-  c('1', { name: 'Cabinet Tunis', favourite: true }),
+  c('1', { name: 'Cabinet Tunis', favourite: true, members: ['ana', 'sami.benali'] }),
   c('2', { kind: 'direct', name: '', with: 'élodie', unread: 2 }),
   c('3', { name: 'Équipe Paris', archived: true, unread: 1 }),
   c('4', { name: 'Clients', muted: true, unread: 4 }),
@@ -28,7 +28,9 @@ describe('the conversation list', () => {
     expect(ids(visibleConversations(list, 'favourites', ''))).toEqual(['1']);
   });
 
-  it('matches the typed words against the name or the other person, whatever the accents and case', () => {
+  it('matches the typed words against the name, the other person or a member, whatever the accents and case', () => {
+    expect(ids(visibleConversations(list, 'all', 'BENALI'))).toEqual(['1']);
+    expect(ids(visibleConversations(list, 'all', 'sami tunis'))).toEqual(['1']);
     expect(ids(visibleConversations(list, 'all', 'ELODIE'))).toEqual(['2']);
     expect(ids(visibleConversations(list, 'all', 'tunis cab'))).toEqual(['1']);
     expect(ids(visibleConversations(list, 'archived', 'equipe'))).toEqual(['3']);

@@ -1,6 +1,6 @@
 // Which conversations the list shows: the filter chosen (all, unread, favourites, archived)
 // and the text typed, matched without regard to case or accents against the conversation's
-// name and the other person of a one-to-one.
+// name, the other person of a one-to-one and a group's members.
 import { titleOf, type ConversationSummary } from '../../api/chat';
 
 export const LIST_FILTERS = ['all', 'unread', 'favourites', 'archived'] as const;
@@ -29,7 +29,7 @@ export function visibleConversations(list: readonly ConversationSummary[], filte
   const words = fold(query).split(/\s+/).filter(Boolean);
   return list.filter((c) => {
     if (!keeps(c, filter)) return false;
-    const haystack = fold(`${titleOf(c)} ${c.with ?? ''}`);
+    const haystack = fold([titleOf(c), ...c.members].join(' '));
     return words.every((w) => haystack.includes(w));
   });
 }
