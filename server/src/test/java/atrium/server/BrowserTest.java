@@ -250,6 +250,79 @@ class BrowserTest {
     }
 
     /**
+     * chat-list-flow.mjs: on a phone screen, alice filters her conversations (accents ignored,
+     * unread only, favourites only), makes one a favourite, mutes one (its mention badge goes)
+     * and archives one, each seen in her other tab at once; a message she writes in the archived
+     * one brings it back. The server then has her settings, and nobody else's changed.
+     */
+    @Test
+    void aMemberFavouritesMutesAndArchivesConversationsAndTheListShowsIt() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Chat-List-Password-42";
+            TestClient alice = server.client();
+            TestClient bob = server.client();
+            for (var person : Map.of("alice", alice, "bob", bob).entrySet()) {
+                var created = server.admin().post("/api/v1/users", Map.of("login", person.getKey(), "password", password, "language", "en"));
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+                assertThat(person.getValue().signIn(person.getKey(), password).status()).isEqualTo(200);
+            }
+            String chat = "/api/v1/chat/conversations";
+            // Oldest first: "Projet Tunis" is last in alice's list until she makes it a favourite.
+            String projet = alice.post(chat, Map.of("kind", "group", "name", "Projet Tunis", "members", List.of("bob"))).json().get("id").asText();
+            assertThat(alice.post(chat + "/" + projet + "/messages", Map.of("text", "Ordre du jour")).status()).isEqualTo(201);
+            String direct = bob.post(chat, Map.of("kind", "direct", "with", "alice")).json().get("id").asText();
+            assertThat(bob.post(chat + "/" + direct + "/messages", Map.of("text", "@alice regarde le devis")).status()).isEqualTo(201);
+            String equipe = bob.post(chat, Map.of("kind", "group", "name", "Équipe Sfax", "members", List.of("alice"))).json().get("id").asText();
+            assertThat(bob.post(chat + "/" + equipe + "/messages", Map.of("text", "Réunion demain")).status()).isEqualTo(201);
+
+            runScript("chat-list-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password));
+
+            assertThat(alice.get(chat).json().get("items")).extracting(c -> (c.path("with").isTextual() ? c.get("with").asText() : c.get("name").asText())
+                    + (c.get("favourite").asBoolean() ? " favourite" : "") + (c.get("muted").asBoolean() ? " muted" : "")
+                    + (c.get("archived").asBoolean() ? " archived" : "") + " mentions=" + c.get("mentions").asInt())
+                    .containsExactly("Projet Tunis favourite mentions=0", "Équipe Sfax mentions=0", "bob muted mentions=0");
+            assertThat(bob.get(chat).json().get("items")).allSatisfy(c -> assertThat(c.get("favourite").asBoolean()
+                    || c.get("muted").asBoolean() || c.get("archived").asBoolean()).isFalse());
+            assertThat(alice.get(chat + "/" + equipe + "/messages").json().get("items")).extracting(m -> m.get("text").asText())
+                    .containsExactly("Réunion demain", "Je reprends ce sujet");
+        }
+    }
+
+    /**
+     * chat-link-flow.mjs: alice makes a group's guest link with a password in its settings and
+     * copies it; a guest (phone screen) is refused a wrong password, joins, pages back through 60
+     * notes, reacts, types, replies; alice sees it all live, reacts to the reply, then removes the
+     * guest, whose page says the access has ended. The server then has the reply (with what it
+     * answers), both reactions, the link with its password, and no guest.
+     */
+    @Test
+    void anOwnerMakesAGuestLinkWithAPasswordAndAGuestJoinsReactsRepliesAndIsRemoved() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("chat.rate-limit", "1000"))) {
+            String password = "Chat-Link-Password-42";
+            assertThat(server.admin().post("/api/v1/users", Map.of("login", "alice", "password", password, "language", "en"))
+                    .status()).isEqualTo(201);
+            TestClient alice = server.client();
+            assertThat(alice.signIn("alice", password).status()).isEqualTo(200);
+            String chat = "/api/v1/chat/conversations";
+            String id = alice.post(chat, Map.of("kind", "group", "name", "Dossier Dupont", "members", List.of())).json().get("id").asText();
+            for (int i = 1; i <= 60; i++) {
+                assertThat(alice.post(chat + "/" + id + "/messages", Map.of("text", "Note " + i)).status()).isEqualTo(201);
+            }
+
+            runScript("chat-link-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password));
+
+            var items = alice.get(chat + "/" + id + "/messages?limit=3").json().get("items");
+            assertThat(items).extracting(m -> m.get("text").asText()).containsExactly("Note 59", "Note 60", "Bien reçu, merci");
+            assertThat(items.get(2).get("guest").asText()).isEqualTo("Mme Leïla Ben Salah");
+            assertThat(items.get(2).get("replyTo").asText()).isEqualTo(items.get(0).get("id").asText());
+            assertThat(items.get(1).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[],\"guests\":[\"Mme Leïla Ben Salah\"]}]");
+            assertThat(items.get(2).get("reactions").toString()).isEqualTo("[{\"emoji\":\"❤️\",\"logins\":[\"alice\"]}]");
+            assertThat(alice.get(chat + "/" + id + "/link").json().get("password").asBoolean()).isTrue();
+            assertThat(alice.get(chat + "/" + id).json().get("guests")).isEmpty();
+        }
+    }
+
+    /**
      * A guest joins a public conversation through its link in the browser, gets a member's
      * message live and answers; names and text holding HTML are shown as text (guest-flow.mjs).
      */
