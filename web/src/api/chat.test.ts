@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorName, compareIds, favouritesFirst, may, mentions, mergeMessages, onMessageCreated, onPersonal, onRead, reactors, type Message } from './chat';
+import { authorName, compareIds, favouritesFirst, may, mentions, mergeMessages, onMessageCreated, onPersonal, onRead, reactors, snippetParts, titleOf, type Message } from './chat';
 import { summary } from './chat.fixture';
 
 const msg = (id: string, over: Partial<Message> = {}): Message => ({
@@ -142,5 +142,19 @@ describe('reactors', () => {
   it('lists the logins then the guests with the guest mark, so guests count too', () => {
     expect(reactors({ emoji: '👍', logins: ['ana'], guests: ['M. Dupont'] }, 'guest')).toEqual(['ana', 'M. Dupont (guest)']);
     expect(reactors({ emoji: '👍', logins: [], guests: ['M. Dupont'] }, 'invité')).toHaveLength(1);
+  });
+});
+
+describe('search results', () => {
+  it('cut the snippet around the word found, whatever the marks the server sent', () => {
+    expect(snippetParts({ text: '…la Réunion d’été', start: 4, end: 11 })).toEqual(['…la ', 'Réunion', ' d’été']);
+    expect(snippetParts({ text: 'abc', start: 0, end: 0 })).toEqual(['', '', 'abc']);
+    expect(snippetParts({ text: 'abc', start: 2, end: 99 })).toEqual(['ab', 'c', '']);
+    expect(snippetParts({ text: 'abc', start: 5, end: 1 })).toEqual(['abc', '', '']);
+  });
+
+  it('name a one-to-one by the other person and a group by its name', () => {
+    expect(titleOf({ kind: 'direct', name: '', with: 'bob' })).toBe('bob');
+    expect(titleOf({ kind: 'group', name: 'Plans', with: null })).toBe('Plans');
   });
 });

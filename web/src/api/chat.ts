@@ -131,6 +131,27 @@ export interface MessagePage {
   more: boolean;
 }
 
+/** `GET /messages?around=` or `?after=`: a window in the middle of the history; `newer` when later messages remain. */
+export interface MessageWindow {
+  items: Message[];
+  more?: boolean;
+  newer: boolean;
+}
+
+/** One result of `GET /chat/search`: where, the message, and the part to show (`start`–`end` is the word found). */
+export interface SearchHit {
+  conversation: { id: string; kind: 'direct' | 'group'; name: string; with: string | null };
+  message: Message;
+  snippet: { text: string; start: number; end: number };
+}
+
+export interface SearchPage {
+  items: SearchHit[];
+  more: boolean;
+}
+
+export const SEARCH_PAGE_SIZE = 20;
+
 export type NewConversation = { kind: 'direct'; with: string } | { kind: 'group'; name: string; members: string[] };
 
 const conv = (id: string) => `/chat/conversations/${encode(id)}`;
@@ -147,6 +168,10 @@ export const chatApi = {
   removeMember: (id: string, login: string) => api.del<void>(`${conv(id)}/members/${encode(login)}`),
   messages: (id: string, before?: string) =>
     api.get<MessagePage>(withQuery(`${conv(id)}/messages`, { before, limit: PAGE_SIZE })),
+  /** The message `mid` with some before and after: opening a conversation at a search hit. */
+  around: (id: string, mid: string) => api.get<MessageWindow>(withQuery(`${conv(id)}/messages`, { around: mid, limit: PAGE_SIZE })),
+  after: (id: string, after: string) => api.get<MessageWindow>(withQuery(`${conv(id)}/messages`, { after, limit: PAGE_SIZE })),
+  search: (q: string, before?: string) => api.get<SearchPage>(withQuery('/chat/search', { q, before, limit: SEARCH_PAGE_SIZE })),
   send: (id: string, text: string, replyTo?: string | null, file?: string) =>
     api.post<Message>(`${conv(id)}/messages`, {
       ...(text || !file ? { text } : {}),
@@ -222,8 +247,15 @@ export function mentions(text: string, login: string): boolean {
 }
 
 /** The title of a conversation: its name, or the other person of a one-to-one. */
-export function titleOf(c: ConversationSummary): string {
+export function titleOf(c: { kind: 'direct' | 'group'; name: string; with?: string | null }): string {
   return c.kind === 'direct' ? (c.with ?? '') : c.name;
+}
+
+/** A snippet cut into the text before the word found, the word, and the text after. */
+export function snippetParts(s: SearchHit['snippet']): [string, string, string] {
+  const start = Math.max(0, Math.min(s.start, s.text.length));
+  const end = Math.max(start, Math.min(s.end, s.text.length));
+  return [s.text.slice(0, start), s.text.slice(start, end), s.text.slice(end)];
 }
 
 /**

@@ -198,4 +198,26 @@ describe('RealtimeClient', () => {
     sockets[2].server({ type: 'caught-up', complete: true });
     expect(sockets[2].sent).toEqual([{ type: 'subscribe' }]);
   });
+
+  it('sends a status text at once and again after a reconnect, and forgets it once cleared', () => {
+    const { client, sockets, timers } = setup();
+    client.start();
+    sockets[0].open();
+    sockets[0].server({ type: 'caught-up', complete: true });
+    client.setStatusText('  En réunion 📅 ');
+    expect(sockets[0].sent).toEqual([{ type: 'subscribe' }, { type: 'presence', text: 'En réunion 📅' }]);
+    sockets[0].drop();
+    timers.fire();
+    sockets[1].open();
+    sockets[1].server({ type: 'caught-up', complete: true });
+    expect(sockets[1].sent).toEqual([{ type: 'subscribe' }, { type: 'presence', status: 'online', text: 'En réunion 📅' }]);
+    expect(client.statusText).toBe('En réunion 📅');
+    client.setStatusText('');
+    expect(sockets[1].sent.at(-1)).toEqual({ type: 'presence', text: '' });
+    sockets[1].drop();
+    timers.fire();
+    sockets[2].open();
+    sockets[2].server({ type: 'caught-up', complete: true });
+    expect(sockets[2].sent).toEqual([{ type: 'subscribe' }]);
+  });
 });

@@ -83,6 +83,7 @@ export class RealtimeClient {
   private current: RealtimeState = 'idle';
   /** The status chosen in this tab; a new connection starts online, so it is said again. */
   private status: PresenceStatus = 'online';
+  private text = '';
   /** The newest chat message received: the `since` of the next subscribe. */
   lastChatId: string | null = null;
 
@@ -141,6 +142,16 @@ export class RealtimeClient {
     this.send({ type: 'presence', status });
   }
 
+  get statusText(): string {
+    return this.text;
+  }
+
+  /** Sets the caller's status text ('' clears it), shown to others; kept across reconnects. */
+  setStatusText(text: string): void {
+    this.text = text.trim();
+    this.send({ type: 'presence', text: this.text });
+  }
+
   private send(frame: object): void {
     if (this.current === 'live' && this.socket) this.socket.send(JSON.stringify(frame));
   }
@@ -174,7 +185,8 @@ export class RealtimeClient {
       const reconnect = this.connectedBefore;
       this.connectedBefore = true;
       this.setState('live');
-      if (this.status !== 'online') this.send({ type: 'presence', status: this.status });
+      // The server forgets a person's status and text when their last tab goes: said again.
+      if (this.status !== 'online' || this.text) this.send({ type: 'presence', status: this.status, ...(this.text ? { text: this.text } : {}) });
       this.ping = this.timers.setInterval(() => this.send({ type: 'ping' }), PING_MS);
       this.emit({ type: 'caught-up', complete: frame.complete !== false, reconnect });
       return;

@@ -8,8 +8,9 @@ import { toApiError, type ApiError } from '../../api/client';
 import { useRealtime, useRealtimeState, type RealtimeEvent } from '../../api/realtime';
 import { ErrorMessage, TextField } from '../../components/Form';
 import { useT } from '../../i18n/i18n';
-import { navigate } from '../../router';
+import { navigate, useSearch } from '../../router';
 import { useUser } from '../../session';
+import { MessageSearch } from './MessageSearch';
 import { MessageView } from './MessageView';
 import { ConversationRow } from './ConversationRow';
 import { LIST_FILTERS, visibleConversations, type ListFilter } from './conversationList';
@@ -32,6 +33,8 @@ export function ChatPage({ path }: { path: string }) {
   const t = useT();
   const me = useUser().login;
   const selected = conversationOf(path);
+  // A search hit opens the conversation at its message: /chat/<id>?m=<message>.
+  const focus = new URLSearchParams(useSearch()).get('m');
   const [list, setList] = useState<ConversationSummary[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [creating, setCreating] = useState(false);
@@ -110,6 +113,7 @@ export function ChatPage({ path }: { path: string }) {
             {t('chat.new')}
           </button>
         </div>
+        <MessageSearch />
         {state === 'waiting' && (
           <p className="chat-offline" role="status" data-testid="chat-offline">
             {t('chat.reconnecting')}
@@ -170,7 +174,7 @@ export function ChatPage({ path }: { path: string }) {
       </aside>
       <section className="chat-conversation-pane">
         {selected ? (
-          <MessageView key={selected} id={selected} summary={summary} me={me} client={client} presence={presence} />
+          <MessageView key={`${selected}:${focus ?? ''}`} id={selected} focus={focus} summary={summary} me={me} client={client} presence={presence} />
         ) : (
           <p className="muted chat-none">{t('chat.pick')}</p>
         )}

@@ -16,6 +16,7 @@ import {
   type Conversation,
   type ConversationSummary,
   type Message,
+  type MessageWindow,
 } from '../../api/chat';
 import { toApiError, useAction, type ApiError } from '../../api/client';
 import type { DavEntry } from '../../api/dav';
@@ -33,7 +34,7 @@ import { FilePickerDialog } from './FilePickerDialog';
 import { EmojiPicker } from './EmojiPicker';
 import { isNearBottom, useHistoryScroll } from './historyScroll';
 import { Markdown } from './Markdown';
-import { PresenceDot, type PresenceMap } from './presence';
+import { PresenceDot, PresenceText, type PresenceMap } from './presence';
 import { completeMention, mentionAt, mentionCandidates } from './mentions';
 import { TypingLine, typerName, useTypers, useTypingSender } from './typing';
 
@@ -42,13 +43,15 @@ const NEAR_TOP = 80;
 
 interface Props {
   id: string;
+  /** A message to open the conversation at (a search hit), highlighted; else the newest. */
+  focus?: string | null;
   summary: ConversationSummary | null;
   me: string;
   client: RealtimeClient;
   presence: PresenceMap;
 }
 
-export function MessageView({ id, summary, me, client, presence }: Props) {
+export function MessageView({ id, focus, summary, me, client, presence }: Props) {
   const { t, lang } = useI18n();
   const [messages, setMessages] = useState<Message[]>([]);
   const [more, setMore] = useState(false);
@@ -56,7 +59,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   const [error, setError] = useState<ApiError | null>(null);
   const { typers, saw } = useTypers();
   const scroller = useRef<HTMLDivElement>(null);
-  const { prepended, stickToBottom } = useHistoryScroll(scroller, messages);
+  const { prepended, stickToBottom, scrollToFocus } = useHistoryScroll(scroller, messages);
   const readSent = useRef<string | null>(null);
 
   const loadOlder = useCallback(
@@ -78,7 +81,39 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
     },
     [id],
   );
-  useEffect(() => loadOlder(), [loadOlder]);
+  // Opened at a message: a window around it; while later messages remain unloaded (`newer`),
+  // live ones are left for paging forward, so the list never has a hole.
+  const [newer, setNewer] = useState(false);
+  const newerRef = useRef(false);
+  newerRef.current = newer;
+  const loadWindow = useCallback(
+    (call: Promise<MessageWindow>, first: boolean) => {
+      setLoading(true);
+      call.then(
+        (w) => {
+          if (first) {
+            stickToBottom.current = false;
+            scrollToFocus.current = true;
+            setMore(!!w.more);
+          }
+          setMessages((m) => mergeMessages(m, w.items));
+          setNewer(w.newer);
+          setError(null);
+          setLoading(false);
+        },
+        (e: unknown) => {
+          setError(toApiError(e));
+          setLoading(false);
+        },
+      );
+    },
+    [],
+  );
+  const loadNewer = () => {
+    const last = messages.at(-1);
+    if (last && !loading) loadWindow(chatApi.after(id, last.id), false);
+  };
+  useEffect(() => (focus ? loadWindow(chatApi.around(id, focus), true) : loadOlder()), [loadOlder, loadWindow, id, focus]);
 
   // The conversation itself: its members, for mention completion and the settings.
   const [conversation, setConversation] = useState<Conversation | null>(null);
@@ -91,12 +126,12 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   useRealtimeEvents(client, (e) => {
     if (e.type === 'chat.conversation.updated' && e.data?.id === id) {
       setConversation(e.data as Conversation);
-    } else if (e.type.startsWith('chat.message.') && e.data?.conversation === id) {
+    } else if (e.type.startsWith('chat.message.') && e.data?.conversation === id && !(newerRef.current && e.type === 'chat.message.created')) {
       stickToBottom.current = isNearBottom(scroller.current);
       setMessages((m) => mergeMessages(m, [e.data as Message]));
     } else if (e.type === 'chat.typing' && e.data?.conversation === id && e.data.login !== me) {
       saw(typerName(e.data, t('guest.mark')));
-    } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect)) {
+    } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect) && !newerRef.current) {
       // Too much was missed for the catch-up, or this is the first subscription (nothing
       // before it was replayed): read the newest page again; merging drops repeats.
       loadOlder();
@@ -123,6 +158,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
   const onScroll = () => {
     const el = scroller.current;
     if (el && el.scrollTop < NEAR_TOP && more && !loading && messages.length > 0) loadOlder(messages[0].id);
+    else if (el && newer && isNearBottom(el)) loadNewer();
   };
 
   const byId = new Map(messages.map((m) => [m.id, m]));
@@ -167,6 +203,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
         </Link>
         {summary?.kind === 'direct' && summary.with && <PresenceDot login={summary.with} map={presence} />}
         <h2 data-testid="chat-title">{summary ? titleOf(summary) : ''}</h2>
+        {summary?.kind === 'direct' && summary.with && <PresenceText login={summary.with} map={presence} />}
         {conversation?.kind === 'group' && (
           <button type="button" className="btn btn-small chat-settings-open" onClick={() => setSettings(true)} data-testid="chat-settings-open">
             {t('chat.settings.open')}
@@ -194,7 +231,7 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
           {messages.map((m, i) => {
             const newDay = i === 0 || dayOf(messages[i - 1].createdAt) !== dayOf(m.createdAt);
             return (
-              <li key={m.id} className="chat-message-row">
+              <li key={m.id} className={`chat-message-row${m.id === focus ? ' chat-focus' : ''}`} data-focus={m.id === focus}>
                 {newDay && (
                   <div className="chat-day" role="separator" data-testid="chat-day">
                     {dayFormat.format(new Date(m.createdAt))}
@@ -213,6 +250,11 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
             );
           })}
         </ol>
+        {newer && (
+          <button type="button" className="btn btn-small btn-link chat-newer" disabled={loading} onClick={loadNewer} data-testid="chat-newer">
+            {t('chat.newer')}
+          </button>
+        )}
       </div>
       <TypingLine typers={typers} className="chat-typing muted" testId="chat-typing" />
       {locked ? (
@@ -231,6 +273,13 @@ export function MessageView({ id, summary, me, client, presence }: Props) {
           onSent={(m) => {
             stickToBottom.current = true;
             setReplyTo(null);
+            if (newerRef.current) {
+              // Writing from the middle of the history: back to the newest messages, in one piece.
+              setNewer(false);
+              setMessages([]);
+              loadOlder();
+              return;
+            }
             setMessages((all) => mergeMessages(all, [m]));
           }}
         />

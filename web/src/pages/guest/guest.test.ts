@@ -12,6 +12,7 @@ const m = (id: string, text = `text ${id}`): Message => ({
   editedAt: null,
   deleted: false,
   reactions: [],
+  attachment: null,
 });
 const ids = (s: { items: Message[] }) => s.items.map((x) => x.id);
 

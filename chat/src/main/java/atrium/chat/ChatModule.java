@@ -18,6 +18,7 @@ import atrium.identity.GroupMembershipListener;
 import atrium.identity.IdentityModule;
 import atrium.identity.PasswordHasher;
 import java.time.Clock;
+import java.time.Duration;
 
 /** The chat module's parts, built in order by hand. */
 public final class ChatModule {
@@ -35,8 +36,16 @@ public final class ChatModule {
         GuestStore guestStore = new GuestStore(jdbi);
         ChatViews views = new ChatViews(identity.accounts, guestStore, clock);
         RateLimit rateLimit = new RateLimit(config.integer("chat.rate-limit", 1, 100_000), clock);
-        this.chat = new ChatService(new ConversationStore(jdbi), guestStore, new MessageStore(jdbi), identity.accounts, views, bus, ids,
-                clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000));
+        MessageStore messageStore = new MessageStore(jdbi);
+        // Messages written before search existed get their search text now (once; fast when none is left).
+        while (messageStore.backfillSearch(1000) > 0) {
+            Thread.onSpinWait();
+        }
+        Duration mentionMailDelay = Duration.ofSeconds(config.integer("chat.mention-mail-delay-seconds", 0, 604_800));
+        identity.notifications.mailWithin(mentionMailDelay);
+        this.chat = new ChatService(new ConversationStore(jdbi), guestStore, messageStore, identity.accounts, views, bus, ids,
+                clock, rateLimit, config.integer("chat.max-message-chars", 1, 1_000_000), identity.notifications,
+                mentionMailDelay);
         identity.accounts.addGroupMembershipListener(new GroupMembershipListener() {
             @Override
             public void joined(GroupId group, AccountId account) {

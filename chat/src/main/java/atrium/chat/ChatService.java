@@ -4,6 +4,7 @@ import atrium.chat.db.ConversationStore;
 import atrium.chat.db.GuestStore;
 import atrium.chat.db.MessageStore;
 import atrium.core.AtriumException;
+import atrium.core.Fold;
 import atrium.core.Ids;
 import atrium.core.Msg;
 import atrium.core.bus.Audience;
@@ -14,8 +15,11 @@ import atrium.identity.AccountService;
 import atrium.identity.AccountId;
 import atrium.identity.Caller;
 import atrium.identity.GroupId;
+import atrium.identity.NotificationKind;
+import atrium.identity.Notifications;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -40,6 +44,10 @@ public final class ChatService {
     private static final int MAX_NAME = 200;
     private static final int MAX_EMOJI_CODE_POINTS = 16;
     static final long TYPING_EVERY_MS = 2_000;
+    static final int MAX_SEARCH_CHARS = 200;
+    static final int MAX_SEARCH_WORDS = 10;
+    public static final int MAX_SEARCH_PAGE = 50;
+    private static final int EXCERPT = 200;
 
     /** A conversation as one member sees it, with the identity groups it follows. */
     public record Details(Conversation conversation, List<Member> members, Member me, List<Long> groups) {
@@ -58,11 +66,14 @@ public final class ChatService {
     private final Clock clock;
     private final RateLimit rateLimit;
     private final int maxChars;
+    private final Notifications notifications;
+    private final Duration mentionMailDelay;
     /** "account:conversation" → when its last typing event went out; a bounded map, cleared when large. */
     private final Map<String, Long> lastTyping = new ConcurrentHashMap<>();
 
     ChatService(ConversationStore conversations, GuestStore guests, MessageStore messages, AccountService accounts, ChatViews views,
-                EventBus bus, Ids ids, Clock clock, RateLimit rateLimit, int maxChars) {
+                EventBus bus, Ids ids, Clock clock, RateLimit rateLimit, int maxChars, Notifications notifications,
+                Duration mentionMailDelay) {
         this.conversations = conversations;
         this.guests = guests;
         this.messages = messages;
@@ -73,6 +84,8 @@ public final class ChatService {
         this.clock = clock;
         this.rateLimit = rateLimit;
         this.maxChars = maxChars;
+        this.notifications = notifications;
+        this.mentionMailDelay = mentionMailDelay;
     }
 
     public List<ConversationStore.Summary> list(Caller caller) {
@@ -323,18 +336,64 @@ public final class ChatService {
         Details d = details(caller, id);
         Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo,
                 attachment);
-        // The author has read what they wrote.
+        // The author has read what they wrote, and so what the conversation told them before.
         conversations.markRead(id, caller.id().value(), m.id().value());
+        notifications.dismiss(caller.id(), notificationKey(id));
         publishWithGuests("chat.message.created", id, d.members(), views.message(m), Optional.of(messageKey(m.id())));
+        notifyAbout(m, d.conversation(), d.members(), caller.account().displayName());
         return m;
     }
 
     /** A guest's message: like a member's, never past a lock. */
     Message postAsGuest(Guest g, String text, Optional<MessageId> replyTo) {
         List<Member> members = conversations.members(g.conversation());
-        Message m = write(g.id(), conversation(g.conversation()), members, false, text, replyTo, Optional.empty());
+        Conversation c = conversation(g.conversation());
+        Message m = write(g.id(), c, members, false, text, replyTo, Optional.empty());
         publishWithGuests("chat.message.created", g.conversation(), members, views.message(m), Optional.of(messageKey(m.id())));
+        notifyAbout(m, c, members, g.name());
         return m;
+    }
+
+    /**
+     * A new message notifies, as Talk does, the other person of a one-to-one conversation and
+     * the members a group message mentions ({@code @login}, {@code @all}), unless they muted the
+     * conversation. One notification per person and conversation until they read it; its e-mail
+     * goes {@code chat.mention-mail-delay-seconds} after the first message left unread.
+     */
+    private void notifyAbout(Message m, Conversation c, List<Member> members, String authorName) {
+        Set<Long> to = new LinkedHashSet<>();
+        if (c.direct()) {
+            members.stream().map(Member::account).filter(a -> a != m.author()).forEach(to::add);
+        } else {
+            to.addAll(mentioned(m.body(), members, m.author()));
+        }
+        if (to.isEmpty()) {
+            return;
+        }
+        to.removeAll(conversations.muted(c.id()));
+        String excerpt = excerpt(m.body());
+        String link = "/chat/" + c.id() + "?m=" + m.id();
+        for (long account : to) {
+            if (c.direct()) {
+                notifications.notifyUntilSeen(new AccountId(account), NotificationKind.CHAT_MESSAGE, notificationKey(c.id()),
+                        List.of(authorName, excerpt), link, mentionMailDelay);
+            } else {
+                notifications.notifyUntilSeen(new AccountId(account), NotificationKind.CHAT_MENTION, notificationKey(c.id()),
+                        List.of(authorName, c.name(), excerpt), link, mentionMailDelay);
+            }
+        }
+    }
+
+    /** One person's chat notification of one conversation: dismissed when they read it to the end. */
+    private static String notificationKey(ConversationId id) {
+        return "chat:" + id.value();
+    }
+
+    /** A message as a notification quotes it: the first 200 characters, on one line. */
+    private static String excerpt(String body) {
+        String line = body.strip().replaceAll("\\s+", " ");
+        return line.codePointCount(0, line.length()) <= EXCERPT ? line
+                : line.substring(0, line.offsetByCodePoints(0, EXCERPT)) + "…";
     }
 
     private Message write(long author, Conversation c, List<Member> members, boolean moderates, String text,
@@ -442,12 +501,84 @@ public final class ChatService {
 
     /** A page of history, for a caller already checked. */
     Page page(ConversationId id, long before, int limit) {
-        if (limit < 1 || limit > 200) {
-            throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, 200));
-        }
+        checkLimit(limit);
         List<Message> page = messages.page(id, before, limit + 1);
         boolean more = page.size() > limit;
         return new Page(more ? page.subList(1, page.size()) : page, more);
+    }
+
+    /** Messages around one, oldest first; {@code more} when older ones remain, {@code newer} when newer ones do. */
+    public record Window(List<Message> items, boolean more, boolean newer) {
+    }
+
+    /**
+     * The message {@code mid} with up to {@code limit} messages in all around it (half before),
+     * to open a conversation at a message (a search hit). 404 when the conversation has no such message.
+     */
+    public Window around(Caller caller, ConversationId id, MessageId mid, int limit) {
+        details(caller, id);
+        checkLimit(limit);
+        message(id, mid);
+        int older = limit / 2;
+        // Up to and including the message, one more to know whether older ones remain.
+        List<Message> upTo = messages.page(id, mid.value() + 1, older + 2);
+        boolean more = upTo.size() > older + 1;
+        List<Message> before = more ? upTo.subList(1, upTo.size()) : upTo;
+        Window next = forward(id, mid.value(), limit - before.size());
+        List<Message> items = new ArrayList<>(before);
+        items.addAll(next.items());
+        return new Window(items, more, next.newer());
+    }
+
+    /** The messages after {@code after}, oldest first: paging forward from a window. */
+    public Window after(Caller caller, ConversationId id, long after, int limit) {
+        details(caller, id);
+        checkLimit(limit);
+        return forward(id, after, limit);
+    }
+
+    private Window forward(ConversationId id, long after, int limit) {
+        List<Message> next = limit < 1 ? List.of() : messages.after(id, after, limit + 1);
+        boolean newer = limit < 1 ? !messages.after(id, after, 1).isEmpty() : next.size() > limit;
+        return new Window(newer ? next.subList(0, limit) : next, true, newer);
+    }
+
+    /** A search hit: the message, the caller's conversation it is in, the part to show. */
+    public record Hit(Message message, ConversationStore.Summary conversation, Snippet snippet) {
+    }
+
+    public record Hits(List<Hit> items, boolean more) {
+    }
+
+    /**
+     * Messages of the caller's conversations holding every word of {@code query}, accents and case
+     * aside, newest first, older than {@code before}. Deleted messages are never found; edited
+     * ones by their present text.
+     */
+    public Hits search(Caller caller, String query, long before, int limit) {
+        if (limit < 1 || limit > MAX_SEARCH_PAGE) {
+            throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, MAX_SEARCH_PAGE));
+        }
+        List<String> words = searchWords(query);
+        List<Message> found = messages.search(caller.id().value(), words, before, limit + 1);
+        Map<ConversationId, ConversationStore.Summary> mine = new java.util.HashMap<>();
+        list(caller).forEach(s -> mine.put(s.conversation().id(), s));
+        List<Hit> hits = found.stream().limit(limit).filter(m -> mine.containsKey(m.conversation()))
+                .map(m -> new Hit(m, mine.get(m.conversation()), Snippet.of(m.body(), words))).toList();
+        return new Hits(hits, found.size() > limit);
+    }
+
+    /** The folded words of a query: at least one, at most {@link #MAX_SEARCH_WORDS} (the rest are dropped). */
+    static List<String> searchWords(String query) {
+        String q = query.strip();
+        if (q.isEmpty()) {
+            throw AtriumException.Invalid.field("q", Msg.of("chat.search.empty"));
+        }
+        if (q.length() > MAX_SEARCH_CHARS) {
+            throw AtriumException.Invalid.field("q", Msg.of("chat.search.too-long", MAX_SEARCH_CHARS));
+        }
+        return java.util.Arrays.stream(Fold.fold(q).split("\\s+")).filter(w -> !w.isEmpty()).distinct()
+                .limit(MAX_SEARCH_WORDS).toList();
     }
 
     /** Moves the caller's read marker to this message (never back); the members' tabs hear of it. */
@@ -456,6 +587,9 @@ public final class ChatService {
         message(id, mid);
         conversations.markRead(id, caller.id().value(), mid.value());
         long marker = conversations.member(id, caller.id().value()).map(Member::lastReadId).orElse(mid.value());
+        if (marker >= conversation(id).lastMessageId()) {
+            notifications.dismiss(caller.id(), notificationKey(id));
+        }
         publish("chat.read", d.members(), views.idOnly(id).put("login", caller.login())
                 .put("messageId", Long.toString(marker)));
     }
@@ -496,6 +630,12 @@ public final class ChatService {
         }
         lastTyping.put(key, now);
         publishWithGuests("chat.typing", id, members, data);
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > 200) {
+            throw AtriumException.Invalid.field("limit", Msg.of("chat.limit", 1, 200));
+        }
     }
 
     static String messageKey(MessageId id) {

@@ -127,6 +127,19 @@ public final class ChatViews {
                 .put("contentType", a.contentType()).put("preview", a.preview());
     }
 
+    /** A search hit: where it is ({@code conversation}: id, kind, name, {@code with}), the message, the snippet. */
+    public ObjectNode hit(ChatService.Hit h) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        Conversation c = h.conversation().conversation();
+        n.putObject("conversation").put("id", c.id().toString()).put("kind", c.direct() ? "direct" : "group")
+                .put("name", c.name())
+                .put("with", c.direct() && h.conversation().other() != 0 ? login(h.conversation().other()) : null);
+        n.set("message", message(h.message()));
+        n.putObject("snippet").put("text", h.snippet().text()).put("start", h.snippet().start())
+                .put("end", h.snippet().end());
+        return n;
+    }
+
     public ObjectNode message(Message m) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("id", m.id().toString());

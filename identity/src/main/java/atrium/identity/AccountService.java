@@ -33,12 +33,15 @@ public final class AccountService {
     private final Ids ids;
     private final Clock clock;
     private final AppPasswordCache verified;
+    private final SessionEnds sessionEnds;
     private static final System.Logger LOG = System.getLogger(AccountService.class.getName());
     private final List<GroupMembershipListener> membershipListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AccountService(AccountStore accounts, GroupStore groups, CredentialStore credentials, PasswordHasher hasher,
-                          PasswordPolicy policy, AuditLog audit, Ids ids, Clock clock, AppPasswordCache verified) {
+                          PasswordPolicy policy, AuditLog audit, Ids ids, Clock clock, AppPasswordCache verified,
+                          SessionEnds sessionEnds) {
         this.verified = verified;
+        this.sessionEnds = sessionEnds;
         this.accounts = accounts;
         this.groups = groups;
         this.credentials = credentials;
@@ -193,6 +196,7 @@ public final class AccountService {
         verified.clear();
         if (updated.enabled() != current.enabled() && !updated.enabled()) {
             credentials.deleteSessionsOf(current.id(), Optional.empty());
+            sessionEnds.ended(SessionEnds.Ended.all(current.id(), Optional.empty()));
         }
         c.groups().ifPresent(names -> setGroups(caller, current, resolveGroups(names)));
         audit.record(caller, "user-updated", login, describe(current, updated));
@@ -285,6 +289,7 @@ public final class AccountService {
             accounts.setPasswordHash(target.id(), hasher.hashRandomSecret(generated.get()));
         }
         credentials.deleteSessionsOf(target.id(), Optional.empty());
+        sessionEnds.ended(SessionEnds.Ended.all(target.id(), Optional.empty()));
         audit.record(caller, "password-reset", login, password.isPresent() ? "set by administrator" : "generated");
         return generated;
     }

@@ -26,6 +26,8 @@ public final class IdentityModule {
     public final AuditLog audit;
     public final AdminSettings settings;
     public final SignInService signIn;
+    /** Sessions that ended (sign-out, revocation, password change, account disabled), for /ws. */
+    public final SessionEnds sessionEnds = new SessionEnds();
     public final TwoFactorService twoFactor;
     public final AccountService accounts;
     public final UserImportService imports;
@@ -52,10 +54,10 @@ public final class IdentityModule {
         this.throttle = new LoginThrottle(new ThrottleStore(jdbi), audit, clock, config);
         var verifiedAppPasswords = new AppPasswordCache(clock);
         this.signIn = new SignInService(accountStore, groupStore, credentialStore, hasher, policy, throttle, settings, audit,
-                ids, clock, config, verifiedAppPasswords);
+                ids, clock, config, verifiedAppPasswords, sessionEnds);
         this.twoFactor = new TwoFactorService(accountStore, signIn, throttle, audit, clock);
         this.accounts = new AccountService(accountStore, groupStore, credentialStore, hasher, policy, audit, ids, clock,
-                verifiedAppPasswords);
+                verifiedAppPasswords, sessionEnds);
         this.imports = new UserImportService(accounts, audit, ids, clock);
         this.loginFlows = new LoginFlowService(new LoginFlowStore(jdbi), credentialStore, signIn, throttle, audit, ids,
                 clock, config);

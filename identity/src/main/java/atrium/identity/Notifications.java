@@ -48,6 +48,8 @@ public final class Notifications {
     private final Set<NotificationKind> mailed = EnumSet.noneOf(NotificationKind.class);
     private final long keepMs;
     private final long burstQuietMs;
+    /** The shortest e-mail delay another module asked for ({@link #mailWithin}). */
+    private final java.util.concurrent.atomic.AtomicLong shortestDelayMs = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
     private final Optional<String> publicUrl;
 
     public Notifications(NotificationStore store, AccountStore accounts, Mailer mailer, Ids ids, Clock clock, Config config) {
@@ -107,6 +109,40 @@ public final class Notifications {
         }
     }
 
+    /**
+     * Notifies one account of an event that stays to be seen until the person deals with it
+     * ({@link #dismiss}), like chat messages until the conversation is read: events of one
+     * {@code key} join one notification, whose e-mail (if the person wants that kind by
+     * e-mail) goes {@code mailDelay} after the first of them unless dismissed by then. The
+     * pending e-mail is kept in the database, so a restart sends it. Never throws, as {@link #notify}.
+     */
+    public void notifyUntilSeen(AccountId to, NotificationKind kind, String key, List<String> params, String link,
+                                Duration mailDelay) {
+        try {
+            accounts.byId(to).filter(Account::enabled).ifPresent(account -> {
+                long now = clock.millis();
+                Optional<Long> mailAt = mailWanted(account, kind) ? Optional.of(now + mailDelay.toMillis()) : Optional.empty();
+                store.addUntilSeen(draft(account, kind, params, link, now), key, mailAt, MAX_DETAILS);
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "notification " + kind.tag() + " for account " + to + " not stored", e);
+        }
+    }
+
+    /** The person has seen what {@code key}'s notification is about: it is read, and its e-mail no longer goes. */
+    public void dismiss(AccountId account, String key) {
+        try {
+            store.dismiss(account, key, clock.millis());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "notification " + key + " of account " + account + " not dismissed", e);
+        }
+    }
+
+    /** {@link #sendDueMails} must run often enough for e-mails due this soon after their event. */
+    public void mailWithin(Duration delay) {
+        shortestDelayMs.accumulateAndGet(delay.toMillis(), Math::min);
+    }
+
     /** Notifies every enabled administrator. */
     public void notifyAdmins(NotificationKind kind, List<String> params, String link) {
         try {
@@ -161,9 +197,9 @@ public final class Notifications {
         }
     }
 
-    /** How often {@link #sendDueMails} should run: a tenth of the quiet period, within 0.2 s and 30 s. */
+    /** How often {@link #sendDueMails} should run: a tenth of the shortest delay, within 0.2 s and 30 s. */
     public Duration burstTick() {
-        return Duration.ofMillis(Math.clamp(burstQuietMs / 10, 200, 30_000));
+        return Duration.ofMillis(Math.clamp(Math.min(burstQuietMs, shortestDelayMs.get()) / 10, 200, 30_000));
     }
 
     /** The caller's e-mail setting of every kind. */

@@ -36,11 +36,13 @@ public final class SignInService {
     private final long maxMillis;
     private final String dummyHash;
     private final AppPasswordCache verified;
+    private final SessionEnds sessionEnds;
 
     public SignInService(AccountStore accounts, GroupStore groups, CredentialStore credentials, PasswordHasher hasher,
                          PasswordPolicy policy, LoginThrottle throttle, AdminSettings settings, AuditLog audit, Ids ids,
-                         Clock clock, Config config, AppPasswordCache verified) {
+                         Clock clock, Config config, AppPasswordCache verified, SessionEnds sessionEnds) {
         this.verified = verified;
+        this.sessionEnds = sessionEnds;
         this.accounts = accounts;
         this.groups = groups;
         this.credentials = credentials;
@@ -164,7 +166,10 @@ public final class SignInService {
     }
 
     public void signOut(Caller caller) {
-        caller.session().ifPresent(s -> credentials.deleteSession(caller.id(), s.id()));
+        caller.session().ifPresent(s -> {
+            credentials.deleteSession(caller.id(), s.id());
+            sessionEnds.ended(SessionEnds.Ended.one(caller.id(), s.id()));
+        });
         audit.record(caller, "sign-out", caller.login(), "");
     }
 
@@ -178,6 +183,7 @@ public final class SignInService {
         policy.check(next == null ? "" : next, caller.login(), caller.account().displayName());
         accounts.setPasswordHash(caller.id(), hasher.hash(next));
         credentials.deleteSessionsOf(caller.id(), caller.session().map(Session::id));
+        sessionEnds.ended(SessionEnds.Ended.all(caller.id(), caller.session().map(Session::id)));
         audit.record(caller, "password-changed", caller.login(), "other sessions signed out");
     }
 
@@ -195,6 +201,7 @@ public final class SignInService {
         if (!credentials.deleteSession(caller.id(), id)) {
             throw new AtriumException.NotFound(Msg.of("identity.session.none"));
         }
+        sessionEnds.ended(SessionEnds.Ended.one(caller.id(), id));
         audit.record(caller, "session-revoked", caller.login(), "session " + id);
     }
 

@@ -136,7 +136,7 @@ public final class Atrium implements AutoCloseable {
                     mailer::failed);
             HttpPlumbing plumbing = new HttpPlumbing(trusted, metrics);
             // rt for the lambdas below; realtime for closing it if the start fails after this.
-            Realtime rt = new Realtime(config, bus, identity.signIn, trusted, java.util.List.of(chat.realtime));
+            Realtime rt = new Realtime(config, bus, identity.signIn, identity.sessionEnds, trusted, java.util.List.of(chat.realtime));
             realtime = rt;
             WebConsole console = new WebConsole();
             byte[] openApi = WebConsole.resource("openapi.json");

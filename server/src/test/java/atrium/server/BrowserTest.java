@@ -323,6 +323,35 @@ class BrowserTest {
     }
 
     /**
+     * chat-search-flow.mjs: alice finds a message of a long conversation by searching without
+     * accents, opens the conversation at it (highlighted, on screen), pages forward to the newest
+     * and writes from there; the server then has her answer after the 120 messages.
+     */
+    @Test
+    void aSearchHitOpensTheConversationAtThatMessage() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("chat.rate-limit", "1000"))) {
+            String password = "Chat-Search-Password-42";
+            for (String login : List.of("alice", "bob")) {
+                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+            }
+            TestClient bob = server.client();
+            assertThat(bob.signIn("bob", password).status()).isEqualTo(200);
+            String id = bob.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Plans", "members", List.of("alice")))
+                    .json().get("id").asText();
+            for (int i = 1; i <= 120; i++) {
+                var r = bob.post("/api/v1/chat/conversations/" + id + "/messages",
+                        Map.of("text", i == 5 ? "Réunion d'été lundi" : "message " + i));
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+            }
+            runScript("chat-search-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password));
+            var last = bob.get("/api/v1/chat/conversations/" + id + "/messages?limit=2").json().get("items");
+            assertThat(last).extracting(m -> m.get("author").asText() + ": " + m.get("text").asText())
+                    .containsExactly("bob: message 120", "alice: Found it, thanks");
+        }
+    }
+
+    /**
      * A guest joins a public conversation through its link in the browser, gets a member's
      * message live and answers; names and text holding HTML are shown as text (guest-flow.mjs).
      */

@@ -500,4 +500,92 @@ class ChatTest {
         assertThat(cy.patch(API + "/conversations/" + older + "/me", Map.of("muted", true)).status()).isEqualTo(403);
         assertThat(cy.patch(API + "/conversations/999/me", Map.of("muted", true)).status()).isEqualTo(404);
     }
+
+    @Test
+    void searchFindsMessagesOfTheCallersConversationsOnlyWithASnippetAndOpensThemInContext() {
+        TestClient ana = person(server, "ana");
+        TestClient bob = person(server, "bob");
+        TestClient cy = person(server, "cy");
+        String conv = group(ana, "Plans", bob);
+        String other = group(ana, "Secret", cy);
+        String first = post(ana, conv, "Réunion d'ÉTÉ lundi").get("id").asText();
+        List<String> filler = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            filler.add(post(bob, conv, "filler " + i).get("id").asText());
+        }
+        String long1 = post(bob, conv, "x ".repeat(60) + "la reunion d'ete est deplacee au mardi\net voila " + "y ".repeat(100))
+                .get("id").asText();
+        post(ana, other, "réunion d'été secrète");
+        String gone = post(ana, conv, "réunion d'été annulée").get("id").asText();
+        assertThat(ana.delete(API + "/conversations/" + conv + "/messages/" + gone).status()).isEqualTo(200);
+        String edited = post(bob, conv, "nothing to see").get("id").asText();
+        assertThat(bob.patch(API + "/conversations/" + conv + "/messages/" + edited, Map.of("text", "Été: la RÉUNION")).status())
+                .isEqualTo(200);
+
+        JsonNode hits = bob.get(API + "/search?q=" + enc("reunion  ete")).json();
+        assertThat(ids(hits.get("items"), "message")).containsExactly(edited, long1, first);
+        assertThat(hits.get("more").asBoolean()).isFalse();
+        JsonNode top = hits.get("items").get(0);
+        assertThat(top.get("conversation").get("id").asText()).isEqualTo(conv);
+        assertThat(top.get("conversation").get("name").asText()).isEqualTo("Plans");
+        assertThat(top.get("message").get("text").asText()).isEqualTo("Été: la RÉUNION");
+        // The snippet of a long message is cut around the first word found, on one line, marked.
+        JsonNode snippet = hits.get("items").get(1).get("snippet");
+        String text = snippet.get("text").asText();
+        assertThat(text).startsWith("…").endsWith("…").doesNotContain("\n").contains("deplacee au mardi et voila");
+        assertThat(text.substring(snippet.get("start").asInt(), snippet.get("end").asInt())).isEqualTo("reunion");
+        JsonNode accented = hits.get("items").get(2).get("snippet");
+        assertThat(accented.get("text").asText().substring(accented.get("start").asInt(), accented.get("end").asInt()))
+                .isEqualTo("Réunion");
+
+        // Paged, newest first.
+        JsonNode page1 = bob.get(API + "/search?q=reunion&limit=2").json();
+        assertThat(ids(page1.get("items"), "message")).containsExactly(edited, long1);
+        assertThat(page1.get("more").asBoolean()).isTrue();
+        JsonNode page2 = bob.get(API + "/search?q=reunion&limit=2&before=" + long1).json();
+        assertThat(ids(page2.get("items"), "message")).containsExactly(first);
+        assertThat(page2.get("more").asBoolean()).isFalse();
+
+        // Ana is in both; Cy only finds the other conversation's; nobody finds a deleted message.
+        assertThat(ids(ana.get(API + "/search?q=" + enc("été")).json().get("items"), "message")).hasSize(4).doesNotContain(gone);
+        assertThat(cy.get(API + "/search?q=reunion").json().get("items")).hasSize(1);
+        assertThat(cy.get(API + "/search?q=reunion").json().get("items").get(0).get("conversation").get("id").asText())
+                .isEqualTo(other);
+
+        var empty = bob.send("GET", API + "/search?q=%20", null, Map.of("Accept-Language", "fr"));
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().get("message").asText()).isEqualTo("Saisissez ce que vous cherchez.");
+        assertThat(bob.get(API + "/search?q=" + "a".repeat(201)).status()).isEqualTo(400);
+        assertThat(bob.get(API + "/search?q=x&limit=51").status()).isEqualTo(400);
+        assertThat(server.client().get(API + "/search?q=reunion").status()).isEqualTo(401);
+
+        // Opening a hit: the message with some before and after, and whether more remain either side.
+        JsonNode around = bob.get(API + "/conversations/" + conv + "/messages?around=" + filler.get(15) + "&limit=10").json();
+        assertThat(ids(around.get("items"), null)).containsExactlyElementsOf(filler.subList(10, 20));
+        assertThat(around.get("more").asBoolean()).isTrue();
+        assertThat(around.get("newer").asBoolean()).isTrue();
+        JsonNode atStart = bob.get(API + "/conversations/" + conv + "/messages?around=" + first + "&limit=4").json();
+        assertThat(ids(atStart.get("items"), null)).containsExactly(first, filler.get(0), filler.get(1), filler.get(2));
+        assertThat(atStart.get("more").asBoolean()).isFalse();
+        JsonNode next = bob.get(API + "/conversations/" + conv + "/messages?after=" + filler.get(27) + "&limit=3").json();
+        assertThat(ids(next.get("items"), null)).containsExactly(filler.get(28), filler.get(29), long1);
+        assertThat(next.get("newer").asBoolean()).isTrue();
+        JsonNode end = bob.get(API + "/conversations/" + conv + "/messages?around=" + edited + "&limit=10").json();
+        assertThat(ids(end.get("items"), null).getLast()).isEqualTo(edited);
+        assertThat(end.get("newer").asBoolean()).isFalse();
+        assertThat(bob.get(API + "/conversations/" + conv + "/messages?around=123").status())
+                .isEqualTo(404);
+        assertThat(cy.get(API + "/conversations/" + conv + "/messages?around=" + first).status()).isEqualTo(403);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** The message ids of a list of messages, or of search hits ({@code field} "message"). */
+    private static List<String> ids(JsonNode items, String field) {
+        List<String> out = new ArrayList<>();
+        items.forEach(i -> out.add((field == null ? i : i.get(field)).get("id").asText()));
+        return out;
+    }
 }

@@ -37,6 +37,7 @@ class NotificationsTest {
         keys.put("proxy.enabled", "true");
         keys.put("http.public-url", PUBLIC_URL);
         keys.put("notify.file-drop-mail-delay-seconds", "3");
+        keys.put("chat.mention-mail-delay-seconds", "2");
         server = TestServer.start(keys);
     }
 
@@ -369,7 +370,7 @@ class NotificationsTest {
         assertThat(settings.get("kinds")).extracting(k -> k.get("kind").asText() + "=" + k.get("mail").asBoolean()
                 + (k.get("default").asBoolean() ? " (default)" : ""))
                 .containsExactly("share-received=true (default)", "file-drop-upload=true (default)",
-                        "infected-upload=true (default)");
+                        "infected-upload=true (default)", "chat-mention=true (default)", "chat-message=true (default)");
 
         var off = server.client().basic(bob.login(), bob.password()).send("PUT", "/api/v1/me/notification-settings",
                 Map.of("share-received", false), Map.of());
@@ -390,7 +391,7 @@ class NotificationsTest {
         assertThat(mails).extracting(NotificationsTest::subject).containsExactly("Alice Martin shared 'Loud' with you");
 
         var client = server.client().basic(bob.login(), bob.password());
-        var unknown = client.send("PUT", "/api/v1/me/notification-settings", Map.of("chat-message", true), Map.of());
+        var unknown = client.send("PUT", "/api/v1/me/notification-settings", Map.of("chat-typing", true), Map.of());
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.body()).contains("share-received");
         assertThat(client.send("PUT", "/api/v1/me/notification-settings", Map.of("share-received", "yes"), Map.of()).status())
@@ -433,6 +434,95 @@ class NotificationsTest {
             assertThat(items.get(0).get("params").toString()).contains(TestClamd.SIGNATURE, bob.login());
             assertThat(scanned.client().basic(bob.login(), bob.password()).get("/api/v1/notifications").json().get("items"))
                     .isEmpty();
+        }
+    }
+
+    private static String chat(User u, String method, String path, Object body) {
+        var r = server.client().basic(u.login(), u.password()).send(method, "/api/v1/chat" + path, body, Map.of());
+        assertThat(r.status()).as(r.body()).isBetween(200, 204);
+        return r.body().isEmpty() ? "" : r.json().path("id").asText();
+    }
+
+    @Test
+    void aMentionNotifiesInTheAppThenByMailWhenStillUnreadButNotThoseWhoMutedTheConversation() throws Exception {
+        User ana = user(server, "Ana", "fr");
+        User bob = user(server, "Bob", "en");
+        User cy = user(server, "Cy", "en");
+        String conv = chat(ana, "POST", "/conversations", Map.of("kind", "group", "name", "Plans",
+                "members", List.of(bob.login(), cy.login())));
+        chat(cy, "PATCH", "/conversations/" + conv + "/me", Map.of("muted", true));
+        String first = chat(ana, "POST", "/conversations/" + conv + "/messages",
+                Map.of("text", "@" + bob.login() + " and @" + cy.login() + ": the plans are ready"));
+        chat(ana, "POST", "/conversations/" + conv + "/messages", Map.of("text", "no mention here"));
+        chat(ana, "POST", "/conversations/" + conv + "/messages", Map.of("text", "@all\nmeeting at 3"));
+
+        JsonNode items = list(bob).get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("kind").asText()).isEqualTo("chat-mention");
+        assertThat(items.get(0).get("count").asInt()).isEqualTo(2);
+        assertThat(items.get(0).get("title").asText()).isEqualTo("2 mentions of you in 'Plans'");
+        assertThat(items.get(0).get("link").asText()).isEqualTo("/chat/" + conv + "?m=" + first);
+        assertThat(list(cy).get("items")).as("Cy muted the conversation").isEmpty();
+        assertThat(list(ana).get("items")).as("nobody is told of their own messages").isEmpty();
+
+        List<MimeMessage> mails = mailTo(bob.email(), 1);
+        assertThat(mails).extracting(NotificationsTest::subject).containsExactly("2 mentions of you in 'Plans'");
+        assertThat(text(mails.getFirst())).contains("You were mentioned 2 times in 'Plans':",
+                "- Ana Martin: @" + bob.login() + " and @" + cy.login() + ": the plans are ready",
+                "- Ana Martin: @all meeting at 3", "Open: " + PUBLIC_URL + "/chat/" + conv + "?m=" + first);
+
+        // Once mailed, the notification is closed: the next mention starts another. Reading the
+        // conversation to its end marks both read.
+        String last = chat(ana, "POST", "/conversations/" + conv + "/messages", Map.of("text", "@" + bob.login() + " ping"));
+        assertThat(list(bob).get("items")).extracting(n -> n.get("count").asInt()).containsExactly(1, 2);
+        assertThat(list(bob).get("unread").asInt()).isEqualTo(2);
+        chat(bob, "POST", "/conversations/" + conv + "/read", Map.of("messageId", last));
+        assertThat(list(bob).get("unread").asInt()).isZero();
+        assertThat(mailTo(cy.email(), 0)).isEmpty();
+    }
+
+    @Test
+    void aOneToOneMessageReadBeforeTheDelayIsNotMailedOneLeftUnreadIs() throws Exception {
+        User ana = user(server, "Ana", "en");
+        User dan = user(server, "Dan", "fr");
+        String conv = chat(ana, "POST", "/conversations", Map.of("kind", "direct", "with", dan.login()));
+        String hello = chat(ana, "POST", "/conversations/" + conv + "/messages", Map.of("text", "Hello, read at once"));
+        JsonNode items = list(dan).get("items");
+        assertThat(items).extracting(n -> n.get("kind").asText() + ": " + n.get("title").asText())
+                .containsExactly("chat-message: Ana Martin vous a envoyé un message");
+        chat(dan, "POST", "/conversations/" + conv + "/read", Map.of("messageId", hello));
+        assertThat(list(dan).get("unread").asInt()).isZero();
+
+        // The next message starts a new notification; left unread, it is mailed. E-mails go in the
+        // order they fall due, so once this one is in, the first would be too had it been kept.
+        chat(ana, "POST", "/conversations/" + conv + "/messages", Map.of("text", "Still there?"));
+        assertThat(list(dan).get("unread").asInt()).isEqualTo(1);
+        List<MimeMessage> mails = mailTo(dan.email(), 1);
+        assertThat(mails).extracting(NotificationsTest::subject).containsExactly("Ana Martin vous a envoyé un message");
+        assertThat(text(mails.getFirst())).contains("Ana Martin vous a écrit\u00A0:", "Still there?")
+                .doesNotContain("Hello, read at once");
+    }
+
+    @Test
+    void aMentionMailStillPendingWhenTheServerStopsIsSentAfterItStartsAgain() throws Exception {
+        var keys = new HashMap<>(smtp.config());
+        keys.put("chat.mention-mail-delay-seconds", "4");
+        TestServer first = TestServer.start(keys);
+        User ana;
+        User bob;
+        try (first) {
+            ana = user(first, "Ana", "en");
+            bob = user(first, "Bob", "en");
+            var c = first.client().basic(ana.login(), ana.password());
+            String conv = c.post("/api/v1/chat/conversations", Map.of("kind", "direct", "with", bob.login())).json()
+                    .get("id").asText();
+            assertThat(c.post("/api/v1/chat/conversations/" + conv + "/messages", Map.of("text", "before the stop")).status())
+                    .isEqualTo(201);
+        }
+        assertThat(mailTo(bob.email(), 0)).as("not mailed before the delay").isEmpty();
+        try (TestServer again = TestServer.startIn(first.dataDir, keys)) {
+            assertThat(mailTo(bob.email(), 1)).extracting(NotificationsTest::subject)
+                    .containsExactly("Ana Martin sent you a message");
         }
     }
 }

@@ -226,4 +226,111 @@ class RealtimeTest {
         }
         return "offline";
     }
+
+    /** Another browser of the same person: a session of its own. */
+    private static TestClient again(String login, String password) {
+        TestClient c = server.client();
+        assertThat(c.signIn(login, password).status()).isEqualTo(200);
+        return c;
+    }
+
+    @Test
+    void theSocketsOfASessionThatEndsAreClosedWith4401AndTheOtherSessionsKeepTheirs() {
+        TestClient hal = person(server, "hal");
+        String halLogin = login(hal);
+        String password = passwordOf(halLogin);
+        TestClient second = again(halLogin, password);
+        TestClient third = again(halLogin, password);
+        try (WsClient first1 = WsClient.subscribed(server, hal); WsClient first2 = WsClient.subscribed(server, hal);
+             WsClient secondTab = WsClient.subscribed(server, second); WsClient thirdTab = WsClient.subscribed(server, third)) {
+            // Signing out closes that session's tabs only.
+            assertThat(hal.delete("/api/v1/session").status()).isEqualTo(204);
+            assertThat(first1.awaitClose()).isEqualTo(4401);
+            assertThat(first2.awaitClose()).isEqualTo(4401);
+            secondTab.send("{\"type\":\"ping\",\"id\":\"still\"}");
+            assertThat(secondTab.nextOfType("pong").get("re").asText()).isEqualTo("still");
+
+            // A password change keeps the session that made it and ends the others.
+            String next = password + "-next";
+            var changed = second.post("/api/v1/me/password", Map.of("currentPassword", password, "newPassword", next));
+            assertThat(changed.status()).as(changed.body()).isEqualTo(204);
+            assertThat(thirdTab.awaitClose()).isEqualTo(4401);
+            secondTab.send("{\"type\":\"ping\",\"id\":\"kept\"}");
+            assertThat(secondTab.nextOfType("pong").get("re").asText()).isEqualTo("kept");
+
+            // An administrator disabling the account ends every session.
+            var disabled = server.admin().patch("/api/v1/users/" + halLogin, Map.of("enabled", false));
+            assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
+            assertThat(secondTab.awaitClose()).isEqualTo(4401);
+        }
+    }
+
+    @Test
+    void revokingASessionFromTheSessionsListClosesItsSockets() {
+        TestClient ida = person(server, "ida");
+        String idaLogin = login(ida);
+        TestClient other = again(idaLogin, passwordOf(idaLogin));
+        try (WsClient otherTab = WsClient.subscribed(server, other); WsClient mine = WsClient.subscribed(server, ida)) {
+            String revoke = null;
+            for (JsonNode s : ida.get("/api/v1/me/sessions").json()) {
+                if (!s.get("current").asBoolean()) {
+                    revoke = s.get("id").asText();
+                }
+            }
+            assertThat(revoke).isNotNull();
+            assertThat(ida.delete("/api/v1/me/sessions/" + revoke).status()).isEqualTo(204);
+            assertThat(otherTab.awaitClose()).isEqualTo(4401);
+            mine.send("{\"type\":\"ping\",\"id\":\"mine\"}");
+            assertThat(mine.nextOfType("pong").get("re").asText()).isEqualTo("mine");
+        }
+    }
+
+    static JsonNode nextPresenceChange(WsClient w, String login) {
+        return w.nextMatching(f -> f.path("type").asText().equals("presence.changed")
+                && f.path("data").path("login").asText().equals(login)).get("data");
+    }
+
+    static String presenceTextOf(TestClient asker, String login) {
+        for (JsonNode u : asker.get("/api/v1/presence").json().get("users")) {
+            if (u.get("login").asText().equals(login)) {
+                return u.get("text").asText();
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void aStatusTextIsShownToOthersWithThePresenceUntilClearedAndBadOnesAreRefused() {
+        TestClient watcher = person(server, "watcher");
+        TestClient jo = person(server, "jo");
+        String joLogin = login(jo);
+        try (WsClient w = WsClient.subscribed(server, watcher); WsClient tab = WsClient.subscribed(server, jo)) {
+            assertThat(w.nextPresenceOf(joLogin)).isEqualTo("online");
+            tab.send("{\"type\":\"presence\",\"status\":\"dnd\",\"text\":\"  En réunion jusqu’à 15 h 📅 \"}");
+            JsonNode changed = nextPresenceChange(w, joLogin);
+            assertThat(changed.get("status").asText()).isEqualTo("dnd");
+            assertThat(changed.get("text").asText()).isEqualTo("En réunion jusqu’à 15 h 📅");
+            assertThat(presenceTextOf(watcher, joLogin)).isEqualTo("En réunion jusqu’à 15 h 📅");
+
+            // The text alone: the status stays.
+            tab.send("{\"type\":\"presence\",\"text\":\"Back at 3\"}");
+            changed = nextPresenceChange(w, joLogin);
+            assertThat(changed.get("status").asText() + " / " + changed.get("text").asText()).isEqualTo("dnd / Back at 3");
+
+            tab.send("{\"type\":\"presence\",\"text\":\"" + "🙂".repeat(101) + "\",\"id\":1}");
+            JsonNode tooLong = tab.nextOfType("error");
+            assertThat(tooLong.get("code").asText()).isEqualTo("invalid");
+            assertThat(tooLong.get("message").asText()).contains("100");
+            tab.send("{\"type\":\"presence\",\"text\":\"two\\nlines\"}");
+            assertThat(tab.nextOfType("error").get("code").asText()).isEqualTo("invalid");
+            tab.send("{\"type\":\"presence\"}");
+            assertThat(tab.nextOfType("error").get("code").asText()).isEqualTo("invalid");
+            assertThat(presenceTextOf(watcher, joLogin)).isEqualTo("Back at 3");
+
+            tab.send("{\"type\":\"presence\",\"status\":\"online\",\"text\":\"\"}");
+            changed = nextPresenceChange(w, joLogin);
+            assertThat(changed.get("status").asText() + " / " + changed.get("text").asText()).isEqualTo("online / ");
+            assertThat(presenceTextOf(watcher, joLogin)).isEmpty();
+        }
+    }
 }

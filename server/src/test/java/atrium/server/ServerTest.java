@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import atrium.core.Config;
 import atrium.core.ConfigException;
+import atrium.chat.http.ChatRoutes;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.HttpRules;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +83,34 @@ class ServerTest {
         assertThat(doc.get("paths").has("/users/{login}")).isTrue();
         assertThat(doc.get("paths").has("/notifications")).isTrue();
         assertThat(doc.get("paths").has("/me/notification-settings")).isTrue();
+    }
+
+    /**
+     * The chat routes as ChatRoutes mounts them (recorded through a stand-in for Helidon's rules,
+     * so a route added later without a description fails here), each with its method in the document.
+     */
+    @Test
+    void theOpenApiDocumentDescribesEveryChatRoute() {
+        var doc = server.client().get("/api/v1/openapi.json").json();
+        List<String> routes = new ArrayList<>();
+        Set<String> methods = Set.of("get", "post", "put", "patch", "delete");
+        HttpRules recorder = (HttpRules) Proxy.newProxyInstance(HttpRules.class.getClassLoader(), new Class<?>[] {HttpRules.class},
+                (proxy, method, args) -> {
+                    if (methods.contains(method.getName()) && args != null && args.length >= 2 && args[0] instanceof String path) {
+                        routes.add(method.getName() + " /chat" + path);
+                    }
+                    return method.getReturnType().isInstance(proxy) ? proxy : null;
+                });
+        new ChatRoutes(null, null, null, null, 0, null, null, null).routing(recorder);
+        routes.add("get /presence");
+        assertThat(routes).hasSizeGreaterThan(25).contains("get /chat/search", "post /chat/conversations/{id}/messages");
+        for (String route : routes) {
+            String[] mp = route.split(" ");
+            JsonNode operation = doc.get("paths").path(mp[1]).path(mp[0]);
+            assertThat(operation.isObject()).as(route + " is described").isTrue();
+            assertThat(operation.path("responses").size()).as(route + " has responses").isPositive();
+            assertThat(operation.path("operationId").asText()).as(route + " has an operationId").isNotEmpty();
+        }
     }
 
     @Test

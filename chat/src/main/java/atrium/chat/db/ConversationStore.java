@@ -145,6 +145,12 @@ public final class ConversationStore {
                 .bind("c", c.value()).bind("a", account).map((rs, ctx) -> personalRow(rs)).findOne());
     }
 
+    /** The members who muted the conversation: no notification reaches them from it. */
+    public java.util.Set<Long> muted(ConversationId c) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT account_id FROM chat_members WHERE conversation_id = :c AND muted = TRUE")
+                .bind("c", c.value()).mapTo(Long.class).set());
+    }
+
     public void setPersonal(ConversationId c, long account, Personal p) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE chat_members SET muted = :mu, favourite = :f, archived = :ar

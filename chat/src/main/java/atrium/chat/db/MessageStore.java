@@ -4,6 +4,7 @@ import atrium.chat.Attachment;
 import atrium.chat.ConversationId;
 import atrium.chat.Message;
 import atrium.chat.MessageId;
+import atrium.core.Fold;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -41,10 +42,12 @@ public final class MessageStore {
     public void insert(Message m, Set<Long> mentioned) {
         jdbi.useTransaction(h -> {
             h.createUpdate("""
-                            INSERT INTO chat_messages (id, conversation_id, author_id, body, reply_to, created_at, changed_at)
-                            VALUES (:id, :c, :author, :body, :reply, :at, :at)""")
+                            INSERT INTO chat_messages (id, conversation_id, author_id, body, search_text, reply_to, created_at,
+                                changed_at)
+                            VALUES (:id, :c, :author, :body, :search, :reply, :at, :at)""")
                     .bind("id", m.id().value()).bind("c", m.conversation().value()).bind("author", m.author())
-                    .bind("body", m.body()).bind("reply", m.replyTo().map(MessageId::value).orElse(null))
+                    .bind("body", m.body()).bind("search", Fold.fold(m.body()))
+                    .bind("reply", m.replyTo().map(MessageId::value).orElse(null))
                     .bind("at", m.createdAt()).execute();
             for (long account : mentioned) {
                 h.createUpdate("INSERT INTO chat_mentions (message_id, account_id, conversation_id) VALUES (:m, :a, :c)")
@@ -77,8 +80,10 @@ public final class MessageStore {
     /** New text; mentions are counted again from it. */
     public void edit(MessageId id, String body, Set<Long> mentioned, ConversationId c, long now) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("UPDATE chat_messages SET body = :b, edited_at = :now, changed_at = :now WHERE id = :id")
-                    .bind("b", body).bind("now", now).bind("id", id.value()).execute();
+            h.createUpdate("""
+                            UPDATE chat_messages SET body = :b, search_text = :search, edited_at = :now, changed_at = :now
+                            WHERE id = :id""")
+                    .bind("b", body).bind("search", Fold.fold(body)).bind("now", now).bind("id", id.value()).execute();
             h.createUpdate("DELETE FROM chat_mentions WHERE message_id = :id").bind("id", id.value()).execute();
             for (long account : mentioned) {
                 h.createUpdate("INSERT INTO chat_mentions (message_id, account_id, conversation_id) VALUES (:m, :a, :c)")
@@ -93,7 +98,7 @@ public final class MessageStore {
      */
     public void delete(MessageId id, long now) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("UPDATE chat_messages SET body = '', deleted_at = :now, changed_at = :now WHERE id = :id")
+            h.createUpdate("UPDATE chat_messages SET body = '', search_text = '', deleted_at = :now, changed_at = :now WHERE id = :id")
                     .bind("now", now).bind("id", id.value()).execute();
             h.createUpdate("DELETE FROM chat_attachments WHERE message_id = :id").bind("id", id.value()).execute();
             h.createUpdate("DELETE FROM chat_mentions WHERE message_id = :id").bind("id", id.value()).execute();
@@ -145,6 +150,58 @@ public final class MessageStore {
                     .bind("c", c.value()).bind("before", before).bind("limit", limit).map(MessageStore::message).list();
             List<Message> page = new ArrayList<>(newestFirst.reversed());
             return complete(h, page);
+        });
+    }
+
+    /**
+     * A page of history after {@code after} (exclusive), oldest first: paging forward from a
+     * message opened in the middle of a conversation (a search hit).
+     */
+    public List<Message> after(ConversationId c, long after, int limit) {
+        return jdbi.withHandle(h -> complete(h, h.createQuery("""
+                        SELECT * FROM chat_messages WHERE conversation_id = :c AND id > :after
+                        ORDER BY id LIMIT :limit""")
+                .bind("c", c.value()).bind("after", after).bind("limit", limit).map(MessageStore::message).list()));
+    }
+
+    /**
+     * The account's messages, in the conversations it is a member of, whose text holds every
+     * one of {@code words} (already folded), newest first, older than {@code before}. Deleted
+     * messages have an empty search text, so they are never found.
+     */
+    public List<Message> search(long account, List<String> words, long before, int limit) {
+        if (words.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder where = new StringBuilder();
+        for (int i = 0; i < words.size(); i++) {
+            where.append(" AND x.search_text LIKE :w").append(i).append(" ESCAPE '!'");
+        }
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("""
+                            SELECT x.* FROM chat_messages x JOIN chat_members m ON m.conversation_id = x.conversation_id
+                            WHERE m.account_id = :a AND x.id < :before AND x.deleted_at IS NULL""" + where + """
+
+                            ORDER BY x.id DESC LIMIT :limit""")
+                    .bind("a", account).bind("before", before).bind("limit", limit);
+            for (int i = 0; i < words.size(); i++) {
+                q.bind("w" + i, "%" + Fold.likeEscape(words.get(i)) + "%");
+            }
+            return complete(h, q.map(MessageStore::message).list());
+        });
+    }
+
+    /** Folds the text of messages written before search existed, a batch at a time; how many it did. */
+    public int backfillSearch(int batch) {
+        return jdbi.inTransaction(h -> {
+            List<Map.Entry<Long, String>> rows = h.createQuery(
+                            "SELECT id, body FROM chat_messages WHERE search_text IS NULL LIMIT :n")
+                    .bind("n", batch).map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("body"))).list();
+            for (var r : rows) {
+                h.createUpdate("UPDATE chat_messages SET search_text = :s WHERE id = :id")
+                        .bind("s", Fold.fold(r.getValue())).bind("id", r.getKey()).execute();
+            }
+            return rows.size();
         });
     }
 

@@ -155,6 +155,12 @@ public final class ChatRoutes implements HttpService {
                         guests.react(guest(req, true), mid(req), req.path().pathParameters().get("emoji"), true))))
                 .delete("/guest/messages/{mid}/reactions/{emoji}", (req, res) -> Json.ok(res, views.message(
                         guests.react(guest(req, true), mid(req), req.path().pathParameters().get("emoji"), false))))
+                .get("/search", (req, res) -> {
+                    Caller c = auth.require(req);
+                    ChatService.Hits hits = chat.search(c, req.query().first("q").orElse(""), before(req),
+                            limit(req, 20, ChatService.MAX_SEARCH_PAGE));
+                    Json.ok(res, Map.of("items", hits.items().stream().map(views::hit).toList(), "more", hits.more()));
+                })
                 .get("/missed", (req, res) -> {
                     Caller c = auth.require(req);
                     long since = ChatModule.cursor(req.query().first("since").orElse("0"), "since");
@@ -222,9 +228,25 @@ public final class ChatRoutes implements HttpService {
         return b.get(field).asBoolean();
     }
 
+    /**
+     * A page before {@code before} (the default: the newest), or the messages {@code around} one
+     * (to open a search hit), or those {@code after} one (paging forward from there).
+     */
     private void history(ServerRequest req, ServerResponse res) {
         Caller c = auth.require(req);
-        page(res, chat.history(c, id(req), before(req), limit(req, 50, 200)));
+        Optional<String> around = req.query().first("around").asOptional();
+        Optional<String> after = req.query().first("after").asOptional();
+        int limit = limit(req, 50, 200);
+        if (around.isPresent()) {
+            ChatService.Window w = chat.around(c, id(req), new MessageId(ChatModule.cursor(around.get(), "around")), limit);
+            Json.ok(res, Map.of("items", w.items().stream().map(views::message).toList(), "more", w.more(),
+                    "newer", w.newer()));
+        } else if (after.isPresent()) {
+            ChatService.Window w = chat.after(c, id(req), ChatModule.cursor(after.get(), "after"), limit);
+            Json.ok(res, Map.of("items", w.items().stream().map(views::message).toList(), "newer", w.newer()));
+        } else {
+            page(res, chat.history(c, id(req), before(req), limit));
+        }
     }
 
     private static long before(ServerRequest req) {

@@ -194,4 +194,63 @@ interface ChatStoreContract {
         assertThat(messages().byId(c, m.id())).isEmpty();
         assertThat(conversations().summaries(BOB)).isEmpty();
     }
+
+    @Test
+    default void searchFindsEveryWordAccentsAndCaseAsideInTheAccountsConversationsNewestFirst() {
+        ConversationId mine = group(80, ANA, BOB);
+        ConversationId theirs = group(81, ANA, CY);
+        message(mine, 5001, ANA, "Réunion de l'ÉTÉ demain");
+        message(mine, 5002, BOB, "la reunion d'ete est annulée");
+        message(theirs, 5003, ANA, "réunion d'été, secret");
+        message(mine, 5004, ANA, "été 100% rempli_ok");
+        message(mine, 5005, ANA, "reunion");
+        List<String> words = List.of("reunion", "ete");
+        assertThat(messages().search(BOB, words, Long.MAX_VALUE, 10)).extracting(m -> m.id().value())
+                .containsExactly(5002L, 5001L);
+        assertThat(messages().search(CY, words, Long.MAX_VALUE, 10)).extracting(m -> m.id().value())
+                .containsExactly(5003L);
+        // Paged by id: the next page starts below the last hit.
+        assertThat(messages().search(BOB, words, 5002, 10)).extracting(m -> m.id().value()).containsExactly(5001L);
+        assertThat(messages().search(BOB, words, Long.MAX_VALUE, 1)).hasSize(1);
+        // LIKE's wildcards in a query are taken as they are.
+        assertThat(messages().search(BOB, List.of("100%"), Long.MAX_VALUE, 10)).extracting(m -> m.id().value())
+                .containsExactly(5004L);
+        assertThat(messages().search(BOB, List.of("0%r"), Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(messages().search(BOB, List.of("i_o"), Long.MAX_VALUE, 10)).extracting(m -> m.id().value())
+                .containsExactly(5004L);
+        assertThat(messages().search(BOB, List.of("n_d"), Long.MAX_VALUE, 10)).isEmpty();
+    }
+
+    @Test
+    default void aDeletedMessageIsNeverFoundAndAnEditedOneByItsNewTextOnly() {
+        ConversationId c = group(90, ANA, BOB);
+        message(c, 6001, ANA, "budget draft");
+        message(c, 6002, ANA, "budget final");
+        messages().delete(new MessageId(6001), NOW + 10);
+        messages().edit(new MessageId(6002), "invoice sent", Set.of(), c, NOW + 11);
+        assertThat(messages().search(BOB, List.of("budget"), Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(messages().search(BOB, List.of("invoice"), Long.MAX_VALUE, 10)).extracting(m -> m.body())
+                .containsExactly("invoice sent");
+    }
+
+    @Test
+    default void messagesWrittenBeforeSearchExistedAreFoldedByTheBackfill() {
+        ConversationId c = group(100, ANA, BOB);
+        message(c, 7001, ANA, "Crème BRÛLÉE");
+        database().jdbi().useHandle(h -> h.execute("UPDATE chat_messages SET search_text = NULL WHERE id = 7001"));
+        assertThat(messages().search(BOB, List.of("creme"), Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(messages().backfillSearch(1000)).isEqualTo(1);
+        assertThat(messages().backfillSearch(1000)).isZero();
+        assertThat(messages().search(BOB, List.of("creme", "brulee"), Long.MAX_VALUE, 10)).hasSize(1);
+    }
+
+    @Test
+    default void pagingForwardGivesTheMessagesAfterOneOldestFirst() {
+        ConversationId c = group(110, ANA);
+        for (long id = 1; id <= 5; id++) {
+            message(c, 8000 + id, ANA, "m" + id);
+        }
+        assertThat(messages().after(c, 8002, 2)).extracting(m -> m.id().value()).containsExactly(8003L, 8004L);
+        assertThat(messages().after(c, 8005, 2)).isEmpty();
+    }
 }

@@ -3,10 +3,7 @@ package atrium.files.db;
 import atrium.files.Node;
 import atrium.files.NodeQuery;
 import atrium.identity.AccountId;
-import java.text.Normalizer;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -16,7 +13,6 @@ import org.jdbi.v3.core.Handle;
  * application when it is written, so "Ete" finds "Été.pdf" on SQLite and PostgreSQL alike.
  */
 public final class SearchStore {
-    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     private final FileStore nodes;
 
     public SearchStore(FileStore nodes) {
@@ -32,8 +28,7 @@ public final class SearchStore {
 
     /** What a person would call the same name: compatibility decomposition, no accents, lower case. */
     public static String fold(String name) {
-        String decomposed = Normalizer.normalize(name, Normalizer.Form.NFKD);
-        return MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT);
+        return atrium.core.Fold.fold(name);
     }
 
     /**

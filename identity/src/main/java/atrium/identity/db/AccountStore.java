@@ -113,8 +113,7 @@ public final class AccountStore {
 
     /** Lower case without accents, the form kept in search_text. */
     static String fold(String s) {
-        String decomposed = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKD);
-        return decomposed.replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT);
+        return atrium.core.Fold.fold(s);
     }
 
     private static String searchText(Account a) {
@@ -122,7 +121,7 @@ public final class AccountStore {
     }
 
     private static String likeEscape(String s) {
-        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return atrium.core.Fold.likeEscape(s);
     }
 
     public long count() {

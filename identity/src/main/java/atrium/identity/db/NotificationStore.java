@@ -126,6 +126,49 @@ public final class NotificationStore {
         });
     }
 
+    /**
+     * Adds one event to the account's notification of that key that is still to be seen, or
+     * starts one with {@code first}. It comes back unread, on top, with a new {@code ocsId}; its
+     * e-mail stays due when the first event made it due ({@code mailAt} only starts it).
+     * It stays open until {@link #dismiss}ed or mailed.
+     */
+    public Notification addUntilSeen(Notification first, String key, Optional<Long> mailAt, int maxDetails) {
+        return jdbi.inTransaction(h -> {
+            Optional<Notification> open = h.createQuery("""
+                            SELECT * FROM identity_notifications
+                            WHERE account_id = :a AND burst_key = :key AND burst_until IS NOT NULL""")
+                    .bind("a", first.account().value()).bind("key", key).map((rs, ctx) -> map(rs)).findFirst();
+            if (open.isPresent()) {
+                Notification o = open.get();
+                List<List<String>> details = new ArrayList<>(o.details());
+                if (details.size() < maxDetails) {
+                    details.addAll(first.details());
+                }
+                long ocsId = nextOcsId(h, o.account());
+                // The guard on burst_until: one whose e-mail went out or that was seen meanwhile is closed.
+                int updated = h.createUpdate("""
+                                UPDATE identity_notifications SET ocs_id = :ocs, params = :params, item_count = item_count + 1,
+                                    details = :details, created_at = :now, read_at = NULL, mail_at = COALESCE(mail_at, :mail)
+                                WHERE id = :id AND burst_until IS NOT NULL""")
+                        .bind("ocs", ocsId).bind("params", write(first.params())).bind("details", write(details))
+                        .bind("now", first.createdAt()).bind("mail", mailAt.orElse(null)).bind("id", o.id()).execute();
+                if (updated == 1) {
+                    return new Notification(o.id(), ocsId, o.account(), o.kind(), first.params(), o.count() + 1, details,
+                            o.link(), first.createdAt(), Optional.empty());
+                }
+            }
+            return insert(h, first, Optional.of(new Burst(key, Long.MAX_VALUE, mailAt)));
+        });
+    }
+
+    /** The account's notifications of that key are read, closed, and their e-mail no longer goes. */
+    public void dismiss(AccountId account, String key, long now) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE identity_notifications SET read_at = COALESCE(read_at, :now), mail_at = NULL, burst_until = NULL
+                        WHERE account_id = :a AND burst_key = :key AND (read_at IS NULL OR burst_until IS NOT NULL)""")
+                .bind("now", now).bind("a", account.value()).bind("key", key).execute());
+    }
+
     /** Bursts whose quiet period is over and whose e-mail is due, oldest first. */
     public List<Long> mailsDue(long now, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""

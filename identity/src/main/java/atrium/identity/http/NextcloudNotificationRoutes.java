@@ -105,6 +105,8 @@ public final class NextcloudNotificationRoutes implements HttpService {
         return switch (kind) {
             case SHARE_RECEIVED, FILE_DROP_UPLOAD -> "files_sharing";
             case INFECTED_UPLOAD -> "files_antivirus";
+            // Not "spreed" (Talk): the clients offer a Talk reply box for those, which Atrium does not answer.
+            case CHAT_MENTION, CHAT_MESSAGE -> "chat";
         };
     }
 }

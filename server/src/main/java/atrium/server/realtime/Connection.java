@@ -136,7 +136,7 @@ final class Connection implements WsListener {
                     return;
                 }
                 if (frame == CLOSE_ENDED) {
-                    session.close(Realtime.CLOSE_UNAUTHORIZED, "guest session ended");
+                    session.close(Realtime.CLOSE_UNAUTHORIZED, caller != null ? "signed out" : "guest session ended");
                     closed();
                     return;
                 }
@@ -224,7 +224,7 @@ final class Connection implements WsListener {
                 if (caller == null) {
                     throw new AtriumException.Forbidden(Msg.of("server.ws.guest-presence"));
                 }
-                hub.presence().set(caller, frame.path("status").asText(""));
+                hub.presence().set(caller, textField(frame, "status"), textField(frame, "text"));
             }
             default -> hub.sourceFor(type)
                     .orElseThrow(() -> new AtriumException.Invalid("unknown-type", null, Msg.of("server.ws.unknown-type", type)))
@@ -305,10 +305,15 @@ final class Connection implements WsListener {
         lock.lock();
         try {
             if (visitor != null && event.type().equals(Visitor.ENDED) && state != State.CLOSED) {
-                state = State.CLOSED;
-                pending = List.of();
-                queue.clear();
-                queue.offer(CLOSE_ENDED);
+                end();
+                return;
+            }
+            if (event.type().equals(Realtime.SESSION_ENDED)) {
+                // Never a frame: it closes the sockets of the sessions it names, the others ignore it.
+                if (caller != null && caller.session().map(s -> Realtime.endedSession(event, s.id())).orElse(false)
+                        && state != State.CLOSED) {
+                    end();
+                }
                 return;
             }
             switch (state) {
@@ -325,6 +330,26 @@ final class Connection implements WsListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A frame's text field, absent when left out or null; another type is refused. */
+    private static Optional<String> textField(JsonNode frame, String field) {
+        JsonNode v = frame.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw AtriumException.Invalid.field(field, Msg.of("server.ws.text-field", field));
+        }
+        return Optional.of(v.asText());
+    }
+
+    /** The session or guest access ended: nothing more goes out, the socket closes with 4401. */
+    private void end() {
+        state = State.CLOSED;
+        pending = List.of();
+        queue.clear();
+        queue.offer(CLOSE_ENDED);
     }
 
     private void offer(String frame) {

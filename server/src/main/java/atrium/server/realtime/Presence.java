@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +42,18 @@ public final class Presence implements AutoCloseable {
         }
     }
 
-    public record Entry(String login, Status status) {
+    /** A person's status and status text ("" for none); {@code textAt} says which text is newest across nodes. */
+    public record Entry(String login, Status status, String text, long textAt) {
     }
 
-    private record Local(String login, int connections, Status status) {
+    private record Local(String login, int connections, Status status, String text, long textAt) {
+        Local withConnections(int n) {
+            return new Local(login, n, status, text, textAt);
+        }
     }
+
+    /** Longest status text, in characters (code points). */
+    static final int MAX_TEXT = 100;
 
     /** What a node said, and when (System.nanoTime) it last said it. */
     private record Heard(Entry entry, long at) {
@@ -85,21 +93,21 @@ public final class Presence implements AutoCloseable {
                     account.getValue().values().removeIf(h -> h.at() - cutoff < 0);
                     if (account.getValue().isEmpty()) {
                         it.remove();
-                        gone.add(new Entry(login, Status.OFFLINE));
+                        gone.add(new Entry(login, Status.OFFLINE, "", 0));
                     }
                 }
             } finally {
                 lock.unlock();
             }
-            gone.forEach(e -> toLocalClients.accept(changed(e.login(), Status.OFFLINE)));
+            gone.forEach(e -> toLocalClients.accept(changed(e)));
         } catch (RuntimeException e) {
             java.util.logging.Logger.getLogger(Presence.class.getName()).warning("presence heartbeat failed: " + e);
         }
     }
 
-    private static Event changed(String login, Status status) {
+    private static Event changed(Entry e) {
         return new Event("presence.changed", Audience.all(),
-                Json.MAPPER.createObjectNode().put("login", login).put("status", status.tag()));
+                Json.MAPPER.createObjectNode().put("login", e.login()).put("status", e.status().tag()).put("text", e.text()));
     }
 
     void connected(Caller c) {
@@ -107,14 +115,14 @@ public final class Presence implements AutoCloseable {
         lock.lock();
         try {
             Local before = local.get(c.id().value());
-            now = before == null ? new Local(c.login(), 1, Status.ONLINE)
-                    : new Local(before.login(), before.connections() + 1, before.status());
+            now = before == null ? new Local(c.login(), 1, Status.ONLINE, "", 0)
+                    : before.withConnections(before.connections() + 1);
             local.put(c.id().value(), now);
         } finally {
             lock.unlock();
         }
         if (now.connections() == 1) {
-            announce(c.id().value(), now.login(), now.status());
+            announce(c.id().value(), now);
         }
     }
 
@@ -130,35 +138,58 @@ public final class Presence implements AutoCloseable {
             if (gone) {
                 local.remove(c.id().value());
             } else {
-                local.put(c.id().value(), new Local(before.login(), before.connections() - 1, before.status()));
+                local.put(c.id().value(), before.withConnections(before.connections() - 1));
             }
         } finally {
             lock.unlock();
         }
         if (gone) {
-            announce(c.id().value(), c.login(), Status.OFFLINE);
+            announceOffline(c.id().value(), c.login());
         }
     }
 
-    /** A client's {@code presence} frame: online, away or dnd for all of the person's tabs on this node. */
-    void set(Caller c, String status) {
-        Status s = switch (status) {
+    /**
+     * A client's {@code presence} frame: online, away or dnd, and a status text ("" clears it),
+     * for all of the person's tabs on this node; what the frame leaves out stays as it was.
+     */
+    void set(Caller c, Optional<String> status, Optional<String> text) {
+        Optional<Status> s = status.map(tag -> switch (tag) {
             case "online" -> Status.ONLINE;
             case "away" -> Status.AWAY;
             case "dnd" -> Status.DND;
-            default -> throw new AtriumException.Invalid(Msg.of("server.ws.presence-status", status));
-        };
+            default -> throw new AtriumException.Invalid(Msg.of("server.ws.presence-status", tag));
+        });
+        Optional<String> t = text.map(Presence::text);
+        if (s.isEmpty() && t.isEmpty()) {
+            throw new AtriumException.Invalid(Msg.of("server.ws.presence-empty"));
+        }
+        Local now;
         lock.lock();
         try {
             Local before = local.get(c.id().value());
             if (before == null) {
                 return;
             }
-            local.put(c.id().value(), new Local(before.login(), before.connections(), s));
+            now = new Local(before.login(), before.connections(), s.orElse(before.status()), t.orElse(before.text()),
+                    t.isPresent() ? System.currentTimeMillis() : before.textAt());
+            local.put(c.id().value(), now);
         } finally {
             lock.unlock();
         }
-        announce(c.id().value(), c.login(), s);
+        announce(c.id().value(), now);
+    }
+
+    /** A status text as kept: trimmed, at most {@link #MAX_TEXT} characters, on one line; emoji welcome. */
+    static String text(String raw) {
+        String t = raw.strip();
+        int length = t.codePointCount(0, t.length());
+        if (length > MAX_TEXT) {
+            throw new AtriumException.Invalid(Msg.of("server.ws.presence-text-long", length, MAX_TEXT));
+        }
+        if (t.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL)) {
+            throw new AtriumException.Invalid(Msg.of("server.ws.presence-text-control"));
+        }
+        return t;
     }
 
     /** This node's word on everyone connected to it, as it stands. */
@@ -170,12 +201,20 @@ public final class Presence implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        mine.forEach(m -> announce(m.getKey(), m.getValue().login(), m.getValue().status()));
+        mine.forEach(m -> announce(m.getKey(), m.getValue()));
     }
 
-    private void announce(long account, String login, Status status) {
+    private void announce(long account, Local l) {
+        publish(account, l.login(), l.status(), l.text(), l.textAt());
+    }
+
+    private void announceOffline(long account, String login) {
+        publish(account, login, Status.OFFLINE, "", 0);
+    }
+
+    private void publish(long account, String login, Status status, String text, long textAt) {
         ObjectNode d = Json.MAPPER.createObjectNode().put("node", bus.nodeId()).put("account", account)
-                .put("login", login).put("status", status.tag());
+                .put("login", login).put("status", status.tag()).put("text", text).put("textAt", textAt);
         bus.publish(new Event(NODE, Audience.nobody(), d));
     }
 
@@ -188,11 +227,12 @@ public final class Presence implements AutoCloseable {
             long account = e.data().path("account").asLong();
             String login = e.data().path("login").asText();
             Status s = Status.valueOf(e.data().path("status").asText().toUpperCase(Locale.ROOT));
-            Status before;
-            Status after;
+            Entry heard = new Entry(login, s, e.data().path("text").asText(""), e.data().path("textAt").asLong(0));
+            Entry before;
+            Entry after;
             lock.lock();
             try {
-                before = overall(account);
+                before = overall(account, login);
                 Map<String, Heard> nodes = cluster.computeIfAbsent(account, k -> new HashMap<>());
                 if (s == Status.OFFLINE) {
                     nodes.remove(e.data().path("node").asText());
@@ -200,29 +240,32 @@ public final class Presence implements AutoCloseable {
                         cluster.remove(account);
                     }
                 } else {
-                    nodes.put(e.data().path("node").asText(), new Heard(new Entry(login, s), System.nanoTime()));
+                    nodes.put(e.data().path("node").asText(), new Heard(heard, System.nanoTime()));
                 }
-                after = overall(account);
+                after = overall(account, login);
             } finally {
                 lock.unlock();
             }
-            if (before != after) {
-                toLocalClients.accept(changed(login, after));
+            if (before.status() != after.status() || !before.text().equals(after.text())) {
+                toLocalClients.accept(changed(after));
             }
         }
     }
 
-    private Status overall(long account) {
-        return cluster.getOrDefault(account, Map.of()).values().stream().map(h -> h.entry().status())
-                .min(Comparator.naturalOrder()).orElse(Status.OFFLINE);
+    /** The strongest status any node has for the person, and the text set last on any of them. */
+    private Entry overall(long account, String login) {
+        var heard = cluster.getOrDefault(account, Map.of()).values();
+        Status status = heard.stream().map(h -> h.entry().status()).min(Comparator.naturalOrder()).orElse(Status.OFFLINE);
+        Entry latest = heard.stream().map(Heard::entry).max(Comparator.comparingLong(Entry::textAt)).orElse(null);
+        return new Entry(login, status, latest == null ? "" : latest.text(), latest == null ? 0 : latest.textAt());
     }
 
     /** Everyone connected somewhere, by login. */
     public List<Entry> online() {
         lock.lock();
         try {
-            return cluster.entrySet().stream().map(e -> new Entry(
-                            e.getValue().values().iterator().next().entry().login(), overall(e.getKey())))
+            return cluster.entrySet().stream()
+                    .map(e -> overall(e.getKey(), e.getValue().values().iterator().next().entry().login()))
                     .sorted(Comparator.comparing(Entry::login)).toList();
         } finally {
             lock.unlock();
@@ -241,7 +284,7 @@ public final class Presence implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        mine.forEach(m -> announce(m.getKey(), m.getValue().login(), Status.OFFLINE));
+        mine.forEach(m -> announceOffline(m.getKey(), m.getValue().login()));
         subscription.close();
     }
 }

@@ -1,6 +1,7 @@
 package atrium.server.realtime;
 
 import atrium.core.Config;
+import atrium.core.bus.Audience;
 import atrium.core.bus.Event;
 import atrium.core.bus.EventBus;
 import atrium.core.bus.RealtimeSource;
@@ -8,9 +9,11 @@ import atrium.core.bus.Visitor;
 import atrium.core.http.AddressRanges;
 import atrium.core.http.Json;
 import atrium.identity.Caller;
+import atrium.identity.SessionEnds;
 import atrium.identity.SessionState;
 import atrium.identity.SignInService;
 import atrium.identity.http.Authentication;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -35,6 +38,11 @@ public final class Realtime implements AutoCloseable {
     public static final String PATH = "/ws";
     static final int CLOSE_UNAUTHORIZED = 4401;
     static final int CLOSE_TOO_SLOW = 4429;
+    /**
+     * Sessions that ended (identity's {@link SessionEnds}), on the bus so that every node closes
+     * their sockets; addressed to the account, never sent as a frame.
+     */
+    static final String SESSION_ENDED = "identity.session.ended";
 
     /** Who a new connection is, or why it is refused (a close code and its reason). */
     record Admission(Optional<Caller> caller, Optional<Visitor> visitor, int closeCode, String closeReason) {
@@ -55,7 +63,7 @@ public final class Realtime implements AutoCloseable {
     private final Presence presence;
     private final EventBus.Subscription subscription;
 
-    public Realtime(Config config, EventBus bus, SignInService signIn, AddressRanges trustedProxies,
+    public Realtime(Config config, EventBus bus, SignInService signIn, SessionEnds sessionEnds, AddressRanges trustedProxies,
                     List<RealtimeSource> sources) {
         this.bus = bus;
         this.signIn = signIn;
@@ -69,6 +77,19 @@ public final class Realtime implements AutoCloseable {
         double beat = config.decimal("realtime.presence-heartbeat-seconds", 0.05, 3600);
         this.presence = new Presence(bus, this::deliverToAll, java.time.Duration.ofMillis(Math.round(beat * 1000)));
         this.subscription = bus.subscribe(this::onEvent);
+        sessionEnds.listen(e -> {
+            ObjectNode d = Json.MAPPER.createObjectNode();
+            e.only().ifPresent(id -> d.put("session", id));
+            e.except().ifPresent(id -> d.put("except", id));
+            bus.publish(new Event(SESSION_ENDED, Audience.of(List.of(e.account().value())), d));
+        });
+    }
+
+    /** Whether a {@link #SESSION_ENDED} event names this session. */
+    static boolean endedSession(Event e, long session) {
+        JsonNode d = e.data();
+        return d.has("session") ? d.get("session").asLong() == session
+                : !d.has("except") || d.get("except").asLong() != session;
     }
 
     /** The WebSocket routing for the app listener. */
@@ -202,7 +223,7 @@ public final class Realtime implements AutoCloseable {
         return rules -> rules.get("/presence", (req, res) -> {
             auth.require(req);
             Json.ok(res, Map.of("users", presence.online().stream()
-                    .map(e -> Map.of("login", e.login(), "status", e.status().tag())).toList()));
+                    .map(e -> Map.of("login", e.login(), "status", e.status().tag(), "text", e.text())).toList()));
         });
     }
 
