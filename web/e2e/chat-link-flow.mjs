@@ -14,7 +14,7 @@
 // Needs a server where alice (no 2FA, English) owns "Dossier Dupont" holding "Note 1" …
 // "Note 60" and nothing else, without a link. Exit 0 on success; on failure prints what
 // failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { finish, openBrowser, q, signIn, steps, textOf, tid } from './harness.mjs';
+import { finish, makeGuestLink, openBrowser, openChat, q, signIn, steps, textOf, tid } from './harness.mjs';
 
 const BASE = (process.env.ATRIUM_URL ?? '').replace(/\/+$/, '');
 const ALICE = { login: 'alice', password: process.env.ATRIUM_ALICE_PASSWORD ?? '' };
@@ -46,17 +46,10 @@ async function main() {
   let url = '';
   await run('alice opens the conversation and makes a guest link with a password, and copies it', async () => {
     await signIn(a, BASE, ALICE);
-    await a.goto(`${BASE}/chat`, { waitUntil: 'domcontentloaded' });
-    await a.locator(`${tid('chat-page')}[data-connection="live"]`).waitFor();
+    await openChat(a, BASE);
     await a.locator(`${tid('chat-conversation')}[data-title="Dossier Dupont"]`).click();
     await a.locator(aliceMessage(`Note ${NOTES}`)).waitFor();
-    await a.locator(tid('chat-settings-open')).click();
-    await a.locator(tid('chat-link-none')).waitFor();
-    await a.locator(tid('chat-link-password')).fill(LINK_PASSWORD);
-    await a.locator(tid('chat-link-make')).click();
-    await a.locator(`${tid('chat-link')}[data-public="true"]`).waitFor();
-    url = await a.locator(tid('chat-link-url')).inputValue();
-    if (!url.startsWith(`${BASE}/chat/join/`)) throw new Error(`the link shown is ${JSON.stringify(url)}`);
+    url = await makeGuestLink(a, BASE, LINK_PASSWORD);
     await a.locator(tid('chat-link-copy')).click();
     const copied = await a.evaluate(() => navigator.clipboard.readText());
     if (copied !== url) throw new Error(`the clipboard holds ${JSON.stringify(copied)}, not the link`);

@@ -352,6 +352,48 @@ class BrowserTest {
     }
 
     /**
+     * chat-three-flow.mjs, issue 5's "done when": alice and bob, each in a browser, and a guest in
+     * a third. alice makes a group with bob and its guest link with a password in the UI; the
+     * guest joins by the link; messages (HTML among them, shown as text) reach the two others
+     * live; bob reacts to the guest's message and the guest to alice's, seen live; alice drops an
+     * image that bob and the guest see as a thumbnail and download byte for byte; while bob is on
+     * Files his Chat entry counts alice's and the guest's messages, alice's @bob puts a mention in
+     * his bell, and opening the conversation clears the badges and the bell. The server then has
+     * the seven messages, both reactions, the file, bob's conversation read and his notification
+     * read.
+     */
+    @Test
+    void twoPeopleAndAGuestExchangeMessagesReactionsAndAFileWithBadgesAndTheBellRight() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Chat-Three-Password-42";
+            aliceAndBob(server, password);
+            runScript("chat-three-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
+
+            TestClient bob = server.client();
+            assertThat(bob.signIn("bob", password).status()).isEqualTo(200);
+            var list = bob.get("/api/v1/chat/conversations").json().get("items");
+            assertThat(list).extracting(c -> c.get("name").asText() + " unread=" + c.get("unread").asInt() + " mentions="
+                    + c.get("mentions").asInt()).containsExactly("Cabinet Dupont unread=0 mentions=0");
+            String id = list.get(0).get("id").asText();
+            var messages = bob.get("/api/v1/chat/conversations/" + id + "/messages").json().get("items");
+            assertThat(messages).extracting(m -> (m.get("author").isNull() ? m.get("guest").asText() + " (guest)" : m.get("author").asText())
+                    + ": " + m.get("text").asText() + (m.get("attachment").isNull() ? "" : "[" + m.get("attachment").get("name").asText() + "]"))
+                    .containsExactly("alice: Bonjour à tous, bienvenue.", "bob: <img src=x onerror=alert(1)> Bonjour",
+                            "Mme <i>Dupont</i> (guest): Merci <b>beaucoup</b> !", "alice: [plan du bureau.png]",
+                            "alice: Le dossier est complet.", "Mme <i>Dupont</i> (guest): Parfait, merci.",
+                            "alice: @bob peux-tu vérifier ?");
+            assertThat(messages.get(0).get("reactions").toString())
+                    .isEqualTo("[{\"emoji\":\"❤️\",\"logins\":[],\"guests\":[\"Mme <i>Dupont</i>\"]}]");
+            assertThat(messages.get(2).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[\"bob\"]}]");
+            var notifications = bob.get("/api/v1/notifications").json();
+            assertThat(notifications.get("unread").asInt()).isZero();
+            assertThat(notifications.get("items")).extracting(n -> n.get("kind").asText()).containsExactly("chat-mention");
+            var owner = server.atrium.identity().accounts.byLogin("alice").orElseThrow().id();
+            assertThat(server.atrium.files().files.resolve(owner, List.of("Talk", "plan du bureau.png"))).isPresent();
+        }
+    }
+
+    /**
      * A guest joins a public conversation through its link in the browser, gets a member's
      * message live and answers; names and text holding HTML are shown as text (guest-flow.mjs).
      */
