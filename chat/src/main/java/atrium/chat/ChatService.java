@@ -336,9 +336,9 @@ public final class ChatService {
         Details d = details(caller, id);
         Message m = write(caller.id().value(), d.conversation(), d.members(), d.me().role().moderates(), text, replyTo,
                 attachment);
-        // The author has read what they wrote, and so what the conversation told them before.
+        // The author has read what they wrote. (Their chat notification of the conversation is read
+        // when their client sends its read marker, not here: posting stays one write lighter.)
         conversations.markRead(id, caller.id().value(), m.id().value());
-        notifications.dismiss(caller.id(), notificationKey(id));
         publishWithGuests("chat.message.created", id, d.members(), views.message(m), Optional.of(messageKey(m.id())));
         notifyAbout(m, d.conversation(), d.members(), caller.account().displayName());
         return m;
@@ -371,7 +371,8 @@ public final class ChatService {
             return;
         }
         to.removeAll(conversations.muted(c.id()));
-        String excerpt = excerpt(m.body());
+        // A file sent alone is quoted by its name.
+        String excerpt = excerpt(m.body().isBlank() ? m.attachment().map(Attachment::name).orElse("") : m.body());
         String link = "/chat/" + c.id() + "?m=" + m.id();
         for (long account : to) {
             if (c.direct()) {

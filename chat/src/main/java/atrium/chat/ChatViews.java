@@ -121,12 +121,6 @@ public final class ChatViews {
         return n;
     }
 
-    /** An attachment: what the message shows of its file (ids as strings, like every id). */
-    public ObjectNode attachment(ObjectNode n, Attachment a) {
-        return n.put("fileId", Long.toString(a.fileId())).put("name", a.name()).put("size", a.size())
-                .put("contentType", a.contentType()).put("preview", a.preview());
-    }
-
     /** A search hit: where it is ({@code conversation}: id, kind, name, {@code with}), the message, the snippet. */
     public ObjectNode hit(ChatService.Hit h) {
         ObjectNode n = Json.MAPPER.createObjectNode();
@@ -138,6 +132,12 @@ public final class ChatViews {
         n.putObject("snippet").put("text", h.snippet().text()).put("start", h.snippet().start())
                 .put("end", h.snippet().end());
         return n;
+    }
+
+    /** An attachment: what the message shows of its file (ids as strings, like every id). */
+    public ObjectNode attachment(ObjectNode n, Attachment a) {
+        return n.put("fileId", Long.toString(a.fileId())).put("name", a.name()).put("size", a.size())
+                .put("contentType", a.contentType()).put("preview", a.preview());
     }
 
     public ObjectNode message(Message m) {

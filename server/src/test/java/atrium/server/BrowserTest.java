@@ -324,17 +324,15 @@ class BrowserTest {
 
     /**
      * chat-search-flow.mjs: alice finds a message of a long conversation by searching without
-     * accents, opens the conversation at it (highlighted, on screen), pages forward to the newest
-     * and writes from there; the server then has her answer after the 120 messages.
+     * accents, opens the conversation at it (highlighted, on screen), pages forward to the newest,
+     * sets and clears a status text, and writes from there; the server then has her answer after
+     * the 120 messages.
      */
     @Test
     void aSearchHitOpensTheConversationAtThatMessage() throws Exception {
         try (TestServer server = TestServer.start(Map.of("chat.rate-limit", "1000"))) {
             String password = "Chat-Search-Password-42";
-            for (String login : List.of("alice", "bob")) {
-                var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));
-                assertThat(created.status()).as(created.body()).isEqualTo(201);
-            }
+            aliceAndBob(server, password);
             TestClient bob = server.client();
             assertThat(bob.signIn("bob", password).status()).isEqualTo(200);
             String id = bob.post("/api/v1/chat/conversations", Map.of("kind", "group", "name", "Plans", "members", List.of("alice")))
@@ -609,7 +607,7 @@ class BrowserTest {
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));
     }
 
-    /** The two people of a two-browser flow (chat-flow, chat-attach-flow): no 2FA, English. */
+    /** The two people of a two-browser flow (chat-flow, chat-attach-flow, chat-search-flow): no 2FA, English. */
     private static void aliceAndBob(TestServer server, String password) {
         for (String login : List.of("alice", "bob")) {
             var created = server.admin().post("/api/v1/users", Map.of("login", login, "password", password, "language", "en"));

@@ -92,4 +92,35 @@ public interface NotificationStoreContract extends IdentityStoresFixture {
                 Map.of(NotificationKind.SHARE_RECEIVED, true, NotificationKind.INFECTED_UPLOAD, false));
         assertThat(notifications().mailChoices(ben)).isEmpty();
     }
+
+    private static Notification mention(long id, AccountId to, String text, long at) {
+        List<String> params = List.of("Ann", "Plans", text);
+        return new Notification(id, 0, to, NotificationKind.CHAT_MENTION, params, 1, List.of(params), "/chat/5?m=" + id, at,
+                Optional.empty());
+    }
+
+    @Test
+    default void events_until_seen_join_one_notification_whose_mail_stays_due_from_the_first_until_dismissed() {
+        AccountId ben = person(2);
+        notifications().addUntilSeen(mention(20, ben, "one", NOW), "chat:5", Optional.of(NOW + 900), 100);
+        Notification grown = notifications().addUntilSeen(mention(21, ben, "two", NOW + 500), "chat:5", Optional.of(NOW + 1400), 100);
+        assertThat(grown.id()).isEqualTo(20);
+        assertThat(grown.count()).isEqualTo(2);
+        // Due from the first event: a busy conversation does not push the e-mail back.
+        assertThat(notifications().mailsDue(NOW + 900, 10)).containsExactly(20L);
+
+        notifications().dismiss(ben, "chat:5", NOW + 950);
+        assertThat(notifications().mailsDue(NOW + 5000, 10)).isEmpty();
+        assertThat(notifications().unread(ben)).isZero();
+        // Dismissed is closed: the next event starts another notification, with its own e-mail.
+        Notification next = notifications().addUntilSeen(mention(22, ben, "three", NOW + 2000), "chat:5", Optional.of(NOW + 2900), 100);
+        assertThat(next.id()).isEqualTo(22);
+        assertThat(notifications().claimMail(22, NOW + 2900).map(Notification::count)).contains(1);
+        // Mailed is closed too; dismissing later still marks it read.
+        assertThat(notifications().addUntilSeen(mention(23, ben, "four", NOW + 3000), "chat:5", Optional.empty(), 100).id())
+                .isEqualTo(23);
+        notifications().dismiss(ben, "chat:5", NOW + 3100);
+        assertThat(notifications().unread(ben)).isZero();
+        assertThat(notifications().count(ben)).isEqualTo(3);
+    }
 }
