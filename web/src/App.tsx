@@ -15,6 +15,7 @@ import { uploads } from './pages/files/uploads';
 import { LoginFlowPage, loginFlowToken } from './pages/LoginFlowPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { PHONE_URL, PhonePage } from './pages/phone/PhonePage';
 import { PublicLinkPage } from './pages/public/PublicLinkPage';
 import { publicLinkToken } from './api/publicLink';
 import { GuestPage } from './pages/guest/GuestPage';
@@ -32,6 +33,7 @@ function routeFor(path: string, user: User) {
   if (path === SHARED_WITH_ME_URL || path === SHARED_BY_ME_URL) return <SharesPage path={path} />;
   if (path === '/files' || path.startsWith('/files/')) return <FilesPage path={path} />;
   if (path === CHAT_URL || path.startsWith(CHAT_URL + '/')) return <ChatPage path={path} />;
+  if (path === PHONE_URL) return <PhonePage />;
   if (path === '/settings' || path.startsWith('/settings/')) return <SettingsPage />;
   if ((path === '/admin' || path.startsWith('/admin/')) && (user.admin || user.groupAdminOf.length > 0)) {
     return <AdminPage path={path} />;

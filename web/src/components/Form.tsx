@@ -124,3 +124,18 @@ export function Notice({ children, testId }: { children: ReactNode; testId?: str
     </p>
   );
 }
+
+/** A filter form's buttons: apply (the form's submit) and clear; test ids `{testId}-apply` and `{testId}-reset`. */
+export function FilterButtons({ testId, onReset }: { testId: string; onReset: () => void }) {
+  const t = useT();
+  return (
+    <div className="filters-buttons">
+      <button type="submit" className="btn btn-primary" data-testid={`${testId}-apply`}>
+        {t('audit.apply')}
+      </button>
+      <button type="button" className="btn" onClick={onReset} data-testid={`${testId}-reset`}>
+        {t('audit.reset')}
+      </button>
+    </div>
+  );
+}

@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import QRCode from 'qrcode';
 
-export function QrCode({ value, label, size = 200 }: { value: string; label: string; size?: number }) {
+export function QrCode({ value, label, size = 200, testId = 'totp-qr' }: { value: string; label: string; size?: number; testId?: string }) {
   const { path, count } = useMemo(() => {
     const qr = QRCode.create(value, { errorCorrectionLevel: 'M' });
     const n = qr.modules.size;
@@ -25,7 +25,7 @@ export function QrCode({ value, label, size = 200 }: { value: string; label: str
       height={size}
       viewBox={`0 0 ${count} ${count}`}
       shapeRendering="crispEdges"
-      data-testid="totp-qr"
+      data-testid={testId}
     >
       <rect width={count} height={count} fill="#fff" />
       <path d={path} fill="#000" />

@@ -7,6 +7,7 @@ import { useCloseOnOutsidePointer } from '../hooks';
 import { useI18n } from '../i18n/i18n';
 import { NAV_ITEMS } from '../nav';
 import { useChatWatch } from '../pages/chat/chatWatch';
+import { usePhoneWatch } from '../pages/phone/phoneWatch';
 import { Link, usePath } from '../router';
 import { useSession, useUser } from '../session';
 import { Icon } from './Icon';
@@ -20,6 +21,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const [navOpen, setNavOpen] = useState(false);
   const navId = useId();
   const chatUnread = useChatWatch(user.login);
+  const phone = usePhoneWatch();
 
   // A new page closes the collapsed navigation.
   useEffect(() => setNavOpen(false), [path]);
@@ -60,7 +62,7 @@ export function Shell({ children }: { children: ReactNode }) {
           }}
         >
           <ul>
-            {NAV_ITEMS.filter((item) => item.visible(user)).map((item) => (
+            {NAV_ITEMS.filter((item) => item.visible(user, phone)).map((item) => (
               <li key={item.id}>
                 <Link to={item.path} matchPrefix data-testid={`nav-${item.id}`}>
                   <Icon name={item.icon} />
@@ -68,6 +70,11 @@ export function Shell({ children }: { children: ReactNode }) {
                   {item.id === 'chat' && chatUnread > 0 && (
                     <span className="badge nav-badge" data-testid="nav-chat-unread" aria-label={t('chat.unreadLabel', { n: chatUnread })}>
                       {chatUnread}
+                    </span>
+                  )}
+                  {item.id === 'phone' && phone.missed > 0 && (
+                    <span className="badge nav-badge" data-testid="nav-phone-missed" aria-label={t('phone.missedLabel', { n: phone.missed })}>
+                      {phone.missed}
                     </span>
                   )}
                 </Link>

@@ -1,4 +1,5 @@
-// Administration: tabs for users, groups, bulk import, audit log, file locks, quarantine and settings.
+// Administration: tabs for users, groups, bulk import, phones, call log, audit log, file locks, quarantine and
+// settings.
 // Group admins get only users and groups (the API limits what they see).
 import type { ReactNode } from 'react';
 import type { User } from '../../api/types';
@@ -9,9 +10,11 @@ import { useUser } from '../../session';
 import { NotFoundPage } from '../NotFoundPage';
 import { AdminSettingsPage } from './AdminSettingsPage';
 import { AuditPage } from './AuditPage';
+import { CallLogPage } from './CallLogPage';
 import { GroupsPage } from './GroupsPage';
 import { ImportPage } from './ImportPage';
 import { LocksPage } from './LocksPage';
+import { PhoneAdminPage } from './PhoneAdminPage';
 import { QuarantinePage } from './QuarantinePage';
 import { UsersPage } from './UsersPage';
 import './Admin.css';
@@ -27,6 +30,8 @@ const TABS: Tab[] = [
   { id: 'users', label: 'admin.tab.users', adminOnly: false, render: () => <UsersPage /> },
   { id: 'groups', label: 'admin.tab.groups', adminOnly: false, render: () => <GroupsPage /> },
   { id: 'import', label: 'admin.tab.import', adminOnly: true, render: () => <ImportPage /> },
+  { id: 'phone', label: 'admin.tab.phone', adminOnly: true, render: () => <PhoneAdminPage /> },
+  { id: 'calls', label: 'admin.tab.calls', adminOnly: true, render: () => <CallLogPage /> },
   { id: 'audit', label: 'admin.tab.audit', adminOnly: true, render: () => <AuditPage /> },
   { id: 'locks', label: 'admin.tab.locks', adminOnly: true, render: () => <LocksPage /> },
   { id: 'quarantine', label: 'admin.tab.quarantine', adminOnly: true, render: () => <QuarantinePage /> },

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, toApiError, withQuery, type ApiError } from '../../api/client';
 import { AUDIT_ACTIONS, type AuditEntry, type AuditPage as AuditPageData } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
-import { ErrorMessage, SelectField, TextField } from '../../components/Form';
+import { ErrorMessage, FilterButtons, SelectField, TextField } from '../../components/Form';
 import { dateInputToMs, formatDateTime } from '../../format';
 import { isMessageKey, useI18n, type Translate } from '../../i18n/i18n';
 
@@ -96,22 +96,13 @@ export function AuditPage() {
         <TextField label={t('audit.text')} type="search" value={draft.q} onChange={set('q')} testId="audit-q" />
         <TextField label={t('audit.from')} type="date" value={draft.from} onChange={set('from')} testId="audit-from" />
         <TextField label={t('audit.to')} type="date" value={draft.to} onChange={set('to')} testId="audit-to" />
-        <div className="filters-buttons">
-          <button type="submit" className="btn btn-primary" data-testid="audit-apply">
-            {t('audit.apply')}
-          </button>
-          <button
-            type="button"
-            className="btn"
-            onClick={() => {
-              setDraft(EMPTY);
-              setFilters({ ...EMPTY });
-            }}
-            data-testid="audit-reset"
-          >
-            {t('audit.reset')}
-          </button>
-        </div>
+        <FilterButtons
+          testId="audit"
+          onReset={() => {
+            setDraft(EMPTY);
+            setFilters({ ...EMPTY });
+          }}
+        />
       </form>
 
       <ErrorMessage error={error} />

@@ -92,6 +92,11 @@ public final class AccountService {
         return accounts.byId(id);
     }
 
+    /** The enabled administrators, e.g. the audience of an event only they may see (the phone system's live view). */
+    public List<Account> admins() {
+        return accounts.admins();
+    }
+
     /**
      * People a user may pick as recipients of a share (the files module's sharee search):
      * enabled accounts whose login, name or e-mail contains the text. Every signed-in user

@@ -12,6 +12,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +46,11 @@ public final class CsvImport {
      * current quota) from an explicit "none" (no quota): both have an empty {@code quota}.
      */
     public record ImportRow(int line, String login, String displayName, Optional<String> email, List<String> groups,
-                            Optional<Long> quota, boolean quotaGiven, Optional<String> password) {
+                            Optional<Long> quota, boolean quotaGiven, Optional<String> password,
+                            Map<ImportColumn, String> extras) {
         public ImportRow {
             groups = List.copyOf(groups);
+            extras = Map.copyOf(extras);
         }
     }
 
@@ -94,6 +97,11 @@ public final class CsvImport {
     }
 
     public static ParsedCsv parse(byte[] data) {
+        return parse(data, List.of());
+    }
+
+    /** With the columns other modules handle ({@link ImportColumn}) besides identity's own. */
+    public static ParsedCsv parse(byte[] data, List<ImportColumn> extraColumns) {
         if (data.length >= 2 && ((data[0] & 0xFF) == 0xFF && (data[1] & 0xFF) == 0xFE
                 || (data[0] & 0xFF) == 0xFE && (data[1] & 0xFF) == 0xFF)) {
             return fatal(1, Msg.of("identity.csv.utf16"));
@@ -116,10 +124,10 @@ public final class CsvImport {
             return fatal(line, Msg.of("identity.csv.not-utf8", line));
         }
         decoder.flush(out);
-        return parseText(out.flip().toString());
+        return parseText(out.flip().toString(), extraColumns);
     }
 
-    private static ParsedCsv parseText(String text) {
+    private static ParsedCsv parseText(String text, List<ImportColumn> extraColumns) {
         if (text.isBlank()) {
             return fatal(1, Msg.of("identity.csv.empty"));
         }
@@ -144,6 +152,7 @@ public final class CsvImport {
             return fatal(header.line(), header.problem().get().inHeader());
         }
         Map<Column, Integer> columns = new EnumMap<>(Column.class);
+        Map<ImportColumn, Integer> extras = new LinkedHashMap<>();
         List<Msg> errors = new ArrayList<>();
         List<Msg> unknown = new ArrayList<>();
         List<Integer> unnamed = new ArrayList<>();
@@ -153,8 +162,15 @@ public final class CsvImport {
                 unnamed.add(i);
                 continue;
             }
-            Column column = HEADERS.get(headerKey(name));
-            if (column == null) {
+            String key = headerKey(name);
+            Column column = HEADERS.get(key);
+            Optional<ImportColumn> extra = extraColumns.stream().filter(x -> x.headers().contains(key)).findFirst();
+            if (column == null && extra.isPresent()) {
+                Integer before = extras.putIfAbsent(extra.get(), i);
+                if (before != null) {
+                    errors.add(Msg.of("identity.csv.column-twice", extra.get().label(), before + 1, i + 1));
+                }
+            } else if (column == null) {
                 unknown.add(Msg.of("core.quoted", name));
             } else if (columns.containsKey(column)) {
                 errors.add(Msg.of("identity.csv.column-twice", column.label, columns.get(column) + 1, i + 1));
@@ -177,7 +193,7 @@ public final class CsvImport {
         if (records.size() > MAX_ROWS) {
             return fatal(records.get(MAX_ROWS).line(), Msg.of("identity.csv.too-many-rows", records.size(), MAX_ROWS));
         }
-        return new Rows(columns, header.cells().size(), unnamed).read(records);
+        return new Rows(columns, extras, header.cells().size(), unnamed).read(records);
     }
 
     /** The separator is the more frequent of ';' and ',' outside quotes on the header line (';' on a tie, as French Excel). */
@@ -340,14 +356,18 @@ public final class CsvImport {
     /** Turns the data records into checked rows. */
     private static final class Rows {
         private final Map<Column, Integer> columns;
+        private final Map<ImportColumn, Integer> extras;
+        /** Per unique extra column, the first line of each value. */
+        private final Map<ImportColumn, Map<String, Integer>> firstLineOfValue = new HashMap<>();
         private final int width;
         private final List<Integer> unnamed;
         private final Map<String, Integer> firstLineOfLogin = new HashMap<>();
         private final List<ImportRow> rows = new ArrayList<>();
         private final List<RowError> errors = new ArrayList<>();
 
-        Rows(Map<Column, Integer> columns, int width, List<Integer> unnamed) {
+        Rows(Map<Column, Integer> columns, Map<ImportColumn, Integer> extras, int width, List<Integer> unnamed) {
             this.columns = columns;
+            this.extras = extras;
             this.width = width;
             this.unnamed = unnamed;
         }
@@ -393,6 +413,20 @@ public final class CsvImport {
             Optional<Optional<Long>> quota = check(problems, () -> AccountRules.quota(rawQuota));
             List<String> groups = groups(cell(cells, Column.GROUPS), problems);
             String password = cell(cells, Column.PASSWORD);
+            Map<ImportColumn, String> extraCells = new LinkedHashMap<>();
+            extras.forEach((column, index) -> {
+                String value = cells.get(index).strip();
+                if (value.isEmpty()) {
+                    return;
+                }
+                column.check(value, login.orElse(rawLogin.strip())).ifPresent(problems::add);
+                Integer first = column.unique()
+                        ? firstLineOfValue.computeIfAbsent(column, c -> new HashMap<>()).putIfAbsent(value, line) : null;
+                if (first != null) {
+                    problems.add(Msg.of("identity.csv.value-repeated", column.label(), value, first));
+                }
+                extraCells.put(column, value);
+            });
             if (!problems.isEmpty()) {
                 for (Msg problem : problems) {
                     errors.add(new RowError(line, problem));
@@ -400,7 +434,8 @@ public final class CsvImport {
                 return;
             }
             rows.add(new ImportRow(line, login.orElseThrow(), displayName.orElseThrow(), email.orElseThrow(), groups,
-                    quota.orElseThrow(), quotaGiven, password.isEmpty() ? Optional.empty() : Optional.of(password)));
+                    quota.orElseThrow(), quotaGiven, password.isEmpty() ? Optional.empty() : Optional.of(password),
+                    extraCells));
         }
 
         /** The cell of a column, or "" when the file has no such column. */

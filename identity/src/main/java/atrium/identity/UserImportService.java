@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,6 +94,8 @@ public final class UserImportService {
     private final Clock clock;
     private final int threads;
     private final Map<Long, Job> jobs = new ConcurrentHashMap<>();
+    /** Columns other modules handle, registered at start. */
+    private final List<ImportColumn> columns = new CopyOnWriteArrayList<>();
 
     public UserImportService(AccountService accounts, AuditLog audit, Ids ids, Clock clock) {
         this.accounts = accounts;
@@ -101,6 +104,11 @@ public final class UserImportService {
         this.clock = clock;
         // Password hashing is CPU-bound: one worker per core.
         this.threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A column another module handles (the phone system's extension), registered by server's Main at start. */
+    public void addColumn(ImportColumn column) {
+        columns.add(column);
     }
 
     /** Starts an import in the background; poll {@link #job}. */
@@ -150,7 +158,7 @@ public final class UserImportService {
     /** Runs an import synchronously (the CLI uses this directly). */
     public Report run(Caller caller, byte[] csv, boolean dryRun, AtomicInteger total, AtomicInteger processed) {
         AccountService.requireAdmin(caller);
-        CsvImport.ParsedCsv parsed = CsvImport.parse(csv);
+        CsvImport.ParsedCsv parsed = CsvImport.parse(csv, List.copyOf(columns));
         List<RowError> errors = Collections.synchronizedList(new ArrayList<>());
         parsed.errors().forEach(e -> errors.add(new RowError(e.line(), e.reason())));
         List<CsvImport.ImportRow> rows = parsed.rows();
@@ -255,5 +263,7 @@ public final class UserImportService {
             result.generatedPassword().ifPresent(p -> passwords.put(row.login().toLowerCase(Locale.ROOT), p));
             created.add(row.login());
         }
+        // After the account exists; a refusal here is reported on the row, the account stays made.
+        row.extras().forEach((column, value) -> column.apply(caller, row.login(), value));
     }
 }

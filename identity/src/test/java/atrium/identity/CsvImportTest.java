@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +68,9 @@ class CsvImportTest {
         assertThat(parsed.errors()).isEmpty();
         assertThat(parsed.rows()).containsExactly(
                 new ImportRow(2, "alice", "Alice Smith", Optional.of("alice@example.com"), List.of("sales", "marketing"),
-                        Optional.of(3L * (GB << 10) / 2), true, Optional.of("S3cret-Given-By-Admin")),
-                new ImportRow(3, "bob", "bob", Optional.empty(), List.of(), Optional.empty(), false, Optional.empty()));
+                        Optional.of(3L * (GB << 10) / 2), true, Optional.of("S3cret-Given-By-Admin"), Map.of()),
+                new ImportRow(3, "bob", "bob", Optional.empty(), List.of(), Optional.empty(), false, Optional.empty(),
+                        Map.of()));
     }
 
     @Test

@@ -127,7 +127,8 @@ public final class Atrium implements AutoCloseable {
             FilesModule files = new FilesModule(config, db, ids, clock, identity);
             ChatModule chat = new ChatModule(config, db, ids, clock, identity, files, bus);
             // SIP over TLS shows the HTTPS certificate (also in proxy mode, where HTTPS is the proxy's).
-            voip = new VoipModule(config, db, ids, clock, identity, () -> TlsFiles.sslContext(tlsMaterial(config)));
+            voip = new VoipModule(config, db, ids, clock, identity, bus, () -> TlsFiles.sslContext(tlsMaterial(config)));
+            identity.imports.addColumn(voip.extensionColumn);
             createFirstAdmin(config, identity);
             Metrics metrics = new Metrics();
             metrics.gauge("atrium_accounts", "Accounts", identity.accounts::count);
@@ -272,6 +273,7 @@ public final class Atrium implements AutoCloseable {
                 .register("/api/v1", files.quarantineRoutes)
                 .register("/api/v1", files.settingsRoutes)
                 .register("/api/v1", voip.routes)
+                .register("/api/v1", voip.callRoutes)
                 .register(identity.loginFlowRoutes.nextcloud(console::page))
                 .register(files.nextcloud)
                 .register(identity.nextcloudNotifications)

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import atrium.core.TestClamd;
 import atrium.identity.db.AuditStore;
+import atrium.voip.CallLog;
+import atrium.voip.CallRecordId;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -605,6 +607,48 @@ class BrowserTest {
     private static List<atrium.identity.AuditEntry> audit(TestServer server, Optional<String> actor, String action) {
         return server.atrium.identity().audit.search(new AuditStore.Filter(actor, Optional.of(action), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), 50));
+    }
+
+    /**
+     * phone-flow.mjs: an administrator gives bob extension 201 and a phone (its password, settings and QR code shown
+     * once), sees a ringing call live, filters the call log and downloads it as CSV; bob on a phone screen sees his
+     * missed-call badge, his Phone page with the settings, QR code and history with call-back links, the badge going
+     * once seen, and makes a new password for his phone. The calls are written through the call log's Java API.
+     */
+    @Test
+    void anAdministratorGivesBobAPhoneAndBobSeesItWithHisMissedCalls() throws Exception {
+        try (TestServer server = TestServer.start(VoipRegistrarTest.VOIP)) {
+            String password = "Phone-Flow-Password-42";
+            TestClient admin = server.admin();
+            assertThat(admin.post("/api/v1/users", Map.of("login", "bob", "password", password, "language", "en"))
+                    .status()).isEqualTo(201);
+            VoipRegistrarTest.userWithDevice(admin, "alice", "202");
+            var accounts = server.atrium.identity().accounts;
+            var bob = accounts.byLogin("bob").orElseThrow().id();
+            var alice = accounts.byLogin("alice").orElseThrow().id();
+            var aliceDevice = server.atrium.voip().phones.devicesOf(alice).getFirst().id();
+            CallLog log = server.atrium.voip().callLog;
+            CallLog.Party fromAlice = CallLog.Party.ours(alice, aliceDevice, "202", "Alice");
+            for (CallLog.Outcome missed : List.of(CallLog.Outcome.NO_ANSWER, CallLog.Outcome.CANCELLED)) {
+                CallRecordId c = log.started(new CallLog.Start(fromAlice, "201", Optional.of(bob), "e2e-" + missed));
+                log.ringing(c);
+                log.ended(c, missed, missed == CallLog.Outcome.NO_ANSWER ? 480 : 487);
+            }
+            CallRecordId out = log.started(new CallLog.Start(new CallLog.Party(Optional.of(bob), Optional.empty(), "201",
+                    "Bob"), "202", Optional.of(alice), "e2e-out"));
+            log.answered(out, aliceDevice);
+            log.ended(out, CallLog.Outcome.ANSWERED, 200);
+            log.ringing(log.started(new CallLog.Start(fromAlice, "201", Optional.of(bob), "e2e-ringing")));
+
+            runScript("phone-flow.mjs", server, Map.of("ATRIUM_BOB_PASSWORD", password));
+
+            TestClient bobClient = server.client();
+            bobClient.signIn("bob", password);
+            assertThat(bobClient.get("/api/v1/me/phone/calls").json().get("missed").asInt()).as("missed after seen").isZero();
+            assertThat(audit(server, Optional.of("admin"), "voip-calls-exported")).singleElement()
+                    .satisfies(e -> assertThat(e.detail()).hasValue("login=bob direction=in outcome=no-answer"));
+            assertThat(audit(server, Optional.of("bob"), "voip-device-password-reset")).hasSize(1);
+        }
     }
 
     /** The two people of a two-browser flow (chat-flow, chat-attach-flow, chat-search-flow): no 2FA, English. */

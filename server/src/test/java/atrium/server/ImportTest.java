@@ -34,6 +34,11 @@ class ImportTest {
     }
 
     static JsonNode runImport(byte[] csv, boolean dryRun) throws InterruptedException {
+        return runImport(admin, csv, dryRun);
+    }
+
+    /** Runs an import as {@code admin} and waits for its report. */
+    static JsonNode runImport(TestClient admin, byte[] csv, boolean dryRun) throws InterruptedException {
         var started = admin.send("POST", "/api/v1/imports?dryRun=" + dryRun, csv, Map.of("Content-Type", "text/csv"));
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         String id = started.json().get("id").asText();

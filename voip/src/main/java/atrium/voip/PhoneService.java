@@ -14,11 +14,14 @@ import atrium.sip.DigestAlgorithm;
 import atrium.voip.db.PhoneStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -41,18 +44,20 @@ public final class PhoneService {
     private final MasterKey key;
     private final Ids ids;
     private final Clock clock;
+    private final LiveEvents live;
     private final String realm;
     private final int minLength;
     private final int maxLength;
 
     public PhoneService(PhoneStore store, AccountService accounts, AuditLog audit, MasterKey key, Ids ids, Clock clock,
-                        String realm, int minLength, int maxLength) {
+                        LiveEvents live, String realm, int minLength, int maxLength) {
         this.store = store;
         this.accounts = accounts;
         this.audit = audit;
         this.key = key;
         this.ids = ids;
         this.clock = clock;
+        this.live = live;
         this.realm = realm;
         this.minLength = minLength;
         this.maxLength = maxLength;
@@ -99,7 +104,7 @@ public final class PhoneService {
     }
 
     private void dropOrphan(Extension e) {
-        store.deleteExtension(e.account());
+        droppingBindings(store.devicesOf(e.account()), () -> store.deleteExtension(e.account()));
         audit.record(Optional.empty(), "voip-extension-removed", Optional.of("#" + e.account().value()), "local",
                 "number=" + e.number() + ": the account was deleted");
     }
@@ -117,7 +122,7 @@ public final class PhoneService {
     public void removeExtension(Caller caller, String login) {
         AccountService.requireAdmin(caller);
         Account account = accounts.find(login);
-        if (!store.deleteExtension(account.id())) {
+        if (!droppingBindings(store.devicesOf(account.id()), () -> store.deleteExtension(account.id()))) {
             throw new AtriumException.NotFound(Msg.of("voip.extension.none", login));
         }
         audit.record(caller, "voip-extension-removed", login, "");
@@ -161,9 +166,24 @@ public final class PhoneService {
     /** A new generated password for a device; its registrations end (the phone must be given the new one). */
     public WithPassword resetPassword(Caller caller, String username) {
         AccountService.requireAdmin(caller);
-        Device device = device(username);
+        return newPassword(caller, device(username));
+    }
+
+    /** The same for one of the caller's own devices; someone else's is not found (nothing to learn from a 403). */
+    public WithPassword resetOwnPassword(Caller caller, String username) {
+        Device device = store.deviceByUsername(username).map(PhoneStore.DeviceSecrets::device)
+                .filter(d -> d.account().equals(caller.id()))
+                .orElseThrow(() -> new AtriumException.NotFound(Msg.of("voip.device.none", username)));
+        return newPassword(caller, device);
+    }
+
+    private WithPassword newPassword(Caller caller, Device device) {
+        String username = device.username();
         String password = Secrets.generatedPassword();
-        store.replaceSecrets(sealed(device, password));
+        droppingBindings(List.of(device), () -> {
+            store.replaceSecrets(sealed(device, password));
+            return true;
+        });
         audit.record(caller, "voip-device-password-reset", loginOf(device.account()), "username=" + username);
         return new WithPassword(device, password);
     }
@@ -171,8 +191,18 @@ public final class PhoneService {
     public void deleteDevice(Caller caller, String username) {
         AccountService.requireAdmin(caller);
         Device device = device(username);
-        store.deleteDevice(device.id());
+        droppingBindings(List.of(device), () -> store.deleteDevice(device.id()));
         audit.record(caller, "voip-device-removed", loginOf(device.account()), "username=" + username);
+    }
+
+    /** Runs a change that drops the devices' registrations, then tells the live view which went. */
+    private <T> T droppingBindings(List<Device> devices, Supplier<T> change) {
+        long now = clock.millis();
+        List<Map.Entry<Registration, Device>> gone = new ArrayList<>();
+        devices.forEach(d -> store.bindings(d.id(), now).forEach(r -> gone.add(Map.entry(r, d))));
+        T result = change.get();
+        gone.forEach(e -> live.registrationRemoved(e.getKey().id(), e.getValue()));
+        return result;
     }
 
     private Device device(String username) {
@@ -195,6 +225,11 @@ public final class PhoneService {
 
     public Optional<Extension> extensionOf(AccountId account) {
         return store.extensionOf(account);
+    }
+
+    /** The login of the account holding {@code number}, if an existing account does. */
+    public Optional<String> holderOf(String number) {
+        return store.extensionByNumber(number).flatMap(e -> accounts.byId(e.account())).map(Account::login);
     }
 
     public String loginOf(AccountId account) {

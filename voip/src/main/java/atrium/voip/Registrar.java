@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,9 +56,11 @@ public final class Registrar implements TransactionUser {
     private final Ids ids;
     private final Clock clock;
     private final Expiry expiry;
+    private final LiveEvents live;
 
     public Registrar(PhoneService phones, PhoneStore store, DigestServer digest, SipThrottle throttle, AuditLog audit,
-                     Ids ids, Clock clock, Expiry expiry) {
+                     Ids ids, Clock clock, Expiry expiry, LiveEvents live) {
+        this.live = live;
         this.phones = phones;
         this.store = store;
         this.digest = digest;
@@ -156,11 +159,12 @@ public final class Registrar implements TransactionUser {
             tx.respond(response(r, 403, "Forbidden"));
             return;
         }
-        bindings(tx, d, address, userAgent.orElse(""));
+        bindings(tx, d, extension, address, userAgent.orElse(""));
     }
 
     /** The contact part of §10.3: steps 6 to 8, then the 200 listing every binding. */
-    private void bindings(ServerTransaction tx, Device d, String address, String userAgent) {
+    private void bindings(ServerTransaction tx, Device d, Optional<Extension> extension, String address,
+                          String userAgent) {
         SipRequest r = tx.request();
         List<NameAddr> contacts = r.contacts();
         Optional<Integer> expiresHeader = r.header("Expires").map(Registrar::seconds);
@@ -170,7 +174,9 @@ public final class Registrar implements TransactionUser {
                 tx.respond(response(r, 400, "Contact * needs Expires: 0 and no other Contact"));
                 return;
             }
+            List<Registration> gone = store.bindings(d.id(), now);
             store.removeAll(d.id());
+            gone.forEach(b -> live.registrationRemoved(b.id(), d));
             LOG.fine(() -> "SIP device " + d.username() + " unregistered every contact from " + address);
             tx.respond(ok(r, d, now));
             return;
@@ -205,6 +211,13 @@ public final class Registrar implements TransactionUser {
         }
         store.apply(d.id(), removed, upserts, now);
         tx.respond(ok(r, d, now));
+        removed.stream().map(current::get).filter(Objects::nonNull).forEach(b -> live.registrationRemoved(b.id(), d));
+        Optional<String> number = extension.map(Extension::number);
+        for (Registration b : upserts) {
+            // Just registered over its own connection: connected.
+            live.registration(current.containsKey(b.contactUri()) ? "voip.registration.updated"
+                    : "voip.registration.added", new SipServer.Binding(b, d, number, SipServer.reachAt(d, b), true));
+        }
     }
 
     /** 200 with every current binding and its remaining seconds (RFC 3261 §10.3 step 8). */

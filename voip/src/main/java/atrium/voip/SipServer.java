@@ -98,9 +98,13 @@ public final class SipServer implements AutoCloseable {
             Optional<String> number = numbers.computeIfAbsent(d.account().value(),
                     a -> phones.extensionOf(d.account()).map(Extension::number));
             Peer peer = peer(r);
-            String reachAt = "sip:" + d.username() + "@" + r.source() + ";transport=" + r.transport();
-            return new Binding(r, d, number, reachAt, peer.protocol() == Protocol.UDP || transports.connected(peer));
+            return new Binding(r, d, number, reachAt(d, r), peer.protocol() == Protocol.UDP || transports.connected(peer));
         }).toList();
+    }
+
+    /** Where calls to a binding go, as a SIP URI: its source over its transport (through the NAT). */
+    static String reachAt(Device d, Registration r) {
+        return "sip:" + d.username() + "@" + r.source() + ";transport=" + r.transport();
     }
 
     /** Where a binding's requests go: its source over its transport, through the NAT or on its own connection. */

@@ -3,10 +3,13 @@ package atrium.voip;
 import atrium.core.Config;
 import atrium.core.Ids;
 import atrium.core.blob.MasterKey;
+import atrium.core.bus.EventBus;
 import atrium.core.db.Database;
 import atrium.identity.IdentityModule;
 import atrium.sip.DigestServer;
+import atrium.voip.db.CallStore;
 import atrium.voip.db.PhoneStore;
+import atrium.voip.http.CallRoutes;
 import atrium.voip.http.PhoneRoutes;
 import atrium.voip.media.MediaRelay;
 import java.net.InetAddress;
@@ -23,17 +26,26 @@ public final class VoipModule implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VoipModule.class.getName());
 
     public final PhoneService phones;
+    /** The bulk import's extension column, registered with identity's import by server's Main. */
+    public final ExtensionColumn extensionColumn;
+    /** Where the B2BUA writes every call attempt. */
+    public final CallLog callLog;
     public final PhoneRoutes routes;
+    public final CallRoutes callRoutes;
     /** The SIP listeners and registrar, when enabled. */
     public final Optional<SipServer> sip;
     /** The RTP relay every call's media goes through, when enabled. */
     public final Optional<MediaRelay> media;
     private final PhoneStore store;
+    private final CallStore calls;
+    /** How long the call log keeps a call, in milliseconds; 0 = for ever. */
+    private final long callLogMillis;
     private final SipThrottle throttle;
     private final Clock clock;
 
     /** {@code tls}: the server certificate for SIP over TLS, asked for only when SIP is enabled. */
-    public VoipModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, Supplier<SSLContext> tls) {
+    public VoipModule(Config config, Database db, Ids ids, Clock clock, IdentityModule identity, EventBus bus,
+                      Supplier<SSLContext> tls) {
         db.migrate("voip");
         this.clock = clock;
         String realm = config.string("sip.realm").strip();
@@ -67,8 +79,15 @@ public final class VoipModule implements AutoCloseable {
 
         MasterKey key = MasterKey.loadOrCreate(config.dataDir().resolve("keys").resolve("master.key"));
         this.store = new PhoneStore(db.jdbi());
-        this.phones = new PhoneService(store, identity.accounts, identity.audit, key, ids, clock, realm, minLength,
+        this.calls = new CallStore(db.jdbi());
+        this.callLogMillis = config.integer("voip.call-log-days", 0, 36500) * 86_400_000L;
+        VoipViews views = new VoipViews(identity.accounts, store);
+        LiveEvents live = new LiveEvents(bus, identity.accounts, calls, views, clock);
+        this.phones = new PhoneService(store, identity.accounts, identity.audit, key, ids, clock, live, realm, minLength,
                 maxLength);
+        this.extensionColumn = new ExtensionColumn(phones, identity.accounts);
+        this.callLog = new CallLog(calls, ids, clock, config.integer("cluster.node-id", 0, 1023), identity.accounts, live);
+        callLog.closeInterrupted();
         this.throttle = new SipThrottle(identity.audit, clock, freeFailures, blockAfter, blockMillis, delayMillis);
         if (config.bool("voip.enabled")) {
             this.media = Optional.of(new MediaRelay(bind, rtpMin, rtpMax, mediaTimeout, clock));
@@ -76,7 +95,7 @@ public final class VoipModule implements AutoCloseable {
             // start) accept the nonces another issued.
             DigestServer digest = new DigestServer(realm, key.derive("sip-nonce"), clock, Duration.ofMinutes(5));
             Registrar registrar = new Registrar(phones, store, digest, throttle, identity.audit, ids, clock,
-                    new Registrar.Expiry(minExpires, maxExpires, defaultExpires));
+                    new Registrar.Expiry(minExpires, maxExpires, defaultExpires), live);
             SipServer server;
             try {
                 server = new SipServer(listen, tls.get(), registrar, store, phones, clock, publicHost);
@@ -91,12 +110,20 @@ public final class VoipModule implements AutoCloseable {
             this.sip = Optional.empty();
             this.media = Optional.empty();
         }
-        this.routes = new PhoneRoutes(identity.authentication, phones, sip);
+        this.routes = new PhoneRoutes(identity.authentication, phones, sip, views);
+        this.callRoutes = new CallRoutes(identity.authentication, new CallHistory(calls, identity.audit, clock),
+                identity.accounts, views);
     }
 
-    /** Housekeeping: forgets expired bindings and throttle entries, and the extensions of deleted accounts. */
+    /**
+     * Housekeeping: forgets expired bindings and throttle entries, the extensions of deleted accounts, and calls
+     * older than {@code voip.call-log-days}.
+     */
     public void purgeExpired() {
         store.purgeExpired(clock.millis());
+        if (callLogMillis > 0) {
+            calls.purgeBefore(clock.millis() - callLogMillis);
+        }
         phones.dropOrphans();
         throttle.purge();
     }

@@ -96,6 +96,21 @@ public final class NotificationStore {
      * @param maxDetails past this many events, only the count grows
      */
     public Notification addToBurst(Notification first, Burst burst, int maxDetails) {
+        return add(first, burst, maxDetails, false);
+    }
+
+    /**
+     * Adds one event to the account's notification of that key that is still to be seen, or
+     * starts one with {@code first}. It comes back unread, on top, with a new {@code ocsId}; its
+     * e-mail stays due when the first event made it due ({@code mailAt} only starts it).
+     * It stays open (a burst without end) until {@link #dismiss}ed or mailed.
+     */
+    public Notification addUntilSeen(Notification first, String key, Optional<Long> mailAt, int maxDetails) {
+        return add(first, new Burst(key, Long.MAX_VALUE, mailAt), maxDetails, true);
+    }
+
+    /** @param keepMailTime whether an e-mail already due keeps its time, rather than starting over */
+    private Notification add(Notification first, Burst burst, int maxDetails, boolean keepMailTime) {
         return jdbi.inTransaction(h -> {
             Optional<Notification> open = h.createQuery("""
                             SELECT * FROM identity_notifications
@@ -109,11 +124,12 @@ public final class NotificationStore {
                     details.addAll(first.details());
                 }
                 long ocsId = nextOcsId(h, o.account());
-                // The guard on burst_until: a burst whose e-mail went out meanwhile is closed, start another.
+                // The guard on burst_until: a burst whose e-mail went out (or, until seen, that was
+                // dismissed) meanwhile is closed, start another.
                 int updated = h.createUpdate("""
                                 UPDATE identity_notifications SET ocs_id = :ocs, params = :params, item_count = item_count + 1,
-                                    details = :details, created_at = :now, read_at = NULL, burst_until = :until, mail_at = :mail
-                                WHERE id = :id AND burst_until > :now""")
+                                    details = :details, created_at = :now, read_at = NULL, burst_until = :until, mail_at = %s
+                                WHERE id = :id AND burst_until > :now""".formatted(keepMailTime ? "COALESCE(mail_at, :mail)" : ":mail"))
                         .bind("ocs", ocsId).bind("params", write(first.params())).bind("details", write(details))
                         .bind("now", first.createdAt()).bind("until", burst.until())
                         .bind("mail", burst.mailAt().orElse(null)).bind("id", o.id()).execute();
@@ -123,41 +139,6 @@ public final class NotificationStore {
                 }
             }
             return insert(h, first, Optional.of(burst));
-        });
-    }
-
-    /**
-     * Adds one event to the account's notification of that key that is still to be seen, or
-     * starts one with {@code first}. It comes back unread, on top, with a new {@code ocsId}; its
-     * e-mail stays due when the first event made it due ({@code mailAt} only starts it).
-     * It stays open until {@link #dismiss}ed or mailed.
-     */
-    public Notification addUntilSeen(Notification first, String key, Optional<Long> mailAt, int maxDetails) {
-        return jdbi.inTransaction(h -> {
-            Optional<Notification> open = h.createQuery("""
-                            SELECT * FROM identity_notifications
-                            WHERE account_id = :a AND burst_key = :key AND burst_until IS NOT NULL""")
-                    .bind("a", first.account().value()).bind("key", key).map((rs, ctx) -> map(rs)).findFirst();
-            if (open.isPresent()) {
-                Notification o = open.get();
-                List<List<String>> details = new ArrayList<>(o.details());
-                if (details.size() < maxDetails) {
-                    details.addAll(first.details());
-                }
-                long ocsId = nextOcsId(h, o.account());
-                // The guard on burst_until: one whose e-mail went out or that was seen meanwhile is closed.
-                int updated = h.createUpdate("""
-                                UPDATE identity_notifications SET ocs_id = :ocs, params = :params, item_count = item_count + 1,
-                                    details = :details, created_at = :now, read_at = NULL, mail_at = COALESCE(mail_at, :mail)
-                                WHERE id = :id AND burst_until IS NOT NULL""")
-                        .bind("ocs", ocsId).bind("params", write(first.params())).bind("details", write(details))
-                        .bind("now", first.createdAt()).bind("mail", mailAt.orElse(null)).bind("id", o.id()).execute();
-                if (updated == 1) {
-                    return new Notification(o.id(), ocsId, o.account(), o.kind(), first.params(), o.count() + 1, details,
-                            o.link(), first.createdAt(), Optional.empty());
-                }
-            }
-            return insert(h, first, Optional.of(new Burst(key, Long.MAX_VALUE, mailAt)));
         });
     }
 

@@ -103,6 +103,11 @@ public final class PhoneStore implements AutoCloseable {
                 .bind("u", username).map((rs, ctx) -> secrets(rs)).findOne());
     }
 
+    public Optional<Device> deviceById(DeviceId id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM voip_devices WHERE id = :id")
+                .bind("id", id.value()).map((rs, ctx) -> secrets(rs).device()).findOne());
+    }
+
     public List<Device> devicesOf(AccountId account) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM voip_devices WHERE account_id = :a ORDER BY username")
                 .bind("a", account.value()).map((rs, ctx) -> secrets(rs).device()).list());

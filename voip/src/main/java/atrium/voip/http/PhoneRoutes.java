@@ -11,8 +11,9 @@ import atrium.identity.http.Authentication;
 import atrium.voip.Device;
 import atrium.voip.Extension;
 import atrium.voip.PhoneService;
-import atrium.voip.Registration;
 import atrium.voip.SipServer;
+import atrium.voip.VoipViews;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -40,8 +41,10 @@ public final class PhoneRoutes implements HttpService {
     private final Authentication auth;
     private final PhoneService phones;
     private final Optional<SipServer> sip;
+    private final VoipViews views;
 
-    public PhoneRoutes(Authentication auth, PhoneService phones, Optional<SipServer> sip) {
+    public PhoneRoutes(Authentication auth, PhoneService phones, Optional<SipServer> sip, VoipViews views) {
+        this.views = views;
         this.auth = auth;
         this.phones = phones;
         this.sip = sip;
@@ -56,7 +59,9 @@ public final class PhoneRoutes implements HttpService {
                 .post("/admin/voip/devices/{username}/password", this::resetPassword)
                 .delete("/admin/voip/devices/{username}", this::deleteDevice)
                 .get("/admin/voip/registrations", this::registrations)
-                .get("/me/phone", this::mine);
+                .get("/me/phone", this::mine)
+                .post("/me/phone/devices/{username}/password", (req, res) -> Json.ok(res, withPassword(req,
+                        phones.resetOwnPassword(auth.require(req), req.path().pathParameters().get("username")))));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -111,24 +116,8 @@ public final class PhoneRoutes implements HttpService {
     private void registrations(ServerRequest req, ServerResponse res) {
         Caller caller = auth.require(req);
         AccountService.requireAdmin(caller);
-        List<Map<String, Object>> items = new ArrayList<>();
-        sip.ifPresent(s -> {
-            for (SipServer.Binding b : s.registrations()) {
-                Registration r = b.registration();
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("device", b.device().username());
-                m.put("login", phones.loginOf(b.device().account()));
-                m.put("extension", b.extension().orElse(null));
-                m.put("contact", r.contact());
-                m.put("reachAt", b.reachAt());
-                m.put("source", r.source());
-                m.put("transport", r.transport());
-                m.put("connected", b.connected());
-                m.put("userAgent", r.userAgent());
-                m.put("expiresAt", r.expiresAt());
-                items.add(m);
-            }
-        });
+        List<ObjectNode> items = new ArrayList<>();
+        sip.ifPresent(s -> s.registrations().forEach(b -> items.add(views.binding(b))));
         Json.ok(res, Map.of("items", items));
     }
 
