@@ -14,7 +14,7 @@
 // failure prints what failed, saves a screenshot to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { aliceAndBob, finishTwo, forbidDialogs, openBrowser, q, signIn, steps, tid } from './harness.mjs';
+import { aliceAndBob, finishTwo, forbidDialogs, openBrowser, openChat, q, signIn, steps, tid } from './harness.mjs';
 
 const { base: BASE, alice: ALICE, bob: BOB } = aliceAndBob();
 const ACTION_TIMEOUT = 15_000;
@@ -37,8 +37,7 @@ function pdfBytes() {
 
 /** Opens Chat and then the conversation "Chantier", once the WebSocket is caught up. */
 async function openConversation(page) {
-  await page.goto(`${BASE}/chat`, { waitUntil: 'domcontentloaded' });
-  await page.locator(`${tid('chat-page')}[data-connection="live"]`).waitFor();
+  await openChat(page, BASE);
   await page.locator(`${tid('chat-conversation')}[data-title="Chantier"]`).click();
   await page.locator(tid('chat-input')).waitFor();
 }

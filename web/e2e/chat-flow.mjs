@@ -18,7 +18,7 @@
 // Needs /usr/bin/chromium and a server with alice and bob (no 2FA, language English) who have
 // no conversation yet. Exit 0 on success; on failure prints what failed, saves a screenshot
 // to $ATRIUM_E2E_OUT (default /tmp) and exits 1.
-import { aliceAndBob, finishTwo, forbidDialogs, openBrowser, q, signIn, steps, tid } from './harness.mjs';
+import { aliceAndBob, finishTwo, forbidDialogs, openBrowser, openChat, q, signIn, steps, tid } from './harness.mjs';
 
 const { base: BASE, alice: ALICE, bob: BOB } = aliceAndBob();
 const ACTION_TIMEOUT = 10_000;
@@ -29,12 +29,6 @@ const MARKDOWN = '**gras** et `code` [lien](https://example.org) [x](javascript:
 const { log, run, current } = steps();
 const problems = [];
 const browsers = {};
-
-/** Opens Chat and waits until its WebSocket is caught up, so what others do arrives live. */
-async function openChat(page) {
-  await page.goto(`${BASE}/chat`, { waitUntil: 'domcontentloaded' });
-  await page.locator(`${tid('chat-page')}[data-connection="live"]`).waitFor();
-}
 
 const message = (author, text) => `${tid('chat-message')}[data-author=${q(author)}] ${tid('chat-text')}:text-is(${JSON.stringify(text)})`;
 
@@ -50,8 +44,8 @@ async function main() {
   await run('alice and bob sign in and open Chat; bob has no conversation', async () => {
     await signIn(a, BASE, ALICE);
     await signIn(b, BASE, BOB);
-    await openChat(a);
-    await openChat(b);
+    await openChat(a, BASE);
+    await openChat(b, BASE);
     await b.locator(tid('chat-empty')).waitFor();
     // Set once: still there at the end means bob's page was never reloaded.
     await b.evaluate(() => {

@@ -179,7 +179,10 @@ export function forbidDialogs(page, who, problems) {
   });
 }
 
-/** `finish` for a flow of two browsers, alice's and bob's: the screenshot is bob's page. */
+/**
+ * `finish` for a flow of alice's and bob's browsers, and any more in `browsers` (a guest's…):
+ * the screenshot is bob's page; every browser is closed.
+ */
 export function finishTwo(main, { name, wholeRun, log, current, browsers, problems }) {
   finish(main, {
     name,
@@ -190,10 +193,31 @@ export function finishTwo(main, { name, wholeRun, log, current, browsers, proble
       page: browsers.bob?.page ?? browsers.alice?.page,
       context: browsers.alice?.context,
       userDataDir: browsers.alice?.userDataDir,
-      others: browsers.bob ? [browsers.bob] : [],
+      others: Object.entries(browsers).filter(([who]) => who !== 'alice').map(([, b]) => b),
       problems,
     }),
   });
+}
+
+/** Opens Chat and waits until its WebSocket is caught up, so what others do arrives live. */
+export async function openChat(page, base) {
+  await page.goto(`${base}/chat`, { waitUntil: 'domcontentloaded' });
+  await page.locator(`${tid('chat-page')}[data-connection="live"]`).waitFor();
+}
+
+/**
+ * In the open group's settings (left open), makes its guest link with `password` and gives the
+ * link's full URL, checked to be a join link of this server.
+ */
+export async function makeGuestLink(page, base, password) {
+  await page.locator(tid('chat-settings-open')).click();
+  await page.locator(tid('chat-link-none')).waitFor();
+  await page.locator(tid('chat-link-password')).fill(password);
+  await page.locator(tid('chat-link-make')).click();
+  await page.locator(`${tid('chat-link')}[data-public="true"]`).waitFor();
+  const url = await page.locator(tid('chat-link-url')).inputValue();
+  if (!url.startsWith(`${base}/chat/join/`)) throw new Error(`the link shown is ${JSON.stringify(url)}`);
+  return url;
 }
 
 /** The selector of a test id (web/TESTIDS.md). */

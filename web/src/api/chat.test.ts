@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorName, compareIds, may, mentions, mergeMessages, onMessageCreated, onRead, snippetParts, titleOf, type ConversationSummary, type Message } from './chat';
+import { authorName, compareIds, favouritesFirst, may, mentions, mergeMessages, onMessageCreated, onPersonal, onRead, reactors, snippetParts, titleOf, type Message } from './chat';
+import { summary } from './chat.fixture';
 
 const msg = (id: string, over: Partial<Message> = {}): Message => ({
   id,
@@ -15,21 +16,6 @@ const msg = (id: string, over: Partial<Message> = {}): Message => ({
   ...over,
 });
 
-const summary = (id: string, over: Partial<ConversationSummary> = {}): ConversationSummary => ({
-  id,
-  kind: 'direct',
-  name: '',
-  with: 'bob',
-  memberCount: 2,
-  readOnly: false,
-  createdAt: '2026-11-30T09:00:00Z',
-  lastMessageId: '100',
-  role: 'member',
-  lastReadId: '100',
-  unread: 0,
-  mentions: 0,
-  ...over,
-});
 
 describe('compareIds', () => {
   it('orders 64-bit ids beyond the precision of a double', () => {
@@ -124,6 +110,38 @@ describe('authorName', () => {
     const before = [summary('10', { unread: 0 })];
     const after = onMessageCreated(before, msg('103', { author: null, guest: 'Client' }), 'ana', null);
     expect(after?.[0].unread).toBe(1);
+  });
+});
+
+describe('personal settings in the list', () => {
+  it('counts no mention in a muted conversation, still the unread message, and brings an archived one back', () => {
+    const list = [summary('10', { muted: true, archived: true })];
+    const next = onMessageCreated(list, msg('101', { text: '@ana look' }), 'ana', null)!;
+    expect(next[0]).toMatchObject({ unread: 1, mentions: 0, archived: false });
+  });
+
+  it('keeps favourites first when a message moves another conversation to the top', () => {
+    const list = [summary('1', { favourite: true }), summary('2', { lastMessageId: '50' })];
+    const next = onMessageCreated(list, msg('101', { conversation: '2' }), 'ana', null)!;
+    expect(next.map((c) => c.id)).toEqual(['1', '2']);
+    expect(favouritesFirst([summary('3'), summary('4', { favourite: true })]).map((c) => c.id)).toEqual(['4', '3']);
+  });
+
+  it('applies a change from another tab; muting hides mentions; unmuting and (un)favouriting ask for the server list', () => {
+    const list = [summary('10', { mentions: 2, unread: 3 })];
+    const muted = onPersonal(list, { conversation: '10', muted: true, favourite: false, archived: false })!;
+    expect(muted[0]).toMatchObject({ muted: true, mentions: 0, unread: 3 });
+    expect(onPersonal(list, { conversation: '10', muted: false, favourite: false, archived: true })![0].archived).toBe(true);
+    expect(onPersonal(muted, { conversation: '10', muted: false, favourite: false, archived: false })).toBeNull();
+    expect(onPersonal(list, { conversation: '10', muted: false, favourite: true, archived: false })).toBeNull();
+    expect(onPersonal(list, { conversation: '99', muted: true, favourite: false, archived: false })).toBeNull();
+  });
+});
+
+describe('reactors', () => {
+  it('lists the logins then the guests with the guest mark, so guests count too', () => {
+    expect(reactors({ emoji: '👍', logins: ['ana'], guests: ['M. Dupont'] }, 'guest')).toEqual(['ana', 'M. Dupont (guest)']);
+    expect(reactors({ emoji: '👍', logins: [], guests: ['M. Dupont'] }, 'invité')).toHaveLength(1);
   });
 });
 

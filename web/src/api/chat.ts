@@ -25,6 +25,10 @@ export interface Conversation {
   createdAt: string;
   lastMessageId: string | null;
   members: Member[];
+  /** Whether it has a guest link. */
+  public: boolean;
+  /** The guests whose session is running. */
+  guests: GuestRef[];
 }
 
 /** One row of `GET /conversations`: the conversation with the caller's counts. */
@@ -35,13 +39,42 @@ export interface ConversationSummary {
   /** The other person of a one-to-one. */
   with?: string;
   memberCount: number;
+  /** The members' logins (to filter the list by who is in a conversation). */
+  members: string[];
   readOnly: boolean;
   createdAt: string;
   lastMessageId: string | null;
   role: Role;
   lastReadId: string | null;
   unread: number;
+  /** 0 while `muted` (the server reports none). */
   mentions: number;
+  muted: boolean;
+  favourite: boolean;
+  /** Hidden from the main list until the next message in the conversation. */
+  archived: boolean;
+}
+
+/** The caller's own settings of a conversation (`PATCH …/me`, `chat.conversation.personal`). */
+export interface Personal {
+  conversation: string;
+  muted: boolean;
+  favourite: boolean;
+  archived: boolean;
+}
+
+/** A conversation's guest link (`GET`/`PUT …/link`). */
+export interface GuestLink {
+  conversation: string;
+  token: string;
+  /** "/chat/join/TOKEN", on this server. */
+  path: string;
+  password: boolean;
+}
+
+export interface GuestRef {
+  id: string;
+  name: string;
 }
 
 export interface Reaction {
@@ -86,6 +119,11 @@ export interface Message {
 /** Who wrote a message, as shown: the login, or a guest's name with the "guest" mark. */
 export function authorName(m: { author: string | null; guest?: string }, guestMark: string): string {
   return m.author ?? `${m.guest ?? ''} (${guestMark})`;
+}
+
+/** Everyone who made a reaction, as shown: logins, then guests' names with the guest mark. */
+export function reactors(r: Reaction, guestMark: string): string[] {
+  return [...r.logins, ...(r.guests ?? []).map((g) => `${g} (${guestMark})`)];
 }
 
 export interface MessagePage {
@@ -148,6 +186,12 @@ export const chatApi = {
   react: (id: string, mid: string, emoji: string, add: boolean) =>
     (add ? api.put<Message> : api.del<Message>)(`${conv(id)}/messages/${encode(mid)}/reactions/${encode(emoji)}`),
   read: (id: string, messageId: string) => api.post<void>(`${conv(id)}/read`, { messageId }),
+  setPersonal: (id: string, change: Partial<Omit<Personal, 'conversation'>>) => api.patch<Personal>(`${conv(id)}/me`, change),
+  link: (id: string) => api.get<GuestLink>(`${conv(id)}/link`),
+  /** A new link (the old one and its guests go), with a password or none. */
+  makeLink: (id: string, password: string) => api.put<GuestLink>(`${conv(id)}/link`, password ? { password } : {}),
+  revokeLink: (id: string) => api.del<void>(`${conv(id)}/link`),
+  removeGuest: (id: string, guest: string) => api.del<void>(`${conv(id)}/guests/${encode(guest)}`),
 };
 
 /** Where a member downloads a message's file, and its thumbnail of about `size` pixels. */
@@ -235,10 +279,30 @@ export function onMessageCreated(
     ...found,
     lastMessageId: m.id,
     unread: found.unread + (counts ? 1 : 0),
-    mentions: found.mentions + (counts && mentions(m.text, me) ? 1 : 0),
+    mentions: found.mentions + (counts && !found.muted && mentions(m.text, me) ? 1 : 0),
     lastReadId: m.author === me ? m.id : found.lastReadId,
+    // A new message brings an archived conversation back (the server clears the flag too).
+    archived: false,
   };
-  return [updated, ...list.filter((c) => c.id !== m.conversation)];
+  return favouritesFirst([updated, ...list.filter((c) => c.id !== m.conversation)]);
+}
+
+/** The list in the server's order: favourites first, each part keeping its (most recent first) order. */
+export function favouritesFirst(list: readonly ConversationSummary[]): ConversationSummary[] {
+  return [...list.filter((c) => c.favourite), ...list.filter((c) => !c.favourite)];
+}
+
+/**
+ * The caller's list after their own settings changed (in this tab or another). Mentions
+ * stay hidden while muted; unmuting needs the server's count, so null asks for a reload.
+ */
+export function onPersonal(list: readonly ConversationSummary[], p: Personal): ConversationSummary[] | null {
+  const found = list.find((c) => c.id === p.conversation);
+  if (!found || (found.muted && !p.muted)) return null;
+  const updated = { ...found, muted: p.muted, favourite: p.favourite, archived: p.archived, mentions: p.muted ? 0 : found.mentions };
+  if (updated.favourite === found.favourite) return list.map((c) => (c.id === p.conversation ? updated : c));
+  // Moving in or out of the favourites: the server's order is by last activity within each part.
+  return null;
 }
 
 /**

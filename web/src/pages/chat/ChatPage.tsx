@@ -1,19 +1,22 @@
 // The Chat app: the conversation list (unread and mention badges, kept live through
-// the tab's WebSocket) beside the open conversation. The open one is in the URL
+// the tab's WebSocket; a filter field and filters; each person's favourite, mute and
+// archive) beside the open conversation. The open one is in the URL
 // (/chat/<id>); on a phone the list and the conversation are two screens.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { chatApi, onMessageCreated, onRead, titleOf, type ConversationSummary, type Message } from '../../api/chat';
+import { chatApi, onMessageCreated, onPersonal, onRead, type ConversationSummary, type Message, type Personal } from '../../api/chat';
 import { toApiError, type ApiError } from '../../api/client';
 import { useRealtime, useRealtimeState, type RealtimeEvent } from '../../api/realtime';
-import { ErrorMessage } from '../../components/Form';
+import { ErrorMessage, TextField } from '../../components/Form';
 import { useT } from '../../i18n/i18n';
-import { Link, navigate, useSearch } from '../../router';
+import { navigate, useSearch } from '../../router';
 import { useUser } from '../../session';
 import { MessageSearch } from './MessageSearch';
 import { MessageView } from './MessageView';
+import { ConversationRow } from './ConversationRow';
+import { LIST_FILTERS, visibleConversations, type ListFilter } from './conversationList';
 import { NewConversationDialog } from './NewConversationDialog';
 import { useNotifyPermission } from './chatWatch';
-import { PresenceDot, StatusMenu, usePresence } from './presence';
+import { StatusMenu, usePresence } from './presence';
 import './Chat.css';
 
 export const CHAT_URL = '/chat';
@@ -35,6 +38,8 @@ export function ChatPage({ path }: { path: string }) {
   const [list, setList] = useState<ConversationSummary[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [creating, setCreating] = useState(false);
+  const [filter, setFilter] = useState<ListFilter>('all');
+  const [query, setQuery] = useState('');
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
 
@@ -80,6 +85,7 @@ export function ChatPage({ path }: { path: string }) {
     if (e.type === 'caught-up') reload();
     else if (e.type === 'chat.message.created') apply((l) => onMessageCreated(l, e.data as Message, me, reading()));
     else if (e.type === 'chat.read') apply((l) => onRead(l, e.data, me));
+    else if (e.type === 'chat.conversation.personal') apply((l) => onPersonal(l, e.data as Personal));
     else if (LIST_EVENTS.has(e.type)) {
       reload();
       const gone = e.type === 'chat.conversation.deleted' || (e.type === 'chat.member.removed' && e.data.login === me);
@@ -90,6 +96,7 @@ export function ChatPage({ path }: { path: string }) {
   const presence = usePresence(client);
   const notify = useNotifyPermission();
   const summary = list?.find((c) => c.id === selected) ?? null;
+  const shown = list ? visibleConversations(list, filter, query) : null;
 
   return (
     <div className="chat-page" data-testid="chat-page" data-view={selected ? 'conversation' : 'list'} data-connection={state}>
@@ -113,37 +120,55 @@ export function ChatPage({ path }: { path: string }) {
           </p>
         )}
         <ErrorMessage error={error} testId="chat-list-error" />
+        {list && list.length > 0 && (
+          <div className="chat-list-filters">
+            <TextField
+              label={t('chat.list.search')}
+              type="search"
+              value={query}
+              onChange={setQuery}
+              placeholder={t('chat.list.searchPlaceholder')}
+              autoComplete="off"
+              className="field-inline"
+              testId="chat-list-search"
+            />
+            <div className="chat-filter-tabs" role="group" aria-label={t('chat.list.filters')}>
+              {LIST_FILTERS.map((f) => (
+                <button
+                  key={f}
+                  type="button"
+                  className="btn btn-small"
+                  aria-pressed={filter === f}
+                  onClick={() => setFilter(f)}
+                  data-testid="chat-filter"
+                  data-filter={f}
+                >
+                  {t(`chat.filter.${f}`)}
+                </button>
+              ))}
+            </div>
+          </div>
+        )}
         {list && list.length === 0 && (
           <p className="muted" data-testid="chat-empty">
             {t('chat.empty')}
           </p>
         )}
+        {shown && list && list.length > 0 && shown.length === 0 && (
+          <p className="muted" data-testid="chat-list-none">
+            {query.trim() ? t('chat.list.noMatch', { q: query.trim() }) : t(`chat.list.none.${filter}`)}
+          </p>
+        )}
         <ul className="chat-list" data-testid="chat-list">
-          {list?.map((c) => (
-            <li key={c.id}>
-              <Link
-                to={`${CHAT_URL}/${c.id}`}
-                className="chat-list-item"
-                aria-current={c.id === selected ? 'page' : undefined}
-                data-testid="chat-conversation"
-                data-id={c.id}
-                data-title={titleOf(c)}
-              >
-                {c.kind === 'direct' && c.with && <PresenceDot login={c.with} map={presence} />}
-                <span className="chat-list-title">{titleOf(c)}</span>
-                {c.kind === 'group' && <span className="muted chat-list-members">{t('chat.members', { n: c.memberCount })}</span>}
-                {c.mentions > 0 && (
-                  <span className="badge chat-badge-mention" data-testid="chat-mentions" aria-label={t('chat.mentionsLabel', { n: c.mentions })}>
-                    @{c.mentions}
-                  </span>
-                )}
-                {c.unread > 0 && (
-                  <span className="badge chat-badge" data-testid="chat-unread" aria-label={t('chat.unreadLabel', { n: c.unread })}>
-                    {c.unread}
-                  </span>
-                )}
-              </Link>
-            </li>
+          {shown?.map((c) => (
+            <ConversationRow
+              key={c.id}
+              c={c}
+              to={`${CHAT_URL}/${c.id}`}
+              selected={c.id === selected}
+              presence={presence}
+              onPersonal={(p) => apply((l) => onPersonal(l, p))}
+            />
           ))}
         </ul>
       </aside>

@@ -1,6 +1,6 @@
 // A group's settings, each offered only to the roles the server lets do it (`may` in
-// chat.ts): rename, lock read-only, add and remove members, change roles, leave, delete.
-// Removing, leaving and deleting ask first.
+// chat.ts): rename, lock read-only, add and remove members, change roles, the guest link
+// and its guests (LinkSettings), leave, delete. Removing, leaving and deleting ask first.
 import { useState } from 'react';
 import { chatApi, may, type Conversation, type Role } from '../../api/chat';
 import { useAction } from '../../api/client';
@@ -8,6 +8,7 @@ import { SHARE_USER, useShareeSearch } from '../../api/shares';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ErrorMessage, TextField } from '../../components/Form';
 import { useT } from '../../i18n/i18n';
+import { LinkSettings } from './LinkSettings';
 
 interface Props {
   conversation: Conversation;
@@ -133,6 +134,7 @@ export function ConversationSettings({ conversation: c, me, onClose, onChanged, 
         </>
       )}
       <ErrorMessage error={change.error} testId="chat-settings-error" />
+      {may.manage(role) && <LinkSettings conversation={c} onChanged={onChanged} />}
       <div className="chat-settings-end">
         <button type="button" className="btn" onClick={() => setConfirming({ kind: 'leave' })} data-testid="chat-settings-leave">
           {t('chat.settings.leave')}

@@ -1,7 +1,7 @@
 // One conversation: its history (older pages load when scrolling up), live messages,
 // the read marker sent while it is visible, who is typing, and the composer. Texts are
 // shown through a Markdown subset turned into React elements (Markdown.tsx), never HTML.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent as ReactDragEvent, type KeyboardEvent, type MutableRefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type DragEvent as ReactDragEvent, type KeyboardEvent, type MutableRefObject } from 'react';
 import {
   attachmentUrls,
   authorName,
@@ -11,6 +11,7 @@ import {
   MAX_MESSAGE_CHARS,
   mergeMessages,
   QUICK_REACTIONS,
+  reactors,
   titleOf,
   type Conversation,
   type ConversationSummary,
@@ -31,14 +32,12 @@ import { percent, sendFiles, type Sending } from './attachments';
 import { ConversationSettings } from './ConversationSettings';
 import { FilePickerDialog } from './FilePickerDialog';
 import { EmojiPicker } from './EmojiPicker';
+import { isNearBottom, useHistoryScroll } from './historyScroll';
 import { Markdown } from './Markdown';
 import { PresenceDot, PresenceText, type PresenceMap } from './presence';
 import { completeMention, mentionAt, mentionCandidates } from './mentions';
+import { TypingLine, typerName, useTypers, useTypingSender } from './typing';
 
-/** How long "X is typing" stays without a new typing event (docs/api/realtime.md). */
-const TYPING_SHOWN_MS = 5000;
-/** A typing frame at most this often; the server would drop more anyway. */
-const TYPING_SENT_MS = 2000;
 /** Older history loads when the top is this close (px). */
 const NEAR_TOP = 80;
 
@@ -58,11 +57,9 @@ export function MessageView({ id, focus, summary, me, client, presence }: Props)
   const [more, setMore] = useState(false);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
-  const [typing, setTyping] = useState<Record<string, number>>({});
+  const { typers, saw } = useTypers();
   const scroller = useRef<HTMLDivElement>(null);
-  // Set before older messages are put on top: the height before, to keep the view still.
-  const prepended = useRef<number | null>(null);
-  const stickToBottom = useRef(true);
+  const { prepended, stickToBottom, scrollToFocus } = useHistoryScroll(scroller, messages);
   const readSent = useRef<string | null>(null);
 
   const loadOlder = useCallback(
@@ -89,7 +86,6 @@ export function MessageView({ id, focus, summary, me, client, presence }: Props)
   const [newer, setNewer] = useState(false);
   const newerRef = useRef(false);
   newerRef.current = newer;
-  const scrollToFocus = useRef(false);
   const loadWindow = useCallback(
     (call: Promise<MessageWindow>, first: boolean) => {
       setLoading(true);
@@ -134,38 +130,13 @@ export function MessageView({ id, focus, summary, me, client, presence }: Props)
       stickToBottom.current = isNearBottom(scroller.current);
       setMessages((m) => mergeMessages(m, [e.data as Message]));
     } else if (e.type === 'chat.typing' && e.data?.conversation === id && e.data.login !== me) {
-      setTyping((all) => ({ ...all, [e.data.login]: Date.now() }));
+      saw(typerName(e.data, t('guest.mark')));
     } else if (e.type === 'caught-up' && (!e.complete || !e.reconnect) && !newerRef.current) {
       // Too much was missed for the catch-up, or this is the first subscription (nothing
       // before it was replayed): read the newest page again; merging drops repeats.
       loadOlder();
     }
   });
-
-  // Typing marks expire.
-  useEffect(() => {
-    if (Object.keys(typing).length === 0) return;
-    const timer = setTimeout(() => {
-      const now = Date.now();
-      setTyping((all) => Object.fromEntries(Object.entries(all).filter(([, at]) => now - at < TYPING_SHOWN_MS)));
-    }, 1000);
-    return () => clearTimeout(timer);
-  }, [typing]);
-
-  // Keep the view still when older messages come on top; follow new ones at the bottom.
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    if (scrollToFocus.current) {
-      scrollToFocus.current = false;
-      el.querySelector(`[data-focus="true"]`)?.scrollIntoView({ block: 'center' });
-    } else if (prepended.current !== null) {
-      el.scrollTop += el.scrollHeight - prepended.current;
-      prepended.current = null;
-    } else if (stickToBottom.current) {
-      el.scrollTop = el.scrollHeight;
-    }
-  }, [messages]);
 
   // The read marker follows the newest message while the conversation is on screen.
   const markRead = useCallback(() => {
@@ -194,7 +165,6 @@ export function MessageView({ id, focus, summary, me, client, presence }: Props)
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const dayFormat = new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
-  const typers = Object.keys(typing);
   const locked = !!summary?.readOnly && summary.role === 'member';
   // Files dropped anywhere on the conversation go to the composer, which sends them.
   const filesIn = useRef<((files: File[]) => void) | null>(null);
@@ -286,9 +256,7 @@ export function MessageView({ id, focus, summary, me, client, presence }: Props)
           </button>
         )}
       </div>
-      <p className="chat-typing muted" aria-live="polite" data-testid="chat-typing">
-        {typers.length === 1 ? t('chat.typingOne', { name: typers[0] }) : typers.length > 1 ? t('chat.typingMany', { names: typers.join(', ') }) : ''}
-      </p>
+      <TypingLine typers={typers} className="chat-typing muted" testId="chat-typing" />
       {locked ? (
         <p className="muted" data-testid="chat-locked">
           {t('chat.locked')}
@@ -392,21 +360,22 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
         <div className="chat-actions">
           {offered.map((emoji) => {
             const r = m.reactions.find((x) => x.emoji === emoji);
+            const who = r ? reactors(r, t('guest.mark')) : [];
             return (
               <button
                 key={emoji}
                 type="button"
                 className={`btn btn-small chat-reaction ${r ? '' : 'chat-reaction-offer'}`}
                 aria-pressed={mine(emoji)}
-                title={r?.logins.join(', ')}
+                title={who.join(', ')}
                 disabled={act.busy}
                 onClick={() => void run(chatApi.react(m.conversation, m.id, emoji, !mine(emoji)))}
                 data-testid="chat-reaction"
                 data-emoji={emoji}
-                data-count={r?.logins.length ?? 0}
+                data-count={who.length}
               >
                 {emoji}
-                {r ? ` ${r.logins.length}` : ''}
+                {r ? ` ${who.length}` : ''}
               </button>
             );
           })}
@@ -450,10 +419,6 @@ function MessageItem({ m, me, quoted, canWrite, time, onReply, onChanged }: Item
   );
 }
 
-function isNearBottom(el: HTMLElement | null): boolean {
-  return !el || el.scrollHeight - el.scrollTop - el.clientHeight < 120;
-}
-
 interface ComposerProps {
   id: string;
   me: string;
@@ -471,7 +436,7 @@ function Composer({ id, me, members, client, replyTo, filesIn, onCancelReply, on
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const lastTyping = useRef(0);
+  const typing = useTypingSender(() => client.typing(id));
   const input = useRef<HTMLTextAreaElement>(null);
   // The mention being typed and the highlighted suggestion; null when none is offered.
   const [mention, setMention] = useState<{ start: number; caret: number; options: string[]; active: number } | null>(null);
@@ -656,11 +621,7 @@ function Composer({ id, me, members, client, replyTo, filesIn, onCancelReply, on
           aria-invalid={tooLong || undefined}
           onChange={(e) => {
             edited(e.target.value, e.target.selectionStart);
-            const now = Date.now();
-            if (now - lastTyping.current > TYPING_SENT_MS) {
-              lastTyping.current = now;
-              client.typing(id);
-            }
+            typing();
           }}
           onKeyDown={onKeyDown}
           onBlur={() => setMention(null)}

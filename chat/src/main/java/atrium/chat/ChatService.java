@@ -604,14 +604,21 @@ public final class ChatService {
     }
 
     /**
-     * A {@code typing} frame: the other members' tabs show it for a few seconds. A person typing
-     * sends one every keystroke or so; at most one per {@link #TYPING_EVERY_MS} goes out.
+     * A {@code typing} frame: the other members' tabs, and the conversation's guests, show it for
+     * a few seconds. A person typing sends one every keystroke or so; at most one per
+     * {@link #TYPING_EVERY_MS} goes out. {@code account} may be a guest of the conversation (its
+     * visitor id on /ws): the event then names the guest instead of a login.
      */
     public void typing(long account, ConversationId id) {
         conversation(id);
         List<Member> members = conversations.members(id);
-        if (members.stream().noneMatch(m -> m.account() == account)) {
-            throw notMember();
+        ObjectNode data = views.idOnly(id);
+        if (members.stream().anyMatch(m -> m.account() == account)) {
+            data.put("login", login(account));
+        } else {
+            Guest guest = guests.of(id, clock.millis()).stream().filter(g -> g.id() == account).findFirst()
+                    .orElseThrow(ChatService::notMember);
+            data.putNull("login").put("guest", guest.name()).put("guestId", Long.toString(guest.id()));
         }
         long now = clock.millis();
         String key = account + ":" + id.value();
@@ -623,7 +630,7 @@ public final class ChatService {
             lastTyping.clear();
         }
         lastTyping.put(key, now);
-        publishWithGuests("chat.typing", id, members, views.idOnly(id).put("login", login(account)));
+        publishWithGuests("chat.typing", id, members, data);
     }
 
     private static void checkLimit(int limit) {

@@ -101,11 +101,16 @@ public final class ChatViews {
         return id == 0 ? null : Long.toString(id);
     }
 
-    /** One line of the caller's conversation list; a one-to-one names the other person ({@code with}). */
+    /**
+     * One line of the caller's conversation list; a one-to-one names the other person ({@code with}); the
+     * members' logins let a client filter the list by who is in a conversation.
+     */
     public ObjectNode summary(ConversationStore.Summary s) {
         ObjectNode n = head(s.conversation());
         n.put("with", s.conversation().direct() && s.other() != 0 ? login(s.other()) : null);
         n.put("memberCount", s.memberCount());
+        ArrayNode members = n.putArray("members");
+        s.members().forEach(a -> members.add(login(a)));
         n.put("role", s.role().tag());
         n.put("lastReadId", cursor(s.lastReadId()));
         n.put("unread", s.unread());

@@ -252,6 +252,79 @@ class BrowserTest {
     }
 
     /**
+     * chat-list-flow.mjs: on a phone screen, alice filters her conversations (accents ignored,
+     * unread only, favourites only), makes one a favourite, mutes one (its mention badge goes)
+     * and archives one, each seen in her other tab at once; a message she writes in the archived
+     * one brings it back. The server then has her settings, and nobody else's changed.
+     */
+    @Test
+    void aMemberFavouritesMutesAndArchivesConversationsAndTheListShowsIt() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Chat-List-Password-42";
+            TestClient alice = server.client();
+            TestClient bob = server.client();
+            for (var person : Map.of("alice", alice, "bob", bob).entrySet()) {
+                var created = server.admin().post("/api/v1/users", Map.of("login", person.getKey(), "password", password, "language", "en"));
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+                assertThat(person.getValue().signIn(person.getKey(), password).status()).isEqualTo(200);
+            }
+            String chat = "/api/v1/chat/conversations";
+            // Oldest first: "Projet Tunis" is last in alice's list until she makes it a favourite.
+            String projet = alice.post(chat, Map.of("kind", "group", "name", "Projet Tunis", "members", List.of("bob"))).json().get("id").asText();
+            assertThat(alice.post(chat + "/" + projet + "/messages", Map.of("text", "Ordre du jour")).status()).isEqualTo(201);
+            String direct = bob.post(chat, Map.of("kind", "direct", "with", "alice")).json().get("id").asText();
+            assertThat(bob.post(chat + "/" + direct + "/messages", Map.of("text", "@alice regarde le devis")).status()).isEqualTo(201);
+            String equipe = bob.post(chat, Map.of("kind", "group", "name", "Équipe Sfax", "members", List.of("alice"))).json().get("id").asText();
+            assertThat(bob.post(chat + "/" + equipe + "/messages", Map.of("text", "Réunion demain")).status()).isEqualTo(201);
+
+            runScript("chat-list-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password));
+
+            assertThat(alice.get(chat).json().get("items")).extracting(c -> (c.path("with").isTextual() ? c.get("with").asText() : c.get("name").asText())
+                    + (c.get("favourite").asBoolean() ? " favourite" : "") + (c.get("muted").asBoolean() ? " muted" : "")
+                    + (c.get("archived").asBoolean() ? " archived" : "") + " mentions=" + c.get("mentions").asInt())
+                    .containsExactly("Projet Tunis favourite mentions=0", "Équipe Sfax mentions=0", "bob muted mentions=0");
+            assertThat(bob.get(chat).json().get("items")).allSatisfy(c -> assertThat(c.get("favourite").asBoolean()
+                    || c.get("muted").asBoolean() || c.get("archived").asBoolean()).isFalse());
+            assertThat(alice.get(chat + "/" + equipe + "/messages").json().get("items")).extracting(m -> m.get("text").asText())
+                    .containsExactly("Réunion demain", "Je reprends ce sujet");
+        }
+    }
+
+    /**
+     * chat-link-flow.mjs: alice makes a group's guest link with a password in its settings and
+     * copies it; a guest (phone screen) is refused a wrong password, joins, pages back through 60
+     * notes, reacts, types, replies; alice sees it all live, reacts to the reply, then removes the
+     * guest, whose page says the access has ended. The server then has the reply (with what it
+     * answers), both reactions, the link with its password, and no guest.
+     */
+    @Test
+    void anOwnerMakesAGuestLinkWithAPasswordAndAGuestJoinsReactsRepliesAndIsRemoved() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("chat.rate-limit", "1000"))) {
+            String password = "Chat-Link-Password-42";
+            assertThat(server.admin().post("/api/v1/users", Map.of("login", "alice", "password", password, "language", "en"))
+                    .status()).isEqualTo(201);
+            TestClient alice = server.client();
+            assertThat(alice.signIn("alice", password).status()).isEqualTo(200);
+            String chat = "/api/v1/chat/conversations";
+            String id = alice.post(chat, Map.of("kind", "group", "name", "Dossier Dupont", "members", List.of())).json().get("id").asText();
+            for (int i = 1; i <= 60; i++) {
+                assertThat(alice.post(chat + "/" + id + "/messages", Map.of("text", "Note " + i)).status()).isEqualTo(201);
+            }
+
+            runScript("chat-link-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password));
+
+            var items = alice.get(chat + "/" + id + "/messages?limit=3").json().get("items");
+            assertThat(items).extracting(m -> m.get("text").asText()).containsExactly("Note 59", "Note 60", "Bien reçu, merci");
+            assertThat(items.get(2).get("guest").asText()).isEqualTo("Mme Leïla Ben Salah");
+            assertThat(items.get(2).get("replyTo").asText()).isEqualTo(items.get(0).get("id").asText());
+            assertThat(items.get(1).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[],\"guests\":[\"Mme Leïla Ben Salah\"]}]");
+            assertThat(items.get(2).get("reactions").toString()).isEqualTo("[{\"emoji\":\"❤️\",\"logins\":[\"alice\"]}]");
+            assertThat(alice.get(chat + "/" + id + "/link").json().get("password").asBoolean()).isTrue();
+            assertThat(alice.get(chat + "/" + id).json().get("guests")).isEmpty();
+        }
+    }
+
+    /**
      * chat-search-flow.mjs: alice finds a message of a long conversation by searching without
      * accents, opens the conversation at it (highlighted, on screen), pages forward to the newest,
      * sets and clears a status text, and writes from there; the server then has her answer after
@@ -275,6 +348,48 @@ class BrowserTest {
             var last = bob.get("/api/v1/chat/conversations/" + id + "/messages?limit=2").json().get("items");
             assertThat(last).extracting(m -> m.get("author").asText() + ": " + m.get("text").asText())
                     .containsExactly("bob: message 120", "alice: Found it, thanks");
+        }
+    }
+
+    /**
+     * chat-three-flow.mjs, issue 5's "done when": alice and bob, each in a browser, and a guest in
+     * a third. alice makes a group with bob and its guest link with a password in the UI; the
+     * guest joins by the link; messages (HTML among them, shown as text) reach the two others
+     * live; bob reacts to the guest's message and the guest to alice's, seen live; alice drops an
+     * image that bob and the guest see as a thumbnail and download byte for byte; while bob is on
+     * Files his Chat entry counts alice's and the guest's messages, alice's @bob puts a mention in
+     * his bell, and opening the conversation clears the badges and the bell. The server then has
+     * the seven messages, both reactions, the file, bob's conversation read and his notification
+     * read.
+     */
+    @Test
+    void twoPeopleAndAGuestExchangeMessagesReactionsAndAFileWithBadgesAndTheBellRight() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String password = "Chat-Three-Password-42";
+            aliceAndBob(server, password);
+            runScript("chat-three-flow.mjs", server, Map.of("ATRIUM_ALICE_PASSWORD", password, "ATRIUM_BOB_PASSWORD", password));
+
+            TestClient bob = server.client();
+            assertThat(bob.signIn("bob", password).status()).isEqualTo(200);
+            var list = bob.get("/api/v1/chat/conversations").json().get("items");
+            assertThat(list).extracting(c -> c.get("name").asText() + " unread=" + c.get("unread").asInt() + " mentions="
+                    + c.get("mentions").asInt()).containsExactly("Cabinet Dupont unread=0 mentions=0");
+            String id = list.get(0).get("id").asText();
+            var messages = bob.get("/api/v1/chat/conversations/" + id + "/messages").json().get("items");
+            assertThat(messages).extracting(m -> (m.get("author").isNull() ? m.get("guest").asText() + " (guest)" : m.get("author").asText())
+                    + ": " + m.get("text").asText() + (m.get("attachment").isNull() ? "" : "[" + m.get("attachment").get("name").asText() + "]"))
+                    .containsExactly("alice: Bonjour à tous, bienvenue.", "bob: <img src=x onerror=alert(1)> Bonjour",
+                            "Mme <i>Dupont</i> (guest): Merci <b>beaucoup</b> !", "alice: [plan du bureau.png]",
+                            "alice: Le dossier est complet.", "Mme <i>Dupont</i> (guest): Parfait, merci.",
+                            "alice: @bob peux-tu vérifier ?");
+            assertThat(messages.get(0).get("reactions").toString())
+                    .isEqualTo("[{\"emoji\":\"❤️\",\"logins\":[],\"guests\":[\"Mme <i>Dupont</i>\"]}]");
+            assertThat(messages.get(2).get("reactions").toString()).isEqualTo("[{\"emoji\":\"👍\",\"logins\":[\"bob\"]}]");
+            var notifications = bob.get("/api/v1/notifications").json();
+            assertThat(notifications.get("unread").asInt()).isZero();
+            assertThat(notifications.get("items")).extracting(n -> n.get("kind").asText()).containsExactly("chat-mention");
+            var owner = server.atrium.identity().accounts.byLogin("alice").orElseThrow().id();
+            assertThat(server.atrium.files().files.resolve(owner, List.of("Talk", "plan du bureau.png"))).isPresent();
         }
     }
 

@@ -181,4 +181,34 @@ class GuestChatTest {
         assertThat(ana.get(API + "/conversations/" + conv + "/link").status()).isEqualTo(404);
         assertThat(ana.get(API + "/conversations/" + conv).json().get("public").asBoolean()).isFalse();
     }
+
+    @Test
+    void aGuestAndTheMembersSeeEachOtherTypingAndAGuestTypesOnlyInItsConversation() {
+        TestClient ana = person(server, "ana");
+        String conv = group(ana, "Typing");
+        String other = group(ana, "Elsewhere");
+        TestClient guest = server.client();
+        var joined = guest.post(API + "/join/" + share(ana, conv, Map.of()), Map.of("name", "M. Typo"));
+        assertThat(joined.status()).as(joined.body()).isEqualTo(201);
+        String guestId = joined.json().get("guest").get("id").asText();
+        try (WsClient anaTab = WsClient.subscribed(server, ana); WsClient guestTab = guestSocket(guest)) {
+            guestTab.send("{\"type\":\"typing\",\"conversation\":\"" + conv + "\"}");
+            JsonNode seen = anaTab.nextOfType("chat.typing").get("data");
+            assertThat(seen.get("conversation").asText()).isEqualTo(conv);
+            assertThat(seen.get("login").isNull()).isTrue();
+            assertThat(seen.get("guest").asText()).isEqualTo("M. Typo");
+            assertThat(seen.get("guestId").asText()).isEqualTo(guestId);
+
+            anaTab.send("{\"type\":\"typing\",\"conversation\":\"" + conv + "\"}");
+            assertThat(guestTab.nextMatching(f -> f.path("type").asText().equals("chat.typing")
+                    && f.path("data").path("login").asText().equals(login(ana))).get("data").get("conversation").asText())
+                    .isEqualTo(conv);
+
+            guestTab.send("{\"type\":\"typing\",\"conversation\":\"" + other + "\"}");
+            assertThat(guestTab.nextOfType("error").get("code").asText()).isEqualTo("forbidden");
+            // Ana is a member of the other conversation: nothing of the refused frame reached her.
+            assertThat(anaTab.drain("chat.typing")).extracting(f -> f.get("data").get("conversation").asText())
+                    .doesNotContain(other);
+        }
+    }
 }

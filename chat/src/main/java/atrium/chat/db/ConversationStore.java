@@ -6,8 +6,11 @@ import atrium.chat.Member;
 import atrium.chat.Role;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -17,10 +20,14 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class ConversationStore {
     /**
      * A conversation as one member sees it in their list: with their role, unread and mention
-     * counts, the number of members, and for a one-to-one the other person's account.
+     * counts, the number of members and their accounts (so a list can be filtered by who is in
+     * it), and for a one-to-one the other person's account.
      */
     public record Summary(Conversation conversation, Role role, long lastReadId, long unread, long mentions,
-                          long memberCount, long other, Personal personal) {
+                          long memberCount, long other, Personal personal, List<Long> members) {
+        public Summary {
+            members = List.copyOf(members);
+        }
     }
 
     /** One member's own settings for a conversation. */
@@ -193,10 +200,19 @@ public final class ConversationStore {
 
     /**
      * The account's conversations, favourites first, then most recent activity first, each with the messages after its
-     * read marker written by others (not deleted) and those of them that mention it. One query.
+     * read marker written by others (not deleted) and those of them that mention it, and its members. Two queries.
      */
     public List<Summary> summaries(long account) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return jdbi.withHandle(h -> {
+            Map<Long, List<Long>> members = new HashMap<>();
+            h.createQuery("""
+                            SELECT o.conversation_id, o.account_id FROM chat_members o
+                            JOIN chat_members m ON m.conversation_id = o.conversation_id
+                            WHERE m.account_id = :a ORDER BY o.conversation_id, o.account_id""")
+                    .bind("a", account)
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                    .forEach(r -> members.computeIfAbsent(r[0], k -> new ArrayList<>()).add(r[1]));
+            return h.createQuery("""
                         SELECT c.*, m.role, m.last_read_id, m.muted, m.favourite, m.archived,
                             (SELECT COUNT(*) FROM chat_messages x WHERE x.conversation_id = c.id
                                 AND x.id > m.last_read_id AND x.author_id <> :a AND x.deleted_at IS NULL) AS unread,
@@ -211,10 +227,12 @@ public final class ConversationStore {
                         WHERE m.account_id = :a
                         ORDER BY CASE WHEN m.favourite THEN 0 ELSE 1 END,
                             CASE WHEN c.last_message_id > c.id THEN c.last_message_id ELSE c.id END DESC""")
-                .bind("a", account)
-                .map((rs, ctx) -> new Summary(conversation(rs, ctx), Role.valueOf(rs.getString("role").toUpperCase(Locale.ROOT)),
-                        rs.getLong("last_read_id"), rs.getLong("unread"), rs.getLong("mentions"),
-                        rs.getLong("member_count"), rs.getLong("other"), personalRow(rs)))
-                .list());
+                    .bind("a", account)
+                    .map((rs, ctx) -> new Summary(conversation(rs, ctx), Role.valueOf(rs.getString("role").toUpperCase(Locale.ROOT)),
+                            rs.getLong("last_read_id"), rs.getLong("unread"), rs.getLong("mentions"),
+                            rs.getLong("member_count"), rs.getLong("other"), personalRow(rs),
+                            members.getOrDefault(rs.getLong("id"), List.of())))
+                    .list();
+        });
     }
 }

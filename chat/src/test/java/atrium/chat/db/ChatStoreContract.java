@@ -108,6 +108,7 @@ interface ChatStoreContract {
         assertThat(bob.unread()).isEqualTo(2);
         assertThat(bob.mentions()).isEqualTo(1);
         assertThat(bob.memberCount()).isEqualTo(3);
+        assertThat(bob.members()).containsExactlyInAnyOrder(ANA, BOB, CY);
         assertThat(bob.conversation().lastMessageId()).isEqualTo(104);
         conversations().markRead(c, BOB, 102);
         assertThat(conversations().summaries(BOB).getFirst().unread()).isZero();
