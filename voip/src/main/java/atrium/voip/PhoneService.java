@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -34,8 +36,23 @@ public final class PhoneService {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_LABEL = 100;
 
+    /**
+     * How long a device or extension read for the registrar and calls is used without reading it again (ms). Changes
+     * made through this service on this node take effect at once (the caches are emptied); one made on another node
+     * within this time (ADR 0033). The account's state is not cached: identity tells nobody of a disabled account.
+     */
+    static final long CACHED_FOR = 5_000;
+
     /** A device just made or given a new password: the password is in no other answer, ever. */
     public record WithPassword(Device device, String password) {
+    }
+
+    /** A device as the digest check needs it, with its HA1s unsealed on first use; empty when made for another realm. */
+    private record CachedDevice(Optional<PhoneStore.DeviceSecrets> secrets, long until,
+                                Map<DigestAlgorithm, Optional<String>> ha1s) {
+    }
+
+    private record CachedExtension(Optional<Extension> extension, long until) {
     }
 
     private final PhoneStore store;
@@ -48,6 +65,10 @@ public final class PhoneService {
     private final String realm;
     private final int minLength;
     private final int maxLength;
+    private final Map<String, CachedDevice> devices = new ConcurrentHashMap<>();
+    private final Map<AccountId, CachedExtension> extensionsByAccount = new ConcurrentHashMap<>();
+    /** Counts {@link #forget()}s: a value read before one must not stay cached after it. */
+    private final AtomicLong changes = new AtomicLong();
 
     public PhoneService(PhoneStore store, AccountService accounts, AuditLog audit, MasterKey key, Ids ids, Clock clock,
                         LiveEvents live, String realm, int minLength, int maxLength) {
@@ -84,6 +105,7 @@ public final class PhoneService {
         Extension e = store.extensionOf(account.id()).map(old -> new Extension(old.account(), number, old.createdAt()))
                 .orElseGet(() -> new Extension(account.id(), number, clock.millis()));
         store.putExtension(e);
+        forget();
         audit.record(caller, "voip-extension-set", login, "number=" + number);
         return e;
     }
@@ -148,6 +170,7 @@ public final class PhoneService {
         Device device = new Device(new DeviceId(ids.next()), account.id(), name, text, clock.millis());
         String password = Secrets.generatedPassword();
         store.insertDevice(sealed(device, password));
+        forget();
         audit.record(caller, "voip-device-added", login, "username=" + name);
         return new WithPassword(device, password);
     }
@@ -201,6 +224,7 @@ public final class PhoneService {
         List<Map.Entry<Registration, Device>> gone = new ArrayList<>();
         devices.forEach(d -> store.bindings(d.id(), now).forEach(r -> gone.add(Map.entry(r, d))));
         T result = change.get();
+        forget();
         gone.forEach(e -> live.registrationRemoved(e.getKey().id(), e.getValue()));
         return result;
     }
@@ -223,8 +247,27 @@ public final class PhoneService {
         return store.devices();
     }
 
+    /** The account's extension; read at most every {@link #CACHED_FOR} ms (each REGISTER and call asks). */
     public Optional<Extension> extensionOf(AccountId account) {
-        return store.extensionOf(account);
+        long now = clock.millis();
+        CachedExtension known = extensionsByAccount.get(account);
+        if (known != null && now < known.until()) {
+            return known.extension();
+        }
+        long seen = changes.get();
+        CachedExtension fresh = new CachedExtension(store.extensionOf(account), now + CACHED_FOR);
+        keep(extensionsByAccount, account, fresh, seen);
+        return fresh.extension();
+    }
+
+    /**
+     * Empties the caches after a change of devices, extensions or passwords, so that the next REGISTER or call reads
+     * them again (same node only: other nodes within {@link #CACHED_FOR} ms).
+     */
+    private void forget() {
+        changes.incrementAndGet();
+        devices.clear();
+        extensionsByAccount.clear();
     }
 
     /** The login of the account holding {@code number}, if an existing account does. */
@@ -252,23 +295,58 @@ public final class PhoneService {
         return ("voip-device:" + id.value() + ":" + algorithm.token()).getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** A device by SIP username with its HA1 for {@code algorithm}, for the registrar's digest check. */
+    /**
+     * Caches a value read from the database when {@code seen} was the count of changes; a change made while it was read
+     * (its write may have come after the read) takes it out again, whether it cleared the map before or after this put.
+     */
+    private <K, V> void keep(Map<K, V> cache, K key, V value, long seen) {
+        cache.put(key, value);
+        if (changes.get() != seen) {
+            cache.remove(key, value);
+        }
+    }
+
+    /**
+     * A device by SIP username with its HA1 for {@code algorithm}, for the registrar's digest check. The device and its
+     * opened HA1s are kept {@link #CACHED_FOR} ms: a phone registering or calling costs one database read (its
+     * account, which may have been disabled) and no decryption. Unknown usernames are not kept (a scanner would fill
+     * the map).
+     */
     public Optional<Authenticated> forDigest(String username, DigestAlgorithm algorithm) {
-        return store.deviceByUsername(username).flatMap(s -> {
-            if (accounts.byId(s.device().account()).filter(Account::enabled).isEmpty()) {
-                // A disabled or deleted account's phones stop registering, like its sign-ins.
+        long now = clock.millis();
+        CachedDevice known = devices.get(username);
+        if (known == null || now >= known.until()) {
+            long seen = changes.get();
+            Optional<PhoneStore.DeviceSecrets> found = store.deviceByUsername(username);
+            if (found.isEmpty()) {
                 return Optional.empty();
             }
-            if (!s.realm().equals(realm)) {
-                // HA1 depends on the realm: after sip.realm changed, every device needs a new password.
-                LOG.warning("SIP device " + username + " has a password made for realm '" + s.realm()
-                        + "', not '" + realm + "': reset its password");
-                return Optional.empty();
-            }
-            String sealed = algorithm == DigestAlgorithm.SHA_256 ? s.sealedSha256() : s.sealedMd5();
-            return key.open(Base64.getDecoder().decode(sealed), aad(s.device().id(), algorithm))
-                    .map(ha1 -> new Authenticated(s.device(), new String(ha1, StandardCharsets.US_ASCII)));
-        });
+            known = new CachedDevice(found.filter(this::ofThisRealm), now + CACHED_FOR, new ConcurrentHashMap<>());
+            keep(devices, username, known, seen);
+        }
+        Optional<PhoneStore.DeviceSecrets> secrets = known.secrets();
+        if (secrets.isEmpty() || accounts.byId(secrets.get().device().account()).filter(Account::enabled).isEmpty()) {
+            // A disabled or deleted account's phones stop registering, like its sign-ins.
+            return Optional.empty();
+        }
+        PhoneStore.DeviceSecrets s = secrets.get();
+        return known.ha1s().computeIfAbsent(algorithm, a -> open(s, a)).map(ha1 -> new Authenticated(s.device(), ha1));
+    }
+
+    private boolean ofThisRealm(PhoneStore.DeviceSecrets s) {
+        if (!s.realm().equals(realm)) {
+            // HA1 depends on the realm: after sip.realm changed, every device needs a new password.
+            LOG.warning("SIP device " + s.device().username() + " has a password made for realm '" + s.realm()
+                    + "', not '" + realm + "': reset its password");
+            return false;
+        }
+        return true;
+    }
+
+    private Optional<String> open(PhoneStore.DeviceSecrets s, DigestAlgorithm algorithm) {
+        String sealed = algorithm == DigestAlgorithm.SHA_256 ? s.sealedSha256() : s.sealedMd5();
+        return key.open(Base64.getDecoder().decode(sealed), aad(s.device().id(), algorithm))
+                .map(ha1 -> new String(ha1, StandardCharsets.US_ASCII));
     }
 
     /** A device and the HA1 its digest answer is checked against. */

@@ -11,6 +11,7 @@ import atrium.sip.transport.Peer;
 import atrium.voip.db.PhoneStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,7 +104,7 @@ public final class Registrar {
             store.removeAll(d.id());
             gone.forEach(b -> live.registrationRemoved(b.id(), d));
             LOG.fine(() -> "SIP device " + d.username() + " unregistered every contact from " + address);
-            tx.respond(ok(r, d, now));
+            tx.respond(ok(r, List.of(), now));
             return;
         }
         Map<String, Registration> current = new HashMap<>();
@@ -137,7 +138,11 @@ public final class Registrar {
                     transport, sourceText, truncate(userAgent), r.callId(), cseq, now + granted * 1000L, path));
         }
         store.apply(d.id(), removed, upserts, now);
-        tx.respond(ok(r, d, now));
+        // The bindings now stored, from those read above and this change, without reading them again.
+        Map<String, Registration> after = new HashMap<>(current);
+        removed.forEach(after::remove);
+        upserts.forEach(b -> after.put(b.contactUri(), b));
+        tx.respond(ok(r, after.values().stream().sorted(Comparator.comparingLong(Registration::id)).toList(), now));
         removed.stream().map(current::get).filter(Objects::nonNull).forEach(b -> live.registrationRemoved(b.id(), d));
         Optional<String> number = extension.map(Extension::number);
         for (Registration b : upserts) {
@@ -151,14 +156,14 @@ public final class Registrar {
      * 200 with every current binding and its remaining seconds (RFC 3261 §10.3 step 8), and the request's Path copied
      * when the phone said it supports path (RFC 3327 §5.3).
      */
-    private SipResponse ok(SipRequest r, Device d, long now) {
+    private SipResponse ok(SipRequest r, List<Registration> bindings, long now) {
         SipResponse ok = SipAuth.response(r, 200, "OK").with("Supported", "path");
         if (supportsPath(r)) {
             for (String p : r.headers().all("Path")) {
                 ok = ok.with("Path", p);
             }
         }
-        for (Registration b : store.bindings(d.id(), now)) {
+        for (Registration b : bindings) {
             long left = Math.max(1, (b.expiresAt() - now + 999) / 1000);
             ok = ok.with("Contact", NameAddr.parse(b.contact()).withParam("expires", Long.toString(left)).toString());
         }
