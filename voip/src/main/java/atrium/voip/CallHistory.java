@@ -28,17 +28,21 @@ public final class CallHistory {
     }
 
     private final CallStore store;
+    private final CallLog log;
     private final AuditLog audit;
     private final Clock clock;
 
-    public CallHistory(CallStore store, AuditLog audit, Clock clock) {
+    /** {@code log}: its queued steps are written before each read, so a read sees every step made before it. */
+    public CallHistory(CallStore store, CallLog log, AuditLog audit, Clock clock) {
         this.store = store;
+        this.log = log;
         this.audit = audit;
         this.clock = clock;
     }
 
     /** The caller's own calls, made and received, newest first, {@code limit} at most after {@code before}. */
     public Page mine(Caller caller, Optional<CallRecordId> before, int limit) {
+        log.written();
         List<CallRecord> calls = store.of(caller.id(), before, limit + 1);
         return new Page(calls.subList(0, Math.min(limit, calls.size())), calls.size() > limit,
                 store.missed(caller.id()));
@@ -46,6 +50,7 @@ public final class CallHistory {
 
     /** The caller has looked at their calls: the missed-call count starts again from zero. */
     public void seen(Caller caller) {
+        log.written();
         store.setSeenAt(caller.id(), clock.millis());
     }
 
@@ -55,6 +60,7 @@ public final class CallHistory {
         if (filter.before().isEmpty()) {
             audit.record(caller, "voip-calls-viewed", null, described);
         }
+        log.written();
         List<CallRecord> calls = store.search(filter.withLimit(filter.limit() + 1));
         return new Page(calls.subList(0, Math.min(filter.limit(), calls.size())), calls.size() > filter.limit(), 0);
     }
@@ -71,6 +77,7 @@ public final class CallHistory {
         checkSide(filter);
         audit.record(caller, "voip-calls-exported", null, described);
         return out -> {
+            log.written();
             CallStore.Filter page = filter.withLimit(EXPORT_PAGE);
             while (true) {
                 List<CallRecord> calls = store.search(page);
@@ -86,6 +93,7 @@ public final class CallHistory {
     /** Calls in progress as the log has them (not ended yet), oldest first. */
     public List<CallRecord> inProgress(Caller caller) {
         AccountService.requireAdmin(caller);
+        log.written();
         return store.open();
     }
 

@@ -10,15 +10,23 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Every call attempt, written by the B2BUA as the call goes: {@link #started}, {@link #ringing}, {@link #answered},
- * {@link #transferred}, {@link #ended}. Each step is kept at once (a crash loses nothing that happened before it)
- * and told to the administrators' live view and the two parties ({@link LiveEvents}). Steps are idempotent: a step
- * repeated, or coming after the end, changes nothing — the first end wins. Reading is {@link CallHistory}'s.
+ * {@link #transferred}, {@link #ended}. The steps are written in the order they were made by one writer thread, off
+ * the signalling path (ADR 0033): a step returns at once, is stored within milliseconds (a crash loses at most the
+ * steps still queued; {@link #close} writes them all) and then told to the administrators' live view and the two
+ * parties ({@link LiveEvents}). Readers call {@link #written} first, so they see every step made before. Steps are
+ * idempotent: a step repeated, or coming after the end, changes nothing — the first end wins. Reading is
+ * {@link CallHistory}'s.
  */
-public final class CallLog {
+public final class CallLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CallLog.class.getName());
     private static final int MAX_NUMBER = 64;
     private static final int MAX_NAME = 200;
@@ -86,6 +94,9 @@ public final class CallLog {
     private final int node;
     private final AccountService accounts;
     private final LiveEvents live;
+    /** One thread: the steps are written in the order they were made. */
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("call-log-writer").daemon().factory());
 
     /** {@code node}: this node's {@code cluster.node-id}, written with each call so a restart closes only its own. */
     public CallLog(CallStore store, Ids ids, Clock clock, int node, AccountService accounts, LiveEvents live) {
@@ -98,34 +109,48 @@ public final class CallLog {
     }
 
     public CallRecordId started(Start start) {
-        Party f = start.from();
-        Party from = new Party(f.account(), f.device(), cut(f.number(), MAX_NUMBER), cut(f.name(), MAX_NAME));
-        CallRecord call = new CallRecord(new CallRecordId(ids.next()), cut(start.sipCallId(), MAX_SIP_CALL_ID), from,
-                cut(start.to(), MAX_NUMBER), start.callee(), start.callee().flatMap(accounts::byId)
-                .map(a -> cut(a.displayName(), MAX_NAME)).orElse(""), clock.millis(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(), List.of());
-        store.insert(call, node);
-        live.call("voip.call.started", call);
-        return call.id();
+        CallRecordId id = new CallRecordId(ids.next());
+        long at = clock.millis();
+        write(id, () -> {
+            Party f = start.from();
+            Party from = new Party(f.account(), f.device(), cut(f.number(), MAX_NUMBER), cut(f.name(), MAX_NAME));
+            CallRecord call = new CallRecord(id, cut(start.sipCallId(), MAX_SIP_CALL_ID), from,
+                    cut(start.to(), MAX_NUMBER), start.callee(), start.callee().flatMap(accounts::byId)
+                    .map(a -> cut(a.displayName(), MAX_NAME)).orElse(""), at, Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(), List.of());
+            store.insert(call, node);
+            live.call("voip.call.started", call);
+        });
+        return id;
     }
 
     /** The callee's phones ring (the first 180/183); later ones change nothing. */
     public void ringing(CallRecordId id) {
-        if (store.ringing(id, clock.millis())) {
-            publish("voip.call.ringing", id);
-        }
+        long at = clock.millis();
+        write(id, () -> {
+            if (store.ringing(id, at)) {
+                publish("voip.call.ringing", id);
+            }
+        });
     }
 
     public void answered(CallRecordId id, DeviceId answeredBy) {
-        if (store.answered(id, clock.millis(), answeredBy)) {
-            publish("voip.call.answered", id);
-        }
+        long at = clock.millis();
+        write(id, () -> {
+            if (store.answered(id, at, answeredBy)) {
+                publish("voip.call.answered", id);
+            }
+        });
     }
 
     /** The call was sent on to {@code target} (a number or a SIP URI's user part) by REFER. */
     public void transferred(CallRecordId id, String target, TransferKind kind) {
-        store.transferred(id, ids.next(), clock.millis(), cut(target, MAX_NUMBER), kind);
-        publish("voip.call.transferred", id);
+        long step = ids.next();
+        long at = clock.millis();
+        write(id, () -> {
+            store.transferred(id, step, at, cut(target, MAX_NUMBER), kind);
+            publish("voip.call.transferred", id);
+        });
     }
 
     /**
@@ -133,8 +158,49 @@ public final class CallLog {
      * 486 busy, 408/480 no answer, 487 cancelled, 603 declined, 4xx/5xx failed.
      */
     public void ended(CallRecordId id, Outcome outcome, int sipCode) {
-        if (store.ended(id, clock.millis(), outcome, OptionalInt.of(sipCode))) {
-            publish("voip.call.ended", id);
+        long at = clock.millis();
+        write(id, () -> {
+            if (store.ended(id, at, outcome, OptionalInt.of(sipCode))) {
+                publish("voip.call.ended", id);
+            }
+        });
+    }
+
+    /**
+     * Queues a step, stamped with the time it happened. A failing write (database down) is logged and the call goes
+     * on: signalling must not stop because the history could not be kept.
+     */
+    private void write(CallRecordId id, Runnable step) {
+        writer.execute(() -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Call log: a step of call " + id.value() + " not written", e);
+            }
+        });
+    }
+
+    /** Returns once every step made before is stored: readers of the call log call this first. */
+    public void written() {
+        try {
+            writer.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes what is queued, then stops the writer. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warning("Call log: steps still queued after 30 s at shutdown were not written");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -122,7 +122,7 @@ public final class VoipModule implements AutoCloseable {
             this.media = Optional.empty();
         }
         this.routes = new PhoneRoutes(identity.authentication, phones, sip, views);
-        this.callRoutes = new CallRoutes(identity.authentication, new CallHistory(calls, identity.audit, clock),
+        this.callRoutes = new CallRoutes(identity.authentication, new CallHistory(calls, callLog, identity.audit, clock),
                 identity.accounts, views);
     }
 
@@ -143,6 +143,7 @@ public final class VoipModule implements AutoCloseable {
     public void close() {
         sip.ifPresent(SipServer::close);
         media.ifPresent(MediaRelay::close);
+        callLog.close();
         store.close();
     }
 }
