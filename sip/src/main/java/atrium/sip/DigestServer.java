@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -54,7 +54,7 @@ public final class DigestServer {
     private final SecureRandom random = new SecureRandom();
     /** nonce → highest nc accepted; entries go once their nonce has expired. */
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
-    private final AtomicInteger checks = new AtomicInteger();
+    private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
 
     /** {@code secret}: at least 16 random bytes, the same on every node that checks these nonces. */
     public DigestServer(String realm, byte[] secret, Clock clock, Duration nonceLifetime) {
@@ -173,11 +173,17 @@ public final class DigestServer {
         }
     }
 
-    /** Forgets the counts of expired nonces, so the table holds only what can still be replayed. */
+    /**
+     * Forgets the counts of expired nonces, so the table holds only what can still be replayed; at most once every
+     * tenth of the lifetime (it scans the whole table: once every N checks cost more the more phones register). The
+     * entries were verified before they were added, so their time is read without checking the MAC again.
+     */
     private void sweep(long now) {
-        if ((checks.incrementAndGet() & 0xff) != 0) {
-            return; // once every 256 successful checks is enough: entries are only added after a correct answer
+        long due = nextSweep.get();
+        if (now < due || !nextSweep.compareAndSet(due, now + lifetime.toMillis() / 10)) {
+            return;
         }
-        counts.keySet().removeIf(n -> issued(n).map(t -> now - t > lifetime.toMillis()).orElse(true));
+        counts.keySet().removeIf(n -> now - ByteBuffer.wrap(Base64.getUrlDecoder().decode(n)).getLong()
+                > lifetime.toMillis());
     }
 }

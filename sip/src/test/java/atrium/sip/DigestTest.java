@@ -101,6 +101,19 @@ class DigestTest {
     }
 
     @Test
+    void theCountsOfExpiredNoncesAreForgotten() {
+        for (int i = 0; i < 3; i++) {
+            DigestChallenge ch = server.challenge(DigestAlgorithm.MD5, false);
+            assertThat(server.verify("REGISTER", answer(ch, "secret", 1), users)).isEqualTo(DigestServer.Verdict.OK);
+        }
+        assertThat(server.trackedNonces()).isEqualTo(3);
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        DigestChallenge fresh = server.challenge(DigestAlgorithm.MD5, false);
+        assertThat(server.verify("REGISTER", answer(fresh, "secret", 1), users)).isEqualTo(DigestServer.Verdict.OK);
+        assertThat(server.trackedNonces()).isEqualTo(1);
+    }
+
+    @Test
     void anAnswerWithoutQopIsAcceptedOnlyOnce() {
         DigestChallenge ch = server.challenge(DigestAlgorithm.MD5, false);
         DigestChallenge noQop = new DigestChallenge(ch.realm(), ch.nonce(), Optional.empty(), List.of(), Optional.empty(), false);
