@@ -631,18 +631,37 @@ final class Call {
                 return;
             }
             Leg joined = new Leg(Call.this, b.dialog, b.peer, false, transferor.relay());
+            Optional<SessionDescription> answer;
             try {
-                if (r.body().length > 0) {
-                    expect(joined.relay(), SessionDescription.parse(r.body()));
-                }
+                answer = r.body().length == 0 ? Optional.empty() : Optional.of(SessionDescription.parse(r.body()));
             } catch (SdpException e) {
                 run(() -> bye(b.dialog, b.peer)); // after the ACK
                 failed(488, "Not Acceptable Here", CallLog.Outcome.FAILED);
                 return;
             }
+            answer.ifPresent(sd -> expect(joined.relay(), sd));
             if (!transferorGone) {
                 notifyTransfer(transferor, "200 OK", true);
-                bye(transferor.dialog(), transferor.peer());
+                // The transferor's phone sends until it has our BYE: a stray packet of its stream could latch the
+                // relay leg before the target's first one and keep it (ADR 0030). Once it has answered the BYE,
+                // the leg is pointed at the target again, which forgets any such latch.
+                b2bua.send(transferor.dialog().request("BYE"), transferor.peer(), new ClientTransaction.Listener() {
+                    @Override
+                    public void response(SipResponse response) {
+                        if (response.status() >= 200) {
+                            answer.ifPresent(sd -> run(() -> {
+                                if (state == State.ANSWERED) {
+                                    expect(joined.relay(), sd);
+                                }
+                            }));
+                        }
+                    }
+
+                    @Override
+                    public void failed(ClientTransaction.Failure failure) {
+                    }
+                });
+                transferor.dialog().terminate();
                 b2bua.removeLeg(transferor);
             }
             b2bua.addLeg(joined);
