@@ -407,14 +407,7 @@ class VoipCallTest {
      * follows (a BYE from Atrium after a transfer that worked, or its own BYE after one that failed).
      */
     private static String transferringCallee(String finalLine, String end) {
-        String ok = send("200 OK", false, "[last_CSeq:]", EMPTY);
-        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"transferor\">\n"
-                + "  <recv request=\"INVITE\" rrs=\"true\"/>\n"
-                + send("200 OK", true, "[last_CSeq:]", CONTACT + "Content-Type: application/sdp\nContent-Length: [len]\n\n"
-                + sdp("callee", false)) + """
-                  <recv request="ACK">
-                    <action><ereg regexp="&lt;.*" search_in="hdr" header="From:" assign_to="atrium"/></action>
-                  </recv>
+        return ANSWERS_KEEPING_DIALOG + """
                   <send><![CDATA[
                 REFER [next_url] SIP/2.0
                 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
@@ -428,6 +421,23 @@ class VoipCallTest {
                 Content-Length: 0
 
                 ]]></send>
+                """ + referProgress(finalLine) + end + "  <Reference variables=\"trying,result,atrium\"/>\n</scenario>\n";
+    }
+
+    /** A callee that answers and keeps Atrium's side of the dialog (the ACK's From) in {@code [$atrium]}. */
+    private static final String ANSWERS_KEEPING_DIALOG = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n"
+            + "<scenario name=\"callee\">\n  <recv request=\"INVITE\" rrs=\"true\"/>\n"
+            + send("200 OK", true, "[last_CSeq:]", CONTACT + "Content-Type: application/sdp\nContent-Length: [len]\n\n"
+            + sdp("callee", false)) + """
+              <recv request="ACK">
+                <action><ereg regexp="&lt;.*" search_in="hdr" header="From:" assign_to="atrium"/></action>
+              </recv>
+            """;
+
+    /** What the transferor gets after its REFER: 202, NOTIFY "100 Trying", then the NOTIFY with {@code finalLine}. */
+    private static String referProgress(String finalLine) {
+        String ok = send("200 OK", false, "[last_CSeq:]", EMPTY);
+        return """
                   <recv response="202"/>
                   <recv request="NOTIFY">
                     <action><ereg regexp="SIP/2.0 100 Trying" search_in="body" check_it="true" assign_to="trying"/></action>
@@ -436,7 +446,27 @@ class VoipCallTest {
                   <recv request="NOTIFY">
                     <action><ereg regexp="%s" search_in="body" check_it="true" assign_to="result"/></action>
                   </recv>
-                """.formatted(finalLine) + ok + end + "  <Reference variables=\"trying,result,atrium\"/>\n</scenario>\n";
+                """.formatted(finalLine) + ok;
+    }
+
+    @Test
+    void theCallerCanTransferTooAliceSendsBobToCarolAndCarolsByeReachesBob(@TempDir Path dir) throws Exception {
+        String[] carol = VoipRegistrarTest.userWithDevice(admin, "carol", "1003");
+        Sipp.Running carolPhone = callee(dir, carol, ANSWERS_KEEPING_DIALOG + "  <pause milliseconds=\"500\"/>\n"
+                + BOB_HANGS_UP + "  <Reference variables=\"atrium\"/>\n</scenario>\n");
+        Sipp.Running bobPhone = callee(dir, bob, CALLEE_ANSWERS);
+        String refer = inDialog("REFER", 3, "").replace("Max-Forwards: 70",
+                "Refer-To: <sip:1003@[remote_ip]>\nMax-Forwards: 70");
+        Sipp.Run aliceRun = caller(dir, "1002", ANSWERED + refer + referProgress("SIP/2.0 200 OK")
+                + "  <recv request=\"BYE\"/>\n" + send("200 OK", false, "[last_CSeq:]", EMPTY)
+                + "  <Reference variables=\"trying,result\"/>\n</scenario>\n");
+        assertThat(aliceRun.exitCode()).as("alice got 202, NOTIFY 100 then 200, and BYE: " + aliceRun).isZero();
+        Sipp.Run carolRun = carolPhone.await();
+        assertThat(carolRun.exitCode()).as(carolRun.toString()).isZero();
+        Sipp.Run bobRun = bobPhone.await();
+        assertThat(bobRun.exitCode()).as("bob, now with carol, got her BYE: " + bobRun).isZero();
+        awaitNoCall();
+        assertThat(admin.get("/api/v1/admin/voip/calls").json().get("items").get(0).get("transfers")).hasSize(1);
     }
 
     /** Bob's BYE in the dialog he answered, after {@link #transferringCallee}'s REFER (hence CSeq 2). */
@@ -502,18 +532,31 @@ class VoipCallTest {
         assertThat(admin.get("/api/v1/admin/voip/calls").json().get("items").get(0).get("transfers")).hasSize(1);
     }
 
-    @Test
-    void aTransferToABusyPhoneIsReportedToBobAndAliceAndBobStayConnected(@TempDir Path dir) throws Exception {
-        String[] carol = VoipRegistrarTest.userWithDevice(admin, "carol", "1003");
-        Sipp.Running carolPhone = callee(dir, carol, CALLEE_BUSY);
-        // After the NOTIFY of 486, bob hangs up himself: alice receiving that BYE proves the call was still bridged.
-        Sipp.Running bobPhone = callee(dir, bob, transferringCallee("SIP/2.0 486 Busy Here", BOB_HANGS_UP));
+    /** Alice, called by bob's phone playing {@code bob}, waits for the BYE bob sends at its end: the call lasted. */
+    private void aliceStaysWithBob(Path dir, String bobScenario, String what) throws Exception {
+        Sipp.Running bobPhone = callee(dir, bob, bobScenario);
         Sipp.Run aliceRun = caller(dir, "1002", ANSWERED.replace("  <pause milliseconds=\"300\"/>\n", "") + """
                   <recv request="BYE" timeout="10000"/>
                 """ + send("200 OK", false, "[last_CSeq:]", EMPTY) + "</scenario>\n");
         assertThat(aliceRun.exitCode()).as("alice stayed with bob until bob's BYE: " + aliceRun).isZero();
         Sipp.Run bobRun = bobPhone.await();
-        assertThat(bobRun.exitCode()).as("bob got NOTIFY 100 then 486: " + bobRun).isZero();
+        assertThat(bobRun.exitCode()).as(what + ": " + bobRun).isZero();
+    }
+
+    @Test
+    void aTransferToANumberThatIsNoExtensionIsNotified404AndTheCallGoesOn(@TempDir Path dir) throws Exception {
+        aliceStaysWithBob(dir, transferringCallee("SIP/2.0 404 Not Found", BOB_HANGS_UP)
+                .replace("Refer-To: <sip:1003@", "Refer-To: <sip:1999@"), "bob got NOTIFY 100 then 404");
+        awaitNoCall();
+        assertLogged("answered", 200);
+    }
+
+    @Test
+    void aTransferToABusyPhoneIsReportedToBobAndAliceAndBobStayConnected(@TempDir Path dir) throws Exception {
+        String[] carol = VoipRegistrarTest.userWithDevice(admin, "carol", "1003");
+        Sipp.Running carolPhone = callee(dir, carol, CALLEE_BUSY);
+        // After the NOTIFY of 486, bob hangs up himself: alice receiving that BYE proves the call was still bridged.
+        aliceStaysWithBob(dir, transferringCallee("SIP/2.0 486 Busy Here", BOB_HANGS_UP), "bob got NOTIFY 100 then 486");
         Sipp.Run carolRun = carolPhone.await();
         assertThat(carolRun.exitCode()).as(carolRun.toString()).isZero();
         awaitNoCall();
