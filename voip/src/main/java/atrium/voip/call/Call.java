@@ -620,7 +620,7 @@ final class Call {
 
         @Override
         public void ringing(Branch b, SipResponse r) {
-            // Only 100 Trying and the final answer are reported (RFC 3515 §2.4.5 allows either).
+            // Only 100 Trying and the final answer are reported: RFC 3515 leaves further NOTIFYs to the notifier.
         }
 
         @Override
