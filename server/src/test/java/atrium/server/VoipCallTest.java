@@ -268,30 +268,33 @@ class VoipCallTest {
         call(dir, CALLEE_ANSWERS, ANSWERED + BYE, "answered", 200);
     }
 
-    @Test
-    void audioFromTheCallerGoesThroughTheRelayAndTheEchoComesBack(@TempDir Path dir) throws Exception {
-        Sipp.Running bobPhone = callee(dir, CALLEE_ANSWERS, "-rtp_echo");
-        String play = """
-                  <nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>
-                  <pause milliseconds="4000"/>
-                """;
-        Sipp.Running alicePhone = startCaller(dir, "1002", ANSWERED + play + BYE);
+    /** Alice plays a recording of a-law speech, then waits while the echo comes back. */
+    private static final String PLAY = """
+              <nop><action><exec play_pcap_audio="/usr/share/sip-tester/g711a.pcap"/></action></nop>
+              <pause milliseconds="4000"/>
+            """;
+
+    /** Whether, while {@code caller} runs, a relay session carries more than 20 RTP packets each way. */
+    private boolean relayedBothWays(Sipp.Running caller) throws InterruptedException {
         MediaRelay relay = server.atrium.voip().media.orElseThrow();
-        RelayStats seen = null;
         long end = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < end && alicePhone.process().isAlive()) {
+        while (System.nanoTime() < end && caller.process().isAlive()) {
             for (var session : relay.sessions()) {
                 RelayStats st = session.stats();
                 if (st.aToB().rtpPackets() > 20 && st.bToA().rtpPackets() > 20) {
-                    seen = st;
+                    return true;
                 }
-            }
-            if (seen != null) {
-                break;
             }
             Thread.sleep(50);
         }
-        assertThat(seen).as("RTP relayed from alice to bob and bob's echo back").isNotNull();
+        return false;
+    }
+
+    @Test
+    void audioFromTheCallerGoesThroughTheRelayAndTheEchoComesBack(@TempDir Path dir) throws Exception {
+        Sipp.Running bobPhone = callee(dir, CALLEE_ANSWERS, "-rtp_echo");
+        Sipp.Running alicePhone = startCaller(dir, "1002", ANSWERED + PLAY + BYE);
+        assertThat(relayedBothWays(alicePhone)).as("RTP relayed from alice to bob and bob's echo back").isTrue();
         Sipp.Run call = alicePhone.await();
         assertThat(call.exitCode()).as(call.toString()).isZero();
         Sipp.Run answered = bobPhone.await();
@@ -396,6 +399,169 @@ class VoipCallTest {
         assertLogged("answered", 200);
         var logged = admin.get("/api/v1/admin/voip/calls").json().get("items").get(0);
         assertThat(logged.get("answeredBy").asText()).isEqualTo(bob[0]);
+    }
+
+    /**
+     * Bob's phone for a transfer: answers, then (once it has the ACK, whose From is our side of its dialog) sends
+     * REFER to 1003, expects 202 and a NOTIFY "100 Trying", then the NOTIFY carrying {@code finalLine}; {@code end}
+     * follows (a BYE from Atrium after a transfer that worked, or its own BYE after one that failed).
+     */
+    private static String transferringCallee(String finalLine, String end) {
+        return ANSWERS_KEEPING_DIALOG + """
+                  <send><![CDATA[
+                REFER [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+                From: <sip:1002@[remote_ip]>;tag=[pid]-[call_number]
+                To: [$atrium]
+                Call-ID: [call_id]
+                CSeq: 1 REFER
+                Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+                Refer-To: <sip:1003@[remote_ip]>
+                Max-Forwards: 70
+                Content-Length: 0
+
+                ]]></send>
+                """ + referProgress(finalLine) + end + "  <Reference variables=\"trying,result,atrium\"/>\n</scenario>\n";
+    }
+
+    /** A callee that answers and keeps Atrium's side of the dialog (the ACK's From) in {@code [$atrium]}. */
+    private static final String ANSWERS_KEEPING_DIALOG = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n"
+            + "<scenario name=\"callee\">\n  <recv request=\"INVITE\" rrs=\"true\"/>\n"
+            + send("200 OK", true, "[last_CSeq:]", CONTACT + "Content-Type: application/sdp\nContent-Length: [len]\n\n"
+            + sdp("callee", false)) + """
+              <recv request="ACK">
+                <action><ereg regexp="&lt;.*" search_in="hdr" header="From:" assign_to="atrium"/></action>
+              </recv>
+            """;
+
+    /** What the transferor gets after its REFER: 202, NOTIFY "100 Trying", then the NOTIFY with {@code finalLine}. */
+    private static String referProgress(String finalLine) {
+        String ok = send("200 OK", false, "[last_CSeq:]", EMPTY);
+        return """
+                  <recv response="202"/>
+                  <recv request="NOTIFY">
+                    <action><ereg regexp="SIP/2.0 100 Trying" search_in="body" check_it="true" assign_to="trying"/></action>
+                  </recv>
+                """ + ok + """
+                  <recv request="NOTIFY">
+                    <action><ereg regexp="%s" search_in="body" check_it="true" assign_to="result"/></action>
+                  </recv>
+                """.formatted(finalLine) + ok;
+    }
+
+    @Test
+    void theCallerCanTransferTooAliceSendsBobToCarolAndCarolsByeReachesBob(@TempDir Path dir) throws Exception {
+        String[] carol = VoipRegistrarTest.userWithDevice(admin, "carol", "1003");
+        Sipp.Running carolPhone = callee(dir, carol, ANSWERS_KEEPING_DIALOG + "  <pause milliseconds=\"500\"/>\n"
+                + BOB_HANGS_UP + "  <Reference variables=\"atrium\"/>\n</scenario>\n");
+        Sipp.Running bobPhone = callee(dir, bob, CALLEE_ANSWERS);
+        String refer = inDialog("REFER", 3, "").replace("Max-Forwards: 70",
+                "Refer-To: <sip:1003@[remote_ip]>\nMax-Forwards: 70");
+        Sipp.Run aliceRun = caller(dir, "1002", ANSWERED + refer + referProgress("SIP/2.0 200 OK")
+                + "  <recv request=\"BYE\"/>\n" + send("200 OK", false, "[last_CSeq:]", EMPTY)
+                + "  <Reference variables=\"trying,result\"/>\n</scenario>\n");
+        assertThat(aliceRun.exitCode()).as("alice got 202, NOTIFY 100 then 200, and BYE: " + aliceRun).isZero();
+        Sipp.Run carolRun = carolPhone.await();
+        assertThat(carolRun.exitCode()).as(carolRun.toString()).isZero();
+        Sipp.Run bobRun = bobPhone.await();
+        assertThat(bobRun.exitCode()).as("bob, now with carol, got her BYE: " + bobRun).isZero();
+        awaitNoCall();
+        assertThat(admin.get("/api/v1/admin/voip/calls").json().get("items").get(0).get("transfers")).hasSize(1);
+    }
+
+    /** Bob's BYE in the dialog he answered, after {@link #transferringCallee}'s REFER (hence CSeq 2). */
+    private static final String BOB_HANGS_UP = """
+                  <send><![CDATA[
+                BYE [next_url] SIP/2.0
+                Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+                From: <sip:1002@[remote_ip]>;tag=[pid]-[call_number]
+                To: [$atrium]
+                Call-ID: [call_id]
+                CSeq: 2 BYE
+                Max-Forwards: 70
+                Content-Length: 0
+
+                ]]></send>
+                  <recv response="200"/>
+                """;
+
+    @Test
+    void bobTransfersAliceToCarolWhoAnswersAndAliceAndCarolHearEachOtherThroughTheRelay(@TempDir Path dir)
+            throws Exception {
+        String[] carol = VoipRegistrarTest.userWithDevice(admin, "carol", "1003");
+        Sipp.Running carolPhone = callee(dir, carol, CALLEE_ANSWERS, "-rtp_echo");
+        Sipp.Running bobPhone = callee(dir, bob, transferringCallee("SIP/2.0 200 OK",
+                "  <recv request=\"BYE\"/>\n" + send("200 OK", false, "[last_CSeq:]", EMPTY)));
+        Sipp.Running alicePhone = startCaller(dir, "1002", ANSWERED + PLAY + BYE);
+        // Bob's phone sends no RTP: what comes back to alice is carol's echo of alice's audio.
+        assertThat(relayedBothWays(alicePhone)).as("RTP relayed from alice to carol and carol's echo back").isTrue();
+        Sipp.Run bobRun = bobPhone.await();
+        assertThat(bobRun.exitCode()).as("bob got 202, NOTIFY 100 then 200, and BYE: " + bobRun).isZero();
+        Sipp.Run aliceRun = alicePhone.await();
+        assertThat(aliceRun.exitCode()).as(aliceRun.toString()).isZero();
+        Sipp.Run carolRun = carolPhone.await();
+        assertThat(carolRun.exitCode()).as("carol answered and got alice's BYE: " + carolRun).isZero();
+        awaitNoCall();
+        assertLogged("answered", 200);
+        var transfers = admin.get("/api/v1/admin/voip/calls").json().get("items").get(0).get("transfers");
+        assertThat(transfers).hasSize(1);
+        assertThat(transfers.get(0).get("target").asText()).isEqualTo("1003");
+        assertThat(transfers.get(0).get("kind").asText()).isEqualTo("blind");
+    }
+
+    @Test
+    void bobHangingUpRightAfterHisReferLeavesAliceWaitingForCarolWhoThenTalksToHer(@TempDir Path dir)
+            throws Exception {
+        String[] carol = VoipRegistrarTest.userWithDevice(admin, "carol", "1003");
+        // Carol rings for a second, long enough for bob's BYE to arrive before her answer.
+        Sipp.Running carolPhone = callee(dir, carol, CALLEE_ANSWERS.replaceFirst(
+                java.util.regex.Pattern.quote("  <send><![CDATA[\nSIP/2.0 200 OK"),
+                "  <pause milliseconds=\"1000\"/>\n  <send><![CDATA[\nSIP/2.0 200 OK"));
+        String early = transferringCallee("SIP/2.0 200 OK", "");
+        early = early.substring(0, early.lastIndexOf("  <recv request=\"NOTIFY\">")) + BOB_HANGS_UP
+                + "  <Reference variables=\"trying,atrium\"/>\n</scenario>\n";
+        Sipp.Running bobPhone = callee(dir, bob, early);
+        Sipp.Run aliceRun = caller(dir, "1002", ANSWERED + "  <pause milliseconds=\"2500\"/>\n" + BYE);
+        assertThat(aliceRun.exitCode()).as("alice's call went on to carol and her BYE reached carol: " + aliceRun)
+                .isZero();
+        Sipp.Run bobRun = bobPhone.await();
+        assertThat(bobRun.exitCode()).as(bobRun.toString()).isZero();
+        Sipp.Run carolRun = carolPhone.await();
+        assertThat(carolRun.exitCode()).as("carol answered and got alice's BYE: " + carolRun).isZero();
+        awaitNoCall();
+        assertThat(admin.get("/api/v1/admin/voip/calls").json().get("items").get(0).get("transfers")).hasSize(1);
+    }
+
+    /** Alice, called by bob's phone playing {@code bob}, waits for the BYE bob sends at its end: the call lasted. */
+    private void aliceStaysWithBob(Path dir, String bobScenario, String what) throws Exception {
+        Sipp.Running bobPhone = callee(dir, bob, bobScenario);
+        Sipp.Run aliceRun = caller(dir, "1002", ANSWERED.replace("  <pause milliseconds=\"300\"/>\n", "") + """
+                  <recv request="BYE" timeout="10000"/>
+                """ + send("200 OK", false, "[last_CSeq:]", EMPTY) + "</scenario>\n");
+        assertThat(aliceRun.exitCode()).as("alice stayed with bob until bob's BYE: " + aliceRun).isZero();
+        Sipp.Run bobRun = bobPhone.await();
+        assertThat(bobRun.exitCode()).as(what + ": " + bobRun).isZero();
+    }
+
+    @Test
+    void aTransferToANumberThatIsNoExtensionIsNotified404AndTheCallGoesOn(@TempDir Path dir) throws Exception {
+        aliceStaysWithBob(dir, transferringCallee("SIP/2.0 404 Not Found", BOB_HANGS_UP)
+                .replace("Refer-To: <sip:1003@", "Refer-To: <sip:1999@"), "bob got NOTIFY 100 then 404");
+        awaitNoCall();
+        assertLogged("answered", 200);
+    }
+
+    @Test
+    void aTransferToABusyPhoneIsReportedToBobAndAliceAndBobStayConnected(@TempDir Path dir) throws Exception {
+        String[] carol = VoipRegistrarTest.userWithDevice(admin, "carol", "1003");
+        Sipp.Running carolPhone = callee(dir, carol, CALLEE_BUSY);
+        // After the NOTIFY of 486, bob hangs up himself: alice receiving that BYE proves the call was still bridged.
+        aliceStaysWithBob(dir, transferringCallee("SIP/2.0 486 Busy Here", BOB_HANGS_UP), "bob got NOTIFY 100 then 486");
+        Sipp.Run carolRun = carolPhone.await();
+        assertThat(carolRun.exitCode()).as(carolRun.toString()).isZero();
+        awaitNoCall();
+        assertLogged("answered", 200);
+        assertThat(admin.get("/api/v1/admin/voip/calls").json().get("items").get(0).get("transfers")).isEmpty();
     }
 
     @Test

@@ -355,10 +355,10 @@ class VoipRegistrarTest {
             var to = atrium.sip.NameAddr.parse("<sip:127.0.0.1>");
             SipResponse options = phone.send(SipRequest.create("OPTIONS", "sip:127.0.0.1", from, to, "o1", 1));
             assertThat(options.status()).isEqualTo(200);
-            assertThat(options.header("Allow")).hasValue("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, NOTIFY, REGISTER");
+            assertThat(options.header("Allow")).hasValue("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, NOTIFY, REFER, REGISTER");
             SipResponse message = phone.send(SipRequest.create("MESSAGE", "sip:1001@127.0.0.1", from, to, "o2", 1));
             assertThat(message.status()).isEqualTo(405);
-            assertThat(message.header("Allow")).hasValue("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, NOTIFY, REGISTER");
+            assertThat(message.header("Allow")).hasValue("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, NOTIFY, REFER, REGISTER");
             assertThat(phone.send(SipRequest.create("FOO", "sip:127.0.0.1", from, to, "o3", 1)).status()).isEqualTo(501);
         }
     }

@@ -52,8 +52,8 @@ import java.util.logging.Logger;
  */
 public final class B2bua implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(B2bua.class.getName());
-    /** What we accept, in Allow headers (REFER: transfers come later, answered 501 inside a dialog). */
-    public static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, NOTIFY, REGISTER";
+    /** What we accept, in Allow headers (REFER: blind transfer inside a call's dialog). */
+    public static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, NOTIFY, REFER, REGISTER";
 
     /** The smallest session interval we accept (RFC 4028 §4: at least 90 s), and the one we pick when asked none. */
     static final int MIN_SE = 90;
@@ -160,7 +160,7 @@ public final class B2bua implements AutoCloseable {
             return;
         }
         String dialled = r.sipUri().user().orElse("");
-        Optional<Extension> callee = store.extensionByNumber(dialled);
+        Optional<Extension> callee = extension(dialled);
         CallLog.Party from = CallLog.Party.ours(caller.account(), caller.id(),
                 own.map(Extension::number).orElse(caller.username()),
                 r.from().displayName().orElseGet(() -> phones.loginOf(caller.account())));
@@ -171,14 +171,7 @@ public final class B2bua implements AutoCloseable {
             log.ended(record, CallLog.Outcome.FAILED, 404);
             return;
         }
-        long now = clock.millis();
-        List<Call.Target> targets = new ArrayList<>();
-        for (Device d : phones.devicesOf(callee.get().account())) {
-            for (Registration b : store.bindings(d.id(), now)) {
-                targets.add(new Call.Target(d, b));
-            }
-        }
-        targets.sort(Comparator.comparing(t -> t.binding().contactUri()));
+        List<Call.Target> targets = targets(callee.get());
         if (targets.isEmpty()) {
             tx.respond(SipAuth.response(r, 480, "Temporarily Unavailable"));
             log.ended(record, CallLog.Outcome.FAILED, 480);
@@ -217,6 +210,23 @@ public final class B2bua implements AutoCloseable {
         if (cancelledEarly.contains(tx)) {
             call.run(call::callerCancelled);
         }
+    }
+
+    /** Every live binding of every device of an extension: where a call to it rings. */
+    List<Call.Target> targets(Extension callee) {
+        long now = clock.millis();
+        List<Call.Target> targets = new ArrayList<>();
+        for (Device d : phones.devicesOf(callee.account())) {
+            for (Registration b : store.bindings(d.id(), now)) {
+                targets.add(new Call.Target(d, b));
+            }
+        }
+        targets.sort(Comparator.comparing(t -> t.binding().contactUri()));
+        return targets;
+    }
+
+    Optional<Extension> extension(String number) {
+        return store.extensionByNumber(number);
     }
 
     /**
@@ -294,6 +304,10 @@ public final class B2bua implements AutoCloseable {
 
     void addLeg(Call.Leg leg) {
         legs.put(leg.dialog().id(), leg);
+    }
+
+    void removeLeg(Call.Leg leg) {
+        legs.remove(leg.dialog().id(), leg);
     }
 
     void ended(Call call) {
